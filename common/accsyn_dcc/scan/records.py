@@ -1,0 +1,75 @@
+"""What a scene scan finds: dependencies, outputs, what could not be resolved, and scene facts.
+
+Every host scanner (offline .nk reader, live Nuke, Blender, ...) returns these records, and
+``accsyn-dcc scan --json`` prints ``ScanResult.to_dict()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Optional
+
+
+@dataclass
+class Dependency:
+    """One file a render reads, found on one (node, knob).
+
+    ``path`` is absolute; for a sequence it is the pattern (``plate.%04d.exr``) and ``frames``
+    names the frames the job needs, ``missing`` those not on disk (empty when complete).
+    """
+
+    path: str
+    kind: str
+    node: str
+    knob: str
+    exists: bool
+    frames: Optional[str] = None
+    missing: str = ""
+
+
+@dataclass
+class Output:
+    """A file or sequence the render writes."""
+
+    node: str
+    path: str
+    range: Optional[str] = None
+    views: List[str] = field(default_factory=list)
+    file_type: str = ""
+    is_movie: bool = False
+    """Movie containers cannot be split into buckets: the whole range renders in one task."""
+
+
+@dataclass
+class Unresolved:
+    """A knob value that names a file but could not be evaluated offline; never dropped."""
+
+    node: str
+    knob: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    """Everything one scan learned about a scene."""
+
+    scene: str
+    dependencies: List[Dependency] = field(default_factory=list)
+    outputs: List[Output] = field(default_factory=list)
+    unresolved: List[Unresolved] = field(default_factory=list)
+    errors: List[str] = field(default_factory=list)
+    frame_range: Optional[str] = None
+    """The scene's own range (Nuke root first_frame-last_frame, Blender frame_start-frame_end)."""
+    views: List[str] = field(default_factory=list)
+    fps: Optional[float] = None
+    facts: Dict[str, Any] = field(default_factory=dict)
+    """Host-specific extras (proxy mode, colour management, Nuke version, ...)."""
+
+    @property
+    def missing(self) -> List[Dependency]:
+        """Dependencies absent from disk, or with frames missing."""
+        return [dep for dep in self.dependencies if not dep.exists or dep.missing]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
