@@ -7,7 +7,7 @@ mapper, payload builder and submit dialog read them. Unknown keys in a reply are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 OPERATING_SYSTEMS = ("windows", "mac", "linux")
 """The OS names accsyn uses in volume paths, ``remote_os``, ``mapped_share_paths`` and ``envs``."""
@@ -126,3 +126,16 @@ class Queue:
             priority=int(data.get("priority") or 0),
             default=bool(data.get("default") or data.get("compute_default")),
         )
+
+
+@dataclass(frozen=True)
+class WorkspaceInfo:
+    """A snapshot of what the submitter needs from a workspace, from the API or the studio config."""
+
+    engines: List[Engine] = field(default_factory=list)
+    volumes: List[Volume] = field(default_factory=list)
+    sites: List[Site] = field(default_factory=list)
+    queues: List[Queue] = field(default_factory=list)
+
+    def engine(self, code: str) -> Optional[Engine]:
+        return next((engine for engine in self.engines if engine.code == code), None)

@@ -1,0 +1,1 @@
+"""Stand-in nodes, knobs and script state (owned by the scanner work)."""

@@ -1,0 +1,1 @@
+"""Stand-in menus, messages and script saving (owned by the plugin work)."""
