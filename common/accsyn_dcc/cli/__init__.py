@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from accsyn_dcc import __version__
 from accsyn_dcc.errors import AccsynDccError
 
-_COMMAND_MODULES = ()
+_COMMAND_MODULES: Tuple[str, ...] = ()
 """Modules of ``accsyn_dcc.cli``; each defines ``register(subparsers)`` and sets ``handler``."""
 
 

@@ -10,7 +10,7 @@ from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
 
-__all__ = ["Dependency", "Output", "ScanResult", "UnsupportedScene", "Unresolved", "scan_scene", "scanner_for"]
+__all__ = ["Dependency", "Output", "ScanResult", "Unresolved", "UnsupportedScene", "scan_scene", "scanner_for"]
 
 _SCANNERS: Dict[str, str] = {
     ".nk": "accsyn_dcc.scan.nuke:scan_file",
