@@ -1,0 +1,65 @@
+"""Make a host application load accsyn-dcc for the current user, or undo it.
+
+    python install/install.py nuke               # install (running it twice changes nothing)
+    python install/install.py nuke --print       # show what would be done; writes nothing
+    python install/install.py nuke --uninstall   # remove exactly what the install added
+
+Each host is a small module in ``install/installers/`` defining ``INSTALLER``; add a host by adding a module
+and its name to ``HOSTS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from typing import List, Optional
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from installers.base import Context, HostInstaller, current_os, resolve_home
+
+HOSTS = ("nuke",)
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def installer_for(host: str) -> HostInstaller:
+    installer: HostInstaller = importlib.import_module(f"installers.{host}").INSTALLER
+    return installer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description="Install the accsyn-dcc plugin into a host application.")
+    parser.add_argument("host", choices=HOSTS)
+    parser.add_argument("--uninstall", action="store_true", help="remove exactly what the install added")
+    parser.add_argument("--print", dest="dry_run", action="store_true", help="show what would be done; write nothing")
+    parser.add_argument("--home", help="the user's home folder (default: USERPROFILE on Windows, else HOME)")
+    parser.add_argument(
+        "--no-vendor",
+        dest="vendor",
+        action="store_false",
+        help="do not vendor requests/platformdirs/qtpy/fileseq (the host's Python already has them)",
+    )
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    os_name = current_os()
+    context = Context(home=resolve_home(args.home, os.environ, os_name), repo=REPO, os_name=os_name)
+    actions = installer_for(args.host).actions(context, vendor=args.vendor)
+    if args.uninstall:
+        actions = list(reversed(actions))
+    for action in actions:
+        if args.dry_run:
+            print("would " + action.describe(args.uninstall))
+            continue
+        changed = action.revert() if args.uninstall else action.apply()
+        state = "done" if changed else "nothing to do"
+        print(f"{state}: {action.describe(args.uninstall).splitlines()[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

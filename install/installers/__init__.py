@@ -1,0 +1,1 @@
+"""Per-host installers: one small module per host application, each defining ``INSTALLER``."""

@@ -1,0 +1,30 @@
+"""Nuke: a block in ``~/.nuke/init.py`` (the same folder on Windows, macOS and Linux) adding the plugin path.
+
+``plugins/nuke/init.py`` then puts ``common/`` and the vendored dependencies on Nuke's ``sys.path``.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from installers.base import Action, Context, HostInstaller, StartupBlock, Vendor
+
+
+class NukeInstaller(HostInstaller):
+    name = "nuke"
+
+    def init_file(self, context: Context) -> str:
+        return context.join(context.home, ".nuke", "init.py")
+
+    def block_body(self, context: Context) -> str:
+        plugin_dir = context.join(context.repo, "plugins", "nuke")
+        return f"import nuke\nnuke.pluginAddPath({plugin_dir!r})"
+
+    def actions(self, context: Context, vendor: bool) -> List[Action]:
+        planned: List[Action] = [StartupBlock(self.init_file(context), self.block_body(context))]
+        if vendor:
+            planned.append(Vendor(context.vendor_dir))
+        return planned
+
+
+INSTALLER = NukeInstaller()

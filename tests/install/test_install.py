@@ -1,0 +1,132 @@
+"""install/install.py: install then uninstall leaves a home byte-identical; idempotent; --print writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "install"))
+
+from installers.base import Context, StartupBlock, resolve_home  # noqa: E402
+from installers.blocks import with_block, without_block  # noqa: E402
+from installers.nuke import INSTALLER  # noqa: E402
+
+
+def snapshot(home: Path) -> Dict[str, str]:
+    """Every file (hashed) and folder under ``home``."""
+    state: Dict[str, str] = {}
+    for folder, dirs, files in os.walk(home):
+        for name in dirs:
+            state[os.path.relpath(os.path.join(folder, name), home) + "/"] = "dir"
+        for name in files:
+            path = os.path.join(folder, name)
+            state[os.path.relpath(path, home)] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return state
+
+
+def run(home: Path, *args: str) -> str:
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "install" / "install.py"), "nuke", "--home", str(home), "--no-vendor", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return completed.stdout
+
+
+def populated_home(tmp_path: Path, init_text: str | None) -> Path:
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    (home / "Documents" / "notes.txt").write_bytes(b"keep me\r\n")
+    if init_text is not None:
+        (home / ".nuke").mkdir()
+        (home / ".nuke" / "init.py").write_bytes(init_text.encode())
+        (home / ".nuke" / "menu.py").write_bytes(b"import nuke\n")
+    return home
+
+
+@pytest.mark.parametrize(
+    "init_text",
+    [None, "", "import nuke\nnuke.pluginAddPath('/studio/tools')\n", "print('no final newline')", "a = 1\r\nb = 2\r\n"],
+    ids=["no-nuke-folder", "empty-init", "studio-init", "no-final-newline", "crlf"],
+)
+def test_install_then_uninstall_leaves_home_byte_identical(tmp_path: Path, init_text: str | None) -> None:
+    home = populated_home(tmp_path, init_text)
+    before = snapshot(home)
+    run(home)
+    installed = (home / ".nuke" / "init.py").read_bytes().decode()
+    assert f"nuke.pluginAddPath({str(REPO / 'plugins' / 'nuke')!r})" in installed
+    if init_text:
+        assert installed.startswith(init_text)
+    run(home, "--uninstall")
+    assert snapshot(home) == before
+
+
+def test_install_twice_changes_nothing(tmp_path: Path) -> None:
+    home = populated_home(tmp_path, "import os\n")
+    run(home)
+    once = snapshot(home)
+    output = run(home)
+    assert snapshot(home) == once
+    assert "nothing to do" in output
+
+
+def test_print_writes_nothing_and_shows_the_block_and_vendoring(tmp_path: Path) -> None:
+    home = populated_home(tmp_path, None)
+    before = snapshot(home)
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "install" / "install.py"), "nuke", "--home", str(home), "--print"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert snapshot(home) == before
+    assert str(home / ".nuke" / "init.py") in completed.stdout
+    assert "pluginAddPath" in completed.stdout
+    assert "--python-version 3.9" in completed.stdout and "requests" in completed.stdout
+
+
+def test_uninstall_without_install_changes_nothing(tmp_path: Path) -> None:
+    home = populated_home(tmp_path, "x = 1\n")
+    before = snapshot(home)
+    assert "nothing to do" in run(home, "--uninstall")
+    assert snapshot(home) == before
+
+
+def test_moved_repository_updates_the_block_in_place() -> None:
+    first = with_block("a = 1\n", "import nuke\nnuke.pluginAddPath('/old')", created_folder=False)
+    second = with_block(first, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False)
+    assert "/old" not in second and second.count("pluginAddPath") == 1
+    assert without_block(second)[0] == "a = 1\n"
+
+
+@pytest.mark.parametrize(
+    ("os_name", "home", "repo", "init_file", "plugin_dir"),
+    [
+        ("windows", r"C:\Users\ann", r"D:\accsyn", r"C:\Users\ann\.nuke\init.py", r"D:\accsyn\plugins\nuke"),
+        ("mac", "/Users/ann", "/Volumes/t/accsyn", "/Users/ann/.nuke/init.py", "/Volumes/t/accsyn/plugins/nuke"),
+        ("linux", "/home/ann", "/opt/accsyn-dcc", "/home/ann/.nuke/init.py", "/opt/accsyn-dcc/plugins/nuke"),
+    ],
+)
+def test_paths_per_os(os_name: str, home: str, repo: str, init_file: str, plugin_dir: str) -> None:
+    context = Context(home=home, repo=repo, os_name=os_name)
+    block = INSTALLER.actions(context, vendor=False)[0]
+    assert isinstance(block, StartupBlock)
+    assert block.file == init_file
+    assert f"nuke.pluginAddPath({plugin_dir!r})" in block.body
+    compile(block.body, "init.py", "exec")  # the Windows path is a valid Python literal
+
+
+def test_home_resolution_per_os() -> None:
+    environ = {"HOME": "/home/ann", "USERPROFILE": r"C:\Users\ann"}
+    assert resolve_home(None, environ, "windows") == r"C:\Users\ann"
+    assert resolve_home(None, {"HOME": r"C:\msys\ann"}, "windows") == r"C:\msys\ann"
+    assert resolve_home(None, environ, "mac") == "/home/ann"
+    assert resolve_home("/tmp/elsewhere", environ, "linux") == "/tmp/elsewhere"
