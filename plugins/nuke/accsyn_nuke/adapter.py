@@ -1,0 +1,134 @@
+"""The Nuke host adapter: what the shared submit dialog and batch submit learn from the live Nuke session."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Dict, List, Optional, Sequence
+
+import nuke
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.scan.records import Output, ScanResult
+from accsyn_dcc.workspace import Engine
+
+WRITE_CLASSES = ("Write", "DeepWrite", "WriteGeo")
+MOVIE_TYPES = frozenset({"mov", "mov32", "mov64", "mp4", "m4v", "mxf", "avi", "ffmpeg", "gif", "webm", "mkv"})
+"""File types that hold every frame in one file: they cannot be split into buckets."""
+
+ENGINE_SETTING = "nuke_engine"
+"""Settings key that overrides the engine chosen from the running Nuke version."""
+
+
+def knob_value(node: Any, name: str, default: Any = None) -> Any:
+    knob = node.knob(name)
+    return default if knob is None else knob.value()
+
+
+def is_movie(file_type: str, path: str) -> bool:
+    extension = os.path.splitext(path)[1].lstrip(".").lower()
+    return file_type.lower() in MOVIE_TYPES or extension in MOVIE_TYPES
+
+
+def engine_for_version(engines: Sequence[Engine], major: int) -> Optional[str]:
+    """The engine matching Nuke ``major``: ``nuke-16`` for 16.x, else one named like ``nuke-16.0``; None otherwise."""
+    codes = [engine.code for engine in engines]
+    exact = f"nuke-{major}"
+    if exact in codes:
+        return exact
+    pattern = re.compile(rf"^nuke-?{major}(?:[.\-v]\d.*)?$", re.IGNORECASE)
+    candidates = sorted(code for code in codes if pattern.match(code))
+    return candidates[-1] if candidates else None
+
+
+class NukeHost(HostAdapter):
+    """The open Nuke script, read through Foundry's API on Nuke's main thread."""
+
+    host_name = "nuke"
+
+    def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
+        self.settings = dict(settings or {})
+
+    @property
+    def host_version(self) -> str:
+        return str(nuke.NUKE_VERSION_STRING)
+
+    @property
+    def major_version(self) -> int:
+        return int(nuke.NUKE_VERSION_MAJOR)
+
+    def scene_path(self) -> Optional[str]:
+        name = str(knob_value(nuke.root(), "name", "") or "")
+        return os.path.abspath(name) if name and name != "Root" else None
+
+    def is_modified(self) -> bool:
+        return bool(nuke.root().modified())
+
+    def save_scene(self) -> None:
+        nuke.scriptSave()
+
+    def proxy_mode(self) -> bool:
+        return bool(knob_value(nuke.root(), "proxy", False))
+
+    def frame_range(self) -> Optional[FrameRange]:
+        root = nuke.root()
+        first = int(knob_value(root, "first_frame", 1))
+        last = int(knob_value(root, "last_frame", first))
+        return FrameRange.from_bounds(min(first, last), max(first, last))
+
+    def outputs(self, selected_only: bool = False) -> List[Output]:
+        selected = {node.fullName() for node in nuke.selectedNodes()} if selected_only else None
+        root_range = self.frame_range()
+        proxy = self.proxy_mode()
+        found: List[Output] = []
+        for node in nuke.allNodes(recurseGroups=True):
+            if node.Class() not in WRITE_CLASSES or knob_value(node, "disable", False):
+                continue
+            if selected is not None and node.fullName() not in selected:
+                continue
+            found.append(self._output(node, root_range, proxy))
+        return found
+
+    def _output(self, node: Any, root_range: Optional[FrameRange], proxy: bool) -> Output:
+        path = str(knob_value(node, "proxy", "") or "") if proxy else ""
+        path = path or str(nuke.filename(node) or knob_value(node, "file", "") or "")
+        file_type = str(knob_value(node, "file_type", "") or "")
+        frame_range = root_range
+        if knob_value(node, "use_limit", False):
+            first, last = int(knob_value(node, "first", 1)), int(knob_value(node, "last", 1))
+            frame_range = FrameRange.from_bounds(min(first, last), max(first, last))
+        views_value = knob_value(node, "views", "") or ""
+        views = views_value.split() if isinstance(views_value, str) else [str(view) for view in views_value]
+        return Output(
+            node=node.fullName(),
+            path=path,
+            range=str(frame_range) if frame_range else None,
+            views=views,
+            file_type=file_type,
+            is_movie=is_movie(file_type, path),
+        )
+
+    def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
+        override = self.settings.get(ENGINE_SETTING)
+        if override and any(engine.code == override for engine in engines):
+            return str(override)
+        return engine_for_version(engines, self.major_version)
+
+    def collect_scan(
+        self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback
+    ) -> Any:
+        from accsyn_dcc.scan.nuke import live
+
+        return live.collect(frames=frames, progress=progress, cancelled=cancelled)
+
+    def finish_scan(self, collected: Any) -> ScanResult:
+        from accsyn_dcc.scan.nuke import live
+
+        result: ScanResult = live.finish(collected)
+        return result
+
+    def suggested_envs(self, scan: Optional[ScanResult]) -> Dict[str, str]:
+        if scan is None:
+            return {}
+        folders = sorted({os.path.dirname(dep.path) for dep in scan.dependencies if dep.kind == "gizmo"})
+        return {"NUKE_PATH": os.pathsep.join(folders)} if folders else {}

@@ -1,0 +1,51 @@
+"""What the accsyn menu items run: open the shared submit dialog on the live Nuke session.
+
+Importing this module checks that the shared core and its dependencies load, so a broken install is
+reported once at start-up (see ``startup.install_menu``) rather than at the first click.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, List
+
+import fileseq  # noqa: F401 (imported to report a missing dependency at start-up)
+import platformdirs  # noqa: F401
+import requests  # noqa: F401
+from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.ui.qt import QtWidgets
+
+from accsyn_nuke import startup
+from accsyn_nuke.adapter import NukeHost
+
+log = logging.getLogger(__name__)
+
+_open_dialogs: List[Any] = []
+"""Open dialogs, kept referenced so Python does not collect a non-modal window."""
+
+
+def submit_render() -> None:
+    open_dialog(selected_only=False)
+
+
+def submit_selected() -> None:
+    open_dialog(selected_only=True)
+
+
+def open_dialog(selected_only: bool) -> Any:
+    """Show the submit dialog parented to Nuke's main window; any failure becomes one message."""
+    try:
+        from accsyn_dcc.ui.submit_dialog import SubmitDialog
+
+        dialog = SubmitDialog(NukeHost(), selected_only=selected_only, parent=QtWidgets.QApplication.activeWindow())
+    except AccsynDccError as error:
+        startup.report(f"accsyn: {error}")
+        return None
+    except Exception as error:
+        log.exception("accsyn submit dialog failed to open")
+        startup.report(f"accsyn: the submit dialog could not open ({type(error).__name__}: {error}).")
+        return None
+    _open_dialogs[:] = [open_one for open_one in _open_dialogs if open_one.isVisible()]
+    _open_dialogs.append(dialog)
+    dialog.show()
+    return dialog

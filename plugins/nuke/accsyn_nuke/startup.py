@@ -1,0 +1,55 @@
+"""Start-up of the plugin inside Nuke: paths, the menu, and one clear message when something is missing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any, Optional
+
+import nuke
+
+log = logging.getLogger(__name__)
+
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(PLUGIN_DIR))
+COMMON_DIR = os.path.join(REPO, "common")
+VENDOR_DIR = os.path.join(REPO, "build", "python-vendor")
+"""Where ``install/install.py`` vendors requests, platformdirs, qtpy and fileseq for Nuke's Python."""
+
+MENU_NAME = "accsyn"
+SUBMIT_RENDER = "Submit render..."
+SUBMIT_SELECTED = "Submit selected Writes..."
+
+
+def add_paths() -> None:
+    """Make ``accsyn_dcc`` importable (the repo's ``common/``), then the vendored dependencies after Nuke's own."""
+    if os.path.isdir(COMMON_DIR) and COMMON_DIR not in sys.path:
+        sys.path.insert(0, COMMON_DIR)
+    if os.path.isdir(VENDOR_DIR) and VENDOR_DIR not in sys.path:
+        sys.path.append(VENDOR_DIR)
+
+
+def report(text: str) -> None:
+    """Show ``text`` once: a dialog in the GUI, the terminal/log in ``nuke -t``."""
+    log.warning(text)
+    if getattr(nuke, "GUI", False):
+        nuke.message(text)
+    else:
+        nuke.tprint(text)
+
+
+def install_menu() -> Optional[Any]:
+    """Add accsyn > Submit render... / Submit selected Writes... to Nuke's main menu bar; None when it failed."""
+    try:
+        from accsyn_nuke import commands
+    except Exception as error:
+        report(
+            f"accsyn: the submitter could not load ({type(error).__name__}: {error}). "
+            "Run 'python install/install.py nuke' from the accsyn-dcc folder, then restart Nuke."
+        )
+        return None
+    accsyn_menu = nuke.menu("Nuke").addMenu(MENU_NAME)
+    accsyn_menu.addCommand(SUBMIT_RENDER, commands.submit_render)
+    accsyn_menu.addCommand(SUBMIT_SELECTED, commands.submit_selected)
+    return accsyn_menu

@@ -1,0 +1,26 @@
+"""The Nuke plugin tests run against the stand-in ``nuke`` package, with ``plugins/nuke`` on the path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[2]
+PLUGIN_DIR = TESTS.parent / "plugins" / "nuke"
+for folder in (TESTS / "standins", PLUGIN_DIR):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+
+@pytest.fixture
+def nuke_ui() -> Iterator[Any]:
+    """The stand-in ``nuke`` module with its UI half reset to a fresh Nuke 16.0v2 GUI session."""
+    import nuke
+    from nuke import _ui
+
+    _ui.reset()
+    yield nuke
+    _ui.reset()

@@ -1,0 +1,56 @@
+"""Nuke start-up files: the accsyn menu, and one clear message when the plugin cannot load."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from typing import Any
+
+import pytest
+from conftest import PLUGIN_DIR
+
+
+def test_menu_py_adds_the_accsyn_menu_with_both_commands(nuke_ui: Any) -> None:
+    runpy.run_path(str(PLUGIN_DIR / "init.py"))
+    runpy.run_path(str(PLUGIN_DIR / "menu.py"))
+    accsyn = nuke_ui.menu("Nuke").findItem("accsyn")
+    assert accsyn is not None
+    assert [item.name() for item in accsyn.items()] == ["Submit render...", "Submit selected Writes..."]
+    assert nuke_ui._ui.shown == []
+
+
+def test_menu_items_call_the_dialog_openers(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from accsyn_nuke import commands, startup
+
+    opened = []
+    monkeypatch.setattr(commands, "open_dialog", lambda selected_only: opened.append(selected_only))
+    startup.install_menu()
+    nuke_ui.menu("Nuke").findItem("accsyn/Submit render...").invoke()
+    nuke_ui.menu("Nuke").findItem("accsyn/Submit selected Writes...").invoke()
+    assert opened == [False, True]
+
+
+@pytest.mark.parametrize("gui", [True, False])
+def test_failing_import_shows_one_message_and_start_up_goes_on(
+    nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, gui: bool
+) -> None:
+    nuke_ui._ui.set_gui(gui)
+    import accsyn_nuke
+
+    monkeypatch.setitem(sys.modules, "accsyn_nuke.commands", None)  # makes the import fail
+    monkeypatch.delattr(accsyn_nuke, "commands", raising=False)
+    runpy.run_path(str(PLUGIN_DIR / "menu.py"))
+    assert nuke_ui.menu("Nuke").findItem("accsyn") is None
+    assert len(nuke_ui._ui.shown) == 1
+    kind, text = nuke_ui._ui.shown[0]
+    assert kind == ("message" if gui else "tprint")
+    assert "could not load" in text and "install/install.py nuke" in text
+
+
+def test_init_py_survives_a_missing_plugin_package(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    import accsyn_nuke
+
+    monkeypatch.setitem(sys.modules, "accsyn_nuke.startup", None)
+    monkeypatch.delattr(accsyn_nuke, "startup", raising=False)
+    runpy.run_path(str(PLUGIN_DIR / "init.py"))
+    assert "Nuke starts without it" in capsys.readouterr().out
