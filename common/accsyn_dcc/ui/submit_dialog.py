@@ -1,0 +1,551 @@
+"""The submit dialog every Qt host shares: scan, review, choose farm settings, preview and submit.
+
+It talks to the host only through ``accsyn_dcc.hosts.HostAdapter`` and to accsyn only through a
+client (``accsyn_dcc.api``). Slow work never runs on the UI thread: the workspace lookup, the file
+checks of the scan and the submit run on Qt's thread pool; the host's own part of the scan runs on
+the UI thread in small steps, keeping the window responsive and the Cancel button live.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Callable, Dict, List, Optional
+
+from accsyn_dcc import preflight
+from accsyn_dcc.errors import AccsynDccError, ValidationError
+from accsyn_dcc.hosts import HostAdapter, ScanCancelled
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.scan.records import Output, ScanResult
+from accsyn_dcc.ui import dependency_model, jobs
+from accsyn_dcc.ui.editors import EnvEditor, FiltersEditor, SiteSettingsEditor
+from accsyn_dcc.ui.qt import QtCore, QtGui, QtWidgets
+from accsyn_dcc.ui.workers import BackgroundTask, describe_error, run_in_background
+from accsyn_dcc.workspace import WorkspaceInfo
+
+log = logging.getLogger(__name__)
+
+INPUT_CONVERSIONS = ("auto", "always", "platform", "never")
+
+
+class SubmitDialog(QtWidgets.QDialog):
+    """Submit the host's open scene to accsyn as one Compute job (or one per output)."""
+
+    def __init__(
+        self,
+        host: HostAdapter,
+        selected_only: bool = False,
+        parent: Optional[QtWidgets.QWidget] = None,
+        connect: Optional[Callable[[], Any]] = None,
+        settings: Optional[jobs.RememberedSettings] = None,
+        auto_start: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.selected_only = selected_only
+        self._connect = connect or jobs.default_connect
+        self.remembered = settings if settings is not None else jobs.RememberedSettings.load()
+        self.workspace = WorkspaceInfo()
+        self.scan: Optional[ScanResult] = None
+        self.outputs: List[Output] = []
+        self.created_jobs: List[Dict[str, Any]] = []
+        self._tasks: List[BackgroundTask] = []
+        self._scan_cancelled = False
+        self._scanning = False
+        self.ask: Callable[[str], bool] = self._ask_with_message_box
+        self.setWindowTitle(f"Submit to accsyn ({host.host_name} {host.host_version})".replace(" )", ")"))
+        self.resize(900, 700)
+        self._build()
+        self._fill_from_host()
+        self._apply_remembered()
+        if auto_start:
+            QtCore.QTimer.singleShot(0, self.start)
+
+    # ----------------------------------------------------------------------------------------------- layout
+    def _build(self) -> None:
+        layout = QtWidgets.QVBoxLayout(self)
+        self.tabs = QtWidgets.QTabWidget()
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_job_tab(), "Job")
+        self.tabs.addTab(self._build_dependencies_tab(), "Dependencies")
+        self.tabs.addTab(self._build_farm_tab(), "Farm")
+        self.env_editor = EnvEditor()
+        self.tabs.addTab(self.env_editor, "Environment")
+        self.tabs.addTab(self._build_preview_tab(), "Payload")
+
+        self.findings_label = QtWidgets.QLabel()
+        self.findings_label.setWordWrap(True)
+        layout.addWidget(self.findings_label)
+        progress_row = QtWidgets.QHBoxLayout()
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setFormat("Scanning %v/%m")
+        self.progress.hide()
+        self.cancel_scan_button = QtWidgets.QPushButton("Cancel scan")
+        self.cancel_scan_button.hide()
+        self.rescan_button = QtWidgets.QPushButton("Scan again")
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_scan_button)
+        progress_row.addWidget(self.rescan_button)
+        layout.addLayout(progress_row)
+        self.status_label = QtWidgets.QLabel()
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addStretch(1)
+        self.submit_button = QtWidgets.QPushButton("Submit")
+        self.submit_button.setDefault(True)
+        self.close_button = QtWidgets.QPushButton("Close")
+        buttons.addWidget(self.submit_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+
+        self.cancel_scan_button.clicked.connect(self.cancel_scan)
+        self.rescan_button.clicked.connect(self.start_scan)
+        self.submit_button.clicked.connect(self.submit)
+        self.close_button.clicked.connect(self.close)
+        for signal in (
+            self.name_edit.textChanged,
+            self.range_edit.textChanged,
+            self.bucket_spin.valueChanged,
+            self.engine_combo.currentIndexChanged,
+            self.queue_combo.currentIndexChanged,
+            self.per_output_check.toggled,
+            self.outputs_list.itemChanged,
+            self.conversion_combo.currentIndexChanged,
+            self.submit_anyway_check.toggled,
+            self.filters_editor.changed,
+            self.site_editor.changed,
+            self.env_editor.changed,
+        ):
+            signal.connect(self._edited)
+
+    def _build_job_tab(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget()
+        form = QtWidgets.QFormLayout(page)
+        self.name_edit = QtWidgets.QLineEdit()
+        self.engine_combo = QtWidgets.QComboBox()
+        self.engine_info = QtWidgets.QLabel()
+        self.range_edit = QtWidgets.QLineEdit()
+        self.range_edit.setPlaceholderText("e.g. 1001-1100, 1001-1100x2, 1001 1050 1100")
+        self.range_feedback = QtWidgets.QLabel()
+        self.bucket_spin = QtWidgets.QSpinBox()
+        self.bucket_spin.setRange(1, 100000)
+        self.queue_combo = QtWidgets.QComboBox()
+        self.outputs_list = QtWidgets.QListWidget()
+        self.per_output_check = QtWidgets.QCheckBox("One job per Write")
+        form.addRow("Job name", self.name_edit)
+        form.addRow("Engine", self.engine_combo)
+        form.addRow("", self.engine_info)
+        form.addRow("Frame range", self.range_edit)
+        form.addRow("", self.range_feedback)
+        form.addRow("Bucket size", self.bucket_spin)
+        form.addRow("Queue", self.queue_combo)
+        form.addRow("Outputs", self.outputs_list)
+        form.addRow("", self.per_output_check)
+        self.engine_combo.currentIndexChanged.connect(self._engine_chosen)
+        return page
+
+    def _build_dependencies_tab(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(page)
+        row = QtWidgets.QHBoxLayout()
+        self.dependency_filter = QtWidgets.QLineEdit()
+        self.dependency_filter.setPlaceholderText("Filter by path, kind, node or status")
+        self.copy_report_button = QtWidgets.QPushButton("Copy report")
+        row.addWidget(self.dependency_filter, 1)
+        row.addWidget(self.copy_report_button)
+        layout.addLayout(row)
+        self.dependency_model = dependency_model.DependencyTableModel(self)
+        self.dependency_proxy = QtCore.QSortFilterProxyModel(self)
+        self.dependency_proxy.setSourceModel(self.dependency_model)
+        self.dependency_proxy.setFilterKeyColumn(-1)
+        self.dependency_proxy.setFilterCaseSensitivity(QtCore.Qt.CaseInsensitive)
+        self.dependency_view = QtWidgets.QTableView()
+        self.dependency_view.setModel(self.dependency_proxy)
+        self.dependency_view.setSortingEnabled(True)
+        header = self.dependency_view.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.Stretch)
+        self.dependency_view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
+        layout.addWidget(self.dependency_view)
+        self.submit_anyway_check = QtWidgets.QCheckBox("Submit anyway, although dependencies are missing")
+        layout.addWidget(self.submit_anyway_check)
+        self.dependency_filter.textChanged.connect(self.dependency_proxy.setFilterFixedString)
+        self.copy_report_button.clicked.connect(self.copy_report)
+        return page
+
+    def _build_farm_tab(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(page)
+        filters_box = QtWidgets.QGroupBox("Which machines may render")
+        self.filters_editor = FiltersEditor()
+        QtWidgets.QVBoxLayout(filters_box).addWidget(self.filters_editor)
+        layout.addWidget(filters_box)
+        conversion_box = QtWidgets.QGroupBox("Paths inside the script")
+        conversion_form = QtWidgets.QFormLayout(conversion_box)
+        self.conversion_combo = QtWidgets.QComboBox()
+        self.conversion_combo.addItems(list(INPUT_CONVERSIONS))
+        conversion_form.addRow("Input conversion", self.conversion_combo)
+        layout.addWidget(conversion_box)
+        site_box = QtWidgets.QGroupBox("Site transfers")
+        self.site_editor = SiteSettingsEditor()
+        QtWidgets.QVBoxLayout(site_box).addWidget(self.site_editor)
+        layout.addWidget(site_box)
+        layout.addStretch(1)
+        return page
+
+    def _build_preview_tab(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(page)
+        self.preview_text = QtWidgets.QPlainTextEdit()
+        self.preview_text.setReadOnly(True)
+        self.preview_text.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont))
+        row = QtWidgets.QHBoxLayout()
+        self.refresh_preview_button = QtWidgets.QPushButton("Refresh")
+        self.export_button = QtWidgets.QPushButton("Export JSON...")
+        row.addStretch(1)
+        row.addWidget(self.refresh_preview_button)
+        row.addWidget(self.export_button)
+        layout.addWidget(self.preview_text)
+        layout.addLayout(row)
+        self.refresh_preview_button.clicked.connect(self.refresh_preview)
+        self.export_button.clicked.connect(self._export_clicked)
+        return page
+
+    # ----------------------------------------------------------------------------------------------- filling
+    def _fill_from_host(self) -> None:
+        scene = self.host.scene_path()
+        self.name_edit.setText(os.path.splitext(os.path.basename(scene))[0] if scene else "")
+        frame_range = self.host.frame_range()
+        self.range_edit.setText(str(frame_range) if frame_range else "")
+        self._set_outputs(self.host.outputs(self.selected_only))
+
+    def _set_outputs(self, outputs: List[Output]) -> None:
+        self.outputs = list(outputs)
+        self.outputs_list.blockSignals(True)
+        self.outputs_list.clear()
+        for output in self.outputs:
+            label = f"{output.node}  {output.path}"
+            if output.range:
+                label += f"  [{output.range}]"
+            if output.is_movie:
+                label += "  (movie: one task)"
+            item = QtWidgets.QListWidgetItem(label)
+            item.setFlags(item.flags() | QtCore.Qt.ItemIsUserCheckable)
+            item.setCheckState(QtCore.Qt.Checked)
+            self.outputs_list.addItem(item)
+        self.outputs_list.blockSignals(False)
+
+    def _apply_remembered(self) -> None:
+        values = self.remembered.values
+        if values.get("bucket_size"):
+            self.bucket_spin.setValue(int(values["bucket_size"]))
+        conversion = values.get("input_conversion")
+        if conversion in INPUT_CONVERSIONS:
+            self.conversion_combo.setCurrentText(conversion)
+        self.filters_editor.set_state(values.get("filters_ram"), values.get("filters", {}))
+        self.env_editor.set_values(dict(values.get("envs", {})))
+
+    def _remember(self) -> None:
+        self.remembered.update(
+            engine=self.engine(),
+            queue=self.queue(),
+            bucket_size=self.bucket_spin.value(),
+            input_conversion=self.conversion_combo.currentText(),
+            filters_ram=self.filters_editor.ram(),
+            filters=self.filters_editor.values(),
+            envs=self.env_editor.values(),
+        )
+
+    # ----------------------------------------------------------------------------------------------- workspace
+    def start(self) -> None:
+        """Look up the workspace (in the background) and scan the scene."""
+        self.load_workspace()
+        self.start_scan()
+
+    def load_workspace(self) -> None:
+        self._set_status("Reading the accsyn workspace...")
+        self._background(lambda: self._client().workspace_info(), self._workspace_loaded, self._workspace_failed)
+
+    def _client(self) -> Any:
+        return self._connect()
+
+    def _workspace_loaded(self, workspace: WorkspaceInfo) -> None:
+        self.workspace = workspace
+        self.engine_combo.blockSignals(True)
+        self.engine_combo.clear()
+        for engine in workspace.engines:
+            self.engine_combo.addItem(engine.label, engine.code)
+        remembered = self.remembered.values.get("engine")
+        preferred = self.host.default_engine(workspace.engines)
+        for code in (remembered, preferred):
+            index = self.engine_combo.findData(code) if code else -1
+            if index >= 0:
+                self.engine_combo.setCurrentIndex(index)
+                break
+        self.engine_combo.blockSignals(False)
+        self.queue_combo.clear()
+        self.queue_combo.addItem("(default)", "")
+        for queue in workspace.queues:
+            self.queue_combo.addItem(queue.name or queue.code, queue.code)
+        index = self.queue_combo.findData(self.remembered.values.get("queue"))
+        self.queue_combo.setCurrentIndex(max(index, 0))
+        self.site_editor.set_sites([site.code for site in workspace.sites])
+        self._engine_chosen(remembered_bucket=bool(self.remembered.values.get("bucket_size")))
+        self._set_status(f"Connected: {len(workspace.engines)} engines available.")
+
+    def _workspace_failed(self, sentence: str) -> None:
+        self._set_status(f"Could not read the accsyn workspace: {sentence} You can still export the payload.")
+        self._edited()
+
+    def _engine_chosen(self, *_args: object, remembered_bucket: bool = False) -> None:
+        engine = self.workspace.engine(self.engine())
+        if engine is None:
+            self.engine_info.setText("")
+            return
+        settings = engine.settings
+        parts = [f"default range {settings.default_range}" if settings.default_range else "",
+                 f"bucket size {settings.default_bucketsize}"]
+        self.engine_info.setText(", ".join(part for part in parts if part))
+        if not self.range_edit.text().strip() and settings.default_range:
+            self.range_edit.setText(settings.default_range)
+        if not remembered_bucket:
+            self.bucket_spin.setValue(settings.default_bucketsize)
+        self._edited()
+
+    # ----------------------------------------------------------------------------------------------- scan
+    def start_scan(self) -> None:
+        """Scan the scene: the host's part here in steps (with progress), the file checks in the background."""
+        if self._scanning:
+            return
+        self._scanning = True
+        self._scan_cancelled = False
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_scan_button.show()
+        self.rescan_button.setEnabled(False)
+        self._set_status("Scanning the scene...")
+        try:
+            collected = self.host.collect_scan(self._frames_or_none(), self._scan_progress, self._scan_was_cancelled)
+        except ScanCancelled:
+            self._scan_finished_ui()
+            self._set_status("The scan was cancelled; scan again before submitting.")
+            return
+        except Exception as error:
+            if self._scan_cancelled:
+                self._scan_finished_ui()
+                self._set_status("The scan was cancelled; scan again before submitting.")
+                return
+            self._scan_failed(describe_error(error))
+            return
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Checking files...")
+        self._background(lambda: self.host.finish_scan(collected), self._scan_done, self._scan_failed)
+
+    def _scan_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        QtCore.QCoreApplication.processEvents()
+
+    def _scan_was_cancelled(self) -> bool:
+        QtCore.QCoreApplication.processEvents()
+        return self._scan_cancelled
+
+    def cancel_scan(self) -> None:
+        self._scan_cancelled = True
+
+    def _scan_finished_ui(self) -> None:
+        self._scanning = False
+        self.progress.hide()
+        self.progress.setFormat("Scanning %v/%m")
+        self.cancel_scan_button.hide()
+        self.rescan_button.setEnabled(True)
+
+    def _scan_done(self, scan: ScanResult) -> None:
+        self._scan_finished_ui()
+        if self._scan_cancelled:
+            self._set_status("The scan was cancelled; scan again before submitting.")
+            return
+        self.scan = scan
+        if not self.outputs and scan.outputs:
+            self._set_outputs(scan.outputs)
+        self.dependency_model.set_rows(dependency_model.rows_from_scan(scan, self._on_share()))
+        self.env_editor.suggest(self.host.suggested_envs(scan))
+        missing = len(scan.missing)
+        summary = f"Scan done: {len(scan.dependencies)} files"
+        summary += f", {missing} missing" if missing else ", all found"
+        if scan.unresolved:
+            summary += f", {len(scan.unresolved)} unresolved"
+        self._set_status(summary + ".")
+        self._edited()
+
+    def _scan_failed(self, sentence: str) -> None:
+        self._scan_finished_ui()
+        self._set_status(f"The scan failed: {sentence}")
+
+    # ----------------------------------------------------------------------------------------------- values
+    def engine(self) -> str:
+        return str(self.engine_combo.currentData() or "")
+
+    def queue(self) -> str:
+        return str(self.queue_combo.currentData() or "")
+
+    def checked_outputs(self) -> List[Output]:
+        return [
+            output
+            for row, output in enumerate(self.outputs)
+            if self.outputs_list.item(row).checkState() == QtCore.Qt.Checked
+        ]
+
+    def _frames_or_none(self) -> Optional[FrameRange]:
+        try:
+            return FrameRange.parse(self.range_edit.text())
+        except ValidationError:
+            return None
+
+    def _on_share(self) -> Optional[Callable[[str], bool]]:
+        return jobs.share_checker(self.workspace) if self.workspace.volumes else None
+
+    def choices(self) -> jobs.Choices:
+        """Everything the artist chose, as one record."""
+        return jobs.Choices(
+            name=self.name_edit.text().strip(),
+            engine=self.engine(),
+            range_text=self.range_edit.text().strip(),
+            bucket_size=self.bucket_spin.value(),
+            queue=self.queue(),
+            outputs=self.checked_outputs(),
+            one_job_per_output=self.per_output_check.isChecked(),
+            filters_ram=self.filters_editor.ram(),
+            filters=self.filters_editor.values(),
+            input_conversion=self.conversion_combo.currentText(),
+            site_settings=self.site_editor.values(),
+            envs=self.env_editor.values(),
+        )
+
+    def findings(self) -> List[preflight.Finding]:
+        return preflight.run_checks(
+            preflight.PreflightInput(
+                scene_path=self.host.scene_path(),
+                scene_modified=self.host.is_modified(),
+                range_text=self.range_edit.text(),
+                engine=self.engine(),
+                workspace=self.workspace,
+                outputs=self.checked_outputs(),
+                scan=self.scan,
+                on_share=self._on_share(),
+                submit_anyway=self.submit_anyway_check.isChecked(),
+            )
+        )
+
+    def payloads(self) -> List[Dict[str, Any]]:
+        """The Compute payload(s) the current choices make (one per output when asked); never holds the API key."""
+        scene = self.host.scene_path()
+        if not scene:
+            raise AccsynDccError("The script has never been saved, so there is nothing to submit yet.")
+        return jobs.build_payloads(scene, self.choices(), self.workspace, self.scan)
+
+    # ----------------------------------------------------------------------------------------------- reactions
+    def _edited(self, *_args: object) -> None:
+        self._validate_range()
+        findings = self.findings()
+        lines = [("Blocked: " if finding.blocks else "Note: ") + finding.message for finding in findings]
+        self.findings_label.setText("\n".join(lines))
+        self.submit_button.setEnabled(not self._scanning)
+
+    def _validate_range(self) -> None:
+        text = self.range_edit.text()
+        try:
+            frame_range = FrameRange.parse(text)
+        except ValidationError as error:
+            reasons = "; ".join(f"'{problem.value}': {problem.message}" for problem in error.problems)
+            self.range_feedback.setText(reasons)
+            self.range_edit.setStyleSheet("border: 1px solid #d05050;")
+            return
+        self.range_edit.setStyleSheet("")
+        buckets = len(frame_range.buckets(self.bucket_spin.value()))
+        self.range_feedback.setText(f"{len(frame_range)} frames in {buckets} tasks")
+
+    def refresh_preview(self) -> None:
+        try:
+            payloads = self.payloads()
+        except AccsynDccError as error:
+            self.preview_text.setPlainText(f"# {describe_error(error)}")
+            return
+        self.preview_text.setPlainText(json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2))
+
+    def export_payload(self, path: str) -> None:
+        """Write the payload(s) as JSON to ``path`` (works with the backend down)."""
+        payloads = self.payloads()
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(payloads[0] if len(payloads) == 1 else payloads, handle, indent=2)
+            handle.write("\n")
+        self._set_status(f"Payload written to {path}.")
+
+    def _export_clicked(self) -> None:
+        path, _filter = QtWidgets.QFileDialog.getSaveFileName(self, "Export payload", "", "JSON (*.json)")
+        if not path:
+            return
+        try:
+            self.export_payload(path)
+        except (AccsynDccError, OSError) as error:
+            self._set_status(f"Could not export the payload: {describe_error(error)}")
+
+    def copy_report(self) -> None:
+        QtWidgets.QApplication.clipboard().setText(dependency_model.report(self.dependency_model.rows))
+        self._set_status("The dependency report is on the clipboard.")
+
+    def submit(self) -> None:
+        """Check, offer to save a modified script, then create the job(s) in the background."""
+        findings = self.findings()
+        if any(finding.code in ("modified", "unsaved") for finding in findings) and self.host.scene_path():
+            if not self.ask("The script has unsaved changes. Save it now and submit?"):
+                self._set_status("Not submitted: save the script first (the farm renders the file on disk).")
+                return
+            try:
+                self.host.save_scene()
+            except Exception as error:
+                self._set_status(f"Could not save the script: {describe_error(error)}")
+                return
+            findings = self.findings()
+        blocking = preflight.blockers(findings)
+        if blocking:
+            self._set_status("Not submitted: " + " ".join(finding.message for finding in blocking))
+            return
+        try:
+            payloads = self.payloads()
+        except AccsynDccError as error:
+            self._set_status(f"Not submitted: {describe_error(error)}")
+            return
+        self.submit_button.setEnabled(False)
+        self._set_status("Submitting...")
+        self._remember()
+        self._background(lambda: jobs.create_jobs(self._client(), payloads), self._submitted, self._submit_failed)
+
+    def _submitted(self, created: List[Dict[str, Any]]) -> None:
+        self.created_jobs = created
+        self.submit_button.setEnabled(True)
+        ids = ", ".join(str(job.get("id", "?")) for job in created)
+        self._set_status(f"Submitted: job {ids}." if len(created) == 1 else f"Submitted {len(created)} jobs: {ids}.")
+
+    def _submit_failed(self, sentence: str) -> None:
+        self.submit_button.setEnabled(True)
+        self._set_status(f"The submit failed: {sentence} Nothing was lost: you can submit again or export the payload.")
+
+    # ----------------------------------------------------------------------------------------------- helpers
+    def _background(
+        self, function: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[str], None]
+    ) -> None:
+        task = run_in_background(function, done, failed)
+        self._tasks = [t for t in self._tasks if t is not task] + [task]
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def _ask_with_message_box(self, question: str) -> bool:
+        answer = QtWidgets.QMessageBox.question(self, "accsyn", question)
+        return bool(answer == QtWidgets.QMessageBox.Yes)
+
+    def status(self) -> str:
+        return str(self.status_label.text())

@@ -1,0 +1,153 @@
+"""The submit dialog's mechanics with a scripted host: cancel mid-scan, errors as sentences, live range checks."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional
+
+import pytest
+from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.hosts import HostAdapter, ScanCancelled
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.scan.records import Dependency, Output, ScanResult
+from accsyn_dcc.ui import jobs
+from accsyn_dcc.ui.qt import QtCore
+from accsyn_dcc.ui.submit_dialog import SubmitDialog
+from accsyn_dcc.ui.workers import describe_error
+from accsyn_dcc.workspace import Engine, EngineSettings, WorkspaceInfo
+
+
+class ScriptedHost(HostAdapter):
+    """A host whose main-thread scan takes ``steps`` steps, checking for cancel at each."""
+
+    host_name = "nuke"
+
+    def __init__(self, steps: int = 200) -> None:
+        self.steps = steps
+        self.progress_seen: List[int] = []
+        self.finished = False
+        self.saved = 0
+        self.at_step: Dict[int, Callable[[], None]] = {}
+        """Actions run at a given step of the scan (e.g. posting the artist's click)."""
+
+    @property
+    def host_version(self) -> str:
+        return "16.0v2"
+
+    def scene_path(self) -> Optional[str]:
+        return "/mnt/projects/shot/comp.nk"
+
+    def is_modified(self) -> bool:
+        return False
+
+    def save_scene(self) -> None:
+        self.saved += 1
+
+    def frame_range(self) -> Optional[FrameRange]:
+        return FrameRange.parse("1001-1010")
+
+    def outputs(self, selected_only: bool = False) -> List[Output]:
+        return [Output("Write1", "/mnt/projects/shot/out/comp.%04d.exr", "1001-1010")]
+
+    def collect_scan(self, frames: Any, progress: Any, cancelled: Any) -> Any:
+        for step in range(self.steps):
+            if cancelled():
+                raise ScanCancelled()
+            progress(step, self.steps)
+            self.progress_seen.append(step)
+            if step in self.at_step:
+                self.at_step[step]()
+        return self.steps
+
+    def finish_scan(self, collected: Any) -> ScanResult:
+        self.finished = True
+        return ScanResult(
+            "/mnt/projects/shot/comp.nk",
+            dependencies=[Dependency("/mnt/projects/plate.exr", "read", "Read1", "file", True)],
+        )
+
+
+class DownBackend:
+    def workspace_info(self) -> WorkspaceInfo:
+        raise AccsynDccError("Could not reach 127.0.0.1:9 (connection refused)")
+
+
+class RaisingBackend:
+    def workspace_info(self) -> WorkspaceInfo:
+        raise KeyError("result")
+
+
+def make_dialog(qtbot: Any, host: HostAdapter, connect: Any) -> SubmitDialog:
+    dialog = SubmitDialog(host, connect=connect, settings=jobs.RememberedSettings(persist=False), auto_start=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_cancel_mid_scan_stops_the_host_scan_and_says_so(qtbot: Any) -> None:
+    host = ScriptedHost(steps=10_000)
+    dialog = make_dialog(qtbot, host, DownBackend)
+
+    # At step 20 the artist's click is posted as an event; the dialog must deliver it while the host scan runs.
+    host.at_step[20] = lambda: QtCore.QTimer.singleShot(
+        0, lambda: qtbot.mouseClick(dialog.cancel_scan_button, QtCore.Qt.LeftButton)
+    )
+    dialog.start_scan()
+    assert 21 <= len(host.progress_seen) < 100
+    assert not host.finished
+    assert "cancelled" in dialog.status()
+    assert dialog.cancel_scan_button.isHidden() and dialog.progress.isHidden()
+    assert dialog.scan is None
+
+
+def test_a_finished_scan_fills_the_dependency_table(qtbot: Any) -> None:
+    host = ScriptedHost(steps=5)
+    dialog = make_dialog(qtbot, host, DownBackend)
+    dialog.start_scan()
+    qtbot.waitUntil(lambda: dialog.scan is not None, timeout=5000)
+    assert host.progress_seen == [0, 1, 2, 3, 4]
+    assert [row.status for row in dialog.dependency_model.rows] == ["found"]
+    assert "Scan done" in dialog.status()
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [(DownBackend, "Could not reach 127.0.0.1:9"), (RaisingBackend, "Unexpected KeyError")],
+)
+def test_backend_errors_appear_as_one_sentence(qtbot: Any, backend: Any, expected: str) -> None:
+    dialog = make_dialog(qtbot, ScriptedHost(), backend)
+    dialog.load_workspace()
+    qtbot.waitUntil(lambda: "Could not read the accsyn workspace" in dialog.status(), timeout=5000)
+    assert expected in dialog.status()
+    assert "Traceback" not in dialog.status() and "\n" not in dialog.status()
+    assert "You can still export the payload" in dialog.status()
+
+
+def test_range_is_validated_live(qtbot: Any) -> None:
+    dialog = make_dialog(qtbot, ScriptedHost(), DownBackend)
+    dialog.bucket_spin.setValue(5)
+    dialog.range_edit.setText("1001-1100")
+    assert dialog.range_feedback.text() == "100 frames in 20 tasks"
+    dialog.range_edit.setText("1100-1001")
+    assert "reversed" in dialog.range_feedback.text()
+    assert "frame range" in dialog.findings_label.text()
+
+
+def test_engine_defaults_fill_range_and_bucket(qtbot: Any) -> None:
+    workspace = WorkspaceInfo(
+        engines=[
+            Engine("nuke-15"),
+            Engine("nuke-16", settings=EngineSettings(default_range="1-50", default_bucketsize=7)),
+        ]
+    )
+    dialog = make_dialog(qtbot, ScriptedHost(), DownBackend)
+    dialog.range_edit.setText("")
+    dialog._workspace_loaded(workspace)
+    assert dialog.engine() == "nuke-16"
+    assert dialog.bucket_spin.value() == 7
+    assert dialog.range_edit.text() == "1-50"
+    assert "bucket size 7" in dialog.engine_info.text()
+
+
+def test_describe_error_is_one_sentence() -> None:
+    assert describe_error(AccsynDccError("Bad key for ann@studio")) == "Bad key for ann@studio."
+    assert describe_error(ValueError("x\ny")) == "Unexpected ValueError: x y (details are in the log)"
