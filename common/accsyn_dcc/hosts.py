@@ -9,6 +9,7 @@ reports progress, ``finish_scan`` runs on a worker thread and does the file-syst
 from __future__ import annotations
 
 import os
+import re
 from abc import ABC, abstractmethod
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -21,6 +22,11 @@ ProgressCallback = Callable[[int, int], None]
 """``progress(done, total)``: called now and then during ``collect_scan``."""
 CancelledCallback = Callable[[], bool]
 """``cancelled()``: True once the artist asked to stop; ``collect_scan`` then raises ``ScanCancelled``."""
+
+
+def natural(text: str) -> List[Any]:
+    """Sort key putting ``nuke-9`` before ``nuke-16``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.lower())]
 
 
 class ScanCancelled(AccsynDccError):
@@ -74,7 +80,7 @@ class HostAdapter(ABC):
     def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
         """The engine code to preselect for this host among ``engines``; None when none fits."""
         prefix = f"{self.host_name}-"
-        candidates = sorted(engine.code for engine in engines if engine.code.lower().startswith(prefix))
+        candidates = sorted((engine.code for engine in engines if engine.code.lower().startswith(prefix)), key=natural)
         return candidates[-1] if candidates else None
 
     def suggested_envs(self, scan: Optional[ScanResult]) -> Dict[str, str]:
@@ -138,8 +144,11 @@ class SceneFileHost(HostAdapter):
             return self._default_engine
         extension = os.path.splitext(self._path)[1].lower()
         matching = sorted(
-            engine.code
-            for engine in engines
-            if engine.settings.filename_extensions and engine.settings.accepts(extension)
+            (
+                engine.code
+                for engine in engines
+                if engine.settings.filename_extensions and engine.settings.accepts(extension)
+            ),
+            key=natural,
         )
         return matching[-1] if matching else None

@@ -7,7 +7,7 @@ import re
 from typing import Any, Dict, List, Optional, Sequence
 
 import nuke
-from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback, natural
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import Engine
@@ -37,7 +37,7 @@ def engine_for_version(engines: Sequence[Engine], major: int) -> Optional[str]:
     if exact in codes:
         return exact
     pattern = re.compile(rf"^nuke-?{major}(?:[.\-v]\d.*)?$", re.IGNORECASE)
-    candidates = sorted(code for code in codes if pattern.match(code))
+    candidates = sorted((code for code in codes if pattern.match(code)), key=natural)
     return candidates[-1] if candidates else None
 
 
