@@ -11,7 +11,10 @@ from accsyn_dcc.workspace import Engine, EngineSettings
 
 
 def engines(*codes: str) -> List[Engine]:
-    return [Engine(code, settings=EngineSettings(filename_extensions=".nk" if "nuke" in code else "")) for code in codes]
+    made = [
+        Engine(code, settings=EngineSettings(filename_extensions=".nk" if "nuke" in code else "")) for code in codes
+    ]
+    return made
 
 
 def test_natural_order_puts_nine_before_sixteen() -> None:
