@@ -279,7 +279,7 @@ class SubmitDialog(QtWidgets.QDialog):
             self.engine_combo.addItem(engine.label, engine.code)
         remembered = self.remembered.values.get("engine")
         preferred = self.host.default_engine(workspace.engines)
-        for code in (remembered, preferred):
+        for code in (preferred, remembered):
             index = self.engine_combo.findData(code) if code else -1
             if index >= 0:
                 self.engine_combo.setCurrentIndex(index)
@@ -408,12 +408,16 @@ class SubmitDialog(QtWidgets.QDialog):
         return jobs.share_checker(self.workspace) if self.workspace.volumes else None
 
     def choices(self) -> jobs.Choices:
-        """Everything the artist chose, as one record."""
+        """Everything the artist chose, as one record (movie outputs force the whole range into one bucket)."""
+        frames = self._frames_or_none()
+        bucket_size = self.bucket_spin.value()
+        if frames is not None:
+            bucket_size = preflight.bucket_size_for(self.checked_outputs(), frames, bucket_size)
         return jobs.Choices(
             name=self.name_edit.text().strip(),
             engine=self.engine(),
             range_text=self.range_edit.text().strip(),
-            bucket_size=self.bucket_spin.value(),
+            bucket_size=bucket_size,
             queue=self.queue(),
             outputs=self.checked_outputs(),
             one_job_per_output=self.per_output_check.isChecked(),
@@ -425,7 +429,17 @@ class SubmitDialog(QtWidgets.QDialog):
         )
 
     def findings(self) -> List[preflight.Finding]:
-        return preflight.run_checks(
+        """The pre-flight findings for the current choices; a scene not (yet) scanned blocks unless submitted anyway."""
+        scanned: List[preflight.Finding] = []
+        if self.scan is None:
+            scanned.append(
+                preflight.Finding(
+                    preflight.WARNING if self.submit_anyway_check.isChecked() else preflight.BLOCKER,
+                    "not_scanned",
+                    "The scene's dependencies have not been checked; wait for the scan or scan again.",
+                )
+            )
+        return scanned + preflight.run_checks(
             preflight.PreflightInput(
                 scene_path=self.host.scene_path(),
                 scene_modified=self.host.is_modified(),

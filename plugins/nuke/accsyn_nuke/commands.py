@@ -35,9 +35,16 @@ def submit_selected() -> None:
 def open_dialog(selected_only: bool) -> Any:
     """Show the submit dialog parented to Nuke's main window; any failure becomes one message."""
     try:
+        from accsyn_dcc.ui.jobs import RememberedSettings
         from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
-        dialog = SubmitDialog(NukeHost(), selected_only=selected_only, parent=QtWidgets.QApplication.activeWindow())
+        remembered = RememberedSettings.load()
+        dialog = SubmitDialog(
+            NukeHost(settings=remembered.values),
+            selected_only=selected_only,
+            parent=QtWidgets.QApplication.activeWindow(),
+            settings=remembered,
+        )
     except AccsynDccError as error:
         startup.report(f"accsyn: {error}")
         return None
