@@ -1,0 +1,182 @@
+"""Configuration: studio defaults, per-user settings and credentials.
+
+* Studio defaults: a JSON file named by ``ACCSYN_DCC_STUDIO_CONFIG`` (a pipeline TD's file).
+* Per-user settings: ``settings.json`` in the platform's config folder (platformdirs), layered over
+  the studio defaults; never written beside shot files.
+* Credentials: arguments, else an explicitly named .env file (argument or ``ACCSYN_CREDENTIALS_PATH``;
+  a stray ``.env`` in the working directory is never read), else environment variables.
+
+Both settings files hold one JSON object; objects merge key by key, the user's values winning.
+The ``workspace`` section (``engines``, ``volumes``, ``sites``, ``queues``) describes a workspace for
+offline use; ``local_share_paths`` maps share codes to where they are mounted on this machine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any, Dict, Mapping, Optional
+
+from platformdirs import user_config_dir
+
+from accsyn_dcc.credentials import Credentials
+from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.workspace import Engine, Queue, Site, Volume, WorkspaceInfo
+
+STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
+USER_CONFIG_ENV = "ACCSYN_DCC_USER_CONFIG"
+"""Overrides the per-user settings file (tests, shared workstations)."""
+CREDENTIALS_FILE_ENV = "ACCSYN_CREDENTIALS_PATH"
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(AccsynDccError):
+    """A settings or credentials file cannot be read."""
+
+
+@dataclass
+class Settings:
+    """Studio defaults with the user's settings layered on top."""
+
+    values: Dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    @property
+    def workspace(self) -> WorkspaceInfo:
+        """The workspace described in the settings (for offline mapping and dry runs)."""
+        section = self.values.get("workspace") or {}
+        return WorkspaceInfo(
+            engines=[Engine.from_dict(item) for item in section.get("engines", [])],
+            volumes=[Volume.from_dict(item) for item in section.get("volumes", [])],
+            sites=[Site.from_dict(item) for item in section.get("sites", [])],
+            queues=[Queue.from_dict(item) for item in section.get("queues", [])],
+        )
+
+    @property
+    def local_share_paths(self) -> Dict[str, str]:
+        return dict(self.values.get("local_share_paths") or {})
+
+
+def user_settings_path(environ: Optional[Mapping[str, str]] = None) -> str:
+    environ = os.environ if environ is None else environ
+    return environ.get(USER_CONFIG_ENV) or os.path.join(user_config_dir("accsyn-dcc", appauthor=False), "settings.json")
+
+
+def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
+    """The studio defaults (if configured) with the user's settings merged over them."""
+    environ = os.environ if environ is None else environ
+    values: Dict[str, Any] = {}
+    studio = environ.get(STUDIO_CONFIG_ENV)
+    if studio:
+        values = _read_json(studio, f"the studio config named by {STUDIO_CONFIG_ENV}")
+    user_path = user_settings_path(environ)
+    if os.path.exists(user_path):
+        values = merge(values, _read_json(user_path, "the user settings"))
+    return Settings(values)
+
+
+def save_user_settings(values: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> str:
+    """Merge ``values`` into the user's settings file, atomically; return its path."""
+    path = user_settings_path(environ)
+    current = _read_json(path, "the user settings") if os.path.exists(path) else {}
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(merge(current, values), stream, indent=2, sort_keys=True)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return path
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> Dict[str, Any]:
+    """``override`` over ``base``, merging nested objects key by key."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), Mapping):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _read_json(path: str, what: str) -> Dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = json.load(stream)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read {what} ({error.strerror})") from None
+    except ValueError as error:
+        raise ConfigError(f"{path}: {what} is not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: {what} must hold a JSON object")
+    return data
+
+
+def read_env_file(path: str) -> Dict[str, str]:
+    """``KEY=VALUE`` lines; blank and ``#`` lines skipped; one pair of surrounding quotes removed."""
+    values: Dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8") as stream:
+            lines = stream.read().splitlines()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the credentials file ({error.strerror})") from None
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        key, equals, value = text.partition("=")
+        if not equals or not key.strip():
+            raise ConfigError(f"{path}, line {number}: expected KEY=VALUE")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def load_credentials(
+    workspace: Optional[str] = None,
+    user: Optional[str] = None,
+    api_key: Optional[str] = None,
+    env_file: Optional[str] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> Optional[Credentials]:
+    """Credentials from arguments, an explicitly named .env file, then the environment; None if incomplete."""
+    environ = dict(os.environ if environ is None else environ)
+    named_file = env_file or environ.get(CREDENTIALS_FILE_ENV)
+    sources: Dict[str, str] = dict(environ)
+    if named_file:
+        sources.update(read_env_file(named_file))
+    workspace = (
+        workspace or sources.get("ACCSYN_WORKSPACE") or sources.get("ACCSYN_DOMAIN") or sources.get("ACCSYN_ORG")
+    )
+    user = user or sources.get("ACCSYN_API_USER")
+    api_key = api_key or sources.get("ACCSYN_API_KEY")
+    if not workspace or not api_key or not user:
+        return None
+    port = sources.get("ACCSYN_API_PORT")
+    if port is not None and not port.isdigit():
+        raise ConfigError(f"ACCSYN_API_PORT must be a port number (got {port!r})")
+    verify: Any = sources.get("ACCSYN_CA_BUNDLE") or True
+    if sources.get("ACCSYN_DCC_INSECURE", "").lower() in ("1", "true", "yes"):
+        log.warning("TLS certificate verification is off for accsyn (ACCSYN_DCC_INSECURE is set)")
+        verify = False
+    return Credentials(
+        workspace=workspace,
+        user=user,
+        api_key=api_key,
+        hostname=sources.get("ACCSYN_API_HOSTNAME") or None,
+        port=int(port) if port else None,
+        proxy=sources.get("ACCSYN_PROXY") or None,
+        verify=verify,
+    )

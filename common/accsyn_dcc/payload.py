@@ -1,0 +1,216 @@
+"""Validation of accsyn Compute job payloads: every problem found, each naming its dotted field.
+
+Follows compute.rst and accsyn-protocol.md section 3.1: settings values are strings, per-OS
+``envs`` need ``common``, ``clear_output_directory`` is a string, OS names are windows/mac/linux.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Mapping
+
+from accsyn_dcc.errors import Problem, ValidationError
+from accsyn_dcc.filters import filter_problems
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.workspace import OPERATING_SYSTEMS
+
+INPUT_CONVERSIONS = ("always", "platform", "never", "auto")
+ENV_SECTIONS = ("common", *OPERATING_SYSTEMS)
+SITE_DIRECTIONS = ("download", "upload", "common")
+INITIAL_STATUSES = ("waiting", "paused")
+TOP_LEVEL_FIELDS = (
+    "name", "input", "engine", "range", "output", "dependencies", "filters", "settings", "envs",
+    "parameters", "queue", "status", "description", "metadata", "tasks", "allow_duplicates",
+)  # fmt: skip
+LEGACY_ALIASES = {"app": "engine", "code": "name"}
+_ENGINE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+_CLEAR_OUTPUT = re.compile(r"^(true|false|!?site:[\w.-]+)$", re.IGNORECASE)
+_INTEGER_SETTINGS = ("task_bucketsize",)
+_NUMBER_SETTINGS = ("transfer_speedlimit",)
+
+
+def normalise_legacy_keys(payload: Mapping[str, Any]) -> Dict[str, Any]:
+    """A copy using today's keys: ``app`` becomes ``engine`` and ``code`` becomes ``name``."""
+    result = dict(payload)
+    for legacy, current in LEGACY_ALIASES.items():
+        if legacy in result:
+            value = result.pop(legacy)
+            result.setdefault(current, value)
+    return result
+
+
+def validate_payload(payload: Any) -> List[Problem]:
+    """Every problem in a Compute payload (legacy ``app``/``code`` keys accepted); empty when valid."""
+    if not isinstance(payload, Mapping):
+        return [Problem("payload", type(payload).__name__, "a Compute payload must be a JSON object")]
+    data = normalise_legacy_keys(payload)
+    problems: List[Problem] = []
+    for key in data:
+        if key not in TOP_LEVEL_FIELDS:
+            problems.append(Problem(key, data[key], "unknown field in a Compute payload"))
+    engine = data.get("engine")
+    if not isinstance(engine, str) or not _ENGINE_CODE.match(engine):
+        problems.append(Problem("engine", engine, "an engine code is required (letters, digits, '_.-', at most 32)"))
+    if not isinstance(data.get("input"), str) or not data["input"].strip():
+        problems.append(Problem("input", data.get("input"), "the input file path is required"))
+    for key in ("name", "output", "queue", "description"):
+        if key in data and not isinstance(data[key], str):
+            problems.append(Problem(key, data[key], "must be a string"))
+    if "range" in data:
+        try:
+            FrameRange.parse(data["range"])
+        except ValidationError as error:
+            problems.extend(error.problems)
+    if "filters" in data:
+        problems.extend(filter_problems(data["filters"]))
+    if "dependencies" in data:
+        problems.extend(_dependency_problems(data["dependencies"]))
+    if "settings" in data:
+        problems.extend(settings_problems(data["settings"], "settings"))
+    if "envs" in data:
+        problems.extend(_env_problems(data["envs"]))
+    if "parameters" in data:
+        problems.extend(_parameter_problems(data["parameters"]))
+    if "status" in data and data["status"] not in INITIAL_STATUSES:
+        problems.append(Problem("status", data["status"], f"the initial status must be one of {INITIAL_STATUSES}"))
+    if "metadata" in data and not isinstance(data["metadata"], dict):
+        problems.append(Problem("metadata", data["metadata"], "must be an object"))
+    if "allow_duplicates" in data and not isinstance(data["allow_duplicates"], bool):
+        problems.append(Problem("allow_duplicates", data["allow_duplicates"], "must be true or false"))
+    return problems
+
+
+def check_payload(payload: Any) -> None:
+    """Raise ValidationError listing every problem of ``payload``; return quietly when valid."""
+    problems = validate_payload(payload)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _dependency_problems(dependencies: Any) -> List[Problem]:
+    if not isinstance(dependencies, list):
+        return [Problem("dependencies", dependencies, "must be a list of file or folder paths")]
+    return [
+        Problem(f"dependencies[{index}]", path, "must be a non-empty path string")
+        for index, path in enumerate(dependencies)
+        if not isinstance(path, str) or not path.strip()
+    ]
+
+
+def settings_problems(settings: Any, field: str) -> List[Problem]:
+    """Problems in an accsyn settings object: string values; bucket size a positive whole number."""
+    if not isinstance(settings, dict):
+        return [Problem(field, settings, "must be an object of setting names to string values")]
+    problems: List[Problem] = []
+    for name, value in settings.items():
+        where = f"{field}.{name}"
+        if not isinstance(value, str):
+            problems.append(Problem(where, value, 'accsyn setting values are strings, e.g. "5"'))
+        elif name in _INTEGER_SETTINGS and not (value.isdigit() and int(value) > 0):
+            problems.append(Problem(where, value, "must be a whole number of 1 or more"))
+        elif name in _NUMBER_SETTINGS and not re.fullmatch(r"-?\d+(\.\d+)?", value):
+            problems.append(Problem(where, value, "must be a number of MB/s, or -1 for no limit"))
+    return problems
+
+
+def _string_map_problems(values: Any, field: str) -> List[Problem]:
+    if not isinstance(values, dict):
+        return [Problem(field, values, "must be an object of names to string values")]
+    return [
+        Problem(f"{field}.{name}", value, "must be a string")
+        for name, value in values.items()
+        if not isinstance(value, str)
+    ]
+
+
+def _env_problems(envs: Any) -> List[Problem]:
+    if not isinstance(envs, dict):
+        return [Problem("envs", envs, "must be an object")]
+    sections = [key for key, value in envs.items() if key in ENV_SECTIONS and isinstance(value, dict)]
+    if not sections:
+        return _string_map_problems(envs, "envs")
+    if "common" not in envs:
+        return [Problem("envs", sorted(envs), "per-OS envs need a 'common' section (it may be empty)")]
+    problems = [
+        Problem(f"envs.{key}", value, f"per-OS envs only take the sections {ENV_SECTIONS}")
+        for key, value in envs.items()
+        if key not in ENV_SECTIONS
+    ]
+    for section in ENV_SECTIONS:
+        if section in envs:
+            problems.extend(_string_map_problems(envs[section], f"envs.{section}"))
+    return problems
+
+
+def _parameter_problems(parameters: Any) -> List[Problem]:
+    if not isinstance(parameters, dict):
+        return [Problem("parameters", parameters, "must be an object")]
+    problems: List[Problem] = []
+    arguments = parameters.get("arguments")
+    if "arguments" in parameters and not (
+        isinstance(arguments, str) or (isinstance(arguments, list) and all(isinstance(a, str) for a in arguments))
+    ):
+        problems.append(Problem("parameters.arguments", arguments, "must be a string or a list of strings"))
+    conversion = parameters.get("input_conversion")
+    if conversion is not None and conversion not in INPUT_CONVERSIONS:
+        problems.append(Problem("parameters.input_conversion", conversion, f"must be one of {INPUT_CONVERSIONS}"))
+    remote_os = parameters.get("remote_os")
+    if "remote_os" in parameters and remote_os not in OPERATING_SYSTEMS:
+        problems.append(Problem("parameters.remote_os", remote_os, f"must be one of {OPERATING_SYSTEMS}"))
+    if "mapped_share_paths" in parameters:
+        problems.extend(_mapped_share_path_problems(parameters["mapped_share_paths"]))
+    if "site" in parameters:
+        problems.extend(_site_problems(parameters["site"]))
+    clear = parameters.get("clear_output_directory")
+    if "clear_output_directory" in parameters and not (isinstance(clear, str) and _CLEAR_OUTPUT.match(clear)):
+        problems.append(
+            Problem(
+                "parameters.clear_output_directory", clear, 'must be the string "true", "site:<code>" or "!site:<code>"'
+            )
+        )
+    for flag in ("dev", "debug"):
+        if flag in parameters and not isinstance(parameters[flag], bool):
+            problems.append(Problem(f"parameters.{flag}", parameters[flag], "must be true or false"))
+    return problems
+
+
+def _mapped_share_path_problems(entries: Any) -> List[Problem]:
+    field = "parameters.mapped_share_paths"
+    if not isinstance(entries, list):
+        return [Problem(field, entries, "must be a list of {remote, local, os?} objects")]
+    problems: List[Problem] = []
+    for index, entry in enumerate(entries):
+        where = f"{field}[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(where, entry, "must be an object with 'remote' and 'local'"))
+            continue
+        for key in ("remote", "local"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                problems.append(Problem(f"{where}.{key}", entry.get(key), "a non-empty path is required"))
+        if "os" in entry and entry["os"] not in OPERATING_SYSTEMS:
+            problems.append(Problem(f"{where}.os", entry["os"], f"must be one of {OPERATING_SYSTEMS}"))
+        for key in entry:
+            if key not in ("remote", "local", "os"):
+                problems.append(Problem(f"{where}.{key}", entry[key], "unknown key; entries take remote, local, os"))
+    return problems
+
+
+def _site_problems(sites: Any) -> List[Problem]:
+    if not isinstance(sites, dict):
+        return [Problem("parameters.site", sites, 'must be an object of site code to {"settings": ...}')]
+    problems: List[Problem] = []
+    for site, body in sites.items():
+        where = f"parameters.site.{site}"
+        if not isinstance(body, dict) or set(body) - {"settings"}:
+            problems.append(Problem(where, body, 'must be {"settings": {"download"|"upload"|"common": {...}}}'))
+            continue
+        settings = body.get("settings", {})
+        if not isinstance(settings, dict):
+            problems.append(Problem(f"{where}.settings", settings, "must be an object"))
+            continue
+        for direction, values in settings.items():
+            if direction not in SITE_DIRECTIONS:
+                problems.append(Problem(f"{where}.settings.{direction}", values, f"must be one of {SITE_DIRECTIONS}"))
+            else:
+                problems.extend(settings_problems(values, f"{where}.settings.{direction}"))
+    return problems
