@@ -87,6 +87,10 @@ class HostAdapter(ABC):
         """Environment variables the render probably needs (e.g. NUKE_PATH for gizmos); empty by default."""
         return {}
 
+    def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
+        """Engine parameters naming the chosen outputs (e.g. ``{"writes": [...]}`` for Nuke); empty by default."""
+        return {}
+
 
 class SceneFileHost(HostAdapter):
     """A scene file on disk, scanned by the offline scanner for its extension; nothing is ever saved."""

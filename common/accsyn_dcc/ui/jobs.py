@@ -36,6 +36,8 @@ class Choices:
     input_conversion: str = "auto"
     site_settings: Dict[str, Dict[str, Dict[str, str]]] = field(default_factory=dict)
     envs: Dict[str, str] = field(default_factory=dict)
+    parameters: Dict[str, Any] = field(default_factory=dict)
+    """Engine-specific parameters from the host (e.g. ``writes`` for Nuke)."""
 
     def per_output(self) -> List[Choices]:
         """One ``Choices`` per output (its own range and name) when asked, else just this one."""
@@ -48,6 +50,7 @@ class Choices:
                 range_text=_output_range(self.range_text, output),
                 outputs=[output],
                 one_job_per_output=False,
+                parameters={**self.parameters, "writes": [output.node]} if "writes" in self.parameters else {},
             )
             for output in self.outputs
         ]
@@ -89,9 +92,15 @@ def filter_text(ram: Optional[str], values: Mapping[str, Sequence[str]]) -> str:
 def build_payloads(
     scene: str, choices: Choices, workspace: WorkspaceInfo, scan: Optional[ScanResult]
 ) -> List[Dict[str, Any]]:
-    """The Compute payload(s) for ``choices``; raises an AccsynDccError naming the field at fault."""
+    """The Compute payload(s) for ``choices``; raises an AccsynDccError naming the field at fault.
+
+    ``scan`` None means "not scanned": the payload then lists no dependencies (the scene is not
+    scanned again here, so building a preview never blocks a host's UI thread).
+    """
     from accsyn_dcc.submission import SubmitOptions, prepare_submission
 
+    if scan is None:
+        scan = ScanResult(scene=scene, outputs=list(choices.outputs))
     payloads: List[Dict[str, Any]] = []
     for one in choices.per_output():
         options = SubmitOptions(
@@ -105,6 +114,7 @@ def build_payloads(
             input_conversion=one.input_conversion,
             site_settings=one.site_settings,
             envs=one.envs,
+            parameters=dict(one.parameters),
         )
         submission = prepare_submission(scene, options, workspace, scan=scan)
         payloads.append(submission.job.to_payload())
@@ -132,9 +142,10 @@ def default_connect() -> Any:
 
 def share_checker(workspace: WorkspaceInfo) -> Callable[[str], bool]:
     """``on_share(path)``: True when ``path`` lies on one of the workspace's volumes."""
+    from accsyn_dcc.config import load_settings
     from accsyn_dcc.paths import PathMapper
 
-    mapper = PathMapper(workspace.volumes)
+    mapper = PathMapper(workspace.volumes, load_settings().local_share_paths)
 
     def on_share(path: str) -> bool:
         return mapper.to_accsyn(path) is not None
@@ -143,7 +154,12 @@ def share_checker(workspace: WorkspaceInfo) -> Callable[[str], bool]:
 
 
 class RememberedSettings:
-    """The dialog's choices, remembered per user over the studio defaults (never beside the shot)."""
+    """The dialog's choices, remembered per user over the studio defaults (never beside the shot).
+
+    Stored in the ``submit`` section of the per-user settings (``accsyn_dcc.config``); a studio can
+    preset any of them in its defaults file. Environment variables are kept as ``[name, value]`` pairs so
+    a variable the artist removed stays removed (settings files merge objects key by key).
+    """
 
     def __init__(self, values: Optional[Dict[str, Any]] = None, persist: bool = True) -> None:
         self.values: Dict[str, Any] = dict(values or {})

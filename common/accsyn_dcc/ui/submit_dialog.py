@@ -245,7 +245,7 @@ class SubmitDialog(QtWidgets.QDialog):
         if conversion in INPUT_CONVERSIONS:
             self.conversion_combo.setCurrentText(conversion)
         self.filters_editor.set_state(values.get("filters_ram"), values.get("filters", {}))
-        self.env_editor.set_values(dict(values.get("envs", {})))
+        self.env_editor.set_values({str(name): str(value) for name, value in values.get("envs", [])})
 
     def _remember(self) -> None:
         self.remembered.update(
@@ -255,7 +255,7 @@ class SubmitDialog(QtWidgets.QDialog):
             input_conversion=self.conversion_combo.currentText(),
             filters_ram=self.filters_editor.ram(),
             filters=self.filters_editor.values(),
-            envs=self.env_editor.values(),
+            envs=[[name, value] for name, value in self.env_editor.values().items()],
         )
 
     # ----------------------------------------------------------------------------------------------- workspace
@@ -426,6 +426,7 @@ class SubmitDialog(QtWidgets.QDialog):
             input_conversion=self.conversion_combo.currentText(),
             site_settings=self.site_editor.values(),
             envs=self.env_editor.values(),
+            parameters=self.host.output_parameters(self.checked_outputs()),
         )
 
     def findings(self) -> List[preflight.Finding]:

@@ -127,6 +127,10 @@ class NukeHost(HostAdapter):
         result: ScanResult = live.finish(collected)
         return result
 
+    def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
+        """The Writes to render, by full name (the engine renders only these)."""
+        return {"writes": [output.node for output in outputs]}
+
     def suggested_envs(self, scan: Optional[ScanResult]) -> Dict[str, str]:
         if scan is None:
             return {}

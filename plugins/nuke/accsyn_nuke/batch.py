@@ -64,6 +64,7 @@ def submit(
         range_text=range_text,
         bucket_size=bucket_size,
         outputs=outputs,
+        parameters=dict(overrides.pop("parameters", None) or host.output_parameters(outputs)),
         **overrides,
     )
     scan = None
