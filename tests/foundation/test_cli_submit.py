@@ -1,0 +1,118 @@
+"""``accsyn-dcc submit --dry-run`` and ``accsyn-dcc payload --validate``."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from accsyn_dcc import submission
+from accsyn_dcc.cli import main
+from accsyn_dcc.payload import validate_payload
+from accsyn_dcc.scan.records import Dependency, Output, ScanResult
+
+SEED = Path(__file__).parents[1] / "fixtures" / "payloads" / "seed_compute.json"
+
+
+@pytest.fixture
+def studio(tmp_path, monkeypatch):
+    """A studio config with one volume rooted in tmp_path, and no credentials anywhere."""
+    root = tmp_path / "projects"
+    (root / "shot").mkdir(parents=True)
+    config = {
+        "workspace": {
+            "volumes": [
+                {"code": "projects", "paths": {"windows": "P:", "mac": "/Volumes/projects", "linux": str(root)}}
+            ],
+            "engines": [{"code": "nuke-15", "settings": {"default_range": "1001-1100", "default_bucketsize": 5}}],
+        },
+        "defaults": {
+            "filters": "ram:>32g,site:sthlm",
+            "transfer_speedlimit": -1,
+            "queue": "Medium",
+            "site": {"local": {"download": {"enable": "false"}}},
+        },
+    }
+    (tmp_path / "studio.json").write_text(json.dumps(config))
+    for name in ("ACCSYN_WORKSPACE", "ACCSYN_API_USER", "ACCSYN_API_KEY", "ACCSYN_CREDENTIALS_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", str(tmp_path / "studio.json"))
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def test_dry_run_prints_every_seed_field(studio, capsys, monkeypatch):
+    script = studio / "shot" / "shot.nk"
+    script.write_text("Root {}\n")
+    plate = studio / "plates" / "plate.%04d.exr"
+
+    def fake_scan(path, frames=None, **options):
+        return ScanResult(
+            scene=path,
+            dependencies=[Dependency(str(plate), "read", "Read1", "file", True, "1001-1100x2", "")],
+            outputs=[Output("Write1", str(studio / "render" / "out.%04d.exr"), None, ["main"])],
+            frame_range="1-100",
+        )
+
+    monkeypatch.setattr(submission, "scan_scene", fake_scan)
+    argv = ["submit", str(script), "--engine", "nuke-15", "--range", "1001-1100x2", "--dry-run", "--json"]
+    argv += ["--dep", "/elsewhere/lut.cube", "--arguments=-txV", "--env", "NUKE_PATH=/tools"]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    payload = json.loads(out)
+    seed_fields = set(json.loads(SEED.read_text()))
+    assert seed_fields <= set(payload)
+    assert payload["input"] == "share=projects/shot/shot.nk"
+    assert payload["output"] == "share=projects/render"
+    assert payload["range"] == "1001-1099x2"
+    assert payload["dependencies"] == ["share=projects/plates", "/elsewhere/lut.cube"]
+    assert payload["settings"] == {"task_bucketsize": "5", "transfer_speedlimit": "-1"}
+    assert payload["envs"] == {"NUKE_PATH": "/tools"}
+    assert payload["parameters"]["remote_os"] in ("linux", "mac", "windows")
+    assert payload["parameters"]["mapped_share_paths"][-1] == {"remote": str(studio), "local": "share=projects"}
+    assert payload["parameters"]["site"] == {"local": {"settings": {"download": {"enable": "false"}}}}
+    assert validate_payload(payload) == []
+    assert "/elsewhere/lut.cube" in err and "no accsyn share" in err
+
+
+def test_movie_outputs_render_in_one_bucket(studio, capsys, monkeypatch):
+    script = studio / "shot" / "edit.nk"
+    script.write_text("Root {}\n")
+    movie = Output("Write1", str(studio / "out.mov"), None, [], "mov", True)
+    monkeypatch.setattr(submission, "scan_scene", lambda path, frames=None: ScanResult(path, outputs=[movie]))
+    assert main(["submit", str(script), "--engine", "nuke-15", "--range", "1-48", "--dry-run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["settings"]["task_bucketsize"] == "48"
+
+
+def test_submit_without_workspace_says_how_to_configure(studio, capsys):
+    (studio / "a.comp").write_text("")
+    assert main(["submit", str(studio / "a.comp"), "--engine", "nuke-15"]) == 1
+    assert "accsyn-dcc server" in capsys.readouterr().err
+
+
+def test_bad_range_is_named(studio, capsys):
+    (studio / "a.comp").write_text("")
+    assert main(["submit", str(studio / "a.comp"), "--engine", "nuke-15", "--range", "9-1", "--dry-run"]) == 1
+    assert "range: the range is reversed" in capsys.readouterr().err
+
+
+def test_payload_validate_accepts_the_seed(capsys):
+    assert main(["payload", "--validate", str(SEED)]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_payload_validate_lists_every_problem(tmp_path, capsys):
+    payload = json.loads(SEED.read_text())
+    payload["range"] = "x"
+    payload["parameters"]["input_conversion"] = "maybe"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(payload))
+    assert main(["payload", "--validate", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["range", "parameters.input_conversion"]
+
+
+def test_payload_validate_unreadable_file(tmp_path, capsys):
+    (tmp_path / "x.json").write_text("{")
+    assert main(["payload", "--validate", str(tmp_path / "x.json")]) == 1
+    assert "not valid JSON" in capsys.readouterr().err

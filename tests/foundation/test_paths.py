@@ -1,0 +1,99 @@
+"""The path mapper: every OS's path forms onto share notation, and the entries for input conversion."""
+
+import pytest
+
+from accsyn_dcc.paths import PathMapper, normalise, os_of_path
+from accsyn_dcc.workspace import Volume
+
+PROJECTS = Volume("projects", {"windows": "P:", "mac": "/Volumes/projects", "linux": "/mnt/projects"}, default=True)
+NETWORK = Volume("net", {"windows": "\\\\fileserver\\vfx", "mac": "/Volumes/vfx", "linux": "/net/vfx"})
+NESTED = Volume(
+    "shots", {"windows": "P:\\show\\shots", "mac": "/Volumes/projects/show/shots", "linux": "/mnt/projects/show/shots"}
+)
+
+
+@pytest.fixture
+def mapper():
+    return PathMapper([PROJECTS, NETWORK, NESTED], local_os="linux")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("P:\\show\\comp\\a.nk", "share=projects/show/comp/a.nk"),
+        ("P:/show/comp/a.nk", "share=projects/show/comp/a.nk"),
+        ("p:\\SHOW\\comp\\a.nk", "share=projects/SHOW/comp/a.nk"),
+        ("P:\\", "share=projects"),
+        ("P:", "share=projects"),
+        ("\\\\fileserver\\vfx\\plates\\p.exr", "share=net/plates/p.exr"),
+        ("//fileserver/vfx/plates/p.exr", "share=net/plates/p.exr"),
+        ("\\\\FILESERVER\\VFX\\plates\\p.exr", "share=net/plates/p.exr"),
+        ("/Volumes/projects/show/a.nk", "share=projects/show/a.nk"),
+        ("/mnt/projects/show/a.nk", "share=projects/show/a.nk"),
+        ("/mnt/projects/", "share=projects"),
+        ("/mnt/projects//show///a.nk", "share=projects/show/a.nk"),
+        ("/net/vfx/x", "share=net/x"),
+    ],
+)
+def test_paths_on_volumes_map_to_share_notation(mapper, path, expected):
+    assert mapper.to_accsyn(path) == expected
+
+
+def test_nested_volume_longest_prefix_wins(mapper):
+    assert mapper.to_accsyn("/mnt/projects/show/shots/sh010/a.nk") == "share=shots/sh010/a.nk"
+    assert mapper.to_accsyn("P:\\show\\shots\\sh010\\a.nk") == "share=shots/sh010/a.nk"
+    assert mapper.to_accsyn("P:\\show\\shotsy\\a.nk") == "share=projects/show/shotsy/a.nk"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mnt/projectsX/a.nk",
+        "/MNT/projects/a.nk",
+        "/Volumes/Projects/a.nk",
+        "Q:\\a.nk",
+        "//otherserver/vfx/a",
+        "relative/a.nk",
+        "/tmp/a.nk",
+    ],
+)
+def test_paths_on_no_volume_are_not_mapped(mapper, path):
+    assert mapper.to_accsyn(path) is None
+
+
+def test_outside_paths_are_reported_never_dropped(mapper):
+    report = mapper.map_all(["/mnt/projects/a", "/tmp/b", "/tmp/b", "Q:\\c"])
+    assert report.outside == ["/tmp/b", "Q:\\c"]
+    assert [item.accsyn for item in report.mapped] == ["share=projects/a", None, None]
+    assert [volume.code for volume in report.volumes] == ["projects"]
+
+
+def test_the_users_own_mapping_wins():
+    mapper = PathMapper([PROJECTS], local_mappings={"projects": "X:\\"}, local_os="windows")
+    assert mapper.to_accsyn("X:\\show\\a.nk") == "share=projects/show/a.nk"
+    assert mapper.to_accsyn("P:\\show\\a.nk") == "share=projects/show/a.nk"
+    assert mapper.local_prefix(PROJECTS) == "X:\\"
+
+
+def test_mapped_share_paths_per_os_where_prefixes_differ():
+    mapper = PathMapper([PROJECTS], local_os="windows")
+    assert mapper.mapped_share_paths() == [
+        {"remote": "P:", "local": "/Volumes/projects", "os": "mac"},
+        {"remote": "P:", "local": "/mnt/projects", "os": "linux"},
+        {"remote": "P:", "local": "share=projects"},
+    ]
+
+
+def test_to_native_per_os(mapper):
+    assert mapper.to_native("share=projects/show/a.nk", "windows") == "P:\\show\\a.nk"
+    assert mapper.to_native("share=projects/show/a.nk", "mac") == "/Volumes/projects/show/a.nk"
+    assert mapper.to_native("share=unknown/a", "linux") is None
+
+
+def test_helpers():
+    assert normalise("C:\\a\\\\b\\") == "C:/a/b"
+    assert normalise("\\\\srv\\share\\") == "//srv/share"
+    assert os_of_path("C:\\x") == "windows"
+    assert os_of_path("/Volumes/x") == "mac"
+    assert os_of_path("/mnt/x") == "linux"
+    assert os_of_path("x") is None
