@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
@@ -70,6 +71,9 @@ class DownBackend:
     def workspace_info(self) -> WorkspaceInfo:
         raise AccsynDccError("Could not reach 127.0.0.1:9 (connection refused)")
 
+    def create_compute_job(self, payload: Dict[str, Any]) -> Dict[str, Any]:
+        raise AccsynDccError("Could not reach 127.0.0.1:9 (connection refused)")
+
 
 class RaisingBackend:
     def workspace_info(self) -> WorkspaceInfo:
@@ -116,10 +120,11 @@ def test_a_finished_scan_fills_the_dependency_table(qtbot: Any) -> None:
 def test_backend_errors_appear_as_one_sentence(qtbot: Any, backend: Any, expected: str) -> None:
     dialog = make_dialog(qtbot, ScriptedHost(), backend)
     dialog.load_workspace()
-    qtbot.waitUntil(lambda: "Could not read the accsyn workspace" in dialog.status(), timeout=5000)
-    assert expected in dialog.status()
-    assert "Traceback" not in dialog.status() and "\n" not in dialog.status()
-    assert "You can still export the payload" in dialog.status()
+    text = dialog.connection_label.text
+    qtbot.waitUntil(lambda: "Could not read the accsyn workspace" in text(), timeout=5000)
+    assert expected in text()
+    assert "Traceback" not in text() and "\n" not in text()
+    assert "You can still export the payload" in text()
 
 
 def test_range_is_validated_live(qtbot: Any) -> None:
@@ -151,3 +156,37 @@ def test_engine_defaults_fill_range_and_bucket(qtbot: Any) -> None:
 def test_describe_error_is_one_sentence() -> None:
     assert describe_error(AccsynDccError("Bad key for ann@studio")) == "Bad key for ann@studio."
     assert describe_error(ValueError("x\ny")) == "Unexpected ValueError: x y (details are in the log)"
+
+
+def test_backend_down_the_payload_can_still_be_exported_without_the_key(
+    qtbot: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    monkeypatch.setenv("ACCSYN_API_KEY", "secret-key-0123456789")
+    dialog = make_dialog(qtbot, ScriptedHost(steps=3), DownBackend)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.scan is not None and "Could not" in dialog.connection_label.text(), timeout=5000)
+    dialog.engine_combo.addItem("nuke-16", "nuke-16")
+    dialog.submit()
+    qtbot.waitUntil(lambda: "The submit failed" in dialog.status(), timeout=5000)
+    assert "Could not reach 127.0.0.1:9" in dialog.status() and "export the payload" in dialog.status()
+    exported = tmp_path / "job.json"
+    dialog.export_payload(str(exported))
+    payload = json.loads(exported.read_text())
+    assert payload["engine"] == "nuke-16" and payload["range"] == "1001-1010"
+    assert payload["parameters"].get("writes") is None  # a generic host names no Writes
+    assert "secret-key" not in exported.read_text()
+    dialog.refresh_preview()
+    assert json.loads(dialog.preview_text.toPlainText()) == payload
+
+
+def test_one_job_per_output_limits_each_to_its_own_range() -> None:
+    outputs = [Output("Write1", "/a/one.%04d.exr", "1001-1005"), Output("Write2", "/a/two.%04d.exr", None)]
+    choices = jobs.Choices(
+        name="comp", range_text="1001-1010", outputs=outputs, one_job_per_output=True, parameters={"writes": []}
+    )
+    split = choices.per_output()
+    assert [(one.name, one.range_text, one.parameters) for one in split] == [
+        ("comp Write1", "1001-1005", {"writes": ["Write1"]}),
+        ("comp Write2", "1001-1010", {"writes": ["Write2"]}),
+    ]

@@ -88,6 +88,9 @@ class SubmitDialog(QtWidgets.QDialog):
         progress_row.addWidget(self.cancel_scan_button)
         progress_row.addWidget(self.rescan_button)
         layout.addLayout(progress_row)
+        self.connection_label = QtWidgets.QLabel()
+        self.connection_label.setWordWrap(True)
+        layout.addWidget(self.connection_label)
         self.status_label = QtWidgets.QLabel()
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
@@ -265,7 +268,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self.start_scan()
 
     def load_workspace(self) -> None:
-        self._set_status("Reading the accsyn workspace...")
+        self.connection_label.setText("Reading the accsyn workspace...")
         self._background(lambda: self._client().workspace_info(), self._workspace_loaded, self._workspace_failed)
 
     def _client(self) -> Any:
@@ -293,10 +296,12 @@ class SubmitDialog(QtWidgets.QDialog):
         self.queue_combo.setCurrentIndex(max(index, 0))
         self.site_editor.set_sites([site.code for site in workspace.sites])
         self._engine_chosen(remembered_bucket=bool(self.remembered.values.get("bucket_size")))
-        self._set_status(f"Connected: {len(workspace.engines)} engines available.")
+        self.connection_label.setText(f"Connected to accsyn: {len(workspace.engines)} engines available.")
 
     def _workspace_failed(self, sentence: str) -> None:
-        self._set_status(f"Could not read the accsyn workspace: {sentence} You can still export the payload.")
+        self.connection_label.setText(
+            f"Could not read the accsyn workspace: {sentence} You can still export the payload."
+        )
         self._edited()
 
     def _engine_chosen(self, *_args: object, remembered_bucket: bool = False) -> None:
