@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from accsyn_dcc.config import ConfigError, load_credentials, load_settings, save_user_settings
 
 
@@ -35,7 +34,7 @@ def test_bad_studio_config_names_the_file(tmp_path, environ):
     studio = tmp_path / "studio.json"
     studio.write_text("{not json")
     environ["ACCSYN_DCC_STUDIO_CONFIG"] = str(studio)
-    with pytest.raises(ConfigError, match="studio.json"):
+    with pytest.raises(ConfigError, match=r"studio\.json"):
         load_settings(environ)
 
 

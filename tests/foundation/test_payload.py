@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from accsyn_dcc.errors import ValidationError
 from accsyn_dcc.job import ComputeJob, JobParameters, SharePathMapping, setting_text
 from accsyn_dcc.payload import check_payload, normalise_legacy_keys, validate_payload
@@ -45,7 +44,11 @@ def broken(path, value):
         (["parameters", "remote_os"], "Windows", "parameters.remote_os"),
         (["parameters", "clear_output_directory"], True, "parameters.clear_output_directory"),
         (["parameters", "site", "local", "settings", "sideways"], {}, "parameters.site.local.settings.sideways"),
-        (["parameters", "site", "local", "settings", "common", "transfer_speedlimit"], 2, "parameters.site.local.settings.common.transfer_speedlimit"),
+        (
+            ["parameters", "site", "local", "settings", "common", "transfer_speedlimit"],
+            2,
+            "parameters.site.local.settings.common.transfer_speedlimit",
+        ),
         (["engine"], KeyError, "engine"),
         (["engine"], "nuke 15", "engine"),
         (["input"], "", "input"),
