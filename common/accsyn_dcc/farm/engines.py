@@ -1,0 +1,30 @@
+"""Where the farm finds engine scripts, and which script runs which engine code."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from accsyn_dcc.errors import AccsynDccError
+
+ENGINES_ENV = "ACCSYN_DCC_ENGINES"
+
+
+def engines_folder() -> str:
+    """``ACCSYN_DCC_ENGINES``, else the ``engines`` folder of this checkout."""
+    configured = os.environ.get(ENGINES_ENV)
+    if configured:
+        return configured
+    return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "engines"))
+
+
+def engine_script(code: str, folder: str) -> str:
+    """The script for an engine code: ``<code>.py`` if present, else its family (``nuke-15`` -> ``nuke.py``)."""
+    if not code:
+        raise AccsynDccError("engine: the job names no engine")
+    family = re.split(r"-\d", code, maxsplit=1)[0]
+    for name in dict.fromkeys((code, family)):
+        path = os.path.join(folder, f"{name}.py")
+        if os.path.isfile(path):
+            return path
+    raise AccsynDccError(f"engine: no engine script for '{code}' in {folder} (looked for {code}.py and {family}.py)")

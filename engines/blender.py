@@ -1,0 +1,165 @@
+"""accsyn engine: render a Blender scene, remapping every external path at load time.
+
+A .blend file is binary, so accsyn's text conversion cannot touch it. Instead a start-up script
+(written beside the task's data JSON) opens the scene, rewrites the paths of libraries, images,
+sounds, movie clips, cache files, volumes and fonts from the submitter's prefixes to this node's,
+reloads them, and renders the bucket's frames into the job's output folder.
+
+Blender is ``BLENDER_EXECUTABLE``, else ``blender`` on PATH or in the usual install folders; where
+none exists, a Python interpreter with the ``bpy`` module (``ACCSYN_BLENDER_PYTHON``, else the one
+running this engine) serves as Blender.
+"""
+
+import glob
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sys
+
+from common import Common
+
+RENDER_SCRIPT = r"""
+import json, os, sys
+import bpy
+
+options = json.loads(sys.argv[sys.argv.index("--") + 1])
+if os.path.abspath(bpy.data.filepath or "") != os.path.abspath(options["input"]):
+    bpy.ops.wm.open_mainfile(filepath=options["input"], load_ui=False)
+
+
+def remap(path):
+    if not path:
+        return path
+    absolute = bpy.path.abspath(path).replace("\\", "/")
+    for remote, local in options["pairs"]:
+        remote = remote.replace("\\", "/").rstrip("/")
+        if absolute.lower() == remote.lower() or absolute.lower().startswith(remote.lower() + "/"):
+            return local.replace("\\", "/").rstrip("/") + absolute[len(remote):]
+    return path
+
+
+missing = []
+for library in bpy.data.libraries:
+    mapped = remap(library.filepath)
+    if mapped != library.filepath:
+        print("accsyn: library %s -> %s" % (library.filepath, mapped))
+        library.filepath = mapped
+        library.reload()
+for collection in ("images", "sounds", "movieclips", "cache_files", "volumes", "fonts"):
+    for block in getattr(bpy.data, collection, []):
+        path = getattr(block, "filepath", "")
+        if not path or path == "<builtin>":
+            continue
+        mapped = remap(path)
+        if mapped != path:
+            try:
+                block.filepath = mapped
+            except (AttributeError, RuntimeError) as error:
+                print("accsyn: WARNING cannot remap linked %s %s (%s)" % (collection[:-1], path, error))
+                continue
+            print("accsyn: %s %s -> %s" % (collection[:-1], path, mapped))
+            if hasattr(block, "reload"):
+                block.reload()
+        packed = getattr(block, "packed_file", None)
+        if not packed and "<UDIM>" not in block.filepath and not os.path.exists(bpy.path.abspath(block.filepath)):
+            missing.append(block.filepath)
+for path in missing:
+    print("accsyn: WARNING missing file %s" % path)
+
+scene = bpy.context.scene
+if options.get("output"):
+    stem = os.path.splitext(os.path.basename(options["input"]))[0]
+    scene.render.filepath = os.path.join(options["output"], stem + "_####")
+else:
+    scene.render.filepath = remap(scene.render.filepath)
+if options.get("first") is not None:
+    scene.frame_start = options["first"]
+    scene.frame_end = options["last"]
+bpy.ops.render.render(animation=True)
+"""
+
+
+class Engine(Common):
+    __revision__ = 1
+
+    # -- ENGINE CONFIG START --
+    SETTINGS = {
+        "items": True,
+        "default_range": "1-100",
+        "default_bucketsize": 1,
+        "filename_extensions": ".blend",
+        "binary_filename_extensions": ".blend",
+        "color": "234,118,0",
+        "vendor": "Blender Foundation",
+    }
+    PARAMETERS = {"arguments": "", "input_conversion": "never"}
+    # -- ENGINE CONFIG END --
+
+    SAVED = re.compile(r"Saved: '(.+?)'")
+    FRAME = re.compile(r"(\d+)\.[A-Za-z0-9]+$")
+
+    def get_executable(self):
+        if os.environ.get("BLENDER_EXECUTABLE"):
+            return os.environ["BLENDER_EXECUTABLE"]
+        found = shutil.which("blender")
+        if found:
+            return found
+        candidates = sorted(glob.glob("/Applications/Blender*.app/Contents/MacOS/Blender"), reverse=True)
+        candidates += sorted(glob.glob("C:\\Program Files\\Blender Foundation\\Blender*\\blender.exe"), reverse=True)
+        candidates += sorted(glob.glob("/opt/blender*/blender"), reverse=True)
+        if candidates:
+            return candidates[0]
+        return self.get_bpy_python()
+
+    @staticmethod
+    def get_bpy_python():
+        """A Python interpreter that has the ``bpy`` module, or None."""
+        if os.environ.get("ACCSYN_BLENDER_PYTHON"):
+            return os.environ["ACCSYN_BLENDER_PYTHON"]
+        if importlib.util.find_spec("bpy") is not None:
+            return sys.executable
+        return None
+
+    def probe(self):
+        executable = self.get_executable()
+        if not executable or not os.path.exists(executable):
+            raise Exception("Neither Blender nor a Python with the bpy module was found; set BLENDER_EXECUTABLE")
+        Common.info("Found {}".format(executable))
+        return True
+
+    def get_commandline(self, item):
+        compute = self.get_compute()
+        bucket = self.get_bucket()
+        options = {
+            "input": compute["input"],
+            "output": compute.get("output"),
+            "pairs": self.conversion_pairs(),
+            "first": bucket[0] if bucket else None,
+            "last": bucket[1] if bucket else None,
+        }
+        script = os.path.join(os.path.dirname(os.path.abspath(self.data_path)), "accsyn_blender_render.py")
+        with open(script, "w") as stream:
+            stream.write(RENDER_SCRIPT)
+        executable = self.get_executable()
+        if executable is None:
+            raise Exception("Neither Blender nor a Python with the bpy module was found; set BLENDER_EXECUTABLE")
+        arguments = self.get_parameters().get("arguments") or []
+        if isinstance(arguments, str):
+            arguments = [part for part in arguments.split(" ") if part and part != "-b"]
+        if os.path.basename(executable).lower().startswith("blender"):
+            return [executable, "-b", compute["input"], *arguments, "-P", script, "--", json.dumps(options)]
+        return [executable, script, "--", json.dumps(options)]
+
+    def process_output(self, text, stderr=False):
+        saved = self.SAVED.search(text)
+        if saved:
+            frame = self.FRAME.search(saved.group(1))
+            if frame:
+                self.task_done(str(int(frame.group(1))))
+        return None
+
+
+if __name__ == "__main__":
+    Engine.main()
