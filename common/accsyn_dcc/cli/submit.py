@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--bucket", type=int, help="frames per task (task_bucketsize)")
     parser.add_argument("--queue", help="queue name, code or id")
     parser.add_argument("--name", help="job name (default: '<scene> render')")
-    parser.add_argument("--arguments", help="extra render arguments; write --arguments=-txV when they start with a dash")
+    parser.add_argument("--arguments", help="extra render arguments (write --arguments=-txV)")
     parser.add_argument("--input-conversion", choices=INPUT_CONVERSIONS, help="path conversion of the input file")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="an environment variable")
     parser.add_argument("--dry-run", action="store_true", help="print the payload instead of sending it")
