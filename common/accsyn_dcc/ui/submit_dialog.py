@@ -167,6 +167,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self.dependency_view = QtWidgets.QTableView()
         self.dependency_view.setModel(self.dependency_proxy)
         self.dependency_view.setSortingEnabled(True)
+        self.dependency_view.sortByColumn(3, QtCore.Qt.DescendingOrder)  # problems first, "found" last
         header = self.dependency_view.horizontalHeader()
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.Stretch)

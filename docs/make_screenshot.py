@@ -1,0 +1,151 @@
+"""Render screenshots of the shared submit dialog, offscreen, for the README.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshot.py
+
+Writes ``docs/submit-dialog.png`` (the Job tab) and ``docs/submit-dialog-dependencies.png`` (the
+dependency table). The dialog is the real one; the workspace it lists and the scan it shows describe
+a typical comp (four Nuke engines, a projects volume, two sites) and are given here as records.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, List, Optional
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
+from accsyn_dcc.ui.jobs import RememberedSettings
+from accsyn_dcc.ui.qt import QtCore, QtWidgets
+from accsyn_dcc.ui.submit_dialog import SubmitDialog
+from accsyn_dcc.workspace import Engine, EngineSettings, Queue, Site, Volume, WorkspaceInfo
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHOT = "/mnt/projects/feature/sq010/sh0040/comp"
+SCRIPT = f"{SHOT}/sh0040_comp_v012.nk"
+
+WORKSPACE = WorkspaceInfo(
+    engines=[
+        Engine(
+            f"nuke-{major}", f"Nuke {major}", settings=EngineSettings(default_range="1001-1100", default_bucketsize=5)
+        )
+        for major in (13, 14, 15, 16)
+    ],
+    volumes=[Volume("projects", {"linux": "/mnt/projects", "mac": "/Volumes/projects", "windows": "P:"}, default=True)],
+    sites=[Site("hq", main=True), Site("sthlm")],
+    queues=[
+        Queue("high", name="High", priority=999),
+        Queue("medium", name="Medium", default=True),
+        Queue("low", name="Low"),
+    ],
+)
+
+OUTPUTS = [
+    Output("Write_EXR", f"{SHOT}/render/sh0040_comp_v012.%04d.exr", "1001-1100", ["main"], "exr"),
+    Output("Review.Write_MOV", f"{SHOT}/review/sh0040_comp_v012.mov", "1001-1100", ["main"], "mov", True),
+]
+
+SCAN = ScanResult(
+    scene=SCRIPT,
+    dependencies=[
+        Dependency(
+            "/mnt/projects/feature/sq010/sh0040/plates/sh0040_bg_v003.%04d.exr",
+            "read",
+            "Read_BG",
+            "file",
+            True,
+            "1001-1100",
+        ),
+        Dependency(
+            "/mnt/projects/feature/sq010/sh0040/plates/sh0040_fg_v002.%04d.exr",
+            "read",
+            "Read_FG",
+            "file",
+            True,
+            "1001-1100",
+            "1047-1049",
+        ),
+        Dependency("/mnt/projects/feature/lib/grain/grain_35mm.%04d.exr", "read", "Grain.Read1", "file", True, "1-100"),
+        Dependency("/mnt/projects/feature/lib/luts/show_grade.cube", "lut", "OCIOFileTransform1", "file", True),
+        Dependency("/mnt/projects/feature/tools/nuke/gizmos/GlowPro.gizmo", "gizmo", "GlowPro1", "", True),
+        Dependency("/home/ann/fonts/Titling.ttf", "font", "Text_Slate", "font", True),
+        Dependency(f"{SHOT}/cam/sh0040_cam_v004.abc", "camera", "Camera_Track", "file", False),
+    ],
+    outputs=OUTPUTS,
+    unresolved=[Unresolved("Read_Ref", "file", "[python shot_tools.ref_path()]", "python expression")],
+    frame_range="1001-1100",
+)
+
+
+class ShotHost(HostAdapter):
+    """The comp above, as a Nuke session would report it."""
+
+    host_name = "nuke"
+
+    @property
+    def host_version(self) -> str:
+        return "16.0v2"
+
+    def scene_path(self) -> Optional[str]:
+        return SCRIPT
+
+    def is_modified(self) -> bool:
+        return False
+
+    def save_scene(self) -> None:
+        raise RuntimeError("the screenshot never saves")
+
+    def frame_range(self) -> Optional[FrameRange]:
+        return FrameRange.parse("1001-1100")
+
+    def outputs(self, selected_only: bool = False) -> List[Output]:
+        return list(OUTPUTS)
+
+    def collect_scan(self, frames: Any, progress: ProgressCallback, cancelled: CancelledCallback) -> Any:
+        progress(1, 1)
+        return None
+
+    def finish_scan(self, collected: Any) -> ScanResult:
+        return SCAN
+
+    def suggested_envs(self, scan: Optional[ScanResult]) -> dict:
+        return {"NUKE_PATH": "/mnt/projects/feature/tools/nuke/gizmos"}
+
+    def output_parameters(self, outputs: Any) -> dict:
+        return {"writes": [output.node for output in outputs]}
+
+
+class Workspace:
+    def workspace_info(self) -> WorkspaceInfo:
+        return WORKSPACE
+
+
+def main() -> int:
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv)
+    dialog = SubmitDialog(ShotHost(), connect=Workspace, settings=RememberedSettings(persist=False), auto_start=False)
+    dialog.resize(960, 720)
+    dialog.show()
+    dialog.start()
+    deadline = QtCore.QDeadlineTimer(10000)
+    while (dialog.scan is None or not dialog.engine()) and not deadline.hasExpired():
+        app.processEvents(QtCore.QEventLoop.AllEvents, 50)
+    dialog.name_edit.setText("sh0040 comp v012")
+    dialog.filters_editor.ram_operator.setCurrentIndex(1)
+    dialog.filters_editor.sites_include.setText("hq")
+    dialog.dependency_filter.setText("")
+    for tab, name in ((0, "submit-dialog.png"), (1, "submit-dialog-dependencies.png")):
+        dialog.tabs.setCurrentIndex(tab)
+        app.processEvents()
+        path = os.path.join(HERE, name)
+        if not dialog.grab().save(path):
+            print(f"could not write {path}", file=sys.stderr)
+            return 1
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
