@@ -190,3 +190,17 @@ def test_one_job_per_output_limits_each_to_its_own_range() -> None:
         ("comp Write1", "1001-1005", {"writes": ["Write1"]}),
         ("comp Write2", "1001-1010", {"writes": ["Write2"]}),
     ]
+
+
+def test_only_the_job_writing_a_movie_renders_in_one_bucket(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    exr = Output("Write1", "/mnt/p/out/a.%04d.exr", "1001-1100", file_type="exr")
+    mov = Output("Write2", "/mnt/p/out/a.mov", "1001-1100", file_type="mov", is_movie=True)
+    scan = ScanResult("/mnt/p/shot.nk", outputs=[exr, mov])
+    choices = jobs.Choices(engine="nuke-16", range_text="1001-1100", bucket_size=5, outputs=[exr, mov])
+    workspace = WorkspaceInfo(engines=[Engine("nuke-16")])
+    [together] = jobs.build_payloads("/mnt/p/shot.nk", choices, workspace, scan)
+    assert together["settings"]["task_bucketsize"] == "100"
+    choices.one_job_per_output = True
+    split = jobs.build_payloads("/mnt/p/shot.nk", choices, workspace, scan)
+    assert [payload["settings"]["task_bucketsize"] for payload in split] == ["5", "100"]

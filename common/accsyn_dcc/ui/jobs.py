@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.preflight import bucket_size_for
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import WorkspaceInfo
@@ -94,6 +95,8 @@ def build_payloads(
 ) -> List[Dict[str, Any]]:
     """The Compute payload(s) for ``choices``; raises an AccsynDccError naming the field at fault.
 
+    A job writing a movie renders its whole range as one bucket (a movie cannot be split).
+
     ``scan`` None means "not scanned": the payload then lists no dependencies (the scene is not
     scanned again here, so building a preview never blocks a host's UI thread).
     """
@@ -103,20 +106,23 @@ def build_payloads(
         scan = ScanResult(scene=scene, outputs=list(choices.outputs))
     payloads: List[Dict[str, Any]] = []
     for one in choices.per_output():
+        bucket_size = one.bucket_size
+        if one.range_text:
+            bucket_size = bucket_size_for(one.outputs, FrameRange.parse(one.range_text), bucket_size)
         options = SubmitOptions(
             name=one.name or None,
             engine=one.engine,
             range=one.range_text,
             output=output_folder(one.outputs) or None,
             filters=filter_text(one.filters_ram, one.filters) or None,
-            bucket_size=one.bucket_size,
+            bucket_size=bucket_size,
             queue=one.queue or None,
             input_conversion=one.input_conversion,
             site_settings=one.site_settings,
             envs=one.envs,
             parameters=dict(one.parameters),
         )
-        submission = prepare_submission(scene, options, workspace, scan=scan)
+        submission = prepare_submission(scene, options, workspace, scan=replace(scan, outputs=list(one.outputs)))
         payloads.append(submission.job.to_payload())
     return payloads
 

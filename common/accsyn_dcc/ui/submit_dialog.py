@@ -414,16 +414,12 @@ class SubmitDialog(QtWidgets.QDialog):
         return jobs.share_checker(self.workspace) if self.workspace.volumes else None
 
     def choices(self) -> jobs.Choices:
-        """Everything the artist chose, as one record (movie outputs force the whole range into one bucket)."""
-        frames = self._frames_or_none()
-        bucket_size = self.bucket_spin.value()
-        if frames is not None:
-            bucket_size = preflight.bucket_size_for(self.checked_outputs(), frames, bucket_size)
+        """Everything the artist chose, as one record."""
         return jobs.Choices(
             name=self.name_edit.text().strip(),
             engine=self.engine(),
             range_text=self.range_edit.text().strip(),
-            bucket_size=bucket_size,
+            bucket_size=self.bucket_spin.value(),
             queue=self.queue(),
             outputs=self.checked_outputs(),
             one_job_per_output=self.per_output_check.isChecked(),

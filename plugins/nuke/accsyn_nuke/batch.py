@@ -90,8 +90,6 @@ def submit(
         if not finding.blocks:
             log.warning("accsyn: %s", finding.message)
     preflight.raise_for_blockers(findings)
-    if frames is not None:
-        choices.bucket_size = preflight.bucket_size_for(outputs, frames, choices.bucket_size)
     scene = host.scene_path()
     assert scene is not None  # the checks refuse an unsaved script
     payloads = jobs.build_payloads(scene, choices, workspace, scan)

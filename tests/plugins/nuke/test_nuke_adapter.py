@@ -167,8 +167,8 @@ def test_one_job_per_write_and_movies_in_one_bucket(
     payloads = submit(dry_run=True, workspace=WORKSPACE, one_job_per_output=True, name="comp")
     summary = [(p["name"], p["range"], p["parameters"]["writes"], p["settings"]["task_bucketsize"]) for p in payloads]
     assert summary == [
-        ("comp Write_EXR", "1001-1100", ["Write_EXR"], "100"),
-        ("comp Review.Write_MOV", "1001-1050", ["Review.Write_MOV"], "100"),
+        ("comp Write_EXR", "1001-1100", ["Write_EXR"], "5"),
+        ("comp Review.Write_MOV", "1001-1050", ["Review.Write_MOV"], "50"),
     ]
 
 
