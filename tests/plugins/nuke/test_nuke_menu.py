@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import runpy
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PLUGIN_DIR
+
+PLUGIN_DIR = Path(__file__).resolve().parents[3] / "plugins" / "nuke"
 
 
 def test_menu_py_adds_the_accsyn_menu_with_both_commands(nuke_ui: Any) -> None:
