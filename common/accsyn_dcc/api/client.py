@@ -1,0 +1,304 @@
+"""A small, typed accsyn API v3 client for submitters: TLS verified, timeouts, retries only where safe.
+
+Retry policy: GETs, the login and status edits are idempotent and are retried with backoff when accsyn cannot
+be reached. ``create_compute_job`` is retried too, even after a read timeout when the job may already exist:
+it always sends ``allow_duplicates: False``, and accsyn then answers a repeat of an unfinished identical job
+with the existing job instead of creating a second one. Refusals (``message``) are never retried.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+import requests
+
+from accsyn_dcc.api import transport
+from accsyn_dcc.api.errors import (
+    AuthenticationError,
+    BackendError,
+    NotConfigured,
+    ProtocolError,
+    UnreachableError,
+    scrub,
+)
+from accsyn_dcc.credentials import Credentials
+from accsyn_dcc.workspace import Engine, Queue, Site, Volume, WorkspaceInfo
+
+log = logging.getLogger(__name__)
+
+MASTER_HOSTNAME = "master.accsyn.com"
+DEFAULT_PORT = 443
+JOB_TYPE = "compute"
+Timeout = Tuple[float, float]
+_insecure_warned = set()  # type: set
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where requests go: scheme, host and port."""
+
+    scheme: str
+    host: str
+    port: int
+
+    def url(self, uri: str) -> str:
+        return f"{self.scheme}://{self.host}:{self.port}/api/v3{uri}"
+
+
+def parse_proxy(proxy: str) -> Tuple[str, int]:
+    """``host:port``, ``host`` (port 80) or ``accsyn:host:port`` to (host, port); SOCKS is refused clearly."""
+    parts = proxy.strip().split(":")
+    kind = "accsyn"
+    if len(parts) == 3:
+        kind, host, port_text = parts
+    elif len(parts) == 2:
+        host, port_text = parts
+    elif len(parts) == 1:
+        host, port_text = parts[0], "80"
+    else:
+        raise NotConfigured(f"ACCSYN_PROXY {proxy!r} is not host, host:port or type:host:port")
+    if kind.lower() in ("socks", "socks5"):
+        raise NotConfigured(
+            f"ACCSYN_PROXY {proxy!r}: SOCKS proxies are not supported by accsyn-dcc (they patch every socket of the "
+            "host application); use an accsyn proxy (host:port) instead"
+        )
+    if kind.lower() != "accsyn":
+        raise NotConfigured(f"ACCSYN_PROXY {proxy!r}: unknown proxy type {kind!r} (expected accsyn)")
+    if not host or not port_text.isdigit():
+        raise NotConfigured(f"ACCSYN_PROXY {proxy!r}: expected host:port with a numeric port")
+    return host, int(port_text)
+
+
+class AccsynClient:
+    """One logged-in conversation with an accsyn workspace; safe to share between threads."""
+
+    def __init__(self, credentials: Credentials, timeout: Timeout = (10, 120), retries: int = 2) -> None:
+        if not credentials.workspace or not credentials.user or not credentials.api_key:
+            raise NotConfigured("accsyn workspace, user and API key are all required")
+        self._credentials = credentials
+        self._timeout = timeout
+        self._retries = max(0, retries)
+        self._lock = threading.Lock()
+        self._http = requests.Session()
+        self._proxy = parse_proxy(credentials.proxy) if credentials.proxy else None
+        self._endpoint: Optional[Endpoint] = None
+        self._session_id: Optional[str] = None
+        self.user_id: Optional[str] = None
+        self.role: Optional[str] = None
+        if credentials.verify is False and credentials.workspace not in _insecure_warned:
+            _insecure_warned.add(credentials.workspace)
+            log.warning("TLS certificate verification is OFF for accsyn workspace %s", credentials.workspace)
+
+    def __repr__(self) -> str:
+        return f"AccsynClient({self._credentials})"
+
+    def close(self) -> None:
+        with self._lock:
+            self._http.close()
+
+    def __enter__(self) -> AccsynClient:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- connection -----------------------------------------------------------------------------------------
+
+    def _direct(self, host: str, port: int) -> Endpoint:
+        if self._proxy:
+            return Endpoint("http", self._proxy[0], self._proxy[1])
+        return Endpoint("https", host, port)
+
+    def endpoint(self) -> Endpoint:
+        """The API endpoint, looked up through accsyn's master host unless credentials name a hostname."""
+        if self._endpoint is None:
+            creds = self._credentials
+            if creds.hostname:
+                self._endpoint = self._direct(creds.hostname, creds.port or DEFAULT_PORT)
+            else:
+                master = self._direct(MASTER_HOSTNAME, creds.port or DEFAULT_PORT)
+                reply = self._call_with_retries(
+                    "GET", master, transport.HOST_LOOKUP_URI, {"ident": creds.workspace}, auth=False, retry=True
+                )
+                if "message" in reply:
+                    refusal = reply.get("message_hr") or reply["message"]
+                    raise NotConfigured(f"accsyn workspace {creds.workspace!r}: {refusal}")
+                result = reply.get("result")
+                if not isinstance(result, dict) or not result.get("hostname"):
+                    raise ProtocolError(f"accsyn's host lookup for {creds.workspace!r} named no hostname")
+                port = creds.port or int(result.get("port") or DEFAULT_PORT)
+                self._endpoint = self._direct(str(result["hostname"]), port)
+        return self._endpoint
+
+    def login(self) -> None:
+        """Log in (``PUT /api/v3/api/login``); wrong workspace, user or key raise AuthenticationError."""
+        reply = self._call_with_retries("PUT", self.endpoint(), transport.LOGIN_URI, {}, auth=True, retry=True)
+        if "message" in reply or "exception" in reply:
+            text = reply.get("message_hr") or reply.get("message") or "login refused"
+            raise AuthenticationError(
+                f"accsyn refused the login of {self._credentials.user} to workspace "
+                f"{self._credentials.workspace}: {self._scrub(str(text))}"
+            )
+        result = reply.get("result")
+        if not isinstance(result, dict) or not result.get("session_id"):
+            raise ProtocolError("accsyn's login reply holds no session")
+        self._session_id = str(result["session_id"])
+        self.user_id = str(result.get("id") or "")
+        self.role = str(result.get("role") or "")
+
+    # -- jobs --------------------------------------------------------------------------------------------------
+
+    def create_compute_job(self, payload: Dict[str, Any]) -> Dict[str, Any]:
+        """Submit a Compute job; returns the job dict (with ``id``). A repeat of an unfinished job returns it."""
+        data = dict(payload)
+        data["allow_duplicates"] = False
+        result = self.event("POST", f"{JOB_TYPE}/create", data, retry=True)
+        job = result[0] if isinstance(result, list) and len(result) == 1 else result
+        if not isinstance(job, dict) or not job.get("id"):
+            raise ProtocolError("accsyn accepted the job but returned no job id")
+        return job
+
+    def find_jobs(self, finished: bool = False, limit: Optional[int] = None) -> List[Dict[str, Any]]:
+        data: Dict[str, Any] = {}
+        if finished:
+            data["finished"] = True
+        if limit:
+            data["limit"] = limit
+        return self._list(self.event("GET", f"{JOB_TYPE}/find", data))
+
+    def find_job(self, job_id: str) -> Optional[Dict[str, Any]]:
+        found = self._list(self.event("GET", f"{JOB_TYPE}/find", {}, entity_id=job_id))
+        return found[0] if found else None
+
+    def find_tasks(self, job_id: str) -> List[Dict[str, Any]]:
+        return self._list(self.event("GET", "task/find", {"parent": job_id}))
+
+    def pause_job(self, job_id: str) -> Dict[str, Any]:
+        return self._set_status(job_id, "paused")
+
+    def resume_job(self, job_id: str) -> Dict[str, Any]:
+        return self._set_status(job_id, "waiting")
+
+    def abort_job(self, job_id: str) -> Dict[str, Any]:
+        return self._set_status(job_id, "aborted")
+
+    def _set_status(self, job_id: str, status: str) -> Dict[str, Any]:
+        found = self._list(self.event("PUT", f"{JOB_TYPE}/edit", {"status": status}, entity_id=job_id, retry=True))
+        if not found:
+            raise ProtocolError(f"accsyn returned no job after setting job {job_id} to {status}")
+        return found[0]
+
+    # -- workspace ---------------------------------------------------------------------------------------------
+
+    def find_engines(self) -> List[Engine]:
+        return [Engine.from_dict(item) for item in self._find("engine", "type=compute")]
+
+    def find_volumes(self) -> List[Volume]:
+        return [Volume.from_dict(item) for item in self._find("volume")]
+
+    def find_sites(self) -> List[Site]:
+        return [Site.from_dict(item) for item in self._find("site")]
+
+    def find_queues(self) -> List[Queue]:
+        return [Queue.from_dict(item) for item in self._find("queue")]
+
+    def workspace_info(self) -> WorkspaceInfo:
+        return WorkspaceInfo(
+            engines=self.find_engines(), volumes=self.find_volumes(), sites=self.find_sites(), queues=self.find_queues()
+        )
+
+    def _find(self, entity_type: str, query: Optional[str] = None) -> List[Dict[str, Any]]:
+        return self._list(self.event("GET", f"{entity_type}/find", {}, query=query))
+
+    @staticmethod
+    def _list(result: Any) -> List[Dict[str, Any]]:
+        if not isinstance(result, list):
+            raise ProtocolError(f"accsyn returned {type(result).__name__} where a list was expected")
+        return [item for item in result if isinstance(item, dict)]
+
+    # -- events ------------------------------------------------------------------------------------------------
+
+    def event(
+        self,
+        method: str,
+        uri: str,
+        data: Any = None,
+        query: Optional[str] = None,
+        entity_id: Optional[str] = None,
+        retry: Optional[bool] = None,
+    ) -> Any:
+        """Send one event and return its ``result``; logs in first when needed."""
+        if self._session_id is None:
+            self.login()
+        creds = self._credentials
+        assert self._session_id is not None
+        body = transport.envelope(creds.workspace, self._session_id, creds.user, uri, data, query, entity_id)
+        safe = method == "GET" if retry is None else retry
+        reply = self._call_with_retries(method, self.endpoint(), transport.EVENT_URI, body, auth=True, retry=safe)
+        if "exception" in reply:
+            raise BackendError(
+                str(reply["exception"]),
+                f"accsyn failed on {uri}; please contact the {creds.workspace} admin",
+            )
+        if "message" in reply:
+            raise BackendError(str(reply["message"]), reply.get("message_hr"))
+        if "result" not in reply:
+            raise ProtocolError(f"accsyn's reply to {uri} holds no result")
+        return reply["result"]
+
+    def _call_with_retries(
+        self, method: str, endpoint: Endpoint, uri: str, body: Any, auth: bool, retry: bool
+    ) -> Dict[str, Any]:
+        attempts = 1 + (self._retries if retry else 0)
+        for attempt in range(attempts):
+            try:
+                return self._call(method, endpoint, uri, body, auth)
+            except UnreachableError:
+                if attempt + 1 >= attempts:
+                    raise
+                delay = 0.5 * (2**attempt)
+                log.info("accsyn unreachable on %s %s, retrying in %.1fs", method, uri, delay)
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _call(self, method: str, endpoint: Endpoint, uri: str, body: Any, auth: bool) -> Dict[str, Any]:
+        creds = self._credentials
+        headers = transport.headers(creds.workspace, creds.user, creds.api_key) if auth else transport.headers()
+        url = endpoint.url(uri)
+        verify: Union[bool, str] = creds.verify
+        kwargs: Dict[str, Any] = {"headers": headers, "timeout": self._timeout, "verify": verify}
+        if method in transport.QUERY_METHODS:
+            kwargs["params"] = transport.raw_query(body)
+        else:
+            kwargs["data"] = transport.dumps(body)
+        try:
+            with self._lock:
+                response = self._http.request(method, url, **kwargs)
+                text = response.text
+        except requests.Timeout as error:
+            raise UnreachableError(
+                f"accsyn at {endpoint.host}:{endpoint.port} did not answer in time ({self._scrub(str(error))})"
+            ) from None
+        except requests.RequestException as error:
+            raise UnreachableError(
+                f"Could not reach accsyn at {endpoint.host}:{endpoint.port}: {self._scrub(str(error))}"
+            ) from None
+        try:
+            reply = transport.strip_object_ids(json.loads(text))
+        except ValueError:
+            snippet = self._scrub(" ".join(text.split())[:200])
+            raise ProtocolError(
+                f"accsyn at {endpoint.host}:{endpoint.port} answered {method} {uri} with HTTP "
+                f"{response.status_code} and no JSON: {snippet!r}"
+            ) from None
+        if not isinstance(reply, dict):
+            raise ProtocolError(f"accsyn's reply to {method} {uri} is not a JSON object")
+        return reply
+
+    def _scrub(self, text: str) -> str:
+        return scrub(text, self._credentials.api_key)
