@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
+from types import FrameType
 from typing import List, Optional, Tuple
 
 from accsyn_dcc import __version__
@@ -27,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     """Run one command; errors the suite raises on purpose print as one line, exit code 1."""
     args = build_parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
     try:
         exit_code: int = args.handler(args)
     except AccsynDccError as error:
@@ -35,4 +40,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     except KeyboardInterrupt:
         print(f"accsyn-dcc {args.command}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return exit_code
+
+
+def _interrupt(signum: int, frame: Optional[FrameType]) -> None:
+    """SIGTERM stops a command like Ctrl-C does, so it can stop what it started."""
+    raise KeyboardInterrupt

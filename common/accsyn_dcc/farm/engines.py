@@ -8,14 +8,13 @@ import re
 from accsyn_dcc.errors import AccsynDccError
 
 ENGINES_ENV = "ACCSYN_DCC_ENGINES"
+BUNDLED_ENGINES = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "engines"))
+"""This checkout's ``engines`` folder; it holds ``common.py``, the base every engine imports."""
 
 
 def engines_folder() -> str:
-    """``ACCSYN_DCC_ENGINES``, else the ``engines`` folder of this checkout."""
-    configured = os.environ.get(ENGINES_ENV)
-    if configured:
-        return configured
-    return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "engines"))
+    """Where engine scripts are looked up: ``ACCSYN_DCC_ENGINES``, else the bundled folder."""
+    return os.environ.get(ENGINES_ENV) or BUNDLED_ENGINES
 
 
 def engine_script(code: str, folder: str) -> str:

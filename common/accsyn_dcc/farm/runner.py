@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 from platformdirs import user_cache_dir
 
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.farm.engines import engine_script, engines_folder
+from accsyn_dcc.farm.engines import BUNDLED_ENGINES, engine_script, engines_folder
 from accsyn_dcc.farm.taskdata import job_identity, task_data
 from accsyn_dcc.ranges import Bucket, FrameRange
 from accsyn_dcc.workspace import Volume
@@ -132,19 +132,21 @@ class LocalFarm:
                 frames = list(bucket.frames()) if bucket else []
                 summary.tasks.append(TaskResult(_item(bucket), True, 0, frames, 0, self._log_path(bucket), True))
         self._report(summary, len(buckets))
+        pool = ThreadPoolExecutor(max_workers=self.workers)
         try:
-            with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                for result in pool.map(self._run_bucket, pending):
-                    summary.tasks.append(result)
-                    if result.ok:
-                        done.add(result.item)
-                        self._save_state(done)
-                    if self.on_task is not None:
-                        self.on_task(result)
-                    self._report(summary, len(buckets))
-        except KeyboardInterrupt:
+            for result in pool.map(self._run_bucket, pending):
+                summary.tasks.append(result)
+                if result.ok:
+                    done.add(result.item)
+                    self._save_state(done)
+                if self.on_task is not None:
+                    self.on_task(result)
+                self._report(summary, len(buckets))
+        except BaseException:
             self.stop()
             raise
+        finally:
+            pool.shutdown(wait=True)
         for task in summary.tasks:
             summary.frames_done.extend(task.frames_done)
             if not task.ok:
@@ -184,8 +186,9 @@ class LocalFarm:
     def _execute(self, item: str, data_path: str, log_path: str, attempt: int) -> tuple[int, List[int]]:
         env = dict(os.environ)
         env["ACCSYN_ITEM"] = item
-        env["ACCSYN_COMPUTE_COMMON_PATH"] = self.engines_dir
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [self.engines_dir, env.get("PYTHONPATH")]))
+        common = BUNDLED_ENGINES
+        env["ACCSYN_COMPUTE_COMMON_PATH"] = common
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [common, env.get("PYTHONPATH")]))
         reported: List[int] = []
         with open(log_path, "a", encoding="utf-8") as log:
             log.write(f"--- attempt {attempt}: {self.script} ACCSYN_ITEM={item}\n")
@@ -221,11 +224,13 @@ class LocalFarm:
         return os.path.join(self.work_dir, "tasks", _item(bucket), "task.log")
 
     def _load_state(self) -> set[str]:
+        """The buckets a previous run of this same job finished (another job's state is ignored)."""
         try:
             with open(self._state_path, encoding="utf-8") as stream:
-                return set(json.load(stream).get("done", []))
+                state = json.load(stream)
         except (OSError, ValueError):
             return set()
+        return set(state.get("done", [])) if state.get("job") == self.job["id"] else set()
 
     def _save_state(self, done: set[str]) -> None:
         temporary = self._state_path + ".tmp"

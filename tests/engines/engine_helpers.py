@@ -1,0 +1,33 @@
+"""Run engines the way the accsyn daemon does, on data JSON in its layout."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ENGINES = Path(__file__).parents[2] / "engines"
+
+
+def write_data(folder, compute, **extra):
+    """A data JSON in the accsyn daemon's layout."""
+    data = {
+        "compute": compute,
+        "client": {"config": {"sharepaths": []}},
+        "shares": [],
+        "site": {"code": "hq"},
+        "job": {"id": "a" * 24, "code": "job", "user": "artist", "created": "2026-11-25T01:00:00"},
+    }
+    data.update(extra)
+    path = Path(folder) / "data.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def run_engine(script, data_path=None, item="all", args=(), env=None):
+    environment = dict(os.environ, ACCSYN_ITEM=item, ACCSYN_COMPUTE_COMMON_PATH=str(ENGINES))
+    environment["PYTHONPATH"] = str(ENGINES)
+    environment.update(env or {})
+    command = [sys.executable, str(script), *args] + ([str(data_path)] if data_path else [])
+    cwd = Path(data_path).parent if data_path else None
+    return subprocess.run(command, capture_output=True, text=True, env=environment, cwd=cwd, timeout=120)

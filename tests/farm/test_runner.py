@@ -1,0 +1,149 @@
+"""The local farm: buckets, the data JSON layout, retries, resume and clean interrupts."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.farm import LocalFarm
+from accsyn_dcc.farm.engines import engine_script
+from accsyn_dcc.workspace import Volume
+
+RECORDING_ENGINE = textwrap.dedent(
+    """\
+    import json, os, sys, time
+    sys.path.append(os.environ["ACCSYN_COMPUTE_COMMON_PATH"])
+    from common import Common
+
+
+    class Engine(Common):
+        # -- ENGINE CONFIG START --
+        SETTINGS = {"items": True, "default_bucketsize": 2}
+        # -- ENGINE CONFIG END --
+
+        def get_executable(self):
+            return sys.executable
+
+        def get_commandline(self, item):
+            marker = os.path.join(self.get_compute()["output"], "fail-" + item)
+            code = (
+                "import os, sys, time\\n"
+                "open(os.path.join(%r, 'pid-%s'), 'w').write(str(os.getpid()))\\n"
+                "time.sleep(float(os.environ.get('SLEEP', '0')))\\n"
+                "if os.path.exists(%r):\\n"
+                "    os.remove(%r)\\n"
+                "    sys.exit(7)\\n"
+            ) % (self.get_compute()["output"], item, marker, marker)
+            return [sys.executable, "-c", code]
+
+
+    if __name__ == "__main__":
+        Engine.main()
+    """
+)
+
+
+@pytest.fixture
+def engines(tmp_path):
+    folder = tmp_path / "engines"
+    folder.mkdir()
+    (folder / "recorder.py").write_text(RECORDING_ENGINE)
+    return folder
+
+
+def payload(tmp_path, **extra):
+    output = tmp_path / "out"
+    output.mkdir(exist_ok=True)
+    data = {"engine": "recorder", "input": "share=projects/a.txt", "output": str(output), "range": "1-5"}
+    data["settings"] = {"task_bucketsize": "2"}
+    data.update(extra)
+    return data
+
+
+def farm(tmp_path, engines, job, **options):
+    volumes = [Volume("projects", {"linux": "/mnt/projects", "windows": "P:"}, id="v1", default=True)]
+    return LocalFarm(
+        job, volumes=volumes, local_share_paths={"projects": "/local/projects"}, engines_dir=str(engines),
+        work_dir=str(tmp_path / "work"), progress=False, **options,
+    )  # fmt: skip
+
+
+def test_buckets_run_in_parallel_with_daemon_style_data(tmp_path, engines):
+    summary = farm(tmp_path, engines, payload(tmp_path), workers=2).run()
+    assert summary.ok and summary.frames_done == [1, 2, 3, 4, 5]
+    assert [task.item for task in summary.tasks] == ["1-2", "3-4", "5"]
+    data = json.loads((tmp_path / "work" / "tasks" / "3-4" / "data.json").read_text())
+    assert set(data) == {"compute", "client", "shares", "site", "job", "process"}
+    assert data["shares"] == [
+        {"id": "v1", "code": "projects", "default": True, "paths": {"linux": "/mnt/projects", "windows": "P:"}}
+    ]
+    assert data["client"]["config"]["sharepaths"] == [
+        {"share": "projects", "share_hr": "projects", "path": "/local/projects"}
+    ]
+    assert data["compute"]["id"] == data["job"]["id"] == summary.job_id
+    assert "ACCSYN_ITEM=3-4" in (tmp_path / "work" / "tasks" / "3-4" / "task.log").read_text()
+
+
+def test_failed_bucket_is_retried_then_reported(tmp_path, engines):
+    job = payload(tmp_path)
+    (tmp_path / "out" / "fail-3-4").write_text("once")
+    summary = farm(tmp_path, engines, job, retries=1).run()
+    assert summary.ok
+    assert next(task for task in summary.tasks if task.item == "3-4").attempts == 2
+
+    job = payload(tmp_path, range="1-2")
+    (tmp_path / "out" / "fail-1-2").write_text("x")
+    summary = farm(tmp_path, engines, job, retries=0).run()
+    assert summary.failed_buckets == ["1-2"] and not summary.ok
+    assert summary.tasks[0].exit_code == 7 and "bucket 1-2" in str(summary)
+    assert "exit code 7" in Path(summary.tasks[0].log).read_text()
+
+
+def test_rerun_skips_buckets_already_done(tmp_path, engines):
+    job = payload(tmp_path)
+    (tmp_path / "out" / "fail-5").write_text("x")
+    first = farm(tmp_path, engines, job, retries=0).run()
+    assert first.failed_buckets == ["5"]
+    for pid_file in (tmp_path / "out").glob("pid-*"):
+        pid_file.unlink()
+    second = farm(tmp_path, engines, job, retries=0).run()
+    assert second.ok and second.frames_done == [1, 2, 3, 4, 5]
+    assert sorted(path.name for path in (tmp_path / "out").glob("pid-*")) == ["pid-5"]
+    assert [task.skipped for task in second.tasks] == [True, True, False]
+
+
+def test_engine_lookup(tmp_path, engines):
+    (engines / "nuke.py").write_text("")
+    assert engine_script("nuke-15", str(engines)).endswith("nuke.py")
+    assert engine_script("recorder", str(engines)).endswith("recorder.py")
+    with pytest.raises(AccsynDccError, match="no engine script for 'maya-2025'"):
+        engine_script("maya-2025", str(engines))
+
+
+def test_interrupt_leaves_no_orphaned_processes(tmp_path, engines):
+    job = payload(tmp_path, range="1-4", input=str(tmp_path / "a.txt"))
+    (tmp_path / "job.json").write_text(json.dumps(job))
+    env = dict(os.environ, SLEEP="60", ACCSYN_DCC_ENGINES=str(engines))
+    env["ACCSYN_DCC_USER_CONFIG"] = str(tmp_path / "user.json")
+    command = ["farm", "run", str(tmp_path / "job.json"), "--work-dir", str(tmp_path / "w")]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "accsyn_dcc", *command],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while len(list((tmp_path / "out").glob("pid-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    children = [int(path.read_text()) for path in (tmp_path / "out").glob("pid-*")]
+    assert len(children) == 2
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 130
+    time.sleep(0.2)
+    for pid in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
