@@ -1,0 +1,342 @@
+"""What the stand-in backend answers (accsyn-protocol.md section 5), independent of HTTP.
+
+Every method returns the reply dict: ``{"result": ...}`` or ``{"message": ..., "message_hr": ...}``.
+Payloads are checked with ``accsyn_dcc.payload.validate_payload`` (range, filters, fields) plus the
+workspace: engine, queue and ``share=``/``site=`` codes must exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import re
+import secrets
+import uuid
+from typing import Any, Callable, Dict, List, Mapping, Optional
+
+from accsyn_dcc.api.transport import ungzip_data, utc_timestamp
+from accsyn_dcc.errors import Problem, ValidationError
+from accsyn_dcc.payload import normalise_legacy_keys, validate_payload
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.standin.query import QueryError, compile_query
+from accsyn_dcc.standin.store import Store
+
+Reply = Dict[str, Any]
+JOB_TYPES = ("compute", "job")
+SEEDED_TYPES = ("engine", "volume", "site", "queue", "user")
+ENTITY_TYPES = (*JOB_TYPES, "task", *SEEDED_TYPES)
+FINISHED_JOB_STATUSES = ("done", "aborted")
+WRITEABLE_JOB_STATUSES = ("waiting", "paused", "aborted", "done")
+WRITEABLE_JOB_FIELDS = ("status", "priority", "name", "description", "metadata")
+WRITEABLE_TASK_STATUSES = ("queued", "failed", "onhold", "excluded", "done")
+WRITEABLE_TASK_FIELDS = ("status", "priority", "metadata")
+_SHARE_REF = re.compile(r"\b(share|site)=([^/\\:\s]+)")
+DEFAULT_SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "standin_seed.json")
+
+
+class Refusal(Exception):
+    """A request the backend refuses; becomes ``{"message", "message_hr"}``."""
+
+    def __init__(self, message: str, message_hr: Optional[str] = None, problems: Optional[List[Any]] = None) -> None:
+        super().__init__(message)
+        self.reply: Reply = {"message": message, "message_hr": message_hr or message}
+        if problems:
+            self.reply["problems"] = problems
+
+
+def load_seed(path: Optional[str] = None) -> Dict[str, Any]:
+    with open(path or DEFAULT_SEED, encoding="utf-8") as handle:
+        seed: Dict[str, Any] = json.load(handle)
+    return seed
+
+
+def new_id() -> str:
+    """A 24-character lower-case hex id (Mongo ObjectId style)."""
+    return secrets.token_hex(12)
+
+
+class Backend:
+    """One workspace seeded from JSON, with jobs, tasks and sessions persisted in ``store``."""
+
+    def __init__(self, seed: Mapping[str, Any], store: Store) -> None:
+        self.workspace = str(seed["workspace"])
+        self.seed = seed
+        self.store = store
+
+    # -- entry points ----------------------------------------------------------------------------------------
+
+    def lookup(self, request: Any, port: int) -> Reply:
+        ident = request.get("ident") if isinstance(request, dict) else None
+        if ident != self.workspace:
+            return Refusal(f"Unknown workspace {ident!r}").reply
+        return {"result": {"hostname": "127.0.0.1", "port": port}}
+
+    def login(self, headers: Mapping[str, str]) -> Reply:
+        user = self._authenticated_user(headers)
+        if user is None:
+            return Refusal("Invalid credentials", "Wrong workspace, user or API key").reply
+        token = secrets.token_hex(16)
+        self.store.add_session(token, user["id"])
+        return {"result": {"role": user.get("role", "standard"), "id": user["id"], "session_id": token}}
+
+    def event(self, method: str, event: Any, headers: Mapping[str, str]) -> Reply:
+        try:
+            if not isinstance(event, dict):
+                raise Refusal("The event must be a JSON object")
+            user = self._event_user(event, headers)
+            if "gz_data" in event:
+                try:
+                    event = dict(event, data=ungzip_data(event["gz_data"]))
+                except (binascii.Error, OSError, ValueError) as error:
+                    raise Refusal(f"gz_data could not be decoded: {error}") from None
+            return {"result": self._dispatch(method, str(event.get("uri") or ""), event, user)}
+        except Refusal as refusal:
+            return refusal.reply
+
+    # -- authentication --------------------------------------------------------------------------------------
+
+    def _authenticated_user(self, headers: Mapping[str, str]) -> Optional[Dict[str, Any]]:
+        if headers.get("X-Accsyn-Workspace") != self.workspace:
+            return None
+        scheme, _, credentials = (headers.get("Authorization") or "").partition(" ")
+        if scheme.lower() != "basic" or credentials.count(":") != 1:
+            return None
+        try:
+            name, key = (base64.b64decode(part).decode("utf-8") for part in credentials.split(":"))
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        for user in self.seed.get("users", []):
+            if user["code"].lower() == name.lower() and secrets.compare_digest(str(user["api_key"]), key):
+                return dict(user)
+        return None
+
+    def _event_user(self, event: Mapping[str, Any], headers: Mapping[str, str]) -> Dict[str, Any]:
+        user = self._authenticated_user(headers)
+        if user is None or event.get("workspace") != self.workspace:
+            raise Refusal("Not authenticated", "Wrong workspace, user or API key")
+        if self.store.session_user(str(event.get("session") or "")) != user["id"]:
+            raise Refusal("Invalid session", "Your accsyn session is not valid; log in again")
+        return user
+
+    # -- dispatch --------------------------------------------------------------------------------------------
+
+    def _dispatch(self, method: str, uri: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> Any:
+        if method == "GET" and uri == "entitytypes":
+            return list(ENTITY_TYPES)
+        entity_type, _, action = uri.partition("/")
+        handlers: Dict[tuple, Callable[[str, Mapping[str, Any], Mapping[str, Any]], Any]] = {
+            ("POST", "create"): self._create,
+            ("GET", "find"): self._find,
+            ("PUT", "edit"): self._edit,
+            ("DELETE", "delete"): self._delete,
+        }
+        handler = handlers.get((method, action))
+        if handler is None or entity_type not in ENTITY_TYPES:
+            raise Refusal(f"{method} {uri} is not supported by the accsyn-dcc stand-in")
+        return handler(entity_type, event, user)
+
+    # -- create ----------------------------------------------------------------------------------------------
+
+    def _create(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> Any:
+        if entity_type not in JOB_TYPES:
+            raise Refusal(f"Creating {entity_type} is not supported by the stand-in")
+        data = event.get("data")
+        if not isinstance(data, dict) or not data:
+            raise Refusal("No job data was given", "The job payload is empty")
+        payload = normalise_legacy_keys(data)
+        allow_duplicates = payload.get("allow_duplicates")
+        problems = validate_payload(payload)
+        engine = self._seeded("engine", payload.get("engine"))
+        if isinstance(payload.get("engine"), str) and engine is None:
+            problems.append(_problem("engine", payload["engine"], "no such engine in this workspace"))
+        problems.extend(self._reference_problems(payload))
+        queue = self._queue(payload.get("queue"))
+        if queue is None:
+            problems.append(_problem("queue", payload.get("queue"), "no such queue in this workspace"))
+        if problems:
+            text = "; ".join(str(problem) for problem in problems)
+            raise Refusal(f"Invalid job: {text}", f"The job was refused: {text}", [vars(p) for p in problems])
+        assert engine is not None and queue is not None
+        fingerprint = _fingerprint(payload, str(user["id"]))
+        if allow_duplicates is False:
+            for existing in self.store.jobs_with_fingerprint(fingerprint):
+                if existing.get("status") not in FINISHED_JOB_STATUSES:
+                    return [existing]
+        job = self._new_job(payload, engine, queue, user)
+        self.store.add_job(job, fingerprint, self._tasks(job, payload, engine))
+        return [job]
+
+    def _reference_problems(self, payload: Mapping[str, Any]) -> List[Any]:
+        problems = []
+        known = {"share": {v["code"].lower() for v in self.seed.get("volumes", [])},
+                 "site": {s["code"].lower() for s in self.seed.get("sites", [])}}  # fmt: skip
+        paths = [("input", payload.get("input")), ("output", payload.get("output"))]
+        dependencies = payload.get("dependencies")
+        if isinstance(dependencies, list):
+            paths.extend((f"dependencies[{index}]", path) for index, path in enumerate(dependencies))
+        for field, path in paths:
+            if not isinstance(path, str):
+                continue
+            for kind, code in _SHARE_REF.findall(path):
+                if code.lower() not in known[kind]:
+                    problems.append(_problem(field, path, f"no {kind} {code!r} in this workspace"))
+        return problems
+
+    def _queue(self, name: Any) -> Optional[Dict[str, Any]]:
+        queues = self.seed.get("queues", [])
+        if name is None:
+            return next((q for q in queues if q.get("compute_default") or q.get("default")), queues[0])
+        wanted = str(name).lower()
+        return next((q for q in queues if wanted in (q["id"], q["code"].lower(), q["name"].lower())), None)
+
+    def _new_job(
+        self, payload: Dict[str, Any], engine: Mapping[str, Any], queue: Mapping[str, Any], user: Mapping[str, Any]
+    ) -> Dict[str, Any]:
+        now = utc_timestamp()
+        name = payload.get("name") or os.path.splitext(os.path.basename(str(payload["input"])))[0]
+        stored = {key: value for key, value in payload.items() if key != "allow_duplicates"}
+        return {
+            "id": new_id(),
+            "name": name,
+            "code": name,
+            "type": "compute",
+            "engine": engine["code"],
+            "engine_hr": engine.get("name") or engine["code"],
+            "status": payload.get("status") or "waiting",
+            "created": now,
+            "modified": now,
+            "user": user["id"],
+            "user_hr": user["code"],
+            "parent": queue["id"],
+            "parent_hr": queue["code"],
+            "priority": queue.get("priority", 500),
+            "input": payload["input"],
+            "output": payload.get("output"),
+            "range": payload.get("range"),
+            "compute": stored,
+        }
+
+    def _tasks(self, job: Mapping[str, Any], payload: Mapping[str, Any], engine: Mapping[str, Any]) -> List[Any]:
+        settings = engine.get("settings") or {}
+        text = payload.get("range") or (settings.get("default_range") if settings.get("items") else None)
+        items = ["0"]
+        if text and settings.get("items", True):
+            job_settings = payload.get("settings") or {}
+            size = int(job_settings.get("task_bucketsize") or settings.get("default_bucketsize") or 1)
+            try:
+                items = [bucket.item for bucket in FrameRange.parse(str(text)).buckets(size)]
+            except ValidationError as error:
+                raise Refusal(str(error)) from None
+        return [
+            {"id": str(uuid.uuid4()), "uri": item, "item": item, "status": "queued", "job": job["id"],
+             "job_hr": job["name"], "priority": job["priority"], "created": job["created"], "finished": None}
+            for item in items
+        ]  # fmt: skip
+
+    # -- find ------------------------------------------------------------------------------------------------
+
+    def _find(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> List[Dict[str, Any]]:
+        data = event.get("data") or {}
+        if not isinstance(data, dict):
+            raise Refusal("find data must be an object")
+        try:
+            predicate = compile_query(event.get("query"))
+        except QueryError as error:
+            raise Refusal(f"Bad query {event.get('query')!r}: {error}") from None
+        entity_id = event.get("id")
+        candidates = self._entities(entity_type, data.get("parent"))
+        if entity_id:
+            return [entity for entity in candidates if entity.get("id") == entity_id]
+        matches = [entity for entity in candidates if predicate(entity)]
+        if entity_type in JOB_TYPES:
+            active = [job for job in matches if job.get("status") not in FINISHED_JOB_STATUSES]
+            if not data.get("finished") and not (data.get("single_entity_query") and not active):
+                matches = active
+        skip = int(data.get("skip") or 0)
+        matches = matches[skip:]
+        if data.get("limit"):
+            matches = matches[: int(data["limit"])]
+        attributes = data.get("attributes")
+        if isinstance(attributes, list) and attributes:
+            keep = set(attributes) | {"id"}
+            matches = [{key: value for key, value in entity.items() if key in keep} for entity in matches]
+        return matches
+
+    def _entities(self, entity_type: str, parent: Any) -> List[Dict[str, Any]]:
+        if entity_type in JOB_TYPES:
+            jobs = self.store.jobs()
+            return [job for job in jobs if job.get("parent") == parent] if parent else jobs
+        if entity_type == "task":
+            return self.store.tasks(str(parent) if parent else None)
+        entities = [dict(entity) for entity in self.seed.get(f"{entity_type}s", [])]
+        for entity in entities:
+            entity.pop("api_key", None)
+        return entities
+
+    def _seeded(self, entity_type: str, code: Any) -> Optional[Dict[str, Any]]:
+        if not isinstance(code, str):
+            return None
+        wanted = code.lower()
+        return next((e for e in self._entities(entity_type, None) if wanted in (e["code"].lower(), e["id"])), None)
+
+    # -- edit / delete ---------------------------------------------------------------------------------------
+
+    def _edit(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> List[Dict[str, Any]]:
+        data = event.get("data")
+        job = self.store.job(str(event.get("id") or ""))
+        if job is None:
+            raise Refusal(f"No job with id {event.get('id')!r}")
+        if entity_type == "task":
+            return self._edit_tasks(job, data)
+        if entity_type not in JOB_TYPES:
+            raise Refusal(f"Editing {entity_type} is not supported by the stand-in")
+        if not isinstance(data, dict) or not data:
+            raise Refusal("Edit data must be a non-empty object")
+        for key, value in data.items():
+            if key not in WRITEABLE_JOB_FIELDS:
+                raise Refusal(f"Job attribute {key!r} is not writeable")
+            if key == "status" and value not in WRITEABLE_JOB_STATUSES:
+                raise Refusal(f"Job status {value!r} cannot be set; use one of {', '.join(WRITEABLE_JOB_STATUSES)}")
+        job.update(data)
+        job["modified"] = utc_timestamp()
+        self.store.save_job(job)
+        return [job]
+
+    def _edit_tasks(self, job: Mapping[str, Any], data: Any) -> List[Dict[str, Any]]:
+        if not isinstance(data, list) or not data:
+            raise Refusal("task/edit data must be a non-empty list of {id, status|priority|metadata}")
+        tasks = {task["id"]: task for task in self.store.tasks(job["id"])}
+        changed = []
+        for change in data:
+            task = tasks.get(change.get("id")) if isinstance(change, dict) else None
+            if task is None:
+                raise Refusal(f"No task {change!r} in job {job['id']}")
+            for key, value in change.items():
+                if key != "id" and key not in WRITEABLE_TASK_FIELDS:
+                    raise Refusal(f"Task attribute {key!r} is not writeable")
+                if key == "status" and value not in WRITEABLE_TASK_STATUSES:
+                    raise Refusal(f"Task status {value!r} cannot be set")
+            task.update(change)
+            changed.append(task)
+        self.store.save_tasks(changed)
+        return changed
+
+    def _delete(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> bool:
+        if entity_type not in JOB_TYPES:
+            raise Refusal(f"Deleting {entity_type} is not supported by the stand-in")
+        if not self.store.delete_job(str(event.get("id") or "")):
+            raise Refusal(f"No job with id {event.get('id')!r}")
+        return True
+
+
+def _problem(field: str, value: Any, message: str) -> Problem:
+    return Problem(field, value, message)
+
+
+def _fingerprint(payload: Mapping[str, Any], user_id: str) -> str:
+    canonical = {key: value for key, value in payload.items() if key != "allow_duplicates"}
+    text = json.dumps([user_id, canonical], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,182 @@
+"""The stand-in accsyn backend over HTTP on 127.0.0.1 (stdlib only), for tests, demos and offline work."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, Optional
+
+from accsyn_dcc.standin.backend import Backend, Refusal, load_seed
+from accsyn_dcc.standin.store import Store
+
+HOST = "127.0.0.1"
+LOOKUP_PATH = "/api/v3/J3PKTtDvolDMBtTy6AFGA"
+LOGIN_PATH = "/api/v3/api/login"
+EVENT_PATH = "/api/v3/event"
+DROP = "drop"
+"""Hook answer: close the connection without handling the request."""
+DROP_AFTER = "drop-after"
+"""Hook answer: handle the request (e.g. create the job), then close the connection without replying."""
+
+
+@dataclass
+class RecordedRequest:
+    """One request as received: what a recording hook sees."""
+
+    method: str
+    path: str
+    raw_query: str
+    headers: Dict[str, str]
+    body: bytes
+    payload: Any = field(default=None)
+    """The decoded JSON (body for POST/PUT, percent-decoded raw query for GET/DELETE), None if unreadable."""
+
+
+Hook = Callable[[RecordedRequest], Optional[str]]
+
+
+class StandinServer:
+    """``StandinServer(data_dir).start()``; ``.url``/``.port``; ``.stop()``; also a context manager."""
+
+    def __init__(
+        self, data_dir: str, seed_path: Optional[str] = None, port: int = 0, hook: Optional[Hook] = None
+    ) -> None:
+        self.data_dir = data_dir
+        self.seed = load_seed(seed_path)
+        self.requested_port = port
+        self.hook = hook
+        self._httpd: Optional[ThreadingHTTPServer] = None
+        self._thread: Optional[threading.Thread] = None
+        self._store: Optional[Store] = None
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the stand-in server is not running")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/api/v3"
+
+    @property
+    def workspace(self) -> str:
+        return str(self.seed["workspace"])
+
+    def start(self) -> StandinServer:
+        self._store = Store(self.data_dir)
+        backend = Backend(self.seed, self._store)
+        handler = type("StandinHandler", (_Handler,), {"backend": backend, "server_hook": self})
+        self._httpd = ThreadingHTTPServer((HOST, self.requested_port), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="accsyn-standin", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (for ``accsyn-dcc server``)."""
+        if self._thread is None:
+            self.start()
+        assert self._thread is not None
+        try:
+            while self._thread.is_alive():
+                self._thread.join(timeout=0.5)
+        finally:
+            self.stop()
+
+    def __enter__(self) -> StandinServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    backend: Backend
+    server_hook: StandinServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the stand-in logs nothing per request."""
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        path, _, raw_query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        request = RecordedRequest(self.command, path, raw_query, dict(self.headers.items()), body)
+        request.payload = _decode(self.command, raw_query, body)
+        hook = self.server_hook.hook
+        action = hook(request) if hook else None
+        if action == DROP:
+            self._drop()
+            return
+        reply = self._reply(request)
+        if action == DROP_AFTER:
+            self._drop()
+            return
+        text = json.dumps(reply).encode("utf-8")
+        self.send_response(400 if "message" in reply else 200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+
+    def _reply(self, request: RecordedRequest) -> Dict[str, Any]:
+        headers = {key.lower(): value for key, value in request.headers.items()}
+        named = {
+            "Authorization": headers.get("authorization", ""),
+            "X-Accsyn-Workspace": headers.get("x-accsyn-workspace", ""),
+        }
+        if request.path not in (LOOKUP_PATH, LOGIN_PATH, EVENT_PATH):
+            return Refusal(f"No such API path {request.path}").reply
+        if request.payload is None:
+            return Refusal("The request carries no readable JSON").reply
+        if request.path == LOOKUP_PATH:
+            return self.backend.lookup(request.payload, self.server_hook.port)
+        if request.path == LOGIN_PATH:
+            if request.method != "PUT":
+                return Refusal("Log in with PUT").reply
+            return self.backend.login(named)
+        return self.backend.event(request.method, request.payload, named)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+
+def _decode(method: str, raw_query: str, body: bytes) -> Any:
+    text = urllib.parse.unquote(raw_query) if method in ("GET", "DELETE") else body.decode("utf-8", "replace")
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
