@@ -1,0 +1,79 @@
+"""``accsyn-dcc jobs``, ``accsyn-dcc job ID`` and ``accsyn-dcc engines``: look at the workspace from a shell."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Dict, List
+
+from accsyn_dcc.api import AccsynClient, NotConfigured, connect
+from accsyn_dcc.config import load_credentials
+
+
+def register(subparsers: Any) -> None:
+    jobs = subparsers.add_parser("jobs", help="list the workspace's Compute jobs")
+    jobs.add_argument("--all", action="store_true", help="include finished and aborted jobs")
+    jobs.add_argument("--limit", type=int, default=None, help="at most this many jobs")
+    jobs.set_defaults(handler=run_jobs)
+    job = subparsers.add_parser("job", help="show one Compute job and its tasks")
+    job.add_argument("job_id", metavar="ID", help="the job id")
+    job.set_defaults(handler=run_job)
+    engines = subparsers.add_parser("engines", help="list the workspace's compute engines")
+    engines.set_defaults(handler=run_engines)
+
+
+def client() -> AccsynClient:
+    """A logged-in client from the configured credentials, or NotConfigured explaining how to configure."""
+    credentials = load_credentials()
+    if credentials is None:
+        raise NotConfigured(
+            "no accsyn credentials: set ACCSYN_WORKSPACE, ACCSYN_API_USER and ACCSYN_API_KEY (or "
+            "ACCSYN_CREDENTIALS_PATH to a .env file), or start a local stand-in with 'accsyn-dcc server' "
+            "and set the variables it prints"
+        )
+    return connect(credentials)
+
+
+def _table(rows: List[List[str]], header: List[str]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _job_row(job: Dict[str, Any]) -> List[str]:
+    return [job.get("id", ""), job.get("name") or job.get("code") or "", job.get("engine") or "",
+            job.get("status") or "", str(job.get("range") or ""), str(job.get("created") or "")]  # fmt: skip
+
+
+def run_jobs(args: argparse.Namespace) -> int:
+    with client() as session:
+        jobs = session.find_jobs(finished=args.all, limit=args.limit)
+    if not jobs:
+        print("no jobs")
+        return 0
+    _table([_job_row(job) for job in jobs], ["ID", "NAME", "ENGINE", "STATUS", "RANGE", "CREATED"])
+    return 0
+
+
+def run_job(args: argparse.Namespace) -> int:
+    with client() as session:
+        job = session.find_job(args.job_id)
+        if job is None:
+            print(f"no job {args.job_id}")
+            return 1
+        tasks = session.find_tasks(args.job_id)
+    _table([_job_row(job)], ["ID", "NAME", "ENGINE", "STATUS", "RANGE", "CREATED"])
+    print()
+    _table(
+        [[task.get("uri", ""), task.get("status", ""), task.get("id", "")] for task in tasks],
+        ["ITEM", "STATUS", "TASK"],
+    )
+    return 0
+
+
+def run_engines(args: argparse.Namespace) -> int:
+    with client() as session:
+        engines = session.find_engines()
+    rows = [[engine.code, engine.label, engine.settings.filename_extensions, str(engine.settings.default_bucketsize)]
+            for engine in engines]  # fmt: skip
+    _table(rows, ["CODE", "NAME", "EXTENSIONS", "BUCKET"])
+    return 0
