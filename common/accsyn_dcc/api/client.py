@@ -281,20 +281,20 @@ class AccsynClient:
                 response = self._http.request(method, url, **kwargs)
                 text = response.text
         except requests.Timeout as error:
-            raise UnreachableError(
-                f"accsyn at {endpoint.host}:{endpoint.port} did not answer in time ({self._scrub(str(error))})"
-            ) from None
+            where = f"{endpoint.host}:{endpoint.port}"
+            raise UnreachableError(self._scrub(f"accsyn at {where} did not answer in time ({error})")) from None
         except requests.RequestException as error:
-            raise UnreachableError(
-                f"Could not reach accsyn at {endpoint.host}:{endpoint.port}: {self._scrub(str(error))}"
-            ) from None
+            where = f"{endpoint.host}:{endpoint.port}"
+            raise UnreachableError(self._scrub(f"Could not reach accsyn at {where}: {error}")) from None
         try:
             reply = transport.strip_object_ids(json.loads(text))
         except ValueError:
-            snippet = self._scrub(" ".join(text.split())[:200])
+            snippet = " ".join(text.split())[:200]
             raise ProtocolError(
-                f"accsyn at {endpoint.host}:{endpoint.port} answered {method} {uri} with HTTP "
-                f"{response.status_code} and no JSON: {snippet!r}"
+                self._scrub(
+                    f"accsyn at {endpoint.host}:{endpoint.port} answered {method} {uri} with HTTP "
+                    f"{response.status_code} and no JSON: {snippet!r}"
+                )
             ) from None
         if not isinstance(reply, dict):
             raise ProtocolError(f"accsyn's reply to {method} {uri} is not a JSON object")

@@ -126,7 +126,7 @@ def strip_object_ids(value: Any) -> Any:
 
 def _strip_item(item: Any) -> Any:
     if isinstance(item, str) and item.startswith("ObjectId:"):
-        return item[len("ObjectId:"):]
+        return item[len("ObjectId:") :]
     if isinstance(item, (dict, list)):
         return strip_object_ids(item)
     return item

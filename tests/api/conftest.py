@@ -1,0 +1,23 @@
+"""A stand-in accsyn backend on 127.0.0.1 per test, and credentials for it."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from accsyn_dcc.credentials import Credentials
+from accsyn_dcc.standin import StandinServer
+
+DEMO_USER = "artist@example.com"
+DEMO_KEY = "demo-0000-standin-key"
+
+
+@pytest.fixture
+def standin(tmp_path) -> Iterator[StandinServer]:
+    with StandinServer(str(tmp_path / "standin-data")) as server:
+        yield server
+
+
+@pytest.fixture
+def credentials(standin: StandinServer) -> Credentials:
+    return Credentials("demo", DEMO_USER, DEMO_KEY, proxy=f"127.0.0.1:{standin.port}")

@@ -1,0 +1,150 @@
+"""Faults give typed errors that never hold the API key; retries never leave two jobs."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator, List
+
+import pytest
+from accsyn_dcc.api import BackendError, ProtocolError, UnreachableError, connect
+from accsyn_dcc.api.client import AccsynClient
+from accsyn_dcc.credentials import Credentials
+from accsyn_dcc.standin import DROP_AFTER, RecordedRequest
+
+KEY = "secret-key-that-must-not-leak"
+JOB = {"name": "drop", "engine": "blender", "input": "share=projects/shot.blend", "range": "1-3"}
+
+
+def _credentials(port: int) -> Credentials:
+    return Credentials("demo", "artist@example.com", KEY, hostname="127.0.0.1", proxy=f"127.0.0.1:{port}")
+
+
+def _canned_server(status: int, body: bytes, content_type: str) -> ThreadingHTTPServer:
+    class Canned(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_PUT = do_POST = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Canned)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def canned(request) -> Iterator[int]:
+    server = _canned_server(*request.param)
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_server_down_is_unreachable():
+    with pytest.raises(UnreachableError) as caught:
+        connect(_credentials(_free_port()), retries=1)
+    assert KEY not in str(caught.value) and "127.0.0.1" in str(caught.value)
+
+
+def test_a_server_that_never_answers_times_out():
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        with pytest.raises(UnreachableError, match="did not answer in time") as caught:
+            connect(_credentials(silent.getsockname()[1]), timeout=(0.5, 0.2), retries=0)
+    assert KEY not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "canned, match",
+    [
+        ((500, b"<html><body>Internal Server Error</body></html>", "text/html"), "HTTP 500 and no JSON"),
+        ((200, b'{"result": ', "application/json"), "no JSON"),
+        ((200, b"[1, 2]", "application/json"), "not a JSON object"),
+        ((200, b'{"result": {"role": "admin"}}', "application/json"), "no session"),
+    ],
+    indirect=["canned"],
+)
+def test_unreadable_replies_are_protocol_errors(canned, match):
+    with pytest.raises(ProtocolError, match=match) as caught:
+        connect(_credentials(canned), retries=0)
+    assert KEY not in str(caught.value)
+
+
+@pytest.mark.parametrize("canned", [(200, b'{"exception": "KeyError: boom"}', "application/json")], indirect=True)
+def test_backend_exception_is_a_backend_error(canned):
+    client = AccsynClient(_credentials(canned), retries=0)
+    client._session_id = "s"  # skip the login the canned server cannot give
+    with pytest.raises(BackendError, match="contact the demo admin") as caught:
+        client.find_jobs()
+    assert caught.value.message == "KeyError: boom"
+
+
+def test_the_key_is_scrubbed_from_wrapped_transport_errors():
+    client = AccsynClient(dataclasses.replace(_credentials(1), hostname=None, proxy=f"{KEY}.invalid:1"), retries=0)
+    with pytest.raises(UnreachableError) as caught:
+        client.login()
+    assert KEY not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_payload_above_the_gzip_threshold_travels_as_gz_data(standin, credentials):
+    seen: List[RecordedRequest] = []
+    standin.hook = seen.append
+    dependencies = [f"share=projects/plates/sh010/plate.{frame:05d}.exr" for frame in range(10_000)]
+    client = connect(credentials)
+    job = client.create_compute_job(dict(JOB, dependencies=dependencies))
+    create = [request.payload for request in seen if request.method == "POST"]
+    assert len(create) == 1 and "gz_data" in create[0] and "data" not in create[0]
+    assert client.find_job(job["id"])["compute"]["dependencies"][-1] == dependencies[-1]
+
+
+def test_a_ten_thousand_dependency_payload_with_a_bad_share_is_refused_by_field(credentials):
+    dependencies = [f"share=projects/plates/plate.{frame:05d}.exr" for frame in range(10_000)]
+    dependencies[9_999] = "share=elsewhere/plate.exr"
+    with pytest.raises(BackendError, match=r"dependencies\[9999\]"):
+        connect(credentials).create_compute_job(dict(JOB, dependencies=dependencies))
+
+
+def _drop_first_create(seen: List[str]):
+    def hook(request: RecordedRequest):
+        if request.method == "POST":
+            seen.append(request.method)
+            return DROP_AFTER if len(seen) == 1 else None
+        return None
+
+    return hook
+
+
+def test_a_create_whose_reply_is_lost_is_retried_without_a_second_job(standin, credentials):
+    creates: List[str] = []
+    standin.hook = _drop_first_create(creates)
+    client = connect(credentials, retries=2)
+    job = client.create_compute_job(JOB)
+    assert len(creates) == 2  # the first reply was lost after the job was stored, then retried
+    assert [listed["id"] for listed in client.find_jobs()] == [job["id"]]
+
+
+def test_without_the_duplicate_guard_the_same_loss_would_make_two_jobs(standin, credentials):
+    creates: List[str] = []
+    standin.hook = _drop_first_create(creates)
+    client = connect(credentials, retries=2)
+    with pytest.raises(UnreachableError):
+        client.event("POST", "compute/create", dict(JOB), retry=False)
+    client.event("POST", "compute/create", dict(JOB), retry=False)
+    assert len(client.find_jobs()) == 2
