@@ -3,45 +3,32 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshot.py
 
 Writes ``docs/submit-dialog.png`` (the Job tab) and ``docs/submit-dialog-dependencies.png`` (the
-dependency table). The dialog is the real one; the workspace it lists and the scan it shows describe
-a typical comp (four Nuke engines, a projects volume, two sites) and are given here as records.
+dependency table). The dialog is the real one, reading its workspace from the stand-in accsyn backend
+(started here on a free port); the scan it shows describes a typical comp and is given here as records.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from typing import Any, List, Optional
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from accsyn_dcc.api import connect
+from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
+from accsyn_dcc.standin import StandinServer
 from accsyn_dcc.ui.jobs import RememberedSettings
 from accsyn_dcc.ui.qt import QtCore, QtWidgets
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
-from accsyn_dcc.workspace import Engine, EngineSettings, Queue, Site, Volume, WorkspaceInfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHOT = "/mnt/projects/feature/sq010/sh0040/comp"
 SCRIPT = f"{SHOT}/sh0040_comp_v012.nk"
-
-WORKSPACE = WorkspaceInfo(
-    engines=[
-        Engine(
-            f"nuke-{major}", f"Nuke {major}", settings=EngineSettings(default_range="1001-1100", default_bucketsize=5)
-        )
-        for major in (13, 14, 15, 16)
-    ],
-    volumes=[Volume("projects", {"linux": "/mnt/projects", "mac": "/Volumes/projects", "windows": "P:"}, default=True)],
-    sites=[Site("hq", main=True), Site("sthlm")],
-    queues=[
-        Queue("high", name="High", priority=999),
-        Queue("medium", name="Medium", default=True),
-        Queue("low", name="Low"),
-    ],
-)
 
 OUTPUTS = [
     Output("Write_EXR", f"{SHOT}/render/sh0040_comp_v012.%04d.exr", "1001-1100", ["main"], "exr"),
@@ -118,27 +105,30 @@ class ShotHost(HostAdapter):
         return {"writes": [output.node for output in outputs]}
 
 
-class Workspace:
-    def workspace_info(self) -> WorkspaceInfo:
-        return WORKSPACE
-
-
 def main() -> int:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv)
-    dialog = SubmitDialog(ShotHost(), connect=Workspace, settings=RememberedSettings(persist=False), auto_start=False)
+    with tempfile.TemporaryDirectory() as data, StandinServer(data) as server:
+        demo = Credentials("demo", "artist@example.com", "demo-0000-standin-key", proxy=f"127.0.0.1:{server.port}")
+        return render(app, lambda: connect(demo))
+
+
+def render(app: Any, connect_to_backend: Any) -> int:
+    settings = RememberedSettings(persist=False)
+    dialog = SubmitDialog(ShotHost(), connect=connect_to_backend, settings=settings, auto_start=False)
     dialog.resize(960, 720)
     dialog.show()
     dialog.start()
+    events = QtCore.QEventLoop()
     deadline = QtCore.QDeadlineTimer(10000)
     while (dialog.scan is None or not dialog.engine()) and not deadline.hasExpired():
-        app.processEvents(QtCore.QEventLoop.AllEvents, 50)
+        events.processEvents(QtCore.QEventLoop.WaitForMoreEvents)
     dialog.name_edit.setText("sh0040 comp v012")
     dialog.filters_editor.ram_operator.setCurrentIndex(1)
     dialog.filters_editor.sites_include.setText("hq")
     dialog.dependency_filter.setText("")
     for tab, name in ((0, "submit-dialog.png"), (1, "submit-dialog-dependencies.png")):
         dialog.tabs.setCurrentIndex(tab)
-        app.processEvents()
+        events.processEvents()
         path = os.path.join(HERE, name)
         if not dialog.grab().save(path):
             print(f"could not write {path}", file=sys.stderr)

@@ -10,7 +10,7 @@ from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hosts import HostAdapter, ScanCancelled
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
-from accsyn_dcc.ui import jobs
+from accsyn_dcc.ui import jobs, submit_dialog
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
 from accsyn_dcc.ui.workers import describe_error
@@ -87,7 +87,8 @@ def make_dialog(qtbot: Any, host: HostAdapter, connect: Any) -> SubmitDialog:
     return dialog
 
 
-def test_cancel_mid_scan_stops_the_host_scan_and_says_so(qtbot: Any) -> None:
+def test_cancel_mid_scan_stops_the_host_scan_and_says_so(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(submit_dialog, "RESPONSIVE_INTERVAL", 0.0)  # handle events at every step: deterministic
     host = ScriptedHost(steps=10_000)
     dialog = make_dialog(qtbot, host, DownBackend)
 
@@ -166,7 +167,7 @@ def test_backend_down_the_payload_can_still_be_exported_without_the_key(
     dialog = make_dialog(qtbot, ScriptedHost(steps=3), DownBackend)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.scan is not None and "Could not" in dialog.connection_label.text(), timeout=5000)
-    dialog.engine_combo.addItem("nuke-16", "nuke-16")
+    dialog.set_engines([("Nuke 16", "nuke-16")])
     dialog.submit()
     qtbot.waitUntil(lambda: "The submit failed" in dialog.status(), timeout=5000)
     assert "Could not reach 127.0.0.1:9" in dialog.status() and "export the payload" in dialog.status()

@@ -157,8 +157,8 @@ class SiteSettingsEditor(QtWidgets.QWidget):
         super().__init__(parent)
         layout = QtWidgets.QFormLayout(self)
         self.site = QtWidgets.QComboBox()
-        self.site.addItem("(none)", "")
-        self.site.addItem("local (this computer)", "local")
+        self._site_codes = ["", "local"]
+        self.site.addItems(["(none)", "local (this computer)"])
         self.download = QtWidgets.QCheckBox("Download dependencies to the site")
         self.download.setChecked(True)
         self.upload = QtWidgets.QCheckBox("Upload results back to the main site")
@@ -182,13 +182,13 @@ class SiteSettingsEditor(QtWidgets.QWidget):
         chosen = self.current_site()
         while self.site.count() > 2:
             self.site.removeItem(2)
-        for code in codes:
-            self.site.addItem(code, code)
-        index = self.site.findData(chosen)
-        self.site.setCurrentIndex(max(index, 0))
+        self._site_codes = ["", "local", *codes]
+        self.site.addItems(list(codes))
+        self.site.setCurrentIndex(self._site_codes.index(chosen) if chosen in self._site_codes else 0)
 
     def current_site(self) -> str:
-        return str(self.site.currentData() or "")
+        index = self.site.currentIndex()
+        return self._site_codes[index] if 0 <= index < len(self._site_codes) else ""
 
     def _edited(self, *_args: object) -> None:
         enabled = bool(self.current_site())

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Callable, Dict, List, Optional
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from accsyn_dcc import preflight
 from accsyn_dcc.errors import AccsynDccError, ValidationError
@@ -27,6 +28,8 @@ from accsyn_dcc.workspace import WorkspaceInfo
 log = logging.getLogger(__name__)
 
 INPUT_CONVERSIONS = ("auto", "always", "platform", "never")
+RESPONSIVE_INTERVAL = 0.03
+"""Seconds between event-processing passes during the host's main-thread scan."""
 
 
 class SubmitDialog(QtWidgets.QDialog):
@@ -49,10 +52,14 @@ class SubmitDialog(QtWidgets.QDialog):
         self.workspace = WorkspaceInfo()
         self.scan: Optional[ScanResult] = None
         self.outputs: List[Output] = []
+        self._engine_codes: List[str] = []
+        self._queue_codes: List[str] = []
         self.created_jobs: List[Dict[str, Any]] = []
         self._tasks: List[BackgroundTask] = []
         self._scan_cancelled = False
         self._scanning = False
+        self._events = QtCore.QEventLoop(self)
+        self._last_events = 0.0
         self.ask: Callable[[str], bool] = self._ask_with_message_box
         self.setWindowTitle(f"Submit to accsyn ({host.host_name} {host.host_version})".replace(" )", ")"))
         self.resize(900, 700)
@@ -277,24 +284,16 @@ class SubmitDialog(QtWidgets.QDialog):
 
     def _workspace_loaded(self, workspace: WorkspaceInfo) -> None:
         self.workspace = workspace
-        self.engine_combo.blockSignals(True)
-        self.engine_combo.clear()
-        for engine in workspace.engines:
-            self.engine_combo.addItem(engine.label, engine.code)
+        self.set_engines([(engine.label, engine.code) for engine in workspace.engines])
         remembered = self.remembered.values.get("engine")
         preferred = self.host.default_engine(workspace.engines)
         for code in (preferred, remembered):
-            index = self.engine_combo.findData(code) if code else -1
-            if index >= 0:
-                self.engine_combo.setCurrentIndex(index)
+            if code and self.select_engine(str(code)):
                 break
-        self.engine_combo.blockSignals(False)
+        self._queue_codes = [""] + [queue.code for queue in workspace.queues]
         self.queue_combo.clear()
-        self.queue_combo.addItem("(default)", "")
-        for queue in workspace.queues:
-            self.queue_combo.addItem(queue.name or queue.code, queue.code)
-        index = self.queue_combo.findData(self.remembered.values.get("queue"))
-        self.queue_combo.setCurrentIndex(max(index, 0))
+        self.queue_combo.addItems(["(default)"] + [queue.name or queue.code for queue in workspace.queues])
+        self.select_queue(str(self.remembered.values.get("queue") or ""))
         self.site_editor.set_sites([site.code for site in workspace.sites])
         self._engine_chosen(remembered_bucket=bool(self.remembered.values.get("bucket_size")))
         self.connection_label.setText(f"Connected to accsyn: {len(workspace.engines)} engines available.")
@@ -352,11 +351,22 @@ class SubmitDialog(QtWidgets.QDialog):
     def _scan_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        QtCore.QCoreApplication.processEvents()
+        self._keep_responsive()
 
     def _scan_was_cancelled(self) -> bool:
-        QtCore.QCoreApplication.processEvents()
+        self._keep_responsive()
         return self._scan_cancelled
+
+    def _keep_responsive(self) -> None:
+        """Let the window repaint and take clicks (Cancel) while the host's scan runs on this thread.
+
+        At most every ``RESPONSIVE_INTERVAL`` seconds, through an event loop object: PySide6's static
+        ``QCoreApplication.processEvents`` loses a reference to None on each call in some releases.
+        """
+        now = time.monotonic()
+        if now - self._last_events >= RESPONSIVE_INTERVAL:
+            self._last_events = now
+            self._events.processEvents()
 
     def cancel_scan(self) -> None:
         self._scan_cancelled = True
@@ -391,11 +401,38 @@ class SubmitDialog(QtWidgets.QDialog):
         self._set_status(f"The scan failed: {sentence}")
 
     # ----------------------------------------------------------------------------------------------- values
+    # Codes are kept in Python lists beside the combo boxes (not as item data) so reading them never
+    # round-trips None through the binding's QVariant conversion.
+    def set_engines(self, engines: List[Tuple[str, str]]) -> None:
+        """Offer these ``(label, code)`` engines (the first is selected)."""
+        self.engine_combo.blockSignals(True)
+        self._engine_codes = [code for _label, code in engines]
+        self.engine_combo.clear()
+        self.engine_combo.addItems([label for label, _code in engines])
+        self.engine_combo.blockSignals(False)
+
+    def select_engine(self, code: str) -> bool:
+        if code not in self._engine_codes:
+            return False
+        self.engine_combo.setCurrentIndex(self._engine_codes.index(code))
+        return True
+
+    def select_queue(self, code: str) -> bool:
+        if code not in self._queue_codes:
+            return False
+        self.queue_combo.setCurrentIndex(self._queue_codes.index(code))
+        return True
+
+    def queue_codes(self) -> List[str]:
+        return list(self._queue_codes)
+
     def engine(self) -> str:
-        return str(self.engine_combo.currentData() or "")
+        index = self.engine_combo.currentIndex()
+        return self._engine_codes[index] if 0 <= index < len(self._engine_codes) else ""
 
     def queue(self) -> str:
-        return str(self.queue_combo.currentData() or "")
+        index = self.queue_combo.currentIndex()
+        return self._queue_codes[index] if 0 <= index < len(self._queue_codes) else ""
 
     def checked_outputs(self) -> List[Output]:
         return [

@@ -69,13 +69,13 @@ def test_open_scan_edit_preview_submit_and_find_the_job(
     dialog = open_dialog(qtbot, backend.port)
     qtbot.waitUntil(lambda: dialog.scan is not None and dialog.engine() != "", timeout=10000)
     assert dialog.engine() == "nuke-16"  # Nuke 16.0v2 is running
-    assert [dialog.queue_combo.itemData(i) for i in range(dialog.queue_combo.count())] == ["", "high", "medium", "low"]
+    assert dialog.queue_codes() == ["", "high", "medium", "low"]
     assert dialog.env_editor.values() == {"NUKE_PATH": "/mnt/projects/tools/gizmos"}  # suggested for the gizmo
 
     dialog.name_edit.setText("sh0040 comp")
     dialog.range_edit.setText("1001-1020")
     dialog.bucket_spin.setValue(4)
-    dialog.queue_combo.setCurrentIndex(dialog.queue_combo.findData("high"))
+    assert dialog.select_queue("high")
     dialog.filters_editor.ram_operator.setCurrentIndex(1)
     dialog.filters_editor.ram_gb.setValue(32)
     dialog.filters_editor.sites_include.setText("hq")
@@ -128,7 +128,7 @@ def test_backend_down_shows_a_sentence_and_keeps_the_payload(qtbot: Any, tmp_pat
     assert "Traceback" not in text and DEMO_KEY not in text
     qtbot.waitUntil(lambda: dialog.scan is not None, timeout=10000)
     exported = tmp_path / "payload.json"
-    dialog.engine_combo.addItem("nuke-16", "nuke-16")
+    dialog.set_engines([("Nuke 16", "nuke-16")])
     dialog.export_payload(str(exported))
     payload = json.loads(exported.read_text())
     assert payload["engine"] == "nuke-16" and payload["parameters"]["writes"] == ["Write_EXR", "Review.Write_MOV"]
