@@ -29,5 +29,5 @@ def run_engine(script, data_path=None, item="all", args=(), env=None):
     environment["PYTHONPATH"] = str(ENGINES)
     environment.update(env or {})
     command = [sys.executable, str(script), *args] + ([str(data_path)] if data_path else [])
-    cwd = Path(data_path).parent if data_path else None
+    cwd = Path(data_path).parent if data_path else Path(os.environ.get("TMPDIR", "/tmp"))
     return subprocess.run(command, capture_output=True, text=True, env=environment, cwd=cwd, timeout=120)

@@ -13,7 +13,7 @@ from typing import List, Optional, Tuple
 from accsyn_dcc import __version__
 from accsyn_dcc.errors import AccsynDccError
 
-_COMMAND_MODULES: Tuple[str, ...] = ("submit", "payload", "farm", "demo", "server", "jobs")
+_COMMAND_MODULES: Tuple[str, ...] = ("submit", "payload", "scan", "farm", "demo", "server", "jobs")
 """Modules of ``accsyn_dcc.cli``; each defines ``register(subparsers)`` and sets ``handler``."""
 
 

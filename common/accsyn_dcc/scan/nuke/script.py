@@ -1,0 +1,121 @@
+"""The node tree of a .nk script (or gizmo, or clipboard file): nodes with raw knob values.
+
+Understands node commands ``Class {knobs}``, ``Root``, ``version``, ``set``/``push`` (stack
+bookkeeping, ignored), ``clone`` (a clone shares its original's knobs, so it adds no file of its
+own), ``end_group`` closing ``Group``/``Gizmo``/``LiveGroup`` to any depth, ``add_layer`` and
+``addUserKnob`` (type 2 marks a file knob). In a gizmo file the outer ``Gizmo`` is the instance
+itself, so its contents are named as if at the top.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set
+
+from accsyn_dcc.scan.nuke.tokenizer import Command, NukeScriptError, tokenize
+
+CONTAINERS = {"Group", "Gizmo", "LiveGroup"}
+_IGNORED = {"set", "push", "add_layer", "define_window_layout_xml", "cut_paste_input", "version"}
+_NODE_CLASS = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+_USER_KNOB = re.compile(r"^\s*(\d+)\s+(\S+)")
+
+
+@dataclass
+class Node:
+    """One node: its class, full name (``Group1.Read2``) and raw knob text."""
+
+    node_class: str
+    name: str
+    knobs: Dict[str, str] = field(default_factory=dict)
+    user_file_knobs: List[str] = field(default_factory=list)
+    parent: Optional[str] = None
+    line: int = 0
+
+    @property
+    def disabled(self) -> bool:
+        return self.knobs.get("disable", "false").strip().lower() in ("true", "1")
+
+
+@dataclass
+class NukeScript:
+    path: str
+    root: Dict[str, str] = field(default_factory=dict)
+    version: str = ""
+    nodes: List[Node] = field(default_factory=list)
+
+    def node(self, full_name: str) -> Optional[Node]:
+        return next((node for node in self.nodes if node.name == full_name), None)
+
+
+def read_text(data: bytes) -> str:
+    """Decode script bytes: UTF-8, else Latin-1 (every byte maps), CRLF folded."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.replace("\r\n", "\n")
+
+
+def parse_script(text: str, path: str = "<script>") -> NukeScript:
+    script = NukeScript(path)
+    groups: List[str] = []
+    counters: Dict[str, int] = {}
+    taken: Set[str] = set()
+    for command in tokenize(text, path):
+        name = command.name
+        if name == "version":
+            script.version = " ".join(word.text for word in command.words[1:])
+        elif name == "end_group":
+            if not groups:
+                raise NukeScriptError(path, command.line, command.words[0].column, "end_group without a group")
+            groups.pop()
+        elif name in _IGNORED or name == "clone":
+            continue
+        elif name == "Root" and len(command.words) == 2 and command.words[1].braced:
+            script.root = _knobs(command, path)[0]
+        elif name == "Gizmo" and not groups and len(command.words) == 2:
+            groups.append("")
+        elif _NODE_CLASS.match(name) and len(command.words) == 2 and command.words[1].braced:
+            knobs, user_files = _knobs(command, path)
+            prefix = groups[-1] if groups else ""
+            short = knobs.get("name") or _next_name(name, counters, taken, prefix)
+            full = f"{prefix}.{short}" if prefix else short
+            taken.add(full)
+            script.nodes.append(Node(name, full, knobs, user_files, prefix or None, command.line))
+            if name in CONTAINERS:
+                groups.append(full)
+        else:
+            word = command.words[0]
+            raise NukeScriptError(path, word.line, word.column, f"unknown command '{name}'")
+    if groups:
+        raise NukeScriptError(path, 0, 0, f"group {groups[-1]} has no end_group")
+    return script
+
+
+def _next_name(node_class: str, counters: Dict[str, int], taken: Set[str], prefix: str) -> str:
+    base = re.sub(r"\d+$", "", node_class.split(".")[-1]) or node_class
+    while True:
+        counters[base] = counters.get(base, 0) + 1
+        candidate = f"{base}{counters[base]}"
+        if (f"{prefix}.{candidate}" if prefix else candidate) not in taken:
+            return candidate
+
+
+def _knobs(command: Command, path: str) -> tuple[Dict[str, str], List[str]]:
+    """The knob lines of a node body: ``name value...`` -> raw value text."""
+    body = command.words[1]
+    knobs: Dict[str, str] = {}
+    user_files: List[str] = []
+    for line in tokenize(body.text, path, body.line):
+        key = line.name
+        values = line.words[1:]
+        if key == "addUserKnob" and values:
+            match = _USER_KNOB.match(values[0].text)
+            if match and match.group(1) == "2":
+                user_files.append(match.group(2))
+            continue
+        if not values:
+            continue
+        knobs[key] = values[0].text if len(values) == 1 else " ".join(word.text for word in values)
+    return knobs, user_files

@@ -1,0 +1,182 @@
+"""The offline .nk scanner on realistic fixtures: exactly the expected files, nothing extra."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from accsyn_dcc.cli import main
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.scan import scan_scene
+from accsyn_dcc.scan.nuke import NukeScriptError, scan_file
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "nuke"
+
+
+def frames(folder, pattern, numbers):
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in numbers:
+        (folder / (pattern % number)).write_text("")
+
+
+def install(fixture, target, root):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text((FIXTURES / fixture).read_text().replace("__ROOT__", str(root)))
+
+
+@pytest.fixture
+def show(tmp_path):
+    """The shot's files on disk, with some frames deliberately missing."""
+    root = tmp_path / "show"
+    install("shot_v012.nk", root / "comp" / "shot_v012.nk", root)
+    install("bg_precomp.nk", root / "precomp" / "bg_precomp.nk", root)
+    install("StudioGlow.gizmo", root / "gizmos" / "StudioGlow.gizmo", root)
+    install("config.ocio", root / "comp" / "ocio" / "config.ocio", root)
+    frames(root / "plates", "plate.%04d.exr", [n for n in range(1001, 1011) if n not in (1005, 1006)])
+    frames(root / "plates", "bg.%04d.exr", range(1001, 1011))
+    frames(root / "elements", "smoke.%04d.exr", [1003, 1004])
+    frames(root / "stereo", "hero_left.%04d.exr", range(1001, 1011))
+    frames(root / "stereo", "hero_right.%04d.exr", range(1001, 1010))
+    frames(root / "deep", "d.%04d.exr", range(1001, 1011))
+    frames(root / "renders", "prev.%04d.exr", range(1001, 1011))
+    for path in (
+        "geo/set.abc",
+        "cam/cam.abc",
+        "luts/user.cube",
+        "comp/luts/grade.cube",
+        "fonts/Inter.ttf",
+        "gizmos/glow.cube",
+        "bgplates/bg.exr",
+        "comp/ocio/luts/shot_grade.cube",
+        "comp/ocio/shared/film.csp",
+    ):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text("")
+    return root
+
+
+def environ(root, tmp_path):
+    return {"PLATES_ROOT": str(root / "bgplates"), "NUKE_PATH": str(root / "gizmos"), "HOME": str(tmp_path / "home")}
+
+
+def test_every_dependency_is_found_exactly(show, tmp_path):
+    result = scan_file(str(show / "comp" / "shot_v012.nk"), environ=environ(show, tmp_path))
+    found = {(dep.node, dep.knob, dep.kind, str(Path(dep.path).relative_to(show)), dep.exists, dep.missing)
+             for dep in result.dependencies}  # fmt: skip
+    assert found == {
+        ("Read1", "file", "read", "plates/plate.%04d.exr", True, "1005-1006"),
+        ("Read2", "file", "read", "elements/smoke.####.exr", True, ""),
+        ("ReadStereo", "file", "read", "stereo/hero_%V.%04d.exr", True, "1010"),
+        ("DeepRead1", "file", "deepread", "deep/d.%04d.exr", True, ""),
+        ("ReadGeo1", "file", "geo", "geo/set.abc", True, ""),
+        ("Camera1", "file", "camera", "cam/cam.abc", True, ""),
+        ("Group1", "lut", "file", "luts/user.cube", True, ""),
+        ("Group1.ReadBG", "file", "read", "bgplates/bg.exr", True, ""),
+        ("Group1.Inner.OCIOFileTransform1", "file", "lut", "comp/luts/grade.cube", True, ""),
+        ("Text1", "font", "font", "fonts/Inter.ttf", True, ""),
+        ("Precomp1", "file", "precomp", "precomp/bg_precomp.nk", True, ""),
+        ("Precomp1>ReadBGPlate", "file", "read", "plates/bg.%04d.exr", True, ""),
+        ("Precomp1>PrecompBack", "file", "precomp", "comp/shot_v012.nk", True, ""),
+        ("StudioGlow1", "class", "gizmo", "gizmos/StudioGlow.gizmo", True, ""),
+        ("StudioGlow1>GlowLUT", "file", "lut", "gizmos/glow.cube", True, ""),
+        ("WritePrev", "file", "read", "renders/prev.%04d.exr", True, ""),
+        ("root", "customOCIOConfigPath", "ocio", "comp/ocio/config.ocio", True, ""),
+        ("root", "customOCIOConfigPath", "lut", "comp/ocio/luts/shot_grade.cube", True, ""),
+        ("root", "customOCIOConfigPath", "lut", "comp/ocio/shared/film.csp", True, ""),
+        ("root", "customOCIOConfigPath", "lut", "comp/ocio/luts/missing.cube", False, ""),
+    }
+    read2 = next(dep for dep in result.dependencies if dep.node == "Read2")
+    assert read2.frames == "1003-1004"
+    assert {(item.node, item.knob) for item in result.unresolved} == {
+        ("Text2", "font"),
+        ("MissingThing1", "class"),
+        ("ReadPython", "file"),
+    }
+    assert "MissingThing.gizmo not found" in next(i.reason for i in result.unresolved if i.node == "MissingThing1")
+    assert len(result.errors) == 1 and "cycle" in result.errors[0]
+
+
+def test_outputs_and_scene_facts(show, tmp_path):
+    result = scan_file(str(show / "comp" / "shot_v012.nk"), environ=environ(show, tmp_path))
+    outputs = {output.node: output for output in result.outputs}
+    assert set(outputs) == {"Write1", "WriteMov"}
+    assert (outputs["Write1"].range, outputs["Write1"].views, outputs["Write1"].is_movie) == (
+        "1001-1005",
+        ["left"],
+        False,
+    )
+    assert outputs["WriteMov"].is_movie and outputs["WriteMov"].views == ["left", "right"]
+    assert result.frame_range == "1001-1010" and result.fps == 24.0 and result.views == ["left", "right"]
+    assert result.facts["nuke_version"] == "15.1 v3"
+
+
+def test_job_range_is_clipped_to_each_reads_own_range(show, tmp_path):
+    result = scan_file(str(show / "comp" / "shot_v012.nk"), FrameRange.parse("1004-1008"), environ(show, tmp_path))
+    read1 = next(dep for dep in result.dependencies if dep.node == "Read1")
+    assert (read1.frames, read1.missing) == ("1004-1008", "1005-1006")
+    read2 = next(dep for dep in result.dependencies if dep.node == "Read2")
+    assert read2.frames == "1004"
+
+
+def test_each_directory_is_listed_once(show, tmp_path, monkeypatch):
+    import os
+
+    calls = []
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: calls.append(path) or real(path))
+    scan_file(str(show / "comp" / "shot_v012.nk"), environ=environ(show, tmp_path))
+    assert len(calls) == len(set(calls))
+
+
+def test_crlf_latin1_clipboard_without_root():
+    result = scan_scene(str(FIXTURES / "clipboard_crlf_latin1.nk"))
+    assert [(dep.node, dep.path) for dep in result.dependencies] == [
+        ("ReadCRLF", "/plates/crlf.exr"),
+        ("ReadLatin", "/plates/café.exr"),
+    ]
+    assert result.frame_range == "1-100"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("Read {\n file /a\n", "1:6", "unbalanced '{'"),
+        ('Read {\n file "/a\n}\n', "2:7", "unterminated"),
+        ("Group {\n}\nRead {\n}\n", "0:0", "no end_group"),
+        ("end_group\n", "1:1", "end_group without a group"),
+        ("}\n", "1:1", "unexpected '}'"),
+        ("Read {\n file [value x\n}\n", "2:7", "unbalanced '['"),
+    ],
+)
+def test_malformed_scripts_raise_one_error_with_position(tmp_path, text, where, message):
+    path = tmp_path / "bad.nk"
+    path.write_text(text)
+    with pytest.raises(NukeScriptError) as caught:
+        scan_file(str(path))
+    assert f"bad.nk:{where}:" in str(caught.value) and message in str(caught.value)
+
+
+def test_scan_cli_json_shape(show, tmp_path, monkeypatch, capsys):
+    for name, value in environ(show, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    assert main(["scan", str(show / "comp" / "shot_v012.nk"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"dependencies", "outputs", "unresolved", "errors"}
+    assert {"path", "kind", "node", "knob", "exists", "frames", "missing"} <= set(data["dependencies"][0])
+    assert {"node", "path", "range", "views"} <= set(data["outputs"][0])
+    assert {"node", "knob", "value", "reason"} == set(data["unresolved"][0])
+
+
+def test_scan_cli_human_summary_and_unreadable(show, tmp_path, monkeypatch, capsys):
+    for name, value in environ(show, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    assert main(["scan", str(show / "comp" / "shot_v012.nk")]) == 0
+    out = capsys.readouterr().out
+    assert f"Read1 read {show}/plates/plate.%04d.exr: missing 1005-1006" in out
+    assert main(["scan", str(tmp_path / "absent.nk")]) == 1
+    assert "cannot read the script" in capsys.readouterr().err
+
+
+def test_fixture_copies_are_independent(show):
+    shutil.rmtree(show / "deep")
+    assert not (show / "deep").exists()

@@ -1,0 +1,83 @@
+"""Tokenizer robustness and the TCL subset."""
+
+import pytest
+from accsyn_dcc.scan.nuke.script import parse_script
+from accsyn_dcc.scan.nuke.tcl import TclEvaluator, TclUnresolved
+from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError, tokenize
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ALPHABET = st.sampled_from(list('{}[]"\\#;$ \n\tReadfile/%0d:=.x1'))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(ALPHABET, max_size=80))
+def test_any_text_parses_or_raises_only_script_errors(text):
+    try:
+        parse_script(text, "fuzz.nk")
+    except NukeScriptError as error:
+        assert "fuzz.nk:" in str(error)
+
+
+def test_words_braces_quotes_brackets_and_comments():
+    commands = tokenize('# comment\nRead {\n a {b {c}}\n}\nset x "a \\"q\\" [value y]"; push $x\nw [a [b c]]d #x\n')
+    assert [[word.text for word in command.words] for command in commands] == [
+        ["Read", "\n a {b {c}}\n"],
+        ["set", "x", 'a "q" [value y]'],
+        ["push", "$x"],
+        ["w", "[a [b c]]d", "#x"],
+    ]
+
+
+KNOBS = {("root", "name"): "/show/comp/a.nk", ("G.Read1", "file"): "/plates/p.exr", ("Read1", "first"): "1001"}
+
+
+@pytest.fixture
+def tcl():
+    return TclEvaluator(lambda node, knob: KNOBS.get((node, knob)), "/show/comp/a.nk", {"SHOW": "/show"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[value root.name]", "/show/comp/a.nk"),
+        ("[file dirname [value root.name]]/x.exr", "/show/comp/x.exr"),
+        ("[file tail [value root.name]]", "a.nk"),
+        ("[file rootname [file tail [value root.name]]]", "a"),
+        ("[file extension [value root.name]]", ".nk"),
+        ("[file join /a b c.exr]", "/a/b/c.exr"),
+        ("[getenv SHOW]/p.exr", "/show/p.exr"),
+        ("$env(SHOW)/p.exr", "/show/p.exr"),
+        ("[python nuke.script_directory()]/x", "/show/comp/x"),
+        ("[python {nuke.script_directory()}]/x", "/show/comp/x"),
+        ("frame [value Read1.first]", "frame 1001"),
+        ("plain/path.exr", "plain/path.exr"),
+    ],
+)
+def test_supported_expressions(tcl, text, expected):
+    assert tcl.evaluate(text) == expected
+
+
+def test_value_is_looked_up_in_the_group_first(tcl):
+    assert tcl.evaluate("[value Read1.file]", group="G") == "/plates/p.exr"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[python os.getcwd()]", "needs Nuke"),
+        ("[getenv NOPE]", "NOPE is not set"),
+        ("[value Nope.file]", "no such knob"),
+        ("[frame]", "needs Nuke"),
+        ("[file normalize x]", "needs Nuke"),
+    ],
+)
+def test_unsupported_expressions_say_why(tcl, text, reason):
+    with pytest.raises(TclUnresolved, match=reason):
+        tcl.evaluate(text)
+
+
+def test_self_reference_does_not_loop():
+    loop = TclEvaluator(lambda node, knob: "[value A.k]", "/a.nk", {})
+    with pytest.raises(TclUnresolved, match="loop"):
+        loop.evaluate("[value A.k]")
