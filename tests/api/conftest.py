@@ -21,3 +21,16 @@ def standin(tmp_path) -> Iterator[StandinServer]:
 @pytest.fixture
 def credentials(standin: StandinServer) -> Credentials:
     return Credentials("demo", DEMO_USER, DEMO_KEY, proxy=f"127.0.0.1:{standin.port}")
+
+
+@pytest.fixture
+def official_env(standin: StandinServer, tmp_path, monkeypatch) -> StandinServer:
+    """Environment for the unchanged official ``accsyn_api.Session()`` to talk to the stand-in."""
+    for name in ("AS_DEV", "ACCSYN_CREDENTIALS_PATH", "ACCSYN_DOMAIN", "ACCSYN_ORG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ACCSYN_PROXY", f"127.0.0.1:{standin.port}")
+    monkeypatch.setenv("ACCSYN_WORKSPACE", "demo")
+    monkeypatch.setenv("ACCSYN_API_USER", DEMO_USER)
+    monkeypatch.setenv("ACCSYN_API_KEY", DEMO_KEY)
+    monkeypatch.chdir(tmp_path)
+    return standin

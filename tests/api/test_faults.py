@@ -38,7 +38,7 @@ def _canned_server(status: int, body: bytes, content_type: str) -> ThreadingHTTP
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Canned)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
 
