@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
 import nuke
-from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback, natural
+from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback, ScanCancelled, natural
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import Engine
@@ -39,6 +42,20 @@ def engine_for_version(engines: Sequence[Engine], major: int) -> Optional[str]:
     pattern = re.compile(rf"^nuke-?{major}(?:[.\-v]\d.*)?$", re.IGNORECASE)
     candidates = sorted((code for code in codes if pattern.match(code)), key=natural)
     return candidates[-1] if candidates else None
+
+
+@dataclass(frozen=True)
+class _OfflineScan:
+    path: Optional[str]
+    frames: Optional[FrameRange]
+
+
+def _live_scanner() -> Any:
+    """``accsyn_dcc.scan.nuke.live`` (knobs through the nuke API) when installed, else None."""
+    try:
+        return importlib.import_module("accsyn_dcc.scan.nuke.live")
+    except ImportError:
+        return None
 
 
 class NukeHost(HostAdapter):
@@ -117,13 +134,25 @@ class NukeHost(HostAdapter):
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback
     ) -> Any:
-        from accsyn_dcc.scan.nuke import live
-
-        return live.collect(frames=frames, progress=progress, cancelled=cancelled)
+        """Main thread: the live scanner's knob collection; without it, just what the offline scan needs."""
+        live = _live_scanner()
+        if live is not None:
+            return live.collect(frames=frames, progress=progress, cancelled=cancelled)
+        if cancelled():
+            raise ScanCancelled()
+        progress(1, 1)
+        return _OfflineScan(self.scene_path(), frames)
 
     def finish_scan(self, collected: Any) -> ScanResult:
-        from accsyn_dcc.scan.nuke import live
+        """Worker thread: the file checks (the saved script is what the farm renders)."""
+        if isinstance(collected, _OfflineScan):
+            if not collected.path:
+                raise AccsynDccError("The script has never been saved, so it cannot be scanned yet.")
+            from accsyn_dcc.scan.nuke import scan_file
 
+            return scan_file(collected.path, frames=collected.frames)
+        live = _live_scanner()
+        assert live is not None
         result: ScanResult = live.finish(collected)
         return result
 
