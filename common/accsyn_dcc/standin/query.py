@@ -150,13 +150,14 @@ def _ordered(text: str, operator: str, value: str) -> bool:
 
 
 def _lookup(entity: Mapping[str, Any], attribute: str) -> Any:
-    """``attr`` or a dotted path; ``job.id`` also reads a plain ``job`` id string."""
-    if attribute in entity:
-        return entity[attribute]
+    """``attr`` or a dotted path, names case-insensitive; ``job.id`` also reads a plain ``job`` id string."""
     value: Any = entity
-    for part in attribute.split("."):
-        if isinstance(value, Mapping) and part in value:
-            value = value[part]
+    for part in attribute.lower().split("."):
+        if isinstance(value, Mapping):
+            key = next((key for key in value if str(key).lower() == part), None)
+            if key is None:
+                return None
+            value = value[key]
         elif isinstance(value, str) and part == "id":
             return value
         else:

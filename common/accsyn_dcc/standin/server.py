@@ -74,7 +74,9 @@ class StandinServer:
         handler = type("StandinHandler", (_Handler,), {"backend": backend, "server_hook": self})
         self._httpd = ThreadingHTTPServer((HOST, self.requested_port), handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="accsyn-standin", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="accsyn-standin", daemon=True
+        )
         self._thread.start()
         return self
 

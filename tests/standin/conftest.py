@@ -1,0 +1,36 @@
+"""A stand-in accsyn backend on 127.0.0.1 per test, and credentials for it."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from accsyn_dcc.credentials import Credentials
+from accsyn_dcc.standin import StandinServer
+
+DEMO_USER = "artist@example.com"
+DEMO_KEY = "demo-0000-standin-key"
+
+
+@pytest.fixture
+def standin(tmp_path) -> Iterator[StandinServer]:
+    with StandinServer(str(tmp_path / "standin-data")) as server:
+        yield server
+
+
+@pytest.fixture
+def credentials(standin: StandinServer) -> Credentials:
+    return Credentials("demo", DEMO_USER, DEMO_KEY, proxy=f"127.0.0.1:{standin.port}")
+
+
+@pytest.fixture
+def official_env(standin: StandinServer, tmp_path, monkeypatch) -> StandinServer:
+    """Environment for the unchanged official ``accsyn_api.Session()`` to talk to the stand-in."""
+    for name in ("AS_DEV", "ACCSYN_CREDENTIALS_PATH", "ACCSYN_DOMAIN", "ACCSYN_ORG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ACCSYN_PROXY", f"127.0.0.1:{standin.port}")
+    monkeypatch.setenv("ACCSYN_WORKSPACE", "demo")
+    monkeypatch.setenv("ACCSYN_API_USER", DEMO_USER)
+    monkeypatch.setenv("ACCSYN_API_KEY", DEMO_KEY)
+    monkeypatch.chdir(tmp_path)
+    return standin
