@@ -36,8 +36,17 @@ def scan_file(
     **options: object,
 ) -> ScanResult:
     """Scan the script at ``path`` for ``frames`` (None: the root's range)."""
-    scene = os.path.abspath(path)
-    script = load_script(scene)
+    return scan_script(load_script(os.path.abspath(path)), frames, environ, plugin_paths)
+
+
+def scan_script(
+    script: NukeScript,
+    frames: Optional[FrameRange] = None,
+    environ: Optional[Mapping[str, str]] = None,
+    plugin_paths: Sequence[str] = (),
+) -> ScanResult:
+    """Scan a parsed (or live-collected) script; file checks list each folder once."""
+    scene = script.path
     scanner = _Scanner(dict(os.environ if environ is None else environ), list(plugin_paths), DirectoryIndex())
     root_range = scanner.root_range(script)
     result = ScanResult(scene=scene, frame_range=str(root_range), views=scanner.views(script))
