@@ -6,7 +6,7 @@ import dataclasses
 import logging
 
 import pytest
-from accsyn_dcc.api import AuthenticationError, BackendError, NotConfigured, connect
+from accsyn_dcc.api import AuthenticationError, BackendError, NotConfigured, UnreachableError, connect
 from accsyn_dcc.api.client import AccsynClient, parse_proxy
 from accsyn_dcc.credentials import Credentials
 
@@ -116,3 +116,16 @@ def test_disabled_tls_verification_is_warned_about(caplog):
 
 def test_repr_hides_the_key(credentials):
     assert credentials.api_key not in repr(AccsynClient(credentials))
+
+
+def test_without_a_proxy_the_client_speaks_verified_https(standin):
+    direct = Credentials("demo", "artist@example.com", "demo-0000-standin-key", hostname="127.0.0.1", port=standin.port)
+    with pytest.raises(UnreachableError, match=r"(?i)ssl"):
+        connect(direct, retries=0)
+
+
+def test_an_invalid_session_is_refused_by_the_backend(credentials):
+    client = connect(credentials)
+    client._session_id = "forged"
+    with pytest.raises(BackendError, match="session"):
+        client.find_jobs()

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Set, Tuple, Union
 
 import requests
 
@@ -35,7 +35,8 @@ MASTER_HOSTNAME = "master.accsyn.com"
 DEFAULT_PORT = 443
 JOB_TYPE = "compute"
 Timeout = Tuple[float, float]
-_insecure_warned = set()  # type: set
+_insecure_warned: Set[str] = set()
+"""Workspaces already warned about disabled TLS verification (warned once per process)."""
 
 
 @dataclass(frozen=True)
