@@ -28,6 +28,20 @@ def knob_value(node: Any, name: str, default: Any = None) -> Any:
     return default if knob is None else knob.value()
 
 
+def truthy(value: Any) -> bool:
+    """A knob's on/off value: a bool, a number, or text such as ``true``/``1`` (as .nk files store it)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "on")
+    return bool(value)
+
+
+def number(value: Any, default: int) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return default
+
+
 def is_movie(file_type: str, path: str) -> bool:
     extension = os.path.splitext(path)[1].lstrip(".").lower()
     return file_type.lower() in MOVIE_TYPES or extension in MOVIE_TYPES
@@ -79,18 +93,18 @@ class NukeHost(HostAdapter):
         return os.path.abspath(name) if name and name != "Root" else None
 
     def is_modified(self) -> bool:
-        return bool(nuke.root().modified())
+        return bool(nuke.modified())
 
     def save_scene(self) -> None:
         nuke.scriptSave()
 
     def proxy_mode(self) -> bool:
-        return bool(knob_value(nuke.root(), "proxy", False))
+        return truthy(knob_value(nuke.root(), "proxy", False))
 
     def frame_range(self) -> Optional[FrameRange]:
         root = nuke.root()
-        first = int(knob_value(root, "first_frame", 1))
-        last = int(knob_value(root, "last_frame", first))
+        first = number(knob_value(root, "first_frame", 1), 1)
+        last = number(knob_value(root, "last_frame", first), first)
         return FrameRange.from_bounds(min(first, last), max(first, last))
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
@@ -99,7 +113,7 @@ class NukeHost(HostAdapter):
         proxy = self.proxy_mode()
         found: List[Output] = []
         for node in nuke.allNodes(recurseGroups=True):
-            if node.Class() not in WRITE_CLASSES or knob_value(node, "disable", False):
+            if node.Class() not in WRITE_CLASSES or truthy(knob_value(node, "disable", False)):
                 continue
             if selected is not None and node.fullName() not in selected:
                 continue
@@ -111,8 +125,8 @@ class NukeHost(HostAdapter):
         path = path or str(nuke.filename(node) or knob_value(node, "file", "") or "")
         file_type = str(knob_value(node, "file_type", "") or "")
         frame_range = root_range
-        if knob_value(node, "use_limit", False):
-            first, last = int(knob_value(node, "first", 1)), int(knob_value(node, "last", 1))
+        if truthy(knob_value(node, "use_limit", False)):
+            first, last = number(knob_value(node, "first", 1), 1), number(knob_value(node, "last", 1), 1)
             frame_range = FrameRange.from_bounds(min(first, last), max(first, last))
         views_value = knob_value(node, "views", "") or ""
         views = views_value.split() if isinstance(views_value, str) else [str(view) for view in views_value]

@@ -66,3 +66,4 @@ class Graph:
         monkeypatch.setattr(nuke, "filename", lambda node, i=0: node.knob("file").value(), raising=False)
         selected = [node for node in self.nodes if node.fullName() in self.selected]
         monkeypatch.setattr(nuke, "selectedNodes", lambda *a: list(selected), raising=False)
+        monkeypatch.setattr(nuke, "modified", lambda *a: self.root.modified(), raising=False)

@@ -27,9 +27,11 @@ __all__ = [
     "executing",
     "menu",
     "message",
+    "modified",
     "pluginAddPath",
     "pluginAppendPath",
     "scriptSave",
+    "selectedNodes",
     "tprint",
     "warning",
 ]
@@ -47,6 +49,9 @@ asked: List[str] = []
 answers: List[bool] = []
 saved: List[Optional[str]] = []
 added_plugin_paths: List[str] = []
+selection: List[Any] = []
+"""The nodes ``selectedNodes()`` returns (set by tests)."""
+_script: Dict[str, bool] = {"modified": False}
 
 Command = Union[str, Callable[[], Any], None]
 
@@ -119,9 +124,7 @@ class Menu(MenuItem):
         found = self.findItem(name)
         return found if isinstance(found, Menu) else None
 
-    def addMenu(
-        self, name: str, icon: str = "", tooltip: str = "", index: int = -1, **_ignored: Any
-    ) -> Menu:
+    def addMenu(self, name: str, icon: str = "", tooltip: str = "", index: int = -1, **_ignored: Any) -> Menu:
         parent, _, last = name.rpartition("/")
         owner = self.addMenu(parent) if parent else self
         existing = owner.menu(last)
@@ -227,13 +230,25 @@ def executing(f: Optional[float] = None) -> bool:
     return False
 
 
+def modified(status: Optional[bool] = None) -> bool:
+    """Whether the open script has unsaved changes; ``modified(True)`` marks it changed."""
+    if status is not None:
+        _script["modified"] = bool(status)
+    return _script["modified"]
+
+
 def scriptSave(filename: Optional[str] = None) -> bool:
-    """Save the script (the stand-in records it and clears the root's modified flag)."""
+    """Save the script (the stand-in records it and clears the modified flag)."""
     saved.append(filename)
+    _script["modified"] = False
     root = getattr(sys.modules["nuke"], "root", None)
-    if root is not None:
+    if root is not None and hasattr(root(), "setModified"):
         root().setModified(False)
     return True
+
+
+def selectedNodes(filter: Optional[str] = None) -> List[Any]:
+    return [node for node in selection if filter is None or node.Class() == filter]
 
 
 def pluginAddPath(args: Union[str, List[str]], addToSysPath: bool = True) -> None:
@@ -273,8 +288,9 @@ def set_version(major: int, minor: int = 0, release: int = 1) -> None:
 def reset() -> None:
     """Stand-in control: an empty GUI session of Nuke 16.0v2, nothing shown or asked."""
     _MENUS.clear()
-    for recorded in (shown, asked, answers, saved, added_plugin_paths):
+    for recorded in (shown, asked, answers, saved, added_plugin_paths, selection):
         recorded.clear()
+    _script["modified"] = False
     env.clear()
     env.update(nukex=False, studio=False, threads=8, ExecutablePath="/usr/local/Nuke16.0v2/Nuke16.0")
     if "nuke" in sys.modules:
