@@ -1,0 +1,20 @@
+"""The benchmark's measuring code counts what it claims (a tiny run; no timing is asserted)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+
+from make_big_script import make
+from scan_bench import measure
+
+
+def test_benchmark_counts_listings_and_per_frame_checks(tmp_path):
+    script = make(str(tmp_path), nodes=40, reads=20, frames=10, reads_per_folder=5)
+    figures = measure(script)
+    assert figures["parse"][3] == 40 + 1
+    _seconds, listings, _exists, dependencies = figures["scan"]
+    assert (listings, dependencies) == (4, 20)
+    _seconds, exists_calls, missing = figures["naive"]
+    assert exists_calls == 20 * 10
+    assert missing == 20
