@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import List
 
 import pytest
+
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hosts import ScanCancelled, SceneFileHost, natural
 from accsyn_dcc.workspace import Engine, EngineSettings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, List
 
 import pytest
+
 from accsyn_dcc.preflight import (
     BLOCKER,
     WARNING,

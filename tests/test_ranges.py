@@ -1,10 +1,11 @@
 """The accsyn range grammar: parsing, normalising, counting and bucket splitting."""
 
 import pytest
-from accsyn_dcc.errors import ValidationError
-from accsyn_dcc.ranges import Bucket, FrameRange, compact, parse_item
 from hypothesis import given
 from hypothesis import strategies as st
+
+from accsyn_dcc.errors import ValidationError
+from accsyn_dcc.ranges import Bucket, FrameRange, compact, parse_item
 
 
 @pytest.mark.parametrize(

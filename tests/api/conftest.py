@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import pytest
+
 from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.standin import StandinServer
 

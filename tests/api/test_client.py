@@ -6,6 +6,7 @@ import dataclasses
 import logging
 
 import pytest
+
 from accsyn_dcc.api import AuthenticationError, BackendError, NotConfigured, UnreachableError, connect
 from accsyn_dcc.api.client import AccsynClient, parse_proxy
 from accsyn_dcc.credentials import Credentials

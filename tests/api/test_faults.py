@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator, List
 
 import pytest
+
 from accsyn_dcc.api import BackendError, ProtocolError, UnreachableError, connect
 from accsyn_dcc.api.client import AccsynClient
 from accsyn_dcc.credentials import Credentials

@@ -9,6 +9,7 @@ from typing import Any, Dict, List
 
 import accsyn_api
 import pytest
+
 from accsyn_dcc.api import connect, transport
 from accsyn_dcc.standin import RecordedRequest
 

@@ -4,6 +4,7 @@ import json
 import sys
 
 import pytest
+
 from engine_helpers import ENGINES, run_engine, write_data
 
 sys.path.insert(0, str(ENGINES))

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.farm import LocalFarm
 from accsyn_dcc.farm.engines import engine_script

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from accsyn_dcc import submission
 from accsyn_dcc.cli import main
 from accsyn_dcc.payload import validate_payload

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from accsyn_dcc.config import ConfigError, load_credentials, load_settings, save_user_settings
 
 

@@ -1,6 +1,7 @@
 """Filters: the accsyn statements parse and build, and bad ones are named."""
 
 import pytest
+
 from accsyn_dcc.errors import ValidationError
 from accsyn_dcc.filters import Filter, build_filters, filter_problems, parse_filters
 

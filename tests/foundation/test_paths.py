@@ -1,6 +1,7 @@
 """The path mapper: every OS's path forms onto share notation, and the entries for input conversion."""
 
 import pytest
+
 from accsyn_dcc.paths import PathMapper, normalise, os_of_path
 from accsyn_dcc.workspace import Volume
 

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from accsyn_dcc.errors import ValidationError
 from accsyn_dcc.job import ComputeJob, JobParameters, SharePathMapping, setting_text
 from accsyn_dcc.payload import check_payload, normalise_legacy_keys, validate_payload

@@ -1,6 +1,7 @@
 """The shot fixture on disk, shared by the offline and live scanner tests."""
 
 import pytest
+
 from nuke_fixtures import build_show
 
 

@@ -1,6 +1,7 @@
 """The live scanner through the stand-in ``nuke`` module gives the offline scanner's records."""
 
 import pytest
+
 from accsyn_dcc.hosts import ScanCancelled
 from accsyn_dcc.scan.nuke import scan_file
 from nuke_fixtures import environ

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from accsyn_dcc.cli import main
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan import scan_scene

@@ -1,11 +1,12 @@
 """Tokenizer robustness and the TCL subset."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from accsyn_dcc.scan.nuke.script import parse_script
 from accsyn_dcc.scan.nuke.tcl import TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError, tokenize
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 ALPHABET = st.sampled_from(list('{}[]"\\#;$ \n\tReadfile/%0d:=.x1'))
 

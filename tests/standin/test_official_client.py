@@ -5,6 +5,7 @@ from __future__ import annotations
 import accsyn_api
 import pytest
 from accsyn_api.session import AccsynException
+
 from accsyn_dcc.cli import main
 from accsyn_dcc.standin import StandinServer
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from accsyn_dcc.standin.query import QueryError, compile_query
 
 JOB = {"id": "a1", "name": "Shot 010 comp", "status": "Waiting", "engine": "nuke-15", "priority": 500,

@@ -6,6 +6,7 @@ import json
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
+
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hosts import HostAdapter, ScanCancelled
 from accsyn_dcc.ranges import FrameRange

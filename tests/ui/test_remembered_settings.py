@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from accsyn_dcc.ui.jobs import SETTINGS_KEY, RememberedSettings
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
 import nuke
+
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback, ScanCancelled, natural
 from accsyn_dcc.ranges import FrameRange

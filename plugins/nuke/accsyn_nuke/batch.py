@@ -12,7 +12,6 @@ from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.ui import jobs
 from accsyn_dcc.workspace import WorkspaceInfo
-
 from accsyn_nuke.adapter import NukeHost
 
 log = logging.getLogger(__name__)

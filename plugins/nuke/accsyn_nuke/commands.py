@@ -12,9 +12,9 @@ from typing import Any, List
 import fileseq  # noqa: F401 (imported to report a missing dependency at start-up)
 import platformdirs  # noqa: F401
 import requests  # noqa: F401
+
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ui.qt import QtWidgets
-
 from accsyn_nuke import startup
 from accsyn_nuke.adapter import NukeHost
 

@@ -6,11 +6,12 @@ import json
 from typing import Any, Dict, List, Optional
 
 import pytest
+from nuke_script import SCRIPT, Graph, Knob
+
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.preflight import PreflightError
 from accsyn_dcc.scan.records import Dependency, ScanResult
 from accsyn_dcc.workspace import Engine, EngineSettings, Volume, WorkspaceInfo
-from nuke_script import SCRIPT, Graph, Knob
 
 WORKSPACE = WorkspaceInfo(
     engines=[Engine("nuke-15"), Engine("nuke-16", settings=EngineSettings(default_bucketsize=5))],

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from nuke_script import SCRIPT, Graph
+
 from accsyn_dcc.api import connect
 from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.scan.records import Dependency, ScanResult
@@ -14,7 +16,6 @@ from accsyn_dcc.standin import StandinServer
 from accsyn_dcc.ui.jobs import SETTINGS_KEY, RememberedSettings
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
-from nuke_script import SCRIPT, Graph
 
 DEMO_USER = "artist@example.com"
 DEMO_KEY = "demo-0000-standin-key"

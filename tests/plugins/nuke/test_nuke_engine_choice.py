@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from accsyn_dcc.workspace import Engine
 
 ENGINES = [Engine(code) for code in ("nuke-13", "nuke-14", "nuke-15", "nuke-16", "blender", "maya-2025")]
