@@ -26,6 +26,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy engines
 
 py39: $(STAMP)
 	$(BIN)/vermin --no-tips --violations -t=3.9- common plugins engines install

@@ -139,7 +139,7 @@ class Engine(Common):
             "first": bucket[0] if bucket else None,
             "last": bucket[1] if bucket else None,
         }
-        script = os.path.join(os.path.dirname(os.path.abspath(self.data_path)), "accsyn_blender_render.py")
+        script = os.path.join(os.path.dirname(os.path.abspath(self.data_path or ".")), "accsyn_blender_render.py")
         with open(script, "w") as stream:
             stream.write(RENDER_SCRIPT)
         executable = self.get_executable()

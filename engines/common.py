@@ -30,9 +30,9 @@ class Common(object):
     # SETTINGS: items, default_range, default_bucketsize, max_bucketsize, filename_extensions,
     #   binary_filename_extensions, type. PARAMETERS: the default job parameters. ENVS: extra variables.
     # -- ENGINE CONFIG END --
-    SETTINGS = {}
-    PARAMETERS = {}
-    ENVS = {}
+    SETTINGS = {}  # type: dict
+    PARAMETERS = {}  # type: dict
+    ENVS = {}  # type: dict
 
     OUTPUT_METADATA = ".accsyn-compute-metadata.json"
     LOCK_WAIT_SECONDS = 2.0
@@ -505,7 +505,7 @@ class Common(object):
         Common.info("Additional accsyn PID({}) - main process".format(self.process.pid))
         self._install_signal_handlers()
         stop_code = None
-        for line in self.process.stdout:
+        for line in self.process.stdout or []:
             policy = self.log_policy(line, False)
             if policy == "public":
                 Common.public(line)
