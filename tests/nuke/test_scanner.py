@@ -134,3 +134,17 @@ def test_scan_cli_human_summary_and_unreadable(show, tmp_path, monkeypatch, caps
 def test_fixture_copies_are_independent(show):
     shutil.rmtree(show / "deep")
     assert not (show / "deep").exists()
+
+
+def test_other_os_paths_are_kept_absolute_and_reported_missing(tmp_path):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "StudioSans.ttf").write_text("")
+    result = scan_file(str(FIXTURES / "windows_paths.nk"), environ={"NUKE_FONT_PATH": str(fonts)})
+    found = {(dep.node, dep.path, dep.exists, dep.missing) for dep in result.dependencies}
+    assert found == {
+        ("ReadDrive", "P:/show/plates/plate.####.exr", False, "1-3"),
+        ("ReadUNC", "//fileserver/vfx/elements/dust.%04d.exr", False, "1-3"),
+        ("ReadMac", "/Volumes/projects/show/ref.jpg", False, ""),
+        ("TextStudio", str(fonts / "StudioSans.ttf"), True, ""),
+    }

@@ -122,6 +122,23 @@ class _Scanner:
             knobs.append(("font", "font", False))
         return knobs + [(knob, "file", False) for knob in node.user_file_knobs if node.knobs.get(knob)]
 
+    def _font_file(self, name: str, evaluator: TclEvaluator) -> str:
+        """A Text2 font file: as given when absolute, else found on the project font path,
+        ``NUKE_FONT_PATH`` or the plug-in folders (in that order); unchanged when found nowhere."""
+        if not name or _ABSOLUTE.match(name):
+            return name
+        raw_project = evaluator.lookup("root", "free_type_font_path") or ""
+        try:
+            project_fonts = evaluator.evaluate(raw_project) if raw_project else ""
+        except TclUnresolved:
+            project_fonts = ""
+        folders = [project_fonts] + self.environ.get("NUKE_FONT_PATH", "").split(os.pathsep) + self.plugin_paths
+        for folder in filter(None, folders):
+            candidate = os.path.join(folder, name)
+            if self.index.exists(candidate):
+                return candidate
+        return name
+
     def _project_directory(self, script: NukeScript, evaluator: TclEvaluator) -> str:
         raw = script.root.get("project_directory", "")
         try:
@@ -144,7 +161,7 @@ class _Scanner:
     ) -> None:  # fmt: skip
         raw = node.knobs[knob]
         if node.node_class == "Text2" and knob == "font":
-            raw = _text2_font_file(raw)
+            raw = self._font_file(_text2_font_file(raw), evaluator)
             if not raw:
                 result.unresolved.append(Unresolved(full, knob, node.knobs[knob], "font family only; no file to send"))
                 return
