@@ -132,7 +132,7 @@ class _Scanner:
             project_fonts = evaluator.evaluate(raw_project) if raw_project else ""
         except TclUnresolved:
             project_fonts = ""
-        folders = [project_fonts] + self.environ.get("NUKE_FONT_PATH", "").split(os.pathsep) + self.plugin_paths
+        folders = [project_fonts, *self.environ.get("NUKE_FONT_PATH", "").split(os.pathsep), *self.plugin_paths]
         for folder in filter(None, folders):
             candidate = os.path.join(folder, name)
             if self.index.exists(candidate):
