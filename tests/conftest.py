@@ -1,4 +1,4 @@
-"""A stand-in accsyn backend on 127.0.0.1 per test, and credentials for it."""
+"""Shared fixtures: a stand-in accsyn backend on 127.0.0.1 per test, and credentials for it."""
 
 from __future__ import annotations
 
