@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from accsyn_dcc.config import Settings, load_settings
 from accsyn_dcc.errors import AccsynDccError, Problem
 from accsyn_dcc.job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.paths import MappingReport, PathMapper
@@ -59,13 +60,11 @@ def prepare_submission(
     scene_path: str,
     options: SubmitOptions,
     workspace: WorkspaceInfo,
-    settings: Optional[Any] = None,
+    settings: Optional[Settings] = None,
     scan: Optional[ScanResult] = None,
 ) -> Submission:
     """Build the job for ``scene_path``; scans the scene when no ``scan`` is given and a scanner exists."""
-    from accsyn_dcc.config import Settings, load_settings
-
-    settings = settings if isinstance(settings, Settings) else load_settings()
+    settings = settings or load_settings()
     defaults: Dict[str, Any] = dict(settings.get("defaults") or {})
     scene = os.path.abspath(scene_path)
     frames = FrameRange.parse(options.range) if options.range else None
