@@ -25,13 +25,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--seed", default=None, metavar="FILE", help="workspace seed JSON (default: the demo workspace)"
     )
+    parser.add_argument("--run-jobs", action="store_true", help="render each new job here with the local farm")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     data_dir = args.data or default_data_dir()
     try:
-        server = StandinServer(data_dir, seed_path=args.seed, port=args.port).start()
+        server = StandinServer(data_dir, seed_path=args.seed, port=args.port, run_jobs=args.run_jobs).start()
     except OSError as error:
         raise AccsynDccError(f"cannot start the stand-in on 127.0.0.1:{args.port}: {error.strerror or error}") from None
     except ValueError as error:

@@ -61,10 +61,13 @@ def new_id() -> str:
 class Backend:
     """One workspace seeded from JSON, with jobs, tasks and sessions persisted in ``store``."""
 
-    def __init__(self, seed: Mapping[str, Any], store: Store) -> None:
+    def __init__(
+        self, seed: Mapping[str, Any], store: Store, on_job_created: Optional[Callable[[Dict[str, Any]], None]] = None
+    ) -> None:
         self.workspace = str(seed["workspace"])
         self.seed = seed
         self.store = store
+        self.on_job_created = on_job_created
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -167,6 +170,8 @@ class Backend:
                     return [existing]
         job = self._new_job(payload, engine, queue, user)
         self.store.add_job(job, fingerprint, self._tasks(job, payload, engine))
+        if self.on_job_created is not None:
+            self.on_job_created(job)
         return [job]
 
     def _reference_problems(self, payload: Mapping[str, Any]) -> List[Any]:

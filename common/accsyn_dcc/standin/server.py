@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import threading
 import urllib.parse
@@ -12,7 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, Optional
 
 from accsyn_dcc.standin.backend import Backend, Refusal, load_seed
+from accsyn_dcc.standin.dispatch import LocalDispatcher
 from accsyn_dcc.standin.store import Store
+from accsyn_dcc.workspace import Volume
 
 HOST = "127.0.0.1"
 LOOKUP_PATH = "/api/v3/J3PKTtDvolDMBtTy6AFGA"
@@ -44,12 +47,20 @@ class StandinServer:
     """``StandinServer(data_dir).start()``; ``.url``/``.port``; ``.stop()``; also a context manager."""
 
     def __init__(
-        self, data_dir: str, seed_path: Optional[str] = None, port: int = 0, hook: Optional[Hook] = None
+        self,
+        data_dir: str,
+        seed_path: Optional[str] = None,
+        port: int = 0,
+        hook: Optional[Hook] = None,
+        run_jobs: bool = False,
     ) -> None:
         self.data_dir = data_dir
         self.seed = load_seed(seed_path)
         self.requested_port = port
         self.hook = hook
+        self.run_jobs = run_jobs
+        """Hand every created job to the local farm (``accsyn_dcc.standin.dispatch``)."""
+        self.dispatcher: Optional[LocalDispatcher] = None
         self._httpd: Optional[ThreadingHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         self._store: Optional[Store] = None
@@ -70,7 +81,10 @@ class StandinServer:
 
     def start(self) -> StandinServer:
         self._store = Store(self.data_dir)
-        backend = Backend(self.seed, self._store)
+        if self.run_jobs:
+            volumes = [Volume.from_dict(volume) for volume in self.seed.get("volumes", [])]
+            self.dispatcher = LocalDispatcher(self._store, volumes, os.path.join(self.data_dir, "farm"))
+        backend = Backend(self.seed, self._store, self.dispatcher)
         handler = type("StandinHandler", (_Handler,), {"backend": backend, "server_hook": self})
         self._httpd = ThreadingHTTPServer((HOST, self.requested_port), handler)
         self._httpd.daemon_threads = True
@@ -88,6 +102,9 @@ class StandinServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
+            self.dispatcher.join(timeout=10)
         if self._store is not None:
             self._store.close()
             self._store = None
