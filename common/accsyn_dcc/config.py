@@ -30,6 +30,7 @@ STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
 USER_CONFIG_ENV = "ACCSYN_DCC_USER_CONFIG"
 """Overrides the per-user settings file (tests, shared workstations)."""
 CREDENTIALS_FILE_ENV = "ACCSYN_CREDENTIALS_PATH"
+WORKSPACE_SECTIONS = ("engines", "volumes", "sites", "queues")
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +75,19 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     values: Dict[str, Any] = {}
     studio = environ.get(STUDIO_CONFIG_ENV)
     if studio:
-        values = _read_json(studio, f"the studio config named by {STUDIO_CONFIG_ENV}")
+        values = _checked_layout(studio, _read_json(studio, f"the studio config named by {STUDIO_CONFIG_ENV}"))
     user_path = user_settings_path(environ)
     if os.path.exists(user_path):
-        values = merge(values, _read_json(user_path, "the user settings"))
+        values = merge(values, _checked_layout(user_path, _read_json(user_path, "the user settings")))
     return Settings(values)
+
+
+def _checked_layout(path: str, values: Dict[str, Any]) -> Dict[str, Any]:
+    """Refuse workspace sections at the top level, where they would silently be ignored."""
+    misplaced = sorted(key for key in WORKSPACE_SECTIONS if key in values)
+    if misplaced:
+        raise ConfigError(f"{path}: {', '.join(misplaced)} belong under \"workspace\", not at the top level")
+    return values
 
 
 def save_user_settings(values: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> str:

@@ -68,3 +68,11 @@ def test_malformed_env_file_names_the_line(tmp_path):
     named.write_text("ACCSYN_WORKSPACE=w\nthis is not a pair\n")
     with pytest.raises(ConfigError, match="line 2"):
         load_credentials(env_file=str(named), environ={})
+
+
+def test_workspace_sections_at_the_top_level_are_refused(tmp_path, environ):
+    studio = tmp_path / "studio.json"
+    studio.write_text(json.dumps({"volumes": [{"code": "p", "paths": {"linux": "/p"}}]}))
+    environ["ACCSYN_DCC_STUDIO_CONFIG"] = str(studio)
+    with pytest.raises(ConfigError, match=r'studio\.json: volumes belong under "workspace"'):
+        load_settings(environ)
