@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
+from accsyn_dcc.sequences import DirectoryIndex
 
 _REPORT = r"""
 import json, sys
@@ -87,21 +88,21 @@ def scan_file(path: str, frames: Optional[FrameRange] = None, **options: Any) ->
         fps=float(report["fps"]),
         facts={"blender_version": report["version"], "scene": report["scene"]},
     )
+    index = DirectoryIndex()
     for item in report["files"]:
-        result.dependencies.append(_dependency(item))
+        result.dependencies.append(_dependency(item, index))
     output = report.get("output") or ""
     if output:
         result.outputs.append(Output(node=report["scene"], path=output, range=str(frames or scene_range)))
     return result
 
 
-def _dependency(item: Dict[str, Any]) -> Dependency:
+def _dependency(item: Dict[str, Any], index: DirectoryIndex) -> Dependency:
     path = item["path"]
     if item.get("source") == "TILED" and "<UDIM>" in path:
-        folder = os.path.dirname(path)
         prefix, suffix = os.path.basename(path).split("<UDIM>", 1)
-        names = os.listdir(folder) if os.path.isdir(folder) else []
+        names = index.names(os.path.dirname(path))
         exists = any(name.startswith(prefix) and name.endswith(suffix) for name in names)
     else:
-        exists = os.path.exists(path)
+        exists = index.exists(path)
     return Dependency(path=path, kind=item["kind"], node=item["name"], knob="filepath", exists=exists)
