@@ -1,23 +1,21 @@
-"""Frame sequences on disk: patterns, a directory index that lists each folder once, missing frames.
+"""Files on disk for a path pattern: a directory index that lists each folder once, frames, tiles, views.
 
-Patterns follow Nuke: ``%04d`` / ``%4d`` (padded), ``%d`` (unpadded), ``#`` (one digit per ``#``),
-``%V`` (view name) and ``%v`` (its first letter). A frame wider than the padding is written in
-full (``%04d`` of 12345 is ``12345``), as Nuke does. Existence is answered from one listing per
-folder, never by a stat per frame.
+The tokens a pattern may hold are those of ``accsyn_dcc.tokens``. Existence is answered from one
+listing per folder, never by a stat per frame: a needed frame costs one string build and one set look-up.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import threading
-from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence
 
 from accsyn_dcc.ranges import FrameRange, compact
+from accsyn_dcc.tokens import PathPattern, tile_label
 
-_FRAME_TOKEN = re.compile(r"%0?(\d*)d|#+")
-_VIEW_TOKEN = re.compile(r"%[Vv]")
+Variant = Mapping[str, str]
+"""Values for a pattern's view tokens (``{"view": "left"}``, ``{"camera": "shotCam"}``)."""
 
 
 class DirectoryIndex:
@@ -50,41 +48,6 @@ class DirectoryIndex:
 
 
 @dataclass(frozen=True)
-class SequencePattern:
-    """A file path that may hold frame and view tokens."""
-
-    path: str
-
-    @property
-    def is_sequence(self) -> bool:
-        return _FRAME_TOKEN.search(os.path.basename(self.path)) is not None
-
-    @property
-    def has_views(self) -> bool:
-        return _VIEW_TOKEN.search(self.path) is not None
-
-    def path_for(self, frame: Optional[int] = None, view: Optional[str] = None) -> str:
-        """The concrete file for ``frame`` and ``view``."""
-
-        def frame_text(match: re.Match[str]) -> str:
-            token = match.group(0)
-            width = len(token) if token.startswith("#") else int(match.group(1) or 0)
-            return str(frame).zfill(width) if frame is not None else token
-
-        text = _VIEW_TOKEN.sub(lambda match: _view_text(match.group(0), view), self.path)
-        folder, name = os.path.split(text)
-        return (
-            os.path.join(folder, _FRAME_TOKEN.sub(frame_text, name)) if folder else _FRAME_TOKEN.sub(frame_text, name)
-        )
-
-
-def _view_text(token: str, view: Optional[str]) -> str:
-    if view is None:
-        return token
-    return view if token == "%V" else view[:1]
-
-
-@dataclass(frozen=True)
 class PathCheck:
     """What the disk holds for one dependency path."""
 
@@ -94,21 +57,90 @@ class PathCheck:
     """The frames needed (range text), None for a single file."""
     missing: str
     """The needed frames not on disk (compact range text), empty when complete."""
+    tiles: List[str] = field(default_factory=list)
+    """For a tiled texture, the tiles found (``1001``, ``u1_v1``), in name order."""
+    unresolved: List[str] = field(default_factory=list)
+    """View tokens (``camera``, ``layer``...) no value was given for; the path could not be checked."""
 
 
-def check_path(path: str, frames: Optional[FrameRange], views: Sequence[str], index: DirectoryIndex) -> PathCheck:
-    """Check ``path`` (a file or a pattern) for ``frames`` and ``views`` against ``index``."""
-    pattern = SequencePattern(path.replace("\\", "/") if os.sep == "/" else path)
-    view_names: Sequence[Optional[str]] = list(views) if pattern.has_views and views else [None]
+def check_path(
+    path: str,
+    frames: Optional[FrameRange],
+    variants: Sequence[Variant],
+    index: DirectoryIndex,
+) -> PathCheck:
+    """Check ``path`` (a file or a pattern) for ``frames`` and each variant of view values against ``index``."""
+    pattern = PathPattern.parse(path.replace("\\", "/") if os.sep == "/" else path)
+    variants = [dict(variant) for variant in variants if variant] or [{}]
+    unresolved = [name for name in pattern.view_names if any(name not in variant for variant in variants)]
+    if unresolved:
+        return PathCheck(False, pattern.is_sequence, None, "", unresolved=unresolved)
+    if pattern.is_tiled:
+        return _check_tiles(pattern, frames, variants, index)
     if not pattern.is_sequence or frames is None:
-        present = all(index.exists(pattern.path_for(None, view)) for view in view_names)
+        present = all(index.exists(pattern.with_values(None, variant)) for variant in variants)
         return PathCheck(present, pattern.is_sequence, None, "")
-    needed: Iterable[int] = frames.frames()
     missing: List[int] = []
     found_any = False
-    for frame in needed:
-        if all(index.exists(pattern.path_for(frame, view)) for view in view_names):
+    for frame in frames.frames():
+        if all(index.exists(pattern.with_values(frame, variant)) for variant in variants):
             found_any = True
         else:
             missing.append(frame)
     return PathCheck(found_any, True, str(frames), compact(missing))
+
+
+def _check_tiles(
+    pattern: PathPattern, frames: Optional[FrameRange], variants: Sequence[Variant], index: DirectoryIndex
+) -> PathCheck:
+    """A tiled texture exists when at least one tile does; every tile on disk is needed (the mesh picks them)."""
+    sample_frames = list(frames.frames()) if (frames is not None and pattern.is_sequence) else [None]
+    tiles: Dict[str, None] = {}
+    missing: List[int] = []
+    for frame in sample_frames:
+        found_here = False
+        for variant in variants:
+            concrete = PathPattern.parse(pattern.with_values(frame, variant))
+            folder, name = os.path.split(concrete.path)
+            matcher = concrete.tile_matcher()
+            for entry in sorted(index.names(folder or ".")):
+                match = matcher.match(entry)
+                if match:
+                    tiles.setdefault(tile_label(match))
+                    found_here = True
+        if frame is not None and not found_here:
+            missing.append(frame)
+    needed = str(frames) if (frames is not None and pattern.is_sequence) else None
+    return PathCheck(bool(tiles), pattern.is_sequence, needed, compact(missing), list(tiles))
+
+
+def needed_files(
+    path: str, frames: Optional[str], missing: str, variants: Sequence[Variant], index: DirectoryIndex
+) -> List[str]:
+    """The concrete files on disk a checked dependency needs: every present frame, view and tile."""
+    pattern = PathPattern.parse(path)
+    variants = [dict(variant) for variant in variants if variant] or [{}]
+    frame_list: List[Optional[int]] = [None]
+    if pattern.is_sequence and frames:
+        absent = set(FrameRange.parse(missing).frames()) if missing else set()
+        frame_list = [frame for frame in FrameRange.parse(frames).frames() if frame not in absent]
+    files: Dict[str, None] = {}
+    for frame in frame_list:
+        for variant in variants:
+            concrete = pattern.with_values(frame, variant)
+            if not pattern.is_tiled:
+                if index.exists(concrete):
+                    files.setdefault(concrete)
+                continue
+            folder = os.path.dirname(concrete)
+            matcher = PathPattern.parse(concrete).tile_matcher()
+            for entry in sorted(index.names(folder or ".")):
+                if matcher.match(entry):
+                    files.setdefault(os.path.join(folder, entry))
+    return list(files)
+
+
+def view_variants(views: Sequence[str], values: Optional[Mapping[str, str]] = None) -> List[Dict[str, str]]:
+    """One variant per view name (Nuke ``%V``), each with the host's fixed values (camera, layer...)."""
+    fixed = dict(values or {})
+    return [{**fixed, "view": view} for view in views] or [fixed]

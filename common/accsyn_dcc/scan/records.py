@@ -15,7 +15,9 @@ class Dependency:
     """One file a render reads, found on one (node, knob).
 
     ``path`` is absolute; for a sequence it is the pattern (``plate.%04d.exr``) and ``frames``
-    names the frames the job needs, ``missing`` those not on disk (empty when complete).
+    names the frames the job needs, ``missing`` those not on disk (empty when complete). For a
+    tiled (UDIM) texture ``tiles`` lists the tiles found on disk. A ``conditional`` dependency is
+    read only when a setting the scanner could not evaluate says so (``condition`` tells which).
     """
 
     path: str
@@ -25,6 +27,9 @@ class Dependency:
     exists: bool
     frames: Optional[str] = None
     missing: str = ""
+    tiles: List[str] = field(default_factory=list)
+    conditional: bool = False
+    condition: str = ""
 
 
 @dataclass

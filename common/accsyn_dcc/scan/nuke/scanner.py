@@ -13,7 +13,7 @@ from accsyn_dcc.scan.nuke.script import Node, NukeScript, parse_script, read_tex
 from accsyn_dcc.scan.nuke.tcl import TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
-from accsyn_dcc.sequences import DirectoryIndex, check_path
+from accsyn_dcc.sequences import DirectoryIndex, check_path, view_variants
 
 _ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
 _TRUE = ("true", "1")
@@ -173,7 +173,7 @@ class _Scanner:
         if not path:
             return
         needed = _clip(frames, node) if sequence else None
-        check = check_path(path, needed, views, self.index)
+        check = check_path(path, needed, view_variants(views), self.index)
         result.dependencies.append(Dependency(path, kind, full, knob, check.exists, check.frames, check.missing))
         if kind in SCRIPT_KINDS and check.exists:
             self._nested_script(path, full, frames, result, visited)

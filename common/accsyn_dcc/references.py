@@ -1,0 +1,117 @@
+"""The reference model: what a host hands the core about one file its render may read, and the check against disk.
+
+A host collector (live Nuke, Blender, Maya, Houdini) or an offline reader makes one ``FileReference``
+per (node, attribute) that names a file, with the value as stored and the path as evaluated;
+``check_references`` turns them into the ``ScanResult`` records, listing each folder once. A
+reference whose path could not be evaluated is kept as ``Unresolved``, never dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.scan.records import Dependency, Unresolved
+from accsyn_dcc.sequences import DirectoryIndex, Variant, check_path
+from accsyn_dcc.tokens import TokenError
+
+
+@dataclass(frozen=True)
+class FileReference:
+    """One file (or pattern) a render may read, as a host found it."""
+
+    node: str
+    """Full node name (``Group1.Read2``, ``|geo|fileShape``, ``/obj/geo1/file1``, ``Image 'wood'``)."""
+    attribute: str
+    """The knob, attribute or parm holding the path (``file``, ``fileTextureName``, ``filepath``)."""
+    raw: str
+    """The value as stored in the scene, before evaluation."""
+    path: Optional[str]
+    """The evaluated absolute path (may hold frame, tile and view tokens); None when it could not be evaluated."""
+    kind: str = "file"
+    """What the file is to the render: ``read``, ``texture``, ``cache``, ``reference``, ``font``, ``lut``..."""
+    frames: Optional[FrameRange] = None
+    """The frames this reference needs when it differs from the job's (a clip's own range); None: the job's."""
+    frame_dependent: bool = True
+    """False for a path whose frame tokens do not follow the job frames (checked as one file)."""
+    required: bool = True
+    """False when a setting the collector could not evaluate decides whether the file is read."""
+    condition: str = ""
+    """Why the reference is conditional, or why its path could not be evaluated."""
+    variants: Tuple[Mapping[str, str], ...] = field(default_factory=tuple)
+    """Values for the path's view tokens, one mapping per view; empty when it has none."""
+
+
+def check_references(
+    references: Iterable[FileReference],
+    frames: Optional[FrameRange],
+    index: Optional[DirectoryIndex] = None,
+) -> Tuple[List[Dependency], List[Unresolved]]:
+    """Dependencies (checked against disk, each path once per node and attribute) and unresolved values."""
+    index = index or DirectoryIndex()
+    dependencies: List[Dependency] = []
+    unresolved: List[Unresolved] = []
+    seen = set()
+    for reference in references:
+        if reference.path is None:
+            unresolved.append(Unresolved(reference.node, reference.attribute, reference.raw, reference.condition))
+            continue
+        key = (reference.node, reference.attribute, reference.path)
+        if key in seen:
+            continue
+        seen.add(key)
+        checked = check_reference(reference, frames, index)
+        if isinstance(checked, Unresolved):
+            unresolved.append(checked)
+        else:
+            dependencies.append(checked)
+    return dependencies, unresolved
+
+
+def check_reference(reference: FileReference, frames: Optional[FrameRange], index: DirectoryIndex) -> object:
+    """One reference as a ``Dependency``, or ``Unresolved`` when a token in it cannot be filled."""
+    assert reference.path is not None
+    needed = (reference.frames or frames) if reference.frame_dependent else None
+    variants: Sequence[Variant] = reference.variants
+    try:
+        check = check_path(reference.path, needed, variants, index)
+    except TokenError as error:
+        return Unresolved(reference.node, reference.attribute, reference.raw, str(error))
+    if check.unresolved:
+        names = ", ".join(check.unresolved)
+        return Unresolved(reference.node, reference.attribute, reference.raw, f"no value for the {names} token(s)")
+    return Dependency(
+        path=reference.path,
+        kind=reference.kind,
+        node=reference.node,
+        knob=reference.attribute,
+        exists=check.exists,
+        frames=check.frames,
+        missing=check.missing,
+        tiles=check.tiles,
+        conditional=not reference.required,
+        condition=reference.condition if not reference.required else "",
+    )
+
+
+def absolute_path(value: str, base_folder: str, blender_relative: bool = False) -> str:
+    """``value`` made absolute against ``base_folder``, normalised, tokens kept.
+
+    With ``blender_relative`` a leading ``//`` means "relative to the .blend" (Blender's notation),
+    not a UNC path.
+    """
+    text = value.strip()
+    if blender_relative and text.startswith("//"):
+        text = text[2:]
+    if not _is_absolute(text):
+        text = os.path.join(base_folder, text).replace("\\", "/")
+    if text.startswith("/") and not text.startswith("//"):
+        text = posixpath.normpath(text)
+    return text
+
+
+def _is_absolute(text: str) -> bool:
+    return text.startswith(("/", "\\")) or (len(text) > 2 and text[1] == ":" and text[2] in "/\\")

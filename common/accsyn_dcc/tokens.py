@@ -1,0 +1,179 @@
+"""The one grammar of frame, tile and view tokens in file paths, for every host.
+
+Frame tokens (a frame wider than the padding is written in full, as the hosts do):
+
+* ``%04d`` / ``%4d`` (padded to 4), ``%d`` (unpadded): Nuke, Blender's FFmpeg-style names, USD clips.
+* ``#`` runs and ``@`` runs: one digit per character (``####`` is 4 digits): Nuke, Blender, Maya.
+* ``$F`` (unpadded), ``$F4`` / ``${F4}`` (padded), ``$FF`` (unpadded): Houdini.
+* ``<f>`` / ``<frame>`` / ``<Frame>`` (unpadded) and ``<f4>`` (padded): Maya, Arnold, RenderMan.
+
+Tile tokens (UDIM): ``<UDIM>`` and ``%(UDIM)d`` (``1001``...), ``<UVTILE>`` and ``u<U>_v<V>``
+(``u1_v1``, one-based), ``u<u>_v<v>`` (``u0_v0``, zero-based), ``_u#_v#`` (one-based).
+
+View tokens: ``%V`` (the view name) and ``%v`` (its first letter) for Nuke; ``<Camera>``,
+``<Layer>``/``<RenderLayer>``, ``<RenderPass>`` and ``<Scene>`` where a host defines them. They are
+replaced from the values a host hands in; one left unreplaced makes the path unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, Optional, Pattern, Tuple
+
+FRAME = "frame"
+TILE = "tile"
+VIEW = "view"
+
+MAX_PADDING = 32
+"""A padding wider than this is refused as a typo (``%0999999999d``)."""
+
+_GRAMMAR = re.compile(
+    r"(?P<udim>%\(UDIM\)d|<UDIM>|<UVTILE>|u<U>_v<V>|u<u>_v<v>|_u#_v#)"
+    r"|(?P<printf>%(?P<printf_zero>0)?(?P<printf_width>\d*)d)"
+    r"|(?P<hashes>#+|@+)"
+    r"|(?P<houdini>\$\{F(?P<houdini_braced>\d*)\}|\$FF(?![A-Za-z0-9_])|\$F(?P<houdini_width>\d*)(?![A-Za-z_]))"
+    r"|(?P<angle><(?:f|frame|Frame)(?P<angle_width>\d*)>)"
+    r"|(?P<view>%V|%v|<Camera>|<Layer>|<RenderLayer>|<RenderPass>|<Scene>)"
+)
+_TILE_DIGITS = {
+    "%(UDIM)d": r"(?P<udim>1\d{3})",
+    "<UDIM>": r"(?P<udim>1\d{3})",
+    "<UVTILE>": r"u(?P<u>\d+)_v(?P<v>\d+)",
+    "u<U>_v<V>": r"u(?P<u>\d+)_v(?P<v>\d+)",
+    "u<u>_v<v>": r"u(?P<u>\d+)_v(?P<v>\d+)",
+    "_u#_v#": r"_u(?P<u>\d+)_v(?P<v>\d+)",
+}
+_VIEW_NAMES = {
+    "%V": "view",
+    "%v": "view",
+    "<Camera>": "camera",
+    "<Layer>": "layer",
+    "<RenderLayer>": "layer",
+    "<RenderPass>": "pass",
+    "<Scene>": "scene",
+}
+
+
+class TokenError(ValueError):
+    """A token that cannot stand in a real path (a padding wider than ``MAX_PADDING``)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token found in a path: where it is, what it stands for and (frames) its padding."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+    width: int = 0
+    """Digits of padding for a frame token; 0 means unpadded."""
+
+    @property
+    def name(self) -> str:
+        """For a view token, what it names: ``view``, ``camera``, ``layer``, ``pass`` or ``scene``."""
+        return _VIEW_NAMES.get(self.text, "")
+
+
+def find_tokens(path: str) -> Tuple[Token, ...]:
+    """Every token in ``path``, left to right; raise TokenError for an impossible padding."""
+    tokens: List[Token] = []
+    for match in _GRAMMAR.finditer(path):
+        text = match.group(0)
+        if match.group("udim"):
+            tokens.append(Token(match.start(), match.end(), TILE, text))
+        elif match.group("view"):
+            tokens.append(Token(match.start(), match.end(), VIEW, text))
+        else:
+            tokens.append(Token(match.start(), match.end(), FRAME, text, _frame_width(match)))
+    return tuple(tokens)
+
+
+def _frame_width(match: re.Match[str]) -> int:
+    if match.group("hashes"):
+        width = len(match.group("hashes"))
+    else:
+        digits = next(
+            (
+                match.group(name)
+                for name in ("printf_width", "houdini_braced", "houdini_width", "angle_width")
+                if match.group(name)
+            ),
+            "",
+        )
+        width = int(digits) if digits else 0
+    if width > MAX_PADDING:
+        raise TokenError(f"a frame padding of {width} digits is not a real file name (at most {MAX_PADDING})")
+    return width
+
+
+def frame_text(frame: int, width: int) -> str:
+    """``frame`` as a token of ``width`` writes it (never cut when wider)."""
+    return str(frame).zfill(width) if width else str(frame)
+
+
+@dataclass(frozen=True)
+class PathPattern:
+    """A path with its tokens, able to say which concrete files it names."""
+
+    path: str
+    tokens: Tuple[Token, ...]
+
+    @classmethod
+    def parse(cls, path: str) -> PathPattern:
+        return cls(path, find_tokens(path))
+
+    @property
+    def is_sequence(self) -> bool:
+        """True when the file name changes with the frame."""
+        return any(token.kind == FRAME for token in self.tokens)
+
+    @property
+    def is_tiled(self) -> bool:
+        return any(token.kind == TILE for token in self.tokens)
+
+    @property
+    def view_names(self) -> Tuple[str, ...]:
+        """What the view tokens name (``view``, ``camera``, ...), once each."""
+        return tuple(dict.fromkeys(token.name for token in self.tokens if token.kind == VIEW))
+
+    def with_values(self, frame: Optional[int] = None, views: Optional[Mapping[str, str]] = None) -> str:
+        """The path with frame and view tokens replaced where a value is given; tile tokens kept."""
+        views = views or {}
+        parts: List[str] = []
+        position = 0
+        for token in self.tokens:
+            parts.append(self.path[position : token.start])
+            position = token.end
+            if token.kind == FRAME and frame is not None:
+                parts.append(frame_text(frame, token.width))
+            elif token.kind == VIEW and token.name in views:
+                value = views[token.name]
+                parts.append(value[:1] if token.text == "%v" else value)
+            else:
+                parts.append(token.text)
+        parts.append(self.path[position:])
+        return "".join(parts)
+
+    def tile_matcher(self) -> Pattern[str]:
+        """A regular expression matching this path's file name with any tile (and nothing else) in place."""
+        name_start = max(self.path.rfind("/"), self.path.rfind("\\")) + 1
+        parts: List[str] = []
+        position = name_start
+        for token in self.tokens:
+            if token.start < name_start:
+                continue
+            parts.append(re.escape(self.path[position : token.start]))
+            position = token.end
+            parts.append(_TILE_DIGITS[token.text] if token.kind == TILE else re.escape(token.text))
+        parts.append(re.escape(self.path[position:]))
+        return re.compile("".join(parts) + r"\Z")
+
+
+def tile_label(match: re.Match[str]) -> str:
+    """A matched tile as artists name it: ``1001`` for UDIM, ``u1_v2`` for UV forms."""
+    groups: Dict[str, Optional[str]] = match.groupdict()
+    if groups.get("udim"):
+        return str(groups["udim"])
+    return f"u{groups.get('u')}_v{groups.get('v')}"

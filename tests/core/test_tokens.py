@@ -1,0 +1,83 @@
+"""The one token grammar: every frame, tile and view form each host writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from accsyn_dcc.tokens import FRAME, TILE, VIEW, PathPattern, TokenError, find_tokens
+
+
+@pytest.mark.parametrize(
+    ("path", "frame", "expected"),
+    [
+        ("/p/plate.%04d.exr", 7, "/p/plate.0007.exr"),
+        ("/p/plate.%4d.exr", 7, "/p/plate.0007.exr"),
+        ("/p/plate.%d.exr", 7, "/p/plate.7.exr"),
+        ("/p/plate.####.exr", 7, "/p/plate.0007.exr"),
+        ("/p/plate.#.exr", 12, "/p/plate.12.exr"),
+        ("/p/plate.@@@.exr", 7, "/p/plate.007.exr"),
+        ("/p/plate.$F.exr", 7, "/p/plate.7.exr"),
+        ("/p/plate.$F4.exr", 7, "/p/plate.0007.exr"),
+        ("/p/plate.${F4}.exr", 7, "/p/plate.0007.exr"),
+        ("/p/plate.$FF.exr", 7, "/p/plate.7.exr"),
+        ("/p/plate.<f>.exr", 7, "/p/plate.7.exr"),
+        ("/p/plate.<f4>.exr", 7, "/p/plate.0007.exr"),
+        ("/p/plate.<Frame>.exr", 7, "/p/plate.7.exr"),
+        ("/p/plate.%04d.exr", 12345, "/p/plate.12345.exr"),
+        ("/p/$F4/plate.$F4.exr", 3, "/p/0003/plate.0003.exr"),
+    ],
+)
+def test_frame_tokens(path, frame, expected):
+    pattern = PathPattern.parse(path)
+    assert pattern.is_sequence
+    assert pattern.with_values(frame) == expected
+
+
+@pytest.mark.parametrize("path", ["/p/$FOO/a.exr", "/p/a.exr", "/p/$HIP/a.exr", "/p/50percent.exr"])
+def test_not_frame_tokens(path):
+    assert not PathPattern.parse(path).is_sequence
+
+
+@pytest.mark.parametrize(
+    ("name", "tile", "label"),
+    [
+        ("wood.<UDIM>.exr", "wood.1012.exr", "1012"),
+        ("wood.%(UDIM)d.exr", "wood.1012.exr", "1012"),
+        ("wood.<UVTILE>.exr", "wood.u2_v3.exr", "u2_v3"),
+        ("wood.u<U>_v<V>.exr", "wood.u2_v3.exr", "u2_v3"),
+        ("wood.u<u>_v<v>.exr", "wood.u0_v1.exr", "u0_v1"),
+        ("wood_u#_v#.exr", "wood_u1_v2.exr", "u1_v2"),
+    ],
+)
+def test_tile_tokens(name, tile, label):
+    from accsyn_dcc.tokens import tile_label
+
+    pattern = PathPattern.parse("/tex/" + name)
+    assert pattern.is_tiled and not pattern.is_sequence
+    match = pattern.tile_matcher().match(tile)
+    assert match is not None and tile_label(match) == label
+    assert pattern.tile_matcher().match("other." + tile) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "values", "expected"),
+    [
+        ("/r/out_%V.%04d.exr", {"view": "left"}, "/r/out_left.0001.exr"),
+        ("/r/out_%v.%04d.exr", {"view": "left"}, "/r/out_l.0001.exr"),
+        ("/r/<Scene>/<RenderLayer>/<Camera>.####.exr", {"scene": "s", "layer": "bg", "camera": "cam"},
+         "/r/s/bg/cam.0001.exr"),
+        ("/r/<Layer>_<RenderPass>.<f4>.exr", {"layer": "fg", "pass": "beauty"}, "/r/fg_beauty.0001.exr"),
+    ],
+)
+def test_view_tokens(path, values, expected):
+    assert PathPattern.parse(path).with_values(1, values) == expected
+
+
+def test_token_kinds_and_order():
+    kinds = [token.kind for token in find_tokens("/a/%V/b.<UDIM>.%04d.exr")]
+    assert kinds == [VIEW, TILE, FRAME]
+
+
+def test_absurd_padding_is_refused():
+    with pytest.raises(TokenError, match="999999999"):
+        find_tokens("/p/a.%0999999999d.exr")

@@ -1,0 +1,107 @@
+"""The dependency rule: a sequence's folder is sent only when it holds nothing but the needed files."""
+
+from __future__ import annotations
+
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.references import FileReference, check_references
+from accsyn_dcc.transfer import describe_size, plan_transfer
+
+
+def _touch(folder, names, size=10):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes(b"x" * size)
+
+
+def _plan(references, frames="1-3"):
+    dependencies, unresolved = check_references(references, FrameRange.parse(frames))
+    assert unresolved == []
+    return dependencies, plan_transfer(dependencies)
+
+
+def test_folder_with_only_the_needed_frames_is_sent_whole(tmp_path):
+    plates = tmp_path / "plate_v002"
+    _touch(plates, [f"plate.{frame:04d}.exr" for frame in (1, 2, 3)])
+    _deps, plan = _plan([FileReference("Read1", "file", "x", str(plates / "plate.%04d.exr"), "read")])
+    assert plan.paths == (str(plates),)
+    assert plan.file_count == 3 and plan.byte_count() == 30
+
+
+def test_folder_with_other_versions_sends_only_the_needed_files(tmp_path):
+    plates = tmp_path / "plates"
+    for version in range(1, 11):
+        _touch(plates, [f"plate_v{version:03d}.{frame:04d}.exr" for frame in range(1, 6)])
+    _deps, plan = _plan([FileReference("Read1", "file", "x", str(plates / "plate_v004.####.exr"), "read")])
+    assert plan.paths == tuple(str(plates / f"plate_v004.{frame:04d}.exr") for frame in (1, 2, 3))
+
+
+def test_frames_outside_the_job_range_keep_the_folder_from_being_sent(tmp_path):
+    plates = tmp_path / "plate"
+    _touch(plates, [f"plate.{frame}.exr" for frame in range(1, 11)])
+    _deps, plan = _plan([FileReference("Read1", "file", "x", str(plates / "plate.$F.exr"), "read")])
+    assert len(plan.paths) == 3 and all(path.endswith(".exr") for path in plan.paths)
+
+
+def test_missing_frames_are_reported_not_sent(tmp_path):
+    plates = tmp_path / "plate"
+    _touch(plates, ["plate.0001.exr", "plate.0003.exr"])
+    [dependency], plan = _plan([FileReference("Read1", "file", "x", str(plates / "plate.%04d.exr"), "read")])
+    assert dependency.missing == "2"
+    assert plan.paths == (str(plates),)
+    assert plan.file_count == 2
+
+
+def test_udim_tiles_all_found_and_sent(tmp_path):
+    textures = tmp_path / "tex"
+    _touch(textures, ["wood.1001.exr", "wood.1002.exr", "wood.1011.exr", "metal.1001.exr"])
+    [dependency], plan = _plan([FileReference("file1", "fileTextureName", "x", str(textures / "wood.<UDIM>.exr"))])
+    assert dependency.exists and dependency.tiles == ["1001", "1002", "1011"]
+    assert sorted(plan.paths) == sorted(str(textures / f"wood.{tile}.exr") for tile in ("1001", "1002", "1011"))
+
+
+def test_udim_with_no_tile_is_missing(tmp_path):
+    (tmp_path / "tex").mkdir()
+    [dependency], plan = _plan([FileReference("file1", "ftn", "x", str(tmp_path / "tex" / "wood.<UDIM>.exr"))])
+    assert not dependency.exists and plan.paths == ()
+
+
+def test_stereo_views_need_both_eyes(tmp_path):
+    renders = tmp_path / "r"
+    _touch(renders, ["a_left.1.exr", "a_right.1.exr", "a_left.2.exr"])
+    reference = FileReference(
+        "Read1", "file", "x", str(renders / "a_%V.%d.exr"), "read",
+        variants=({"view": "left"}, {"view": "right"}),
+    )  # fmt: skip
+    [dependency], _plan_ = _plan([reference], "1-2")
+    assert dependency.missing == "2"
+
+
+def test_unfilled_view_token_is_unresolved(tmp_path):
+    reference = FileReference("Read1", "file", "x", str(tmp_path / "<Camera>.exr"))
+    dependencies, unresolved = check_references([reference], None)
+    assert dependencies == [] and "camera" in unresolved[0].reason
+
+
+def test_single_files_sent_as_they_are_and_unresolved_kept(tmp_path):
+    (tmp_path / "lut.cube").write_text("x")
+    references = [
+        FileReference("Vectorfield1", "vfield_file", "x", str(tmp_path / "lut.cube"), "lut"),
+        FileReference("Read2", "file", "[python os.getcwd()]", None, condition="python is not evaluated"),
+    ]
+    dependencies, unresolved = check_references(references, None)
+    assert plan_transfer(dependencies).paths == (str(tmp_path / "lut.cube"),)
+    assert unresolved[0].node == "Read2" and unresolved[0].reason == "python is not evaluated"
+
+
+def test_conditional_reference_is_marked():
+    [dependency], _ = check_references(
+        [FileReference("Read1", "file", "x", "/nowhere/a.exr", required=False, condition="read_from_file is {{x}}")],
+        None,
+    )
+    assert dependency.conditional and "read_from_file" in dependency.condition
+
+
+def test_describe_size():
+    assert describe_size(999) == "999 bytes"
+    assert describe_size(1_500_000) == "1.5 MB"
+    assert describe_size(3 * 10**15) == "3000.0 TB"
