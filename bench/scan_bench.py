@@ -14,7 +14,7 @@ import time
 from typing import Dict, Tuple
 
 from accsyn_dcc.scan.nuke import load_script, scan_file
-from accsyn_dcc.sequences import SequencePattern
+from accsyn_dcc.tokens import PathPattern
 
 
 class CallCounter:
@@ -57,9 +57,9 @@ def measure(script_path: str) -> Dict[str, Tuple[float, ...]]:
         started = time.perf_counter()
         missing = 0
         for dependency in result.dependencies:
-            pattern = SequencePattern(dependency.path)
+            pattern = PathPattern.parse(dependency.path)
             for frame in frames if pattern.is_sequence else [None]:
-                missing += not os.path.exists(pattern.path_for(frame))
+                missing += not os.path.exists(pattern.with_values(frame))
         naive_seconds = time.perf_counter() - started
     return {
         "parse": (size_mb, parse_seconds, size_mb / parse_seconds, len(script.nodes)),

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-vendor",
         dest="vendor",
         action="store_false",
-        help="do not vendor requests/platformdirs/qtpy/fileseq (the host's Python already has them)",
+        help="do not vendor requests/platformdirs/qtpy (the host's Python already has them)",
     )
     return parser
 

@@ -6,8 +6,9 @@ from typing import List
 
 import pytest
 
-from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.hosts import ScanCancelled, SceneFileHost, natural
+from accsyn_dcc.errors import AccsynDccError, ScanCancelled
+from accsyn_dcc.hosts import SceneFileHost
+from accsyn_dcc.naming import natural_sort_key
 from accsyn_dcc.workspace import Engine, EngineSettings
 
 
@@ -19,7 +20,7 @@ def engines(*codes: str) -> List[Engine]:
 
 
 def test_natural_order_puts_nine_before_sixteen() -> None:
-    assert sorted(["nuke-16", "nuke-9", "nuke-15.1"], key=natural) == ["nuke-9", "nuke-15.1", "nuke-16"]
+    assert sorted(["nuke-16", "nuke-9", "nuke-15.1"], key=natural_sort_key) == ["nuke-9", "nuke-15.1", "nuke-16"]
 
 
 def test_scene_file_host_picks_the_newest_engine_for_its_extension(tmp_path: object) -> None:

@@ -2,40 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, List
 
 import pytest
+from session_helpers import StubHost
 
-from accsyn_dcc.preflight import (
-    BLOCKER,
-    WARNING,
-    PreflightError,
-    PreflightInput,
-    bucket_size_for,
-    raise_for_blockers,
-    run_checks,
-)
-from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.config import Settings
+from accsyn_dcc.preflight import BLOCKER, WARNING, PreflightError, raise_for_blockers
+from accsyn_dcc.ranges import FrameRange, bucket_size_for
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
-from accsyn_dcc.workspace import Engine, WorkspaceInfo
+from accsyn_dcc.session import SubmitChoices, SubmitSession
+from accsyn_dcc.workspace import Engine, EngineSettings, Volume, WorkspaceInfo
 
-WORKSPACE = WorkspaceInfo(engines=[Engine("nuke-15"), Engine("nuke-16")])
+WORKSPACE = WorkspaceInfo(
+    engines=[Engine("nuke-15"), Engine("nuke-16")], volumes=[Volume("projects", {"linux": "/mnt/projects"})]
+)
 WRITE = Output(node="Comp/Write1", path="/mnt/projects/shot/out.%04d.exr", range="1001-1010")
 
 
-def checks(**changes: Any) -> List[Any]:
-    values: dict = {
-        "scene_path": "/mnt/projects/shot/comp.nk",
-        "scene_modified": False,
-        "range_text": "1001-1010",
-        "engine": "nuke-16",
-        "workspace": WORKSPACE,
-        "outputs": [WRITE],
-        "scan": ScanResult(scene="/mnt/projects/shot/comp.nk"),
-        "on_share": lambda path: path.startswith("/mnt/projects"),
-    }
+def checks(
+    scene_path: Any = "/mnt/projects/shot/comp.nk",
+    scene_modified: bool = False,
+    scan: Any = None,
+    submit_anyway: bool = False,
+    **changes: Any,
+) -> List[Any]:
+    """The session's findings for a scene that exists on disk (the input check is tested on its own)."""
+    values: dict = {"range_text": "1001-1010", "engine": "nuke-16", "outputs": (WRITE,)}
     values.update(changes)
-    return run_checks(PreflightInput(**values))
+    values["outputs"] = tuple(values["outputs"])
+    host = StubHost(scene_path, modified=scene_modified, scan=scan or ScanResult(scene="/mnt/projects/shot/comp.nk"))
+    session = SubmitSession(host, Settings({}), workspace=WORKSPACE)
+    session.scan()
+    findings = session.findings(SubmitChoices(allow_missing=submit_anyway, **values))
+    return [finding for finding in findings if not finding.code.startswith("input_")]
 
 
 def test_a_clean_submit_has_no_findings() -> None:
@@ -84,11 +85,12 @@ def test_missing_dependencies_block_unless_the_artist_submits_anyway() -> None:
     )
     blocked = checks(scan=scan)
     assert [(f.code, f.severity) for f in blocked] == [
-        ("missing_dependency", BLOCKER),
+        ("missing_frames", BLOCKER),
         ("missing_dependency", BLOCKER),
         ("unresolved", WARNING),
     ]
     assert blocked[0].message == "Read3.file: /mnt/projects/plate.%04d.exr is missing frames 1004-1005."
+    assert blocked[2].message == "Read6.file: could not resolve '[python odd()]' (python expression); it is not sent."
     assert "Read4.file" in blocked[1].message
     with pytest.raises(PreflightError, match=r"Read4\.file"):
         raise_for_blockers(blocked)
@@ -106,5 +108,73 @@ def test_blockers_come_before_warnings() -> None:
 def test_movies_render_the_whole_range_in_one_bucket() -> None:
     frames = FrameRange.parse("1001-1100")
     movie = Output(node="Write3", path="/a.mov", file_type="mov", is_movie=True)
-    assert bucket_size_for([WRITE], frames, 5) == 5
-    assert bucket_size_for([WRITE, movie], frames, 5) == 100
+    assert bucket_size_for(frames, 5, single_task=False) == 5
+    assert bucket_size_for(frames, 5, single_task=any(output.is_movie for output in [WRITE, movie])) == 100
+
+
+def test_input_must_be_an_existing_file_the_engine_accepts(tmp_path: Any) -> None:
+    from accsyn_dcc.preflight import check_input
+
+    scene = tmp_path / "comp.nk"
+    scene.write_text("Root {}\n")
+    nuke = Engine("nuke-16")
+    blender = Engine("blender", settings=EngineSettings(filename_extensions=".blend"))
+    assert check_input(str(scene), nuke) == []
+    assert [f.code for f in check_input(str(tmp_path), nuke)] == ["input_folder"]
+    assert [f.code for f in check_input(str(tmp_path / "gone.nk"), nuke)] == ["input_missing"]
+    [refused] = check_input(str(scene), blender)
+    assert refused.message == "The engine 'blender' renders .blend files, not comp.nk."
+
+
+def test_relative_outputs_are_made_absolute_beside_the_scene_and_said() -> None:
+    host = StubHost(outputs=[Output("Write1", "render/out.%04d.exr")])
+    session = SubmitSession(host, Settings({}), workspace=WORKSPACE)
+    outputs, [finding] = session.absolute_outputs(host.outputs())
+    assert outputs[0].path == "/mnt/projects/shot/render/out.%04d.exr"
+    assert finding.code == "relative_output" and "render/out.%04d.exr" in finding.message
+
+
+def test_blender_style_relative_output_counts_from_the_blend() -> None:
+    class BlendHost(StubHost):
+        def relative_to_scene(self, path: str) -> bool:
+            return True
+
+    host = BlendHost("/mnt/projects/shot/lighting.blend", outputs=[Output("ViewLayer", "//render/beauty_####")])
+    session = SubmitSession(host, Settings({}), workspace=WORKSPACE)
+    [output], _ = session.absolute_outputs(host.outputs())
+    assert output.path == "/mnt/projects/shot/render/beauty_####"
+
+
+def test_initial_choices_follow_the_precedence() -> None:
+    workspace = WorkspaceInfo(
+        engines=[Engine("nuke-15", settings=EngineSettings(default_bucketsize=7)), Engine("stub-2")]
+    )
+    settings = Settings({"defaults": {"engine": "nuke-15", "queue": "Medium", "envs": {"A": "1"}}})
+    session = SubmitSession(StubHost(outputs=[WRITE]), settings, workspace=workspace)
+    first = session.initial_choices()
+    assert (first.engine, first.range_text, first.bucket_size, first.queue) == ("stub-2", "1001-1010", 1, "Medium")
+    assert first.envs == {"A": "1"} and first.name == "comp" and first.outputs == (WRITE,)
+    remembered = session.initial_choices({"bucket_size": 3, "queue": "High"})
+    assert (remembered.bucket_size, remembered.queue) == (3, "High")
+    studio = SubmitSession(StubHost(), settings, workspace=WorkspaceInfo(engines=workspace.engines[:1]))
+    assert (studio.initial_choices().engine, studio.initial_choices().bucket_size) == ("nuke-15", 7)
+
+
+def test_one_job_per_output_uses_each_outputs_range_and_the_hosts_parameters() -> None:
+    class WritesHost(StubHost):
+        def output_parameters(self, outputs: Any) -> dict:
+            return {"writes": [output.node for output in outputs]}
+
+    movie = Output("Review.Write_MOV", "/mnt/projects/shot/review.mov", "1001-1005", [], "mov", True)
+    host = WritesHost(outputs=[WRITE, movie])
+    session = SubmitSession(host, Settings({}), workspace=WORKSPACE)
+    session.scan()
+    choices = SubmitChoices(engine="nuke-16", range_text="1001-1010", bucket_size=2, outputs=(WRITE, movie), name="c")
+    together = session.payloads(choices)
+    assert [p["settings"]["task_bucketsize"] for p in together] == ["10"]
+    split = session.payloads(replace(choices, one_job_per_output=True))
+    summary = [(p["name"], p["range"], p["parameters"]["writes"], p["settings"]["task_bucketsize"]) for p in split]
+    assert summary == [
+        ("c Comp/Write1", "1001-1010", ["Comp/Write1"], "2"),
+        ("c Review.Write_MOV", "1001-1005", ["Review.Write_MOV"], "5"),
+    ]

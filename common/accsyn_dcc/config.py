@@ -18,12 +18,13 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from platformdirs import user_config_dir
 
 from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.settings_schema import settings_problem
 from accsyn_dcc.workspace import Engine, Queue, Site, Volume, WorkspaceInfo
 
 STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
@@ -39,14 +40,47 @@ class ConfigError(AccsynDccError):
     """A settings or credentials file cannot be read."""
 
 
+@dataclass(frozen=True)
+class Defaults:
+    """The ``defaults`` section: a studio's (and a user's) choices for every submit."""
+
+    engine: str = ""
+    filters: str = ""
+    task_bucketsize: Optional[int] = None
+    queue: str = ""
+    input_conversion: str = ""
+    envs: Mapping[str, str] = field(default_factory=dict)
+    site: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    transfer_speedlimit: Optional[float] = None
+    mapped_share_paths: Tuple[Mapping[str, str], ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Defaults:
+        return cls(
+            engine=str(data.get("engine") or ""),
+            filters=str(data.get("filters") or ""),
+            task_bucketsize=int(data["task_bucketsize"]) if data.get("task_bucketsize") else None,
+            queue=str(data.get("queue") or ""),
+            input_conversion=str(data.get("input_conversion") or ""),
+            envs=dict(data.get("envs") or {}),
+            site=dict(data.get("site") or {}),
+            transfer_speedlimit=data.get("transfer_speedlimit"),
+            mapped_share_paths=tuple(data.get("mapped_share_paths") or ()),
+        )
+
+
 @dataclass
 class Settings:
-    """Studio defaults with the user's settings layered on top."""
+    """Studio defaults with the user's settings layered on top (checked key by key when read from files)."""
 
     values: Dict[str, Any] = field(default_factory=dict)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
+
+    @property
+    def defaults(self) -> Defaults:
+        return Defaults.from_dict(self.values.get("defaults") or {})
 
     @property
     def workspace(self) -> WorkspaceInfo:
@@ -75,18 +109,21 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     values: Dict[str, Any] = {}
     studio = environ.get(STUDIO_CONFIG_ENV)
     if studio:
-        values = _checked_layout(studio, _read_json(studio, f"the studio config named by {STUDIO_CONFIG_ENV}"))
+        values = _checked(studio, _read_json(studio, f"the studio config named by {STUDIO_CONFIG_ENV}"))
     user_path = user_settings_path(environ)
     if os.path.exists(user_path):
-        values = merge(values, _checked_layout(user_path, _read_json(user_path, "the user settings")))
+        values = merge(values, _checked(user_path, _read_json(user_path, "the user settings")))
     return Settings(values)
 
 
-def _checked_layout(path: str, values: Dict[str, Any]) -> Dict[str, Any]:
-    """Refuse workspace sections at the top level, where they would silently be ignored."""
+def _checked(path: str, values: Dict[str, Any]) -> Dict[str, Any]:
+    """``values`` when every key and type is right; else one ConfigError naming the file, the key and the type."""
     misplaced = sorted(key for key in WORKSPACE_SECTIONS if key in values)
     if misplaced:
         raise ConfigError(f"{path}: {', '.join(misplaced)} belong under \"workspace\", not at the top level")
+    problem = settings_problem(values)
+    if problem:
+        raise ConfigError(f"{path}: {problem}")
     return values
 
 

@@ -34,3 +34,10 @@ class ValidationError(AccsynDccError, ValueError):
     @classmethod
     def single(cls, field: str, value: Any, message: str) -> ValidationError:
         return cls([Problem(field, value, message)])
+
+
+class ScanCancelled(AccsynDccError):
+    """The artist cancelled the scan."""
+
+    def __init__(self, message: str = "The scan was cancelled.") -> None:
+        super().__init__(message)

@@ -1,19 +1,20 @@
-"""What the shared submit dialog and batch submit need from a host application (Nuke, Maya, Houdini, Blender).
+"""What the submit session needs from a host application (Nuke, Maya, Houdini, Blender), and the scene-file host.
 
-A host plugin implements ``HostAdapter``; the dialog never imports a host module itself. Scanning is
-split in two: ``collect_scan`` runs on the host's main thread (where its API may be called) and
-reports progress, ``finish_scan`` runs on a worker thread and does the file-system work.
-``SceneFileHost`` is the adapter for a scene file on disk (no host application), used by tools and tests.
+A host plugin implements ``HostAdapter``; the core never imports a host module. Scanning is split
+in two: ``collect_scan`` runs on the host's main thread (where its API may be called), reports
+progress and returns a ``PendingScan``, whose ``finish`` runs on a worker thread and does the
+file-system work. ``SceneFileHost`` is the adapter for a scene file on disk (the command line, tools, tests).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.errors import AccsynDccError, ScanCancelled
+from accsyn_dcc.naming import natural_sort_key
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import Engine
@@ -24,23 +25,31 @@ CancelledCallback = Callable[[], bool]
 """``cancelled()``: True once the artist asked to stop; ``collect_scan`` then raises ``ScanCancelled``."""
 
 
-def natural(text: str) -> List[Any]:
-    """Sort key putting ``nuke-9`` before ``nuke-16``."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.lower())]
+@dataclass(frozen=True)
+class HostWords:
+    """How a host names things, for every sentence the core writes (findings, dialog labels)."""
+
+    output: str = "output"
+    """One render output: ``Write`` (Nuke), ``ROP`` (Houdini), ``render layer`` (Maya), ``view layer`` (Blender)."""
+    outputs: str = "outputs"
+    scene: str = "scene"
+    """The document: ``script`` (Nuke), ``scene`` elsewhere."""
 
 
-class ScanCancelled(AccsynDccError):
-    """The artist cancelled the scan."""
+class PendingScan(ABC):
+    """What ``collect_scan`` read on the main thread; ``finish`` checks the files on a worker thread."""
 
-    def __init__(self, message: str = "The scan was cancelled.") -> None:
-        super().__init__(message)
+    @abstractmethod
+    def finish(self) -> ScanResult:
+        """Check the collected files against disk (any thread; never calls the host API)."""
 
 
 class HostAdapter(ABC):
-    """The facts and actions of one host application, as the submitter needs them."""
+    """The facts and actions of one host application, as the submit session needs them."""
 
     host_name: str = ""
     """Short lower-case name: ``nuke``, ``maya``, ``houdini``, ``blender``, ``file``."""
+    words: HostWords = HostWords()
 
     @property
     @abstractmethod
@@ -70,17 +79,15 @@ class HostAdapter(ABC):
     @abstractmethod
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback
-    ) -> Any:
+    ) -> PendingScan:
         """Main-thread part of the scan: read what the host API knows. Raises ScanCancelled when cancelled."""
-
-    @abstractmethod
-    def finish_scan(self, collected: Any) -> ScanResult:
-        """Worker-thread part of the scan: check the files ``collect_scan`` found."""
 
     def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
         """The engine code to preselect for this host among ``engines``; None when none fits."""
         prefix = f"{self.host_name}-"
-        candidates = sorted((engine.code for engine in engines if engine.code.lower().startswith(prefix)), key=natural)
+        candidates = sorted(
+            (engine.code for engine in engines if engine.code.lower().startswith(prefix)), key=natural_sort_key
+        )
         return candidates[-1] if candidates else None
 
     def suggested_envs(self, scan: Optional[ScanResult]) -> Dict[str, str]:
@@ -91,17 +98,33 @@ class HostAdapter(ABC):
         """Engine parameters naming the chosen outputs (e.g. ``{"writes": [...]}`` for Nuke); empty by default."""
         return {}
 
+    def relative_to_scene(self, path: str) -> bool:
+        """True when a leading ``//`` in a path means "beside the scene" (Blender), not a UNC path."""
+        return False
+
+
+class OfflineScan(PendingScan):
+    """A scene file read by the core's offline reader for its extension."""
+
+    def __init__(self, path: str, frames: Optional[FrameRange]) -> None:
+        self.path = path
+        self.frames = frames
+
+    def finish(self) -> ScanResult:
+        from accsyn_dcc.scan import scan_scene
+
+        return scan_scene(self.path, frames=self.frames)
+
 
 class SceneFileHost(HostAdapter):
-    """A scene file on disk, scanned by the offline scanner for its extension; nothing is ever saved."""
+    """A scene file on disk, scanned by the offline reader for its extension; nothing is ever saved."""
 
     host_name = "file"
 
     def __init__(self, path: str, default_engine_code: Optional[str] = None) -> None:
         self._path = os.path.abspath(path)
         self._default_engine = default_engine_code
-        self._outputs: Optional[List[Output]] = None
-        self._range: Optional[FrameRange] = None
+        self._scan: Optional[ScanResult] = None
 
     @property
     def host_version(self) -> str:
@@ -117,31 +140,23 @@ class SceneFileHost(HostAdapter):
         raise AccsynDccError(f"{self._path}: a scene file opened outside its application cannot be saved from here")
 
     def remember(self, scan: ScanResult) -> None:
-        """Keep the outputs and range a scan found, so ``outputs``/``frame_range`` can answer."""
-        self._outputs = list(scan.outputs)
-        if scan.frame_range:
-            self._range = FrameRange.parse(scan.frame_range, field="scene range")
+        """Keep what a scan found, so ``outputs``/``frame_range`` can answer."""
+        self._scan = scan
 
     def frame_range(self) -> Optional[FrameRange]:
-        return self._range
+        text = self._scan.frame_range if self._scan else None
+        return FrameRange.parse(text, field="scene range") if text else None
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
-        return list(self._outputs or [])
+        return list(self._scan.outputs) if self._scan else []
 
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback
-    ) -> Any:
+    ) -> PendingScan:
         if cancelled():
             raise ScanCancelled()
         progress(1, 1)
-        return frames
-
-    def finish_scan(self, collected: Any) -> ScanResult:
-        from accsyn_dcc.scan import scan_scene
-
-        result = scan_scene(self._path, frames=collected)
-        self.remember(result)
-        return result
+        return _RememberingScan(self, frames)
 
     def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
         if self._default_engine and any(engine.code == self._default_engine for engine in engines):
@@ -153,6 +168,20 @@ class SceneFileHost(HostAdapter):
                 for engine in engines
                 if engine.settings.filename_extensions and engine.settings.accepts(extension)
             ),
-            key=natural,
+            key=natural_sort_key,
         )
         return matching[-1] if matching else None
+
+    def relative_to_scene(self, path: str) -> bool:
+        return self._path.lower().endswith(".blend")
+
+
+class _RememberingScan(OfflineScan):
+    def __init__(self, host: SceneFileHost, frames: Optional[FrameRange]) -> None:
+        super().__init__(host.scene_path() or "", frames)
+        self.host = host
+
+    def finish(self) -> ScanResult:
+        result = super().finish()
+        self.host.remember(result)
+        return result

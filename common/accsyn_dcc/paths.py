@@ -75,14 +75,14 @@ class MappedPath:
     """A local path and, when it lies on a volume, its accsyn notation."""
 
     original: str
-    accsyn: Optional[str] = None
+    share_path: Optional[str] = None
     volume: Optional[Volume] = None
     prefix: str = ""
     """The local prefix that matched (the user's mapping or the volume's path on some OS)."""
 
     @property
     def on_share(self) -> bool:
-        return self.accsyn is not None
+        return self.share_path is not None
 
 
 @dataclass
@@ -132,13 +132,13 @@ class PathMapper:
         for prefix, volume in self._prefixes:
             rest = relative_to(path, prefix)
             if rest is not None:
-                accsyn = f"share={volume.code}" + (f"/{rest}" if rest else "")
-                return MappedPath(path, accsyn, volume, prefix)
+                share_path = f"share={volume.code}" + (f"/{rest}" if rest else "")
+                return MappedPath(path, share_path, volume, prefix)
         return MappedPath(path)
 
     def to_accsyn(self, path: str) -> Optional[str]:
         """``share=<code>/relative/path`` for a path on a volume, else None."""
-        return self.map(path).accsyn
+        return self.map(path).share_path
 
     def map_all(self, paths: Iterable[str]) -> MappingReport:
         """Map every path; those on no volume are listed in ``outside``, in order, once each."""

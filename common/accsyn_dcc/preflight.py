@@ -1,23 +1,26 @@
-"""Pre-flight checks run before a submit, by the dialog and by scripted submits alike.
+"""Pre-flight checks: every reason a submit would fail or lose something, each naming node, knob and path.
 
 Each check returns ``Finding`` records; a ``blocker`` stops the submit, a ``warning`` is shown and
-allowed. Nothing here changes the scene: an unsaved script is reported, and saving it is the
-caller's question to the artist.
+allowed. The words for outputs and the scene come from the host (``HostWords``). Nothing here
+changes the scene: an unsaved scene is reported, and saving it is the caller's question to the artist.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError, ValidationError
-from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.hosts import HostWords
 from accsyn_dcc.scan.records import Output, ScanResult
-from accsyn_dcc.workspace import WorkspaceInfo
+from accsyn_dcc.workspace import Engine, WorkspaceInfo
 
 BLOCKER = "blocker"
 WARNING = "warning"
+
+OnShare = Callable[[str], bool]
+"""``on_share(path)``: True when the path lies on one of the workspace's shares."""
 
 
 @dataclass(frozen=True)
@@ -46,35 +49,6 @@ class PreflightError(AccsynDccError):
         super().__init__(f"The submit was stopped by {len(self.findings)} pre-flight problem(s):\n{lines}")
 
 
-@dataclass
-class PreflightInput:
-    """What the checks look at; every field comes from the dialog or the scripted submit."""
-
-    scene_path: Optional[str]
-    scene_modified: bool
-    range_text: str
-    engine: str
-    workspace: WorkspaceInfo
-    outputs: Sequence[Output] = field(default_factory=list)
-    scan: Optional[ScanResult] = None
-    on_share: Optional[Callable[[str], bool]] = None
-    """True when a path lies on one of the workspace's shares; None skips the share check."""
-    submit_anyway: bool = False
-    """The artist chose to submit although dependencies are missing."""
-
-
-def run_checks(data: PreflightInput) -> List[Finding]:
-    """Every finding for ``data``, blockers first."""
-    findings: List[Finding] = []
-    findings += check_scene(data.scene_path, data.scene_modified)
-    findings += check_range(data.range_text)
-    findings += check_engine(data.engine, data.workspace)
-    findings += check_outputs(data.outputs, data.on_share)
-    if data.scan is not None:
-        findings += check_dependencies(data.scan, data.submit_anyway)
-    return sorted(findings, key=lambda finding: finding.severity != BLOCKER)
-
-
 def blockers(findings: Sequence[Finding]) -> List[Finding]:
     return [finding for finding in findings if finding.blocks]
 
@@ -86,9 +60,13 @@ def raise_for_blockers(findings: Sequence[Finding]) -> None:
         raise PreflightError(blocking)
 
 
-def check_scene(scene_path: Optional[str], modified: bool) -> List[Finding]:
+def blockers_first(findings: Sequence[Finding]) -> List[Finding]:
+    return sorted(findings, key=lambda finding: finding.severity != BLOCKER)
+
+
+def check_scene(scene_path: Optional[str], modified: bool, words: HostWords) -> List[Finding]:
     if not scene_path:
-        return [Finding(BLOCKER, "unsaved", "The script has never been saved; save it before submitting.")]
+        return [Finding(BLOCKER, "unsaved", f"The {words.scene} has never been saved; save it before submitting.")]
     if modified:
         name = os.path.basename(scene_path)
         return [
@@ -102,15 +80,36 @@ def check_scene(scene_path: Optional[str], modified: bool) -> List[Finding]:
     return []
 
 
-def check_range(range_text: str) -> List[Finding]:
-    try:
-        FrameRange.parse(range_text)
-    except ValidationError as error:
-        if not range_text.strip():
-            return [Finding(BLOCKER, "empty_range", "The frame range is empty; enter frames such as 1001-1100.")]
-        reasons = "; ".join(problem.message for problem in error.problems)
-        return [Finding(BLOCKER, "bad_range", f"The frame range '{range_text}' is not valid: {reasons}.", range_text)]
+def check_input(scene_path: Optional[str], engine: Optional[Engine]) -> List[Finding]:
+    """The input must be an existing file that the chosen engine accepts (its ``filename_extensions``)."""
+    if not scene_path:
+        return []
+    if os.path.isdir(scene_path):
+        return [
+            Finding(BLOCKER, "input_folder", f"{scene_path} is a folder; give the scene file to render.", scene_path)
+        ]
+    if not os.path.isfile(scene_path):
+        return [Finding(BLOCKER, "input_missing", f"{scene_path} does not exist.", scene_path)]
+    if engine is not None and not engine.settings.accepts(scene_path):
+        return [
+            Finding(
+                BLOCKER,
+                "input_not_accepted",
+                f"The engine '{engine.code}' renders {engine.settings.filename_extensions} files, "
+                f"not {os.path.basename(scene_path)}.",
+                scene_path,
+            )
+        ]
     return []
+
+
+def check_range(range_text: str, error: Optional[ValidationError]) -> List[Finding]:
+    if error is None:
+        return []
+    if not range_text.strip():
+        return [Finding(BLOCKER, "empty_range", "The frame range is empty; enter frames such as 1001-1100.")]
+    reasons = "; ".join(problem.message for problem in error.problems)
+    return [Finding(BLOCKER, "bad_range", f"The frame range '{range_text}' is not valid: {reasons}.", range_text)]
 
 
 def check_engine(engine: str, workspace: WorkspaceInfo) -> List[Finding]:
@@ -124,11 +123,16 @@ def check_engine(engine: str, workspace: WorkspaceInfo) -> List[Finding]:
     return []
 
 
-def check_outputs(outputs: Sequence[Output], on_share: Optional[Callable[[str], bool]]) -> List[Finding]:
+def check_outputs(outputs: Sequence[Output], on_share: Optional[OnShare], words: HostWords) -> List[Finding]:
     if not outputs:
-        return [Finding(BLOCKER, "no_outputs", "No output is selected; tick at least one Write to render.")]
+        return [Finding(BLOCKER, "no_outputs", f"No {words.output} is selected; tick at least one to render.")]
     findings: List[Finding] = []
     for output in outputs:
+        if not output.path:
+            findings.append(
+                Finding(BLOCKER, "output_unset", f"{output.node} has no output path; set one to render.", output.node)
+            )
+            continue
         if on_share is not None and not on_share(output.path):
             findings.append(
                 Finding(
@@ -152,33 +156,71 @@ def check_outputs(outputs: Sequence[Output], on_share: Optional[Callable[[str], 
     return findings
 
 
-def check_dependencies(scan: ScanResult, submit_anyway: bool) -> List[Finding]:
-    severity = WARNING if submit_anyway else BLOCKER
+def check_dependencies(scan: ScanResult, allow_missing: bool, on_share: Optional[OnShare]) -> List[Finding]:
+    """Missing files and frames (blockers unless the artist submits anyway), unresolved, conditional, off-share."""
+    severity = WARNING if allow_missing else BLOCKER
+    left_out = " It is left out of the job." if allow_missing else ""
     findings: List[Finding] = []
-    for dependency in scan.missing:
-        what = f"missing frames {dependency.missing}" if dependency.exists and dependency.missing else "missing"
-        findings.append(
-            Finding(
-                severity,
-                "missing_dependency",
-                f"{dependency.node}.{dependency.knob}: {dependency.path} is {what}.",
-                dependency.path,
+    for dependency in scan.dependencies:
+        where = f"{dependency.node}.{dependency.knob}"
+        if dependency.conditional:
+            state = "found" if dependency.exists else "missing"
+            findings.append(
+                Finding(
+                    WARNING,
+                    "conditional_dependency",
+                    f"{where}: {dependency.path} ({state}) is read only if {dependency.condition}.",
+                    dependency.path,
+                )
             )
-        )
+        elif not dependency.exists:
+            findings.append(
+                Finding(
+                    severity, "missing_dependency", f"{where}: {dependency.path} is missing.{left_out}", dependency.path
+                )
+            )
+        elif dependency.missing:
+            findings.append(
+                Finding(
+                    severity,
+                    "missing_frames",
+                    f"{where}: {dependency.path} is missing frames {dependency.missing}.{left_out}",
+                    dependency.path,
+                )
+            )
+        if dependency.exists and on_share is not None and not on_share(dependency.path):
+            findings.append(
+                Finding(
+                    WARNING,
+                    "dependency_outside_share",
+                    f"{where}: {dependency.path} lies on no accsyn share; it is sent from this machine as it is.",
+                    dependency.path,
+                )
+            )
     for item in scan.unresolved:
         findings.append(
             Finding(
                 WARNING,
                 "unresolved",
-                f"{item.node}.{item.knob}: could not resolve '{item.value}' ({item.reason}).",
+                f"{item.node}.{item.knob}: could not resolve '{item.value}' ({item.reason}); it is not sent.",
                 item.node,
             )
         )
+    for error in scan.errors:
+        findings.append(Finding(WARNING, "scan_error", f"{error}.".replace("..", "."), ""))
     return findings
 
 
-def bucket_size_for(outputs: Sequence[Output], frame_range: FrameRange, requested: int) -> int:
-    """The bucket size to send: the whole range when any output is a movie (movies cannot be split)."""
-    if any(output.is_movie for output in outputs):
-        return max(len(frame_range), 1)
-    return requested
+def check_extra_paths(paths: Sequence[str], on_share: Optional[OnShare]) -> List[Finding]:
+    """Dependencies the artist added by hand: they must exist; off-share ones are noted."""
+    findings: List[Finding] = []
+    for path in paths:
+        if not os.path.exists(path):
+            findings.append(Finding(BLOCKER, "extra_missing", f"The added dependency {path} does not exist.", path))
+        elif on_share is not None and not on_share(path):
+            findings.append(
+                Finding(
+                    WARNING, "dependency_outside_share", f"{path} lies on no accsyn share; it is sent as it is.", path
+                )
+            )
+    return findings

@@ -228,3 +228,28 @@ def parse_item(item: Optional[str]) -> Optional[Bucket]:
     if entry.step != 1:
         raise ValueError(f"ACCSYN_ITEM {item!r} is not a single item or an a-b bucket")
     return Bucket(entry.first, entry.last)
+
+
+def bucket_size_for(frames: FrameRange, requested: int, single_task: bool) -> int:
+    """The bucket size to send: the whole range when the output cannot be split (a movie), else ``requested``."""
+    return max(len(frames), 1) if single_task else max(int(requested), 1)
+
+
+def task_buckets(range_text: Optional[str], bucket_setting: object, engine_default: object = 1) -> List[Bucket]:
+    """How the farm splits a job into tasks: the job's ``task_bucketsize`` setting, else the engine's default.
+
+    The one policy the stand-in backend and the local farm both follow; an empty list means one task
+    for the whole job (no range).
+    """
+    if not range_text:
+        return []
+    size = _positive_int(bucket_setting) or _positive_int(engine_default) or 1
+    return FrameRange.parse(str(range_text)).buckets(size)
+
+
+def _positive_int(value: object) -> int:
+    try:
+        number = int(str(value).strip()) if value is not None else 0
+    except ValueError:
+        return 0
+    return number if number > 0 else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass, field
-from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Unresolved
@@ -71,7 +71,9 @@ def check_references(
     return dependencies, unresolved
 
 
-def check_reference(reference: FileReference, frames: Optional[FrameRange], index: DirectoryIndex) -> object:
+def check_reference(
+    reference: FileReference, frames: Optional[FrameRange], index: DirectoryIndex
+) -> Union[Dependency, Unresolved]:
     """One reference as a ``Dependency``, or ``Unresolved`` when a token in it cannot be filled."""
     assert reference.path is not None
     needed = (reference.frames or frames) if reference.frame_dependent else None
@@ -106,12 +108,13 @@ def absolute_path(value: str, base_folder: str, blender_relative: bool = False) 
     text = value.strip()
     if blender_relative and text.startswith("//"):
         text = text[2:]
-    if not _is_absolute(text):
+    if not is_absolute_path(text):
         text = os.path.join(base_folder, text).replace("\\", "/")
     if text.startswith("/") and not text.startswith("//"):
         text = posixpath.normpath(text)
     return text
 
 
-def _is_absolute(text: str) -> bool:
+def is_absolute_path(text: str) -> bool:
+    """True for POSIX, drive-letter and UNC paths, on any OS."""
     return text.startswith(("/", "\\")) or (len(text) > 2 and text[1] == ":" and text[2] in "/\\")

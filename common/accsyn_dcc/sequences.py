@@ -101,7 +101,7 @@ def _check_tiles(
         found_here = False
         for variant in variants:
             concrete = PathPattern.parse(pattern.with_values(frame, variant))
-            folder, name = os.path.split(concrete.path)
+            folder = os.path.dirname(concrete.path)
             matcher = concrete.tile_matcher()
             for entry in sorted(index.names(folder or ".")):
                 match = matcher.match(entry)

@@ -1,8 +1,9 @@
 """Which paths a job sends as dependencies, and how much that is.
 
 The rule: a single file is sent as it is. A sequence (frames, views, UDIM tiles) is sent as its
-folder only when that folder holds nothing but the files the job needs of it; otherwise each needed
-file is sent on its own. A plate folder holding ten versions of a plate therefore sends only the
+folder only when that folder holds nothing but files the job needs (of that sequence, or of other
+sequences the job reads from the same folder); otherwise each needed file is sent on its own. A
+plate folder holding ten versions of a plate therefore sends only the
 frames of the one version the script reads, for the frames the job renders, instead of all ten.
 Missing files are never listed (they are findings of their own).
 """
@@ -32,13 +33,18 @@ class TransferPlan:
 
     def byte_count(self) -> int:
         """Bytes to sync (one stat per file; call it off a host's UI thread)."""
-        total = 0
-        for path in self.files:
-            try:
-                total += os.stat(path).st_size
-            except OSError:
-                continue
-        return total
+        return byte_count(self.files)
+
+
+def byte_count(files: Iterable[str]) -> int:
+    """The total size of ``files``; a file gone since the scan counts nothing."""
+    total = 0
+    for path in files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue
+    return total
 
 
 def plan_transfer(

@@ -18,7 +18,7 @@ from typing import Any, List, Mapping, Optional, Sequence
 
 from installers.blocks import find_block, with_block, without_block
 
-VENDOR_REQUIREMENTS = ("requests", "platformdirs", "qtpy", "fileseq")
+VENDOR_REQUIREMENTS = ("requests", "platformdirs", "qtpy")
 """accsyn_dcc's in-host runtime dependencies (setup.cfg ``install_requires``); all pure Python."""
 VENDOR_PYTHON = "3.9"
 """The oldest host Python supported; pure-Python wheels chosen for it run on the newer ones too."""

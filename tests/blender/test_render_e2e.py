@@ -5,13 +5,13 @@ import shutil
 
 import bpy
 import pytest
+from session_helpers import scene_payload
 
 from accsyn_dcc.cli import main
 from accsyn_dcc.config import Settings
 from accsyn_dcc.demo import build_demo_project
 from accsyn_dcc.farm import run_local
 from accsyn_dcc.paths import current_os
-from accsyn_dcc.submission import SubmitOptions, prepare_submission
 
 pytestmark = pytest.mark.blender
 
@@ -49,13 +49,9 @@ def test_submit_local_renders_every_frame(tmp_path, monkeypatch, capsys):
 def test_moved_assets_are_found_by_remapping(tmp_path):
     submitted_root = tmp_path / "artist" / "projects"
     scene = build_demo_project(str(submitted_root))
-    submission = prepare_submission(
-        scene,
-        SubmitOptions(engine="blender", range="2", output=str(tmp_path / "out")),
-        volume_settings(submitted_root).workspace,
-        settings=volume_settings(submitted_root),
+    payload = scene_payload(
+        scene, volume_settings(submitted_root), engine="blender", range_text="2", output_folder=str(tmp_path / "out")
     )
-    payload = submission.job.to_payload()
     assert payload["input"] == "share=projects/shots/demo.blend"
 
     farm_root = tmp_path / "farm" / "projects"
@@ -74,8 +70,7 @@ def test_without_remapping_the_texture_is_missing(tmp_path):
     submitted_root = tmp_path / "artist" / "projects"
     scene = build_demo_project(str(submitted_root))
     settings = volume_settings(submitted_root)
-    options = SubmitOptions(engine="blender", range="1", output=str(tmp_path / "out"))
-    payload = prepare_submission(scene, options, settings.workspace, settings=settings).job.to_payload()
+    payload = scene_payload(scene, settings, engine="blender", range_text="1", output_folder=str(tmp_path / "out"))
     payload["input"] = str(tmp_path / "moved" / "shots" / "demo.blend")
     payload["parameters"].pop("mapped_share_paths")
     shutil.move(str(submitted_root), str(tmp_path / "moved"))

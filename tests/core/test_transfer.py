@@ -72,7 +72,7 @@ def test_stereo_views_need_both_eyes(tmp_path):
         "Read1", "file", "x", str(renders / "a_%V.%d.exr"), "read",
         variants=({"view": "left"}, {"view": "right"}),
     )  # fmt: skip
-    [dependency], _plan_ = _plan([reference], "1-2")
+    [dependency], _ = _plan([reference], "1-2")
     assert dependency.missing == "2"
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from accsyn_dcc import submission
+import accsyn_dcc.scan
 from accsyn_dcc.cli import main
-from accsyn_dcc.payload import validate_payload
+from accsyn_dcc.payload_rules import validate_payload
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
 
 SEED = Path(__file__).parents[1] / "fixtures" / "payloads" / "seed_compute.json"
@@ -41,7 +41,7 @@ def studio(tmp_path, monkeypatch):
     return root
 
 
-def test_dry_run_prints_every_seed_field(studio, capsys, monkeypatch):
+def test_dry_run_prints_every_seed_field(studio, tmp_path, capsys, monkeypatch):
     script = studio / "shot" / "shot.nk"
     script.write_text("Root {}\n")
     plate = studio / "plates" / "plate.%04d.exr"
@@ -54,9 +54,15 @@ def test_dry_run_prints_every_seed_field(studio, capsys, monkeypatch):
             frame_range="1-100",
         )
 
-    monkeypatch.setattr(submission, "scan_scene", fake_scan)
-    argv = ["submit", str(script), "--engine", "nuke-15", "--range", "1001-1100x2", "--dry-run", "--json"]
-    argv += ["--dep", "/elsewhere/lut.cube", "--arguments=-txV", "--env", "NUKE_PATH=/tools"]
+    monkeypatch.setattr(accsyn_dcc.scan, "scan_scene", fake_scan)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "lut.cube").write_text("LUT")
+    plate.parent.mkdir()
+    for frame in range(1001, 1100, 2):
+        (plate.parent / f"plate.{frame:04d}.exr").write_bytes(b"exr")
+    argv = ["submit", str(script), "--engine", "nuke-15", "--range", "1001-1100x2", "--dry-run"]
+    argv += ["--dep", str(elsewhere / "lut.cube"), "--arguments=-txV", "--env", "NUKE_PATH=/tools"]
     assert main(argv) == 0
     out, err = capsys.readouterr()
     payload = json.loads(out)
@@ -65,29 +71,32 @@ def test_dry_run_prints_every_seed_field(studio, capsys, monkeypatch):
     assert payload["input"] == "share=projects/shot/shot.nk"
     assert payload["output"] == "share=projects/render"
     assert payload["range"] == "1001-1099x2"
-    assert payload["dependencies"] == ["share=projects/plates", "/elsewhere/lut.cube"]
+    assert payload["dependencies"] == ["share=projects/plates", str(elsewhere / "lut.cube")]
     assert payload["settings"] == {"task_bucketsize": "5", "transfer_speedlimit": "-1"}
     assert payload["envs"] == {"NUKE_PATH": "/tools"}
     assert payload["parameters"]["remote_os"] in ("linux", "mac", "windows")
     assert payload["parameters"]["mapped_share_paths"][-1] == {"remote": str(studio), "local": "share=projects"}
     assert payload["parameters"]["site"] == {"local": {"settings": {"download": {"enable": "false"}}}}
     assert validate_payload(payload) == []
-    assert "/elsewhere/lut.cube" in err and "no accsyn share" in err
+    assert str(elsewhere / "lut.cube") in err and "no accsyn share" in err
+    assert "1 job, 50 frames in 50 tasks; dependencies sync 51 files (153 bytes)" in err
 
 
 def test_movie_outputs_render_in_one_bucket(studio, capsys, monkeypatch):
     script = studio / "shot" / "edit.nk"
     script.write_text("Root {}\n")
     movie = Output("Write1", str(studio / "out.mov"), None, [], "mov", True)
-    monkeypatch.setattr(submission, "scan_scene", lambda path, frames=None: ScanResult(path, outputs=[movie]))
+    monkeypatch.setattr(accsyn_dcc.scan, "scan_scene", lambda path, frames=None: ScanResult(path, outputs=[movie]))
     assert main(["submit", str(script), "--engine", "nuke-15", "--range", "1-48", "--dry-run", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["settings"]["task_bucketsize"] == "48"
+    [payload] = json.loads(capsys.readouterr().out)["payloads"]
+    assert payload["settings"]["task_bucketsize"] == "48"
 
 
 def test_submit_without_workspace_says_how_to_configure(studio, capsys):
     (studio / "a.comp").write_text("")
     assert main(["submit", str(studio / "a.comp"), "--engine", "nuke-15"]) == 1
-    assert "accsyn-dcc server" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "accsyn-dcc server" in err and len(err.strip().splitlines()) == 1
 
 
 def test_bad_range_is_named(studio, capsys):

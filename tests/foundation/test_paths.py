@@ -64,7 +64,7 @@ def test_paths_on_no_volume_are_not_mapped(mapper, path):
 def test_outside_paths_are_reported_never_dropped(mapper):
     report = mapper.map_all(["/mnt/projects/a", "/tmp/b", "/tmp/b", "Q:\\c"])
     assert report.outside == ["/tmp/b", "Q:\\c"]
-    assert [item.accsyn for item in report.mapped] == ["share=projects/a", None, None]
+    assert [item.share_path for item in report.mapped] == ["share=projects/a", None, None]
     assert [volume.code for volume in report.volumes] == ["projects"]
 
 

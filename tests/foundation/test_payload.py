@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping, setting_text
 from accsyn_dcc.errors import ValidationError
-from accsyn_dcc.job import ComputeJob, JobParameters, SharePathMapping, setting_text
-from accsyn_dcc.payload import check_payload, normalise_legacy_keys, validate_payload
+from accsyn_dcc.payload_rules import check_payload, normalise_legacy_keys, validate_payload
 
 SEED = json.loads((Path(__file__).parents[1] / "fixtures" / "payloads" / "seed_compute.json").read_text())
 

@@ -2,14 +2,16 @@
 
 import pytest
 
-from accsyn_dcc.hosts import ScanCancelled
+from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.scan.nuke import scan_file
 from nuke_fixtures import environ
 
 
 @pytest.fixture
 def nuke_graph(show, tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(__import__("pathlib").Path(__file__).parents[1] / "standins"))
+    tests = __import__("pathlib").Path(__file__).parents[1]
+    monkeypatch.syspath_prepend(str(tests / "standins"))
+    monkeypatch.syspath_prepend(str(tests.parent / "plugins" / "nuke"))
     for name, value in environ(show, tmp_path).items():
         monkeypatch.setenv(name, value)
     import nuke
@@ -30,11 +32,11 @@ def records(result):
 
 
 def test_live_scan_matches_offline_scan(nuke_graph, show, tmp_path):
-    from accsyn_dcc.scan.nuke import live
+    from accsyn_nuke import live_scan as live
 
     progress = []
     snapshot = live.collect(progress=lambda done, total: progress.append((done, total)))
-    live_result = live.finish(snapshot)
+    live_result = snapshot.finish()
     offline = scan_file(str(show / "comp" / "shot_v012.nk"), environ=environ(show, tmp_path))
     live_records, offline_records = records(live_result), records(offline)
     assert live_records[0] == offline_records[0]
@@ -45,7 +47,7 @@ def test_live_scan_matches_offline_scan(nuke_graph, show, tmp_path):
 
 
 def test_cancel_stops_the_collection(nuke_graph, monkeypatch):
-    from accsyn_dcc.scan.nuke import live
+    from accsyn_nuke import live_scan as live
 
     monkeypatch.setattr(live, "PROGRESS_EVERY", 1)
     with pytest.raises(ScanCancelled):

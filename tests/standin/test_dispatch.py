@@ -4,6 +4,7 @@ import json
 import time
 
 import pytest
+from session_helpers import scene_payload
 
 from accsyn_dcc.api import connect
 from accsyn_dcc.config import Settings
@@ -11,7 +12,6 @@ from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.demo import build_demo_project
 from accsyn_dcc.paths import current_os
 from accsyn_dcc.standin import StandinServer, load_seed
-from accsyn_dcc.submission import SubmitOptions, prepare_submission
 
 pytestmark = pytest.mark.blender
 
@@ -27,8 +27,9 @@ def test_submitted_job_renders_and_reports_status(tmp_path):
     with StandinServer(str(tmp_path / "data"), seed_path=str(tmp_path / "seed.json"), run_jobs=True) as server:
         client = connect(Credentials("demo", user["code"], user["api_key"], proxy=f"127.0.0.1:{server.port}"))
         workspace = client.workspace_info()
-        options = SubmitOptions(engine="blender", output=str(project / "renders"))
-        payload = prepare_submission(scene, options, workspace, settings=Settings({})).job.to_payload()
+        payload = scene_payload(
+            scene, Settings({}), workspace, engine="blender", output_folder=str(project / "renders")
+        )
         assert payload["output"] == "share=projects/renders"
         job = client.create_compute_job(payload)
         deadline = time.monotonic() + 120

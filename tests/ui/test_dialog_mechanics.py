@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
-from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.hosts import HostAdapter, ScanCancelled
+from accsyn_dcc.errors import AccsynDccError, ScanCancelled
+from accsyn_dcc.hosts import HostAdapter, PendingScan
 from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
-from accsyn_dcc.ui import jobs, submit_dialog
+from accsyn_dcc.ui import submit_dialog
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
 from accsyn_dcc.ui.workers import describe_error
 from accsyn_dcc.workspace import Engine, EngineSettings, WorkspaceInfo
+
+SCENE_FOLDER = tempfile.mkdtemp(prefix="accsyn-dialog-")
+SCENE = os.path.join(SCENE_FOLDER, "comp.nk")
+with open(SCENE, "w") as scene_file:
+    scene_file.write("Root {}\n")
 
 
 class ScriptedHost(HostAdapter):
@@ -36,7 +44,7 @@ class ScriptedHost(HostAdapter):
         return "16.0v2"
 
     def scene_path(self) -> Optional[str]:
-        return "/mnt/projects/shot/comp.nk"
+        return SCENE
 
     def is_modified(self) -> bool:
         return False
@@ -48,9 +56,9 @@ class ScriptedHost(HostAdapter):
         return FrameRange.parse("1001-1010")
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
-        return [Output("Write1", "/mnt/projects/shot/out/comp.%04d.exr", "1001-1010")]
+        return [Output("Write1", os.path.join(SCENE_FOLDER, "out", "comp.%04d.exr"), "1001-1010")]
 
-    def collect_scan(self, frames: Any, progress: Any, cancelled: Any) -> Any:
+    def collect_scan(self, frames: Any, progress: Any, cancelled: Any) -> PendingScan:
         for step in range(self.steps):
             if cancelled():
                 raise ScanCancelled()
@@ -58,14 +66,16 @@ class ScriptedHost(HostAdapter):
             self.progress_seen.append(step)
             if step in self.at_step:
                 self.at_step[step]()
-        return self.steps
+        return _Finished(self)
 
-    def finish_scan(self, collected: Any) -> ScanResult:
-        self.finished = True
-        return ScanResult(
-            "/mnt/projects/shot/comp.nk",
-            dependencies=[Dependency("/mnt/projects/plate.exr", "read", "Read1", "file", True)],
-        )
+
+class _Finished(PendingScan):
+    def __init__(self, host: ScriptedHost) -> None:
+        self.host = host
+
+    def finish(self) -> ScanResult:
+        self.host.finished = True
+        return ScanResult(SCENE, dependencies=[Dependency("/mnt/projects/plate.exr", "read", "Read1", "file", True)])
 
 
 class DownBackend:
@@ -82,7 +92,7 @@ class RaisingBackend:
 
 
 def make_dialog(qtbot: Any, host: HostAdapter, connect: Any) -> SubmitDialog:
-    dialog = SubmitDialog(host, connect=connect, settings=jobs.RememberedSettings(persist=False), auto_start=False)
+    dialog = SubmitDialog(host, connect=connect, settings=RememberedSettings(persist=False), auto_start=False)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -180,29 +190,3 @@ def test_backend_down_the_payload_can_still_be_exported_without_the_key(
     assert "secret-key" not in exported.read_text()
     dialog.refresh_preview()
     assert json.loads(dialog.preview_text.toPlainText()) == payload
-
-
-def test_one_job_per_output_limits_each_to_its_own_range() -> None:
-    outputs = [Output("Write1", "/a/one.%04d.exr", "1001-1005"), Output("Write2", "/a/two.%04d.exr", None)]
-    choices = jobs.Choices(
-        name="comp", range_text="1001-1010", outputs=outputs, one_job_per_output=True, parameters={"writes": []}
-    )
-    split = choices.per_output()
-    assert [(one.name, one.range_text, one.parameters) for one in split] == [
-        ("comp Write1", "1001-1005", {"writes": ["Write1"]}),
-        ("comp Write2", "1001-1010", {"writes": ["Write2"]}),
-    ]
-
-
-def test_only_the_job_writing_a_movie_renders_in_one_bucket(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
-    exr = Output("Write1", "/mnt/p/out/a.%04d.exr", "1001-1100", file_type="exr")
-    mov = Output("Write2", "/mnt/p/out/a.mov", "1001-1100", file_type="mov", is_movie=True)
-    scan = ScanResult("/mnt/p/shot.nk", outputs=[exr, mov])
-    choices = jobs.Choices(engine="nuke-16", range_text="1001-1100", bucket_size=5, outputs=[exr, mov])
-    workspace = WorkspaceInfo(engines=[Engine("nuke-16")])
-    [together] = jobs.build_payloads("/mnt/p/shot.nk", choices, workspace, scan)
-    assert together["settings"]["task_bucketsize"] == "100"
-    choices.one_job_per_output = True
-    split = jobs.build_payloads("/mnt/p/shot.nk", choices, workspace, scan)
-    assert [payload["settings"]["task_bucketsize"] for payload in split] == ["5", "100"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from accsyn_dcc.ui.jobs import SETTINGS_KEY, RememberedSettings
+from accsyn_dcc.remembered import SETTINGS_KEY, RememberedSettings
 
 
 def test_user_choices_override_studio_defaults_and_removals_stick(

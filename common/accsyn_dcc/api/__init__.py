@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from accsyn_dcc.api.client import AccsynClient
 from accsyn_dcc.api.errors import (
@@ -24,6 +24,7 @@ __all__ = [
     "ProtocolError",
     "UnreachableError",
     "connect",
+    "connect_configured",
 ]
 
 
@@ -32,3 +33,20 @@ def connect(credentials: Credentials, **kwargs: Any) -> AccsynClient:
     client = AccsynClient(credentials, **kwargs)
     client.login()
     return client
+
+
+NOT_CONFIGURED = (
+    "no accsyn workspace is configured: set ACCSYN_WORKSPACE, ACCSYN_API_USER and ACCSYN_API_KEY "
+    "(or name a credentials file with ACCSYN_CREDENTIALS_PATH); to try things offline, start the local "
+    "stand-in with 'accsyn-dcc server' and set the variables it prints, or render here with --local"
+)
+
+
+def connect_configured(credentials: Optional[Credentials] = None, **kwargs: Any) -> AccsynClient:
+    """The one way in: a logged-in client for the configured workspace, or NotConfigured saying how to configure."""
+    from accsyn_dcc.config import load_credentials
+
+    credentials = credentials or load_credentials()
+    if credentials is None:
+        raise NotConfigured(NOT_CONFIGURED)
+    return connect(credentials, **kwargs)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import replace
 from typing import Any
 
 from accsyn_dcc.config import Settings
 from accsyn_dcc.demo import build_demo_project
 from accsyn_dcc.farm import run_local
+from accsyn_dcc.hosts import SceneFileHost
 from accsyn_dcc.paths import current_os
-from accsyn_dcc.submission import SubmitOptions, prepare_submission
+from accsyn_dcc.preflight import raise_for_blockers
+from accsyn_dcc.session import SubmitSession
 
 
 def register(subparsers: Any) -> None:
@@ -26,13 +29,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"building the demo scene in {project}")
     scene = build_demo_project(project)
     settings = Settings({"workspace": {"volumes": [{"code": "demo", "paths": {current_os(): project}}]}})
-    options = SubmitOptions(engine="blender", output=os.path.join(root, "renders"), bucket_size=1)
-    submission = prepare_submission(scene, options, settings.workspace, settings=settings)
-    missing = [dependency.path for dependency in (submission.scan.missing if submission.scan else [])]
-    print(f"scanned {scene}: {len(submission.job.dependencies)} dependencies, {len(missing)} missing")
-    summary = run_local(
-        submission.job.to_payload(), workers=args.workers, settings=settings, work_dir=os.path.join(root, "farm")
+    session = SubmitSession(SceneFileHost(scene), settings, offline=True)
+    scan = session.scan()
+    choices = replace(
+        session.initial_choices(), engine="blender", output_folder=os.path.join(root, "renders"), bucket_size=1
     )
+    raise_for_blockers(session.findings(choices))
+    [planned] = session.plan(choices)
+    print(f"scanned {scene}: {len(scan.dependencies)} dependencies, {len(scan.missing)} missing")
+    print(session.summary([planned]))
+    summary = run_local(planned.payload(), workers=args.workers, settings=settings, work_dir=os.path.join(root, "farm"))
     print(summary)
     for name in sorted(os.listdir(os.path.join(root, "renders"))):
         print(f"  rendered {os.path.join(root, 'renders', name)}")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Dict, List
 
-from accsyn_dcc.api import AccsynClient, NotConfigured, connect
-from accsyn_dcc.config import load_credentials
+from accsyn_dcc.api import connect_configured
 
 
 def register(subparsers: Any) -> None:
@@ -21,18 +20,6 @@ def register(subparsers: Any) -> None:
     engines.set_defaults(handler=run_engines)
 
 
-def client() -> AccsynClient:
-    """A logged-in client from the configured credentials, or NotConfigured explaining how to configure."""
-    credentials = load_credentials()
-    if credentials is None:
-        raise NotConfigured(
-            "no accsyn credentials: set ACCSYN_WORKSPACE, ACCSYN_API_USER and ACCSYN_API_KEY (or "
-            "ACCSYN_CREDENTIALS_PATH to a .env file), or start a local stand-in with 'accsyn-dcc server' "
-            "and set the variables it prints"
-        )
-    return connect(credentials)
-
-
 def _table(rows: List[List[str]], header: List[str]) -> None:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
@@ -45,7 +32,7 @@ def _job_row(job: Dict[str, Any]) -> List[str]:
 
 
 def run_jobs(args: argparse.Namespace) -> int:
-    with client() as session:
+    with connect_configured() as session:
         jobs = session.find_jobs(finished=args.all, limit=args.limit)
     if not jobs:
         print("no jobs")
@@ -55,7 +42,7 @@ def run_jobs(args: argparse.Namespace) -> int:
 
 
 def run_job(args: argparse.Namespace) -> int:
-    with client() as session:
+    with connect_configured() as session:
         job = session.find_job(args.job_id)
         if job is None:
             print(f"no job {args.job_id}")
@@ -71,7 +58,7 @@ def run_job(args: argparse.Namespace) -> int:
 
 
 def run_engines(args: argparse.Namespace) -> int:
-    with client() as session:
+    with connect_configured() as session:
         engines = session.find_engines()
     rows = [[engine.code, engine.label, engine.settings.filename_extensions, str(engine.settings.default_bucketsize)]
             for engine in engines]  # fmt: skip

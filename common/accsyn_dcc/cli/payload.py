@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.payload import validate_payload
+from accsyn_dcc.payload_rules import validate_payload
 
 
 def register(subparsers: Any) -> None:

@@ -1,22 +1,25 @@
-"""``accsyn-dcc submit``: build a Compute job from a scene, then print it, send it, or run it locally."""
+"""``accsyn-dcc submit``: a scene file through the submit session, then printed, sent, or rendered here.
+
+The same pre-flight as the dialogs: a missing file or frame, an unusable input or an output on no
+share stops the submit (exit 1) with every reason listed, unless ``--allow-missing`` sends what exists
+and says what was left out. ``--dry-run`` and ``--local`` never contact accsyn.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Any, Tuple
+from dataclasses import asdict, replace
+from typing import Any, Dict, List, Sequence, Tuple
 
-from accsyn_dcc.config import load_credentials, load_settings
+from accsyn_dcc.config import load_settings
 from accsyn_dcc.errors import AccsynDccError, ValidationError
-from accsyn_dcc.payload import INPUT_CONVERSIONS
-from accsyn_dcc.submission import SubmitOptions, prepare_submission
-
-NOT_CONFIGURED = (
-    "no accsyn workspace is configured. Set ACCSYN_WORKSPACE, ACCSYN_API_USER and ACCSYN_API_KEY "
-    "(or name a credentials file with ACCSYN_CREDENTIALS_PATH); to try things offline, start the local "
-    "stand-in with 'accsyn-dcc server' and set the variables it prints, or render here with --local."
-)
+from accsyn_dcc.hosts import SceneFileHost
+from accsyn_dcc.payload_rules import INPUT_CONVERSIONS
+from accsyn_dcc.preflight import Finding, PreflightError, blockers, check_input
+from accsyn_dcc.scan import UnsupportedScene
+from accsyn_dcc.session import SubmitChoices, SubmitSession
 
 
 def register(subparsers: Any) -> None:
@@ -29,12 +32,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--filters", help="accsyn filters, e.g. 'ram:>32g,site:hq'")
     parser.add_argument("--bucket", type=int, help="frames per task (task_bucketsize)")
     parser.add_argument("--queue", help="queue name, code or id")
-    parser.add_argument("--name", help="job name (default: '<scene> render')")
+    parser.add_argument("--name", help="job name (default: the scene's name)")
     parser.add_argument("--arguments", help="extra render arguments (write --arguments=-txV)")
     parser.add_argument("--input-conversion", choices=INPUT_CONVERSIONS, help="path conversion of the input file")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="an environment variable")
-    parser.add_argument("--dry-run", action="store_true", help="print the payload instead of sending it")
-    parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument(
+        "--allow-missing", action="store_true", help="submit although files are missing: send what exists"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the payload instead of sending it (offline)")
+    parser.add_argument("--json", action="store_true", help="print JSON only: payloads, findings and summary")
     parser.add_argument("--local", action="store_true", help="render on this machine with the local farm")
     parser.add_argument("--workers", type=int, default=2, help="parallel tasks with --local (default 2)")
     parser.set_defaults(handler=run)
@@ -42,45 +48,73 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    credentials = load_credentials()
-    client = None
-    if credentials is not None and not args.local:
-        from accsyn_dcc.api import connect
-
-        client = connect(credentials)
-    elif not (args.dry_run or args.local):
-        raise AccsynDccError(NOT_CONFIGURED)
-    workspace = client.workspace_info() if client is not None else settings.workspace
-    options = SubmitOptions(
-        engine=args.engine,
-        range=args.range,
-        output=args.output,
-        name=args.name,
-        dependencies=list(args.dep),
-        filters=args.filters,
-        bucket_size=args.bucket,
-        queue=args.queue,
-        arguments=args.arguments,
-        input_conversion=args.input_conversion,
-        envs=dict(_env_pair(text) for text in args.env),
-    )
-    submission = prepare_submission(args.scene, options, workspace, settings=settings)
-    payload = submission.job.to_payload()
-    for problem in submission.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+    requested = SubmitChoices(range_text=args.range or "")
+    if args.range is not None and requested.range_error is not None:
+        raise requested.range_error
+    host = SceneFileHost(args.scene, default_engine_code=args.engine or settings.defaults.engine or None)
+    unusable = blockers(check_input(host.scene_path(), None))
+    if unusable:
+        raise AccsynDccError(unusable[0].message)
+    session = SubmitSession(host, settings, offline=args.dry_run or args.local)
+    if not session.offline:
+        session.load_workspace()
+    notes: List[Finding] = []
+    try:
+        session.scan(requested.frames)
+    except UnsupportedScene as error:
+        notes.append(Finding("warning", "not_scanned", f"{error}; its dependencies are not checked"))
+    choices = _overlay(session.initial_choices(), args)
+    findings = notes + session.findings(choices, require_scan=False)
+    if blockers(findings):
+        if args.json:
+            print(json.dumps({"payloads": [], "findings": _as_dicts(findings)}, indent=2))
+        raise PreflightError(blockers(findings))
+    planned = session.plan(choices)
+    payloads = [job.payload() for job in planned]
+    summary = session.summary(planned)
+    if not args.json:
+        for finding in findings:
+            print(f"warning: {finding.message}", file=sys.stderr)
+        print(summary, file=sys.stderr)
     if args.dry_run:
-        print(json.dumps(payload, indent=2))
+        document: Any = {"payloads": payloads, "findings": _as_dicts(findings), "summary": summary}
+        print(json.dumps(document if args.json else (payloads[0] if len(payloads) == 1 else payloads), indent=2))
         return 0
     if args.local:
         from accsyn_dcc.farm import run_local
 
-        summary = run_local(payload, workers=args.workers)
-        print(json.dumps(summary.to_dict(), indent=2) if args.json else summary)
-        return 0 if summary.ok else 1
-    assert client is not None
-    job = client.create_compute_job(payload)
-    print(json.dumps(job, indent=2, default=str) if args.json else f"created job {job['id']}")
+        results = [run_local(payload, workers=args.workers, settings=settings) for payload in payloads]
+        for result in results:
+            print(json.dumps(result.to_dict(), indent=2) if args.json else result)
+        return 0 if all(result.ok for result in results) else 1
+    created = session.create(payloads)
+    if args.json:
+        print(json.dumps({"jobs": created, "findings": _as_dicts(findings), "summary": summary}, indent=2, default=str))
+    else:
+        print("created job " + ", ".join(str(job.get("id")) for job in created))
     return 0
+
+
+def _overlay(choices: SubmitChoices, args: argparse.Namespace) -> SubmitChoices:
+    """The command line's options over the session's initial choices."""
+    given: Dict[str, Any] = {
+        "engine": args.engine,
+        "range_text": args.range,
+        "name": args.name,
+        "bucket_size": args.bucket,
+        "queue": args.queue,
+        "filters": args.filters,
+        "input_conversion": args.input_conversion,
+        "arguments": args.arguments,
+        "output_folder": args.output,
+    }
+    changes = {key: value for key, value in given.items() if value is not None}
+    envs = {**choices.envs, **dict(_env_pair(text) for text in args.env)}
+    return replace(choices, **changes, envs=envs, extra_dependencies=tuple(args.dep), allow_missing=args.allow_missing)
+
+
+def _as_dicts(findings: Sequence[Finding]) -> List[Dict[str, Any]]:
+    return [asdict(finding) for finding in findings]
 
 
 def _env_pair(text: str) -> Tuple[str, str]:

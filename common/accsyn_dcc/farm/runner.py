@@ -24,7 +24,7 @@ from platformdirs import user_cache_dir
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.farm.engines import BUNDLED_ENGINES, engine_script, engines_folder
 from accsyn_dcc.farm.taskdata import job_identity, task_data
-from accsyn_dcc.ranges import Bucket, FrameRange
+from accsyn_dcc.ranges import Bucket, task_buckets
 from accsyn_dcc.workspace import Volume
 
 TaskCallback = Callable[["TaskResult"], None]
@@ -115,11 +115,8 @@ class LocalFarm:
 
     def buckets(self) -> List[Optional[Bucket]]:
         """The buckets to dispatch; ``[None]`` (one ``all`` task) when the job has no range."""
-        text = self.payload.get("range")
-        if not text:
-            return [None]
-        size = int((self.payload.get("settings") or {}).get("task_bucketsize") or 1)
-        return list(FrameRange.parse(text).buckets(size))
+        buckets = task_buckets(self.payload.get("range"), (self.payload.get("settings") or {}).get("task_bucketsize"))
+        return list(buckets) or [None]
 
     def run(self) -> FarmSummary:
         os.makedirs(self.work_dir, exist_ok=True)

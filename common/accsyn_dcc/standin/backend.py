@@ -1,7 +1,7 @@
 """What the stand-in backend answers (accsyn-protocol.md section 5), independent of HTTP.
 
 Every method returns the reply dict: ``{"result": ...}`` or ``{"message": ..., "message_hr": ...}``.
-Payloads are checked with ``accsyn_dcc.payload.validate_payload`` (range, filters, fields) plus the
+Payloads are checked with ``accsyn_dcc.payload_rules.validate_payload`` (range, filters, fields) plus the
 workspace: engine, queue and ``share=``/``site=`` codes must exist.
 """
 
@@ -19,8 +19,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from accsyn_dcc.api.transport import ungzip_data, utc_timestamp
 from accsyn_dcc.errors import Problem, ValidationError
-from accsyn_dcc.payload import normalise_legacy_keys, validate_payload
-from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.payload_rules import normalise_legacy_keys, validate_payload
+from accsyn_dcc.ranges import task_buckets
 from accsyn_dcc.standin.query import QueryError, compile_query
 from accsyn_dcc.standin.store import Store
 
@@ -230,9 +230,11 @@ class Backend:
         items = ["0"]
         if text and settings.get("items", True):
             job_settings = payload.get("settings") or {}
-            size = int(job_settings.get("task_bucketsize") or settings.get("default_bucketsize") or 1)
             try:
-                items = [bucket.item for bucket in FrameRange.parse(str(text)).buckets(size)]
+                buckets = task_buckets(
+                    str(text), job_settings.get("task_bucketsize"), settings.get("default_bucketsize")
+                )
+                items = [bucket.item for bucket in buckets]
             except ValidationError as error:
                 raise Refusal(str(error)) from None
         return [

@@ -13,6 +13,9 @@ MISSING = "missing"
 MISSING_FRAMES = "missing frames"
 OUTSIDE_SHARES = "outside any share"
 UNRESOLVED = "unresolved"
+CONDITIONAL = "conditional"
+PROBLEM_ORDER = (MISSING, MISSING_FRAMES, UNRESOLVED, OUTSIDE_SHARES, CONDITIONAL, FOUND)
+"""Row order: the worst first, so a long table needs no sorting on the UI thread."""
 
 COLUMNS = ("Path", "Kind", "Node", "Status")
 
@@ -35,11 +38,13 @@ class DependencyRow:
 
 
 def rows_from_scan(scan: ScanResult, on_share: Optional[Callable[[str], bool]] = None) -> List[DependencyRow]:
-    """One row per dependency (missing first decides the status, then share membership) and per unresolved value."""
+    """One row per dependency and per unresolved value, problems first (a stable order within each status)."""
     rows: List[DependencyRow] = []
     for dep in scan.dependencies:
         node = f"{dep.node}.{dep.knob}" if dep.knob else dep.node
-        if not dep.exists:
+        if dep.conditional:
+            rows.append(DependencyRow(dep.path, dep.kind, node, CONDITIONAL, f"({dep.condition})"))
+        elif not dep.exists:
             rows.append(DependencyRow(dep.path, dep.kind, node, MISSING))
         elif dep.missing:
             rows.append(DependencyRow(dep.path, dep.kind, node, MISSING_FRAMES, dep.missing))
@@ -49,7 +54,7 @@ def rows_from_scan(scan: ScanResult, on_share: Optional[Callable[[str], bool]] =
             rows.append(DependencyRow(dep.path, dep.kind, node, FOUND))
     for item in scan.unresolved:
         rows.append(DependencyRow(item.value, "", f"{item.node}.{item.knob}", UNRESOLVED, f"({item.reason})"))
-    return rows
+    return sorted(rows, key=lambda row: PROBLEM_ORDER.index(row.status))
 
 
 def report(rows: List[DependencyRow]) -> str:

@@ -1,25 +1,27 @@
-"""The submit dialog every Qt host shares: scan, review, choose farm settings, preview and submit.
+"""The submit dialog every Qt host shares: a view over the submit session (``accsyn_dcc.session``).
 
-It talks to the host only through ``accsyn_dcc.hosts.HostAdapter`` and to accsyn only through a
-client (``accsyn_dcc.api``). Slow work never runs on the UI thread: the workspace lookup, the file
-checks of the scan and the submit run on Qt's thread pool; the host's own part of the scan runs on
-the UI thread in small steps, keeping the window responsive and the Cancel button live.
+The session does the work (scan, findings, payloads, jobs); the dialog shows it and collects the
+artist's choices into one ``SubmitChoices``. Slow work never runs on the UI thread: the workspace
+lookup, the file checks of the scan and the submit run on Qt's thread pool; the host's own part of the
+scan runs on the UI thread in small steps, keeping the window responsive and the Cancel button live.
+Submit stays disabled while something blocks, with the reason and the way out ("Submit anyway") beside it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from accsyn_dcc import preflight
-from accsyn_dcc.errors import AccsynDccError, ValidationError
-from accsyn_dcc.hosts import HostAdapter, ScanCancelled
-from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.errors import AccsynDccError, ScanCancelled
+from accsyn_dcc.filters import build_filters
+from accsyn_dcc.hosts import HostAdapter
+from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Output, ScanResult
-from accsyn_dcc.ui import dependency_model, jobs
+from accsyn_dcc.session import SubmitChoices, SubmitSession
+from accsyn_dcc.ui import dependency_model
 from accsyn_dcc.ui.editors import EnvEditor, FiltersEditor, SiteSettingsEditor
 from accsyn_dcc.ui.qt import QtCore, QtGui, QtWidgets
 from accsyn_dcc.ui.workers import BackgroundTask, describe_error, run_in_background
@@ -41,16 +43,15 @@ class SubmitDialog(QtWidgets.QDialog):
         selected_only: bool = False,
         parent: Optional[QtWidgets.QWidget] = None,
         connect: Optional[Callable[[], Any]] = None,
-        settings: Optional[jobs.RememberedSettings] = None,
+        settings: Optional[RememberedSettings] = None,
         auto_start: bool = True,
+        session: Optional[SubmitSession] = None,
     ) -> None:
         super().__init__(parent)
         self.host = host
+        self.session = session or SubmitSession(host, connector=connect)
         self.selected_only = selected_only
-        self._connect = connect or jobs.default_connect
-        self.remembered = settings if settings is not None else jobs.RememberedSettings.load()
-        self.workspace = WorkspaceInfo()
-        self.scan: Optional[ScanResult] = None
+        self.remembered = settings if settings is not None else RememberedSettings.load()
         self.outputs: List[Output] = []
         self._engine_codes: List[str] = []
         self._queue_codes: List[str] = []
@@ -79,7 +80,8 @@ class SubmitDialog(QtWidgets.QDialog):
         self.tabs.addTab(self._build_farm_tab(), "Farm")
         self.env_editor = EnvEditor()
         self.tabs.addTab(self.env_editor, "Environment")
-        self.tabs.addTab(self._build_preview_tab(), "Payload")
+        self.preview_index = self.tabs.addTab(self._build_preview_tab(), "Payload")
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.findings_label = QtWidgets.QLabel()
         self.findings_label.setWordWrap(True)
@@ -102,7 +104,11 @@ class SubmitDialog(QtWidgets.QDialog):
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         buttons = QtWidgets.QHBoxLayout()
-        buttons.addStretch(1)
+        self.blocked_label = QtWidgets.QLabel()
+        self.blocked_label.setWordWrap(True)
+        self.submit_anyway_check = QtWidgets.QCheckBox("Submit anyway (send what exists)")
+        buttons.addWidget(self.blocked_label, 1)
+        buttons.addWidget(self.submit_anyway_check)
         self.submit_button = QtWidgets.QPushButton("Submit")
         self.submit_button.setDefault(True)
         self.close_button = QtWidgets.QPushButton("Close")
@@ -143,7 +149,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self.bucket_spin.setRange(1, 100000)
         self.queue_combo = QtWidgets.QComboBox()
         self.outputs_list = QtWidgets.QListWidget()
-        self.per_output_check = QtWidgets.QCheckBox("One job per Write")
+        self.per_output_check = QtWidgets.QCheckBox(f"One job per {self.host.words.output}")
         form.addRow("Job name", self.name_edit)
         form.addRow("Engine", self.engine_combo)
         form.addRow("", self.engine_info)
@@ -172,16 +178,12 @@ class SubmitDialog(QtWidgets.QDialog):
         self.dependency_proxy.setFilterKeyColumn(-1)
         self.dependency_proxy.setFilterCaseSensitivity(QtCore.Qt.CaseInsensitive)
         self.dependency_view = QtWidgets.QTableView()
-        self.dependency_view.setModel(self.dependency_proxy)
-        self.dependency_view.setSortingEnabled(True)
-        self.dependency_view.sortByColumn(3, QtCore.Qt.DescendingOrder)  # problems first, "found" last
+        self.dependency_view.setModel(self.dependency_proxy)  # rows come sorted (problems first): no Qt sort
         header = self.dependency_view.horizontalHeader()
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.Stretch)
         self.dependency_view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
         layout.addWidget(self.dependency_view)
-        self.submit_anyway_check = QtWidgets.QCheckBox("Submit anyway, although dependencies are missing")
-        layout.addWidget(self.submit_anyway_check)
         self.dependency_filter.textChanged.connect(self.dependency_proxy.setFilterFixedString)
         self.copy_report_button.clicked.connect(self.copy_report)
         return page
@@ -226,11 +228,10 @@ class SubmitDialog(QtWidgets.QDialog):
 
     # ----------------------------------------------------------------------------------------------- filling
     def _fill_from_host(self) -> None:
-        scene = self.host.scene_path()
-        self.name_edit.setText(os.path.splitext(os.path.basename(scene))[0] if scene else "")
-        frame_range = self.host.frame_range()
-        self.range_edit.setText(str(frame_range) if frame_range else "")
-        self._set_outputs(self.host.outputs(self.selected_only))
+        choices = self.session.initial_choices(self.remembered.values, self.selected_only)
+        self.name_edit.setText(choices.name)
+        self.range_edit.setText(choices.range_text)
+        self._set_outputs(list(choices.outputs))
 
     def _set_outputs(self, outputs: List[Output]) -> None:
         self.outputs = list(outputs)
@@ -277,23 +278,25 @@ class SubmitDialog(QtWidgets.QDialog):
 
     def load_workspace(self) -> None:
         self.connection_label.setText("Reading the accsyn workspace...")
-        self._background(lambda: self._client().workspace_info(), self._workspace_loaded, self._workspace_failed)
+        self._background(self.session.load_workspace, self._workspace_loaded, self._workspace_failed)
 
-    def _client(self) -> Any:
-        return self._connect()
+    @property
+    def workspace(self) -> WorkspaceInfo:
+        return self.session.workspace
+
+    @property
+    def scan(self) -> Optional[ScanResult]:
+        return self.session.scan_result
 
     def _workspace_loaded(self, workspace: WorkspaceInfo) -> None:
-        self.workspace = workspace
+        self.session.workspace = workspace
         self.set_engines([(engine.label, engine.code) for engine in workspace.engines])
-        remembered = self.remembered.values.get("engine")
-        preferred = self.host.default_engine(workspace.engines)
-        for code in (preferred, remembered):
-            if code and self.select_engine(str(code)):
-                break
+        initial = self.session.initial_choices(self.remembered.values, self.selected_only)
+        self.select_engine(initial.engine)
         self._queue_codes = [""] + [queue.code for queue in workspace.queues]
         self.queue_combo.clear()
         self.queue_combo.addItems(["(default)"] + [queue.name or queue.code for queue in workspace.queues])
-        self.select_queue(str(self.remembered.values.get("queue") or ""))
+        self.select_queue(initial.queue)
         self.site_editor.set_sites([site.code for site in workspace.sites])
         self._engine_chosen(remembered_bucket=bool(self.remembered.values.get("bucket_size")))
         self.connection_label.setText(f"Connected to accsyn: {len(workspace.engines)} engines available.")
@@ -330,9 +333,9 @@ class SubmitDialog(QtWidgets.QDialog):
         self.progress.show()
         self.cancel_scan_button.show()
         self.rescan_button.setEnabled(False)
-        self._set_status("Scanning the scene...")
+        self._set_status(f"Scanning the {self.host.words.scene}...")
         try:
-            collected = self.host.collect_scan(self._frames_or_none(), self._scan_progress, self._scan_was_cancelled)
+            pending = self.session.collect_scan(self.choices().frames, self._scan_progress, self._scan_was_cancelled)
         except ScanCancelled:
             self._scan_finished_ui()
             self._set_status("The scan was cancelled; scan again before submitting.")
@@ -346,7 +349,7 @@ class SubmitDialog(QtWidgets.QDialog):
             return
         self.progress.setRange(0, 0)
         self.progress.setFormat("Checking files...")
-        self._background(lambda: self.host.finish_scan(collected), self._scan_done, self._scan_failed)
+        self._background(lambda: self.session.finish_scan(pending), self._scan_done, self._scan_failed)
 
     def _scan_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -381,12 +384,12 @@ class SubmitDialog(QtWidgets.QDialog):
     def _scan_done(self, scan: ScanResult) -> None:
         self._scan_finished_ui()
         if self._scan_cancelled:
+            self.session.scan_result = None
             self._set_status("The scan was cancelled; scan again before submitting.")
             return
-        self.scan = scan
         if not self.outputs and scan.outputs:
             self._set_outputs(scan.outputs)
-        self.dependency_model.set_rows(dependency_model.rows_from_scan(scan, self._on_share()))
+        self.dependency_model.set_rows(dependency_model.rows_from_scan(scan, self.session.on_share()))
         self.env_editor.suggest(self.host.suggested_envs(scan))
         missing = len(scan.missing)
         summary = f"Scan done: {len(scan.dependencies)} files"
@@ -441,85 +444,72 @@ class SubmitDialog(QtWidgets.QDialog):
             if self.outputs_list.item(row).checkState() == QtCore.Qt.Checked
         ]
 
-    def _frames_or_none(self) -> Optional[FrameRange]:
-        try:
-            return FrameRange.parse(self.range_edit.text())
-        except ValidationError:
-            return None
-
-    def _on_share(self) -> Optional[Callable[[str], bool]]:
-        return jobs.share_checker(self.workspace) if self.workspace.volumes else None
-
-    def choices(self) -> jobs.Choices:
-        """Everything the artist chose, as one record."""
-        return jobs.Choices(
+    def choices(self) -> SubmitChoices:
+        """Everything the artist chose, as the session's one choices record."""
+        return SubmitChoices(
             name=self.name_edit.text().strip(),
             engine=self.engine(),
             range_text=self.range_edit.text().strip(),
             bucket_size=self.bucket_spin.value(),
             queue=self.queue(),
-            outputs=self.checked_outputs(),
+            outputs=tuple(self.checked_outputs()),
             one_job_per_output=self.per_output_check.isChecked(),
-            filters_ram=self.filters_editor.ram(),
-            filters=self.filters_editor.values(),
+            filters=self._filters_text(),
             input_conversion=self.conversion_combo.currentText(),
             site_settings=self.site_editor.values(),
             envs=self.env_editor.values(),
-            parameters=self.host.output_parameters(self.checked_outputs()),
+            allow_missing=self.submit_anyway_check.isChecked(),
+        )
+
+    def _filters_text(self) -> str:
+        values = self.filters_editor.values()
+        return str(
+            build_filters(
+                ram=self.filters_editor.ram(),
+                hostname_include=list(values.get("hostname_include", ())),
+                hostname_exclude=list(values.get("hostname_exclude", ())),
+                site_include=list(values.get("site_include", ())),
+                site_exclude=list(values.get("site_exclude", ())),
+            )
         )
 
     def findings(self) -> List[preflight.Finding]:
         """The pre-flight findings for the current choices; a scene not (yet) scanned blocks unless submitted anyway."""
-        scanned: List[preflight.Finding] = []
-        if self.scan is None:
-            scanned.append(
-                preflight.Finding(
-                    preflight.WARNING if self.submit_anyway_check.isChecked() else preflight.BLOCKER,
-                    "not_scanned",
-                    "The scene's dependencies have not been checked; wait for the scan or scan again.",
-                )
-            )
-        return scanned + preflight.run_checks(
-            preflight.PreflightInput(
-                scene_path=self.host.scene_path(),
-                scene_modified=self.host.is_modified(),
-                range_text=self.range_edit.text(),
-                engine=self.engine(),
-                workspace=self.workspace,
-                outputs=self.checked_outputs(),
-                scan=self.scan,
-                on_share=self._on_share(),
-                submit_anyway=self.submit_anyway_check.isChecked(),
-            )
-        )
+        return self.session.findings(self.choices())
 
     def payloads(self) -> List[Dict[str, Any]]:
         """The Compute payload(s) the current choices make (one per output when asked); never holds the API key."""
-        scene = self.host.scene_path()
-        if not scene:
-            raise AccsynDccError("The script has never been saved, so there is nothing to submit yet.")
-        return jobs.build_payloads(scene, self.choices(), self.workspace, self.scan)
+        return self.session.payloads(self.choices())
 
     # ----------------------------------------------------------------------------------------------- reactions
     def _edited(self, *_args: object) -> None:
-        self._validate_range()
-        findings = self.findings()
+        choices = self.choices()
+        self._show_range(choices)
+        findings = self.session.findings(choices)
         lines = [("Blocked: " if finding.blocks else "Note: ") + finding.message for finding in findings]
         self.findings_label.setText("\n".join(lines))
-        self.submit_button.setEnabled(not self._scanning)
+        blocking = preflight.blockers(findings)
+        self.blocked_label.setText(f"Blocked: {blocking[0].message}" if blocking else "")
+        self.submit_button.setEnabled(not self._scanning and not blocking)
+        if self.tabs.currentIndex() == self.preview_index:
+            self.refresh_preview()
 
-    def _validate_range(self) -> None:
-        text = self.range_edit.text()
-        try:
-            frame_range = FrameRange.parse(text)
-        except ValidationError as error:
+    def _show_range(self, choices: SubmitChoices) -> None:
+        error = choices.range_error
+        if error is not None:
             reasons = "; ".join(f"'{problem.value}': {problem.message}" for problem in error.problems)
             self.range_feedback.setText(reasons)
             self.range_edit.setStyleSheet("border: 1px solid #d05050;")
             return
         self.range_edit.setStyleSheet("")
-        buckets = len(frame_range.buckets(self.bucket_spin.value()))
-        self.range_feedback.setText(f"{len(frame_range)} frames in {buckets} tasks")
+        frames = choices.frames
+        assert frames is not None
+        buckets = len(frames.buckets(self.bucket_spin.value()))
+        self.range_feedback.setText(f"{len(frames)} frames in {buckets} tasks")
+
+    def _tab_changed(self, index: int) -> None:
+        if index == self.preview_index:
+            self.refresh_preview()
 
     def refresh_preview(self) -> None:
         try:
@@ -554,13 +544,14 @@ class SubmitDialog(QtWidgets.QDialog):
         """Check, offer to save a modified script, then create the job(s) in the background."""
         findings = self.findings()
         if any(finding.code in ("modified", "unsaved") for finding in findings) and self.host.scene_path():
-            if not self.ask("The script has unsaved changes. Save it now and submit?"):
-                self._set_status("Not submitted: save the script first (the farm renders the file on disk).")
+            scene = self.host.words.scene
+            if not self.ask(f"The {scene} has unsaved changes. Save it now and submit?"):
+                self._set_status(f"Not submitted: save the {scene} first (the farm renders the file on disk).")
                 return
             try:
                 self.host.save_scene()
             except Exception as error:
-                self._set_status(f"Could not save the script: {describe_error(error)}")
+                self._set_status(f"Could not save the {self.host.words.scene}: {describe_error(error)}")
                 return
             findings = self.findings()
         blocking = preflight.blockers(findings)
@@ -575,7 +566,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self.submit_button.setEnabled(False)
         self._set_status("Submitting...")
         self._remember()
-        self._background(lambda: jobs.create_jobs(self._client(), payloads), self._submitted, self._submit_failed)
+        self._background(lambda: self.session.create(payloads), self._submitted, self._submit_failed)
 
     def _submitted(self, created: List[Dict[str, Any]]) -> None:
         self.created_jobs = created

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
-from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
 import nuke
 
-from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback, ScanCancelled, natural
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
+from accsyn_dcc.naming import natural_sort_key
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import Engine
@@ -55,28 +53,15 @@ def engine_for_version(engines: Sequence[Engine], major: int) -> Optional[str]:
     if exact in codes:
         return exact
     pattern = re.compile(rf"^nuke-?{major}(?:[.\-v]\d.*)?$", re.IGNORECASE)
-    candidates = sorted((code for code in codes if pattern.match(code)), key=natural)
+    candidates = sorted((code for code in codes if pattern.match(code)), key=natural_sort_key)
     return candidates[-1] if candidates else None
-
-
-@dataclass(frozen=True)
-class _OfflineScan:
-    path: Optional[str]
-    frames: Optional[FrameRange]
-
-
-def _live_scanner() -> Any:
-    """``accsyn_dcc.scan.nuke.live`` (knobs through the nuke API) when installed, else None."""
-    try:
-        return importlib.import_module("accsyn_dcc.scan.nuke.live")
-    except ImportError:
-        return None
 
 
 class NukeHost(HostAdapter):
     """The open Nuke script, read through Foundry's API on Nuke's main thread."""
 
     host_name = "nuke"
+    words = HostWords(output="Write", outputs="Writes", scene="script")
 
     def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
         self.settings = dict(settings or {})
@@ -148,28 +133,11 @@ class NukeHost(HostAdapter):
 
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback
-    ) -> Any:
-        """Main thread: the live scanner's knob collection; without it, just what the offline scan needs."""
-        live = _live_scanner()
-        if live is not None:
-            return live.collect(frames=frames, progress=progress, cancelled=cancelled)
-        if cancelled():
-            raise ScanCancelled()
-        progress(1, 1)
-        return _OfflineScan(self.scene_path(), frames)
+    ) -> PendingScan:
+        """Main thread: every node's file knobs through Nuke's API; the file checks run in ``finish``."""
+        from accsyn_nuke import live_scan
 
-    def finish_scan(self, collected: Any) -> ScanResult:
-        """Worker thread: the file checks (the saved script is what the farm renders)."""
-        if isinstance(collected, _OfflineScan):
-            if not collected.path:
-                raise AccsynDccError("The script has never been saved, so it cannot be scanned yet.")
-            from accsyn_dcc.scan.nuke import scan_file
-
-            return scan_file(collected.path, frames=collected.frames)
-        live = _live_scanner()
-        assert live is not None
-        result: ScanResult = live.finish(collected)
-        return result
+        return live_scan.collect(frames=frames, progress=progress, cancelled=cancelled)
 
     def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
         """The Writes to render, by full name (the engine renders only these)."""

@@ -1,17 +1,13 @@
 """What the accsyn menu items run: open the shared submit dialog on the live Nuke session.
 
-Importing this module checks that the shared core and its dependencies load, so a broken install is
-reported once at start-up (see ``startup.install_menu``) rather than at the first click.
+Imported at the first click (``startup.install_menu`` only checks the modules can be found), so Qt,
+requests and the dialog cost nothing at Nuke's start-up.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any, List
-
-import fileseq  # noqa: F401 (imported to report a missing dependency at start-up)
-import platformdirs  # noqa: F401
-import requests  # noqa: F401
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ui.qt import QtWidgets
@@ -24,18 +20,10 @@ _open_dialogs: List[Any] = []
 """Open dialogs, kept referenced so Python does not collect a non-modal window."""
 
 
-def submit_render() -> None:
-    open_dialog(selected_only=False)
-
-
-def submit_selected() -> None:
-    open_dialog(selected_only=True)
-
-
 def open_dialog(selected_only: bool) -> Any:
     """Show the submit dialog parented to Nuke's main window; any failure becomes one message."""
     try:
-        from accsyn_dcc.ui.jobs import RememberedSettings
+        from accsyn_dcc.remembered import RememberedSettings
         from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
         remembered = RememberedSettings.load()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import sys
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import nuke
 
@@ -15,7 +16,8 @@ PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(os.path.dirname(PLUGIN_DIR))
 COMMON_DIR = os.path.join(REPO, "common")
 VENDOR_DIR = os.path.join(REPO, "build", "python-vendor")
-"""Where ``install/install.py`` vendors requests, platformdirs, qtpy and fileseq for Nuke's Python."""
+"""Where ``install/install.py`` vendors requests, platformdirs and qtpy for Nuke's Python."""
+REQUIRED_MODULES = ("accsyn_dcc", "requests", "platformdirs", "qtpy")
 
 MENU_NAME = "accsyn"
 SUBMIT_RENDER = "Submit render..."
@@ -39,17 +41,30 @@ def report(text: str) -> None:
         nuke.tprint(text)
 
 
+def missing_modules() -> List[str]:
+    """The submitter's modules Nuke's Python cannot find; looked up without importing them (start-up stays instant)."""
+    return [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
+
+
 def install_menu() -> Optional[Any]:
-    """Add accsyn > Submit render... / Submit selected Writes... to Nuke's main menu bar; None when it failed."""
-    try:
-        from accsyn_nuke import commands
-    except Exception as error:
+    """Add accsyn > Submit render... / Submit selected Writes... to Nuke's main menu bar; None when it failed.
+
+    Nothing heavy is imported here: Qt, requests and the dialog load when the artist first clicks.
+    """
+    missing = missing_modules()
+    if missing:
         report(
-            f"accsyn: the submitter could not load ({type(error).__name__}: {error}). "
+            f"accsyn: the submitter could not load (missing: {', '.join(missing)}). "
             "Run 'python install/install.py nuke' from the accsyn-dcc folder, then restart Nuke."
         )
         return None
     accsyn_menu = nuke.menu("Nuke").addMenu(MENU_NAME)
-    accsyn_menu.addCommand(SUBMIT_RENDER, commands.submit_render)
-    accsyn_menu.addCommand(SUBMIT_SELECTED, commands.submit_selected)
+    accsyn_menu.addCommand(SUBMIT_RENDER, lambda: _open(selected_only=False))
+    accsyn_menu.addCommand(SUBMIT_SELECTED, lambda: _open(selected_only=True))
     return accsyn_menu
+
+
+def _open(selected_only: bool) -> Any:
+    from accsyn_nuke import commands
+
+    return commands.open_dialog(selected_only=selected_only)

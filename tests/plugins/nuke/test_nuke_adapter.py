@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 from nuke_script import SCRIPT, Graph, Knob
+from session_helpers import StubScan
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.preflight import PreflightError
@@ -35,8 +36,7 @@ def scanned(monkeypatch: pytest.MonkeyPatch) -> None:
         SCRIPT,
         dependencies=[Dependency("/mnt/projects/plate.%04d.exr", "read", "Read1", "file", True, "1001-1100")],
     )
-    monkeypatch.setattr(NukeHost, "collect_scan", lambda self, frames, progress, cancelled: frames)
-    monkeypatch.setattr(NukeHost, "finish_scan", lambda self, collected: result)
+    monkeypatch.setattr(NukeHost, "collect_scan", lambda self, frames, progress, cancelled: StubScan(result))
 
 
 def test_adapter_reports_the_script_and_its_writes(graph: Graph, nuke_ui: Any) -> None:
@@ -94,7 +94,7 @@ def test_dry_run_submit_returns_the_payload(graph: Graph, scanned: None, tmp_pat
     assert payload["output"] == "share=projects/shot/out"
     assert payload["range"] == "1001-1010" and payload["settings"]["task_bucketsize"] == "5"
     assert payload["parameters"]["writes"] == ["Write_EXR"]
-    assert payload["dependencies"] == ["share=projects"]
+    assert "dependencies" not in payload  # the scanned plate is not on this machine's disk: nothing to send
     assert "key-that-must-not-leak" not in json.dumps(payload)
 
 
@@ -159,31 +159,3 @@ def test_unknown_writes_and_options_are_named(graph: Graph, scanned: None) -> No
         submit(writes=["Write9"], dry_run=True, workspace=WORKSPACE)
     with pytest.raises(AccsynDccError, match="unknown option"):
         submit(dry_run=True, workspace=WORKSPACE, colour="red")
-
-
-def test_without_the_live_scanner_the_saved_script_is_scanned_offline(
-    nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
-) -> None:
-    from accsyn_nuke import adapter
-
-    for frame in (1, 2):
-        (tmp_path / f"plate.{frame:04d}.exr").write_bytes(b"exr")
-    script = tmp_path / "comp.nk"
-    script.write_text(
-        f"Root {{\n inputs 0\n name {script}\n first_frame 1\n last_frame 3\n}}\n"
-        f"Read {{\n inputs 0\n file {tmp_path}/plate.%04d.exr\n first 1\n last 3\n name Read1\n}}\n"
-        f"Write {{\n file {tmp_path}/out/comp.%04d.exr\n file_type exr\n name Write1\n}}\n"
-    )
-    graph = Graph()
-    graph.root._knobs["name"] = Knob(str(script))
-    graph.install(nuke_ui, monkeypatch)
-    monkeypatch.setattr(adapter, "_live_scanner", lambda: None)
-    host = adapter.NukeHost()
-    seen: List[Any] = []
-    collected = host.collect_scan(None, lambda done, total: seen.append((done, total)), lambda: False)
-    result = host.finish_scan(collected)
-    assert seen == [(1, 1)]
-    [plate] = [dep for dep in result.dependencies if dep.node == "Read1"]
-    assert plate.path == f"{tmp_path}/plate.%04d.exr" and plate.missing == "3"
-    with pytest.raises(adapter.ScanCancelled):
-        host.collect_scan(None, lambda done, total: None, lambda: True)

@@ -8,12 +8,13 @@ from typing import Any, Iterator
 
 import pytest
 from nuke_script import SCRIPT, Graph
+from session_helpers import StubScan
 
 from accsyn_dcc.api import connect
 from accsyn_dcc.credentials import Credentials
+from accsyn_dcc.remembered import SETTINGS_KEY, RememberedSettings
 from accsyn_dcc.scan.records import Dependency, ScanResult
 from accsyn_dcc.standin import StandinServer
-from accsyn_dcc.ui.jobs import SETTINGS_KEY, RememberedSettings
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
@@ -46,8 +47,11 @@ def session(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Gr
             Dependency("/mnt/projects/tools/gizmos/Glow.gizmo", "gizmo", "Glow1", "", True),
         ],
     )
-    monkeypatch.setattr(NukeHost, "collect_scan", lambda self, frames, progress, cancelled: progress(1, 1))
-    monkeypatch.setattr(NukeHost, "finish_scan", lambda self, collected: result)
+    def collect(self: Any, frames: Any, progress: Any, cancelled: Any) -> StubScan:
+        progress(1, 1)
+        return StubScan(result)
+
+    monkeypatch.setattr(NukeHost, "collect_scan", collect)
     monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "config" / "settings.json"))
     return graph
 

@@ -37,16 +37,30 @@ def test_failing_import_shows_one_message_and_start_up_goes_on(
     nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, gui: bool
 ) -> None:
     nuke_ui._ui.set_gui(gui)
-    import accsyn_nuke
+    from accsyn_nuke import startup
 
-    monkeypatch.setitem(sys.modules, "accsyn_nuke.commands", None)  # makes the import fail
-    monkeypatch.delattr(accsyn_nuke, "commands", raising=False)
+    monkeypatch.setattr(startup, "REQUIRED_MODULES", (*startup.REQUIRED_MODULES, "accsyn_missing_dependency"))
     runpy.run_path(str(PLUGIN_DIR / "menu.py"))
     assert nuke_ui.menu("Nuke").findItem("accsyn") is None
     assert len(nuke_ui._ui.shown) == 1
     kind, text = nuke_ui._ui.shown[0]
     assert kind == ("message" if gui else "tprint")
-    assert "could not load" in text and "install/install.py nuke" in text
+    assert "could not load (missing: accsyn_missing_dependency)" in text and "install/install.py nuke" in text
+
+
+def test_menu_start_up_imports_neither_qt_nor_requests(nuke_ui: Any) -> None:
+    """Nuke's start-up stays instant: the heavy modules load at the first click, not when the menu is made."""
+    import subprocess
+
+    paths = [str(PLUGIN_DIR.parents[1] / "tests" / "standins"), str(PLUGIN_DIR)]
+    heavy = ("qtpy", "requests", "PySide6", "accsyn_dcc.ui", "accsyn_dcc.api")
+    code = (
+        f"import sys; sys.path[:0] = {paths!r}; import runpy; "
+        f"runpy.run_path({str(PLUGIN_DIR / 'init.py')!r}); runpy.run_path({str(PLUGIN_DIR / 'menu.py')!r}); "
+        f"print(sorted(name for name in {heavy!r} if name in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip().splitlines()[-1] == "[]"
 
 
 def test_init_py_survives_a_missing_plugin_package(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Union
 
-from accsyn_dcc.payload import check_payload, normalise_legacy_keys, validate_payload
+from accsyn_dcc.payload_rules import check_payload, normalise_legacy_keys, validate_payload
 
 __all__ = [
     "ComputeJob",

@@ -2,7 +2,7 @@
 
 ``collect`` runs on Nuke's main thread (the only place the API may be called): it reads the knobs
 the rules need from every node, reporting ``progress(done, total)`` and stopping with
-``ScanCancelled`` when ``cancelled()`` turns true. ``finish`` runs on a worker thread: it applies
+``ScanCancelled`` when ``cancelled()`` turns true. ``LiveSnapshot.finish`` runs on a worker thread: it applies
 the offline scanner's rules to that snapshot and checks the files, listing each folder once.
 """
 
@@ -14,7 +14,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 import nuke
 
-from accsyn_dcc.hosts import ScanCancelled
+from accsyn_dcc.errors import ScanCancelled
+from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES
 from accsyn_dcc.scan.nuke.scanner import scan_script
@@ -34,13 +35,17 @@ PROGRESS_EVERY = 50
 
 
 @dataclass
-class LiveSnapshot:
+class LiveSnapshot(PendingScan):
     """What ``collect`` read on the main thread, for ``finish`` to check off it."""
 
     script: NukeScript
     frames: Optional[FrameRange]
     environ: Dict[str, str] = field(default_factory=dict)
     plugin_paths: List[str] = field(default_factory=list)
+
+    def finish(self) -> ScanResult:
+        """Apply the offline reader's rules to the snapshot and check the files (any thread)."""
+        return scan_script(self.script, self.frames, self.environ, self.plugin_paths)
 
 
 def collect(
@@ -65,11 +70,6 @@ def collect(
         script.nodes.append(_snapshot(node))
     plugin_paths = list(nuke.pluginPath()) if hasattr(nuke, "pluginPath") else []
     return LiveSnapshot(script, frames, dict(os.environ), plugin_paths)
-
-
-def finish(snapshot: LiveSnapshot) -> ScanResult:
-    """Apply the rules to the snapshot and check the files (any thread)."""
-    return scan_script(snapshot.script, snapshot.frames, snapshot.environ, snapshot.plugin_paths)
 
 
 def _snapshot(node: Any) -> Node:

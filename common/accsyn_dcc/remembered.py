@@ -1,0 +1,34 @@
+"""The submit dialog's choices, remembered per user over the studio defaults (never beside the shot)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+SETTINGS_KEY = "submit"
+"""Section of the per-user settings holding the dialog's remembered choices."""
+
+
+class RememberedSettings:
+    """Stored in the ``submit`` section of the per-user settings (``accsyn_dcc.config``).
+
+    A studio can preset any of them in its defaults file. Environment variables are kept as
+    ``[name, value]`` pairs so a variable the artist removed stays removed (settings files merge
+    objects key by key).
+    """
+
+    def __init__(self, values: Optional[Dict[str, Any]] = None, persist: bool = True) -> None:
+        self.values: Dict[str, Any] = dict(values or {})
+        self._persist = persist
+
+    @classmethod
+    def load(cls) -> RememberedSettings:
+        from accsyn_dcc.config import load_settings
+
+        return cls(dict(load_settings().get(SETTINGS_KEY) or {}))
+
+    def update(self, **values: Any) -> None:
+        self.values.update(values)
+        if self._persist:
+            from accsyn_dcc.config import save_user_settings
+
+            save_user_settings({SETTINGS_KEY: self.values})

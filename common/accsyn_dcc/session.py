@@ -1,0 +1,380 @@
+"""The submit session: scene -> scan -> choices -> findings (pre-flight) -> payloads -> created jobs.
+
+One Qt-free object serves the dialog of every host, every host's scripted ``submit()`` and the
+command line (through ``SceneFileHost``). Order of precedence for each choice, decided once in
+``initial_choices``: what the caller sets on the returned record, then the artist's remembered
+choices (dialog), then the settings' ``defaults`` (studio, then user), then the scene (range,
+outputs), then the engine's own defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
+from accsyn_dcc.config import Settings, load_settings
+from accsyn_dcc.errors import AccsynDccError, ValidationError
+from accsyn_dcc.hosts import HostAdapter, PendingScan
+from accsyn_dcc.paths import PathMapper
+from accsyn_dcc.preflight import (
+    WARNING,
+    Finding,
+    OnShare,
+    blockers_first,
+    check_dependencies,
+    check_engine,
+    check_extra_paths,
+    check_input,
+    check_outputs,
+    check_range,
+    check_scene,
+    raise_for_blockers,
+)
+from accsyn_dcc.ranges import FrameRange, bucket_size_for, task_buckets
+from accsyn_dcc.references import absolute_path, is_absolute_path
+from accsyn_dcc.scan.records import Output, ScanResult
+from accsyn_dcc.transfer import TransferPlan, byte_count, describe_size, plan_transfer
+from accsyn_dcc.workspace import Engine, WorkspaceInfo
+
+Connector = Callable[[], Any]
+"""Returns a logged-in accsyn client, or raises an AccsynDccError saying why it cannot."""
+
+
+@dataclass(frozen=True)
+class SubmitChoices:
+    """Everything an artist, a script or a command line chose for a submit."""
+
+    engine: str = ""
+    range_text: str = ""
+    name: str = ""
+    bucket_size: int = 1
+    queue: str = ""
+    outputs: Tuple[Output, ...] = ()
+    one_job_per_output: bool = False
+    filters: str = ""
+    """The accsyn filters text (``ram:>32g,site:sthlm``)."""
+    input_conversion: str = ""
+    """``auto``/``always``/``platform``/``never``; empty: ``auto`` for text scenes, none for binary ones."""
+    site_settings: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    envs: Mapping[str, str] = field(default_factory=dict)
+    os_envs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    arguments: Optional[str] = None
+    output_folder: str = ""
+    """Where the job's output goes; empty: the common folder of the outputs."""
+    extra_dependencies: Tuple[str, ...] = ()
+    clear_output_directory: Optional[str] = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    """Engine parameters beyond the host's output parameters."""
+    allow_missing: bool = False
+    """Submit although dependencies are missing: what exists is sent, the rest is reported as left out."""
+
+    @cached_property
+    def _parsed_range(self) -> Tuple[Optional[FrameRange], Optional[ValidationError]]:
+        try:
+            return FrameRange.parse(self.range_text), None
+        except ValidationError as error:
+            return None, error
+
+    @property
+    def frames(self) -> Optional[FrameRange]:
+        """The range, parsed once; None when it is empty or invalid (``range_error`` says why)."""
+        return self._parsed_range[0]
+
+    @property
+    def range_error(self) -> Optional[ValidationError]:
+        return self._parsed_range[1]
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    """One job the session would create: the job, and what its dependencies will transfer."""
+
+    job: ComputeJob
+    transfer: TransferPlan
+
+    def payload(self) -> Dict[str, Any]:
+        return self.job.to_payload()
+
+
+class SubmitSession:
+    """One submit of one host's scene; every user interface and script goes through it."""
+
+    def __init__(
+        self,
+        host: HostAdapter,
+        settings: Optional[Settings] = None,
+        workspace: Optional[WorkspaceInfo] = None,
+        connector: Optional[Connector] = None,
+        offline: bool = False,
+    ) -> None:
+        """``offline``: never contact accsyn; the workspace is the settings' description (dry runs, local renders)."""
+        self.host = host
+        self.settings = settings if settings is not None else load_settings()
+        self.offline = offline
+        self.workspace = workspace or (self.settings.workspace if offline else WorkspaceInfo())
+        self._connector = connector
+        self._client: Any = None
+        self.scan_result: Optional[ScanResult] = None
+        self._mapper = PathMapper([])
+        self._mapper_workspace: Optional[WorkspaceInfo] = None
+
+    # ------------------------------------------------------------------------------------------- connection
+    def client(self) -> Any:
+        """The logged-in client (connected once); the one place that connects or explains why it cannot."""
+        if self.offline:
+            raise AccsynDccError("this is an offline session (dry run or local render); it does not contact accsyn")
+        if self._client is None:
+            if self._connector is not None:
+                self._client = self._connector()
+            else:
+                from accsyn_dcc.api import connect_configured
+
+                self._client = connect_configured()
+        return self._client
+
+    def load_workspace(self) -> WorkspaceInfo:
+        """Read the workspace (engines, volumes, sites, queues) from accsyn, or the settings when offline."""
+        self.workspace = self.settings.workspace if self.offline else self.client().workspace_info()
+        return self.workspace
+
+    # ------------------------------------------------------------------------------------------- choices
+    def initial_choices(
+        self, remembered: Optional[Mapping[str, Any]] = None, selected_only: bool = False
+    ) -> SubmitChoices:
+        """The choices before the artist or the caller changes anything (see the module's precedence)."""
+        remembered = remembered or {}
+        defaults = self.settings.defaults
+        engine_code = self._first_engine(
+            [self.host.default_engine(self.workspace.engines), remembered.get("engine"), defaults.engine]
+        )
+        engine = self.workspace.engine(engine_code)
+        scene_range = self.host.frame_range()
+        range_text = str(scene_range) if scene_range else (engine.settings.default_range if engine else None) or ""
+        scene = self.host.scene_path()
+        bucket = remembered.get("bucket_size") or defaults.task_bucketsize
+        return SubmitChoices(
+            engine=engine_code,
+            range_text=range_text,
+            name=os.path.splitext(os.path.basename(scene))[0] if scene else "",
+            bucket_size=int(bucket or (engine.settings.default_bucketsize if engine else 1)),
+            queue=str(remembered.get("queue") or defaults.queue),
+            outputs=tuple(self.host.outputs(selected_only)),
+            filters=defaults.filters,
+            input_conversion=str(remembered.get("input_conversion") or defaults.input_conversion),
+            site_settings=dict(defaults.site),
+            envs=dict(defaults.envs),
+        )
+
+    def _first_engine(self, candidates: Sequence[Optional[str]]) -> str:
+        """The first candidate the workspace has (any candidate when the workspace lists no engines)."""
+        for code in candidates:
+            if code and (not self.workspace.engines or self.workspace.engine(code) is not None):
+                return str(code)
+        return ""
+
+    # ------------------------------------------------------------------------------------------- scan
+    def collect_scan(
+        self,
+        frames: Optional[FrameRange],
+        progress: Callable[[int, int], None] = lambda done, total: None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> PendingScan:
+        """The host's main-thread part of the scan."""
+        return self.host.collect_scan(frames, progress, cancelled)
+
+    def finish_scan(self, pending: PendingScan) -> ScanResult:
+        """The file checks (any thread); the result is kept for findings and payloads."""
+        self.scan_result = pending.finish()
+        return self.scan_result
+
+    def scan(self, frames: Optional[FrameRange] = None) -> ScanResult:
+        """Both parts at once, for scripts and the command line."""
+        return self.finish_scan(self.collect_scan(frames))
+
+    # ------------------------------------------------------------------------------------------- checks
+    @property
+    def mapper(self) -> PathMapper:
+        """The path mapper for the current workspace (made again when the workspace changes)."""
+        if self._mapper_workspace is not self.workspace:
+            self._mapper = PathMapper(self.workspace.volumes, self.settings.local_share_paths)
+            self._mapper_workspace = self.workspace
+        return self._mapper
+
+    def on_share(self) -> Optional[OnShare]:
+        """``on_share(path)`` against the workspace's volumes; None when the workspace names none."""
+        if not self.workspace.volumes:
+            return None
+        mapper = self.mapper
+        return lambda path: mapper.to_accsyn(path) is not None
+
+    def findings(self, choices: SubmitChoices, require_scan: bool = True) -> List[Finding]:
+        """Every pre-flight finding for ``choices``, blockers first."""
+        words = self.host.words
+        scene = self.host.scene_path()
+        on_share = self.on_share()
+        outputs, output_findings = self.absolute_outputs(choices.outputs)
+        findings = check_scene(scene, self.host.is_modified(), words)
+        findings += check_input(scene, self.workspace.engine(choices.engine))
+        findings += check_range(choices.range_text, choices.range_error)
+        findings += check_engine(choices.engine, self.workspace)
+        findings += output_findings + check_outputs(outputs, on_share, words)
+        findings += check_extra_paths(choices.extra_dependencies, on_share)
+        if self.scan_result is not None:
+            findings += check_dependencies(self.scan_result, choices.allow_missing, on_share)
+        elif require_scan:
+            severity = WARNING if choices.allow_missing else "blocker"
+            findings.append(
+                Finding(severity, "not_scanned", f"The {words.scene}'s files have not been checked yet; scan it first.")
+            )
+        return blockers_first(findings)
+
+    def absolute_outputs(self, outputs: Sequence[Output]) -> Tuple[List[Output], List[Finding]]:
+        """Outputs with relative paths made absolute against the scene's folder, each change a finding."""
+        scene = self.host.scene_path()
+        folder = os.path.dirname(scene) if scene else os.getcwd()
+        made: List[Output] = []
+        findings: List[Finding] = []
+        for output in outputs:
+            path = output.path
+            beside_scene = self.host.relative_to_scene(path) and path.startswith("//")
+            if not path or (is_absolute_path(path) and not beside_scene):
+                made.append(output)
+                continue
+            absolute = absolute_path(path, folder, beside_scene)
+            findings.append(
+                Finding(
+                    WARNING,
+                    "relative_output",
+                    f"{output.node} writes to the relative path {path}; it renders to {absolute} "
+                    f"(beside the {self.host.words.scene}).",
+                    output.node,
+                )
+            )
+            made.append(replace(output, path=absolute))
+        return made, findings
+
+    # ------------------------------------------------------------------------------------------- payloads
+    def plan(self, choices: SubmitChoices) -> List[PlannedJob]:
+        """The job(s) ``choices`` make (one per output when asked); raises an AccsynDccError naming the field."""
+        scene = self.host.scene_path()
+        if not scene:
+            raise AccsynDccError(f"The {self.host.words.scene} has never been saved, so there is nothing to submit.")
+        if not choices.engine:
+            raise AccsynDccError("engine: choose the engine that renders this scene (e.g. --engine nuke-15)")
+        if choices.range_error is not None and choices.range_text.strip():
+            raise choices.range_error
+        outputs, _ = self.absolute_outputs(choices.outputs)
+        if not choices.one_job_per_output or len(outputs) < 2:
+            return [self._plan_one(scene, choices, outputs, choices.name)]
+        return [
+            self._plan_one(scene, replace(choices, range_text=_output_range(choices, output)), [output],
+                           f"{choices.name} {output.node}".strip())
+            for output in outputs
+        ]  # fmt: skip
+
+    def payloads(self, choices: SubmitChoices) -> List[Dict[str, Any]]:
+        return [planned.payload() for planned in self.plan(choices)]
+
+    def submit(self, choices: SubmitChoices) -> List[Dict[str, Any]]:
+        """Check, then create every job; returns the created job records. Raises PreflightError on blockers."""
+        raise_for_blockers(self.findings(choices))
+        return self.create(self.payloads(choices))
+
+    def create(self, payloads: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """Create jobs from payloads already checked; returns the created job records (each with its ``id``)."""
+        client = self.client()
+        return [dict(client.create_compute_job(payload)) for payload in payloads]
+
+    def summary(self, planned: Sequence[PlannedJob]) -> str:
+        """One line: jobs, frames and tasks, and what the dependencies will sync (stats files: off the UI thread)."""
+        files = {path for job in planned for path in job.transfer.files}
+        size = describe_size(byte_count(files))
+        frames = sum(len(FrameRange.parse(job.job.range)) for job in planned if job.job.range)
+        tasks = sum(_task_count(job.job) for job in planned)
+        jobs = f"{len(planned)} job" + ("s" if len(planned) != 1 else "")
+        return f"{jobs}, {frames} frames in {tasks} tasks; dependencies sync {len(files)} files ({size})"
+
+    def _plan_one(self, scene: str, choices: SubmitChoices, outputs: List[Output], name: str) -> PlannedJob:
+        engine = self.workspace.engine(choices.engine)
+        frames = choices.frames
+        range_text = str(frames) if frames is not None and (engine is None or engine.settings.items) else None
+        settings_values: Dict[str, Any] = {}
+        if range_text and frames is not None:
+            single_task = any(output.is_movie for output in outputs)
+            settings_values["task_bucketsize"] = bucket_size_for(frames, choices.bucket_size, single_task)
+        defaults = self.settings.defaults
+        if defaults.transfer_speedlimit is not None:
+            settings_values["transfer_speedlimit"] = defaults.transfer_speedlimit
+
+        transfer = self._transfer(choices)
+        output = os.path.abspath(choices.output_folder) if choices.output_folder else _output_folder(outputs)
+        mapper = self.mapper
+        mapping = mapper.map_all([scene] + ([output] if output else []) + list(transfer.paths))
+        mapped = {item.original: item.share_path or item.original for item in mapping.mapped}
+        share_paths = [SharePathMapping(**entry) for entry in mapper.mapped_share_paths(mapping.volumes)]
+        share_paths += [SharePathMapping(**dict(entry)) for entry in defaults.mapped_share_paths]
+        job = ComputeJob(
+            engine=choices.engine,
+            input=mapped[scene],
+            name=name or f"{os.path.basename(scene)} render",
+            range=range_text,
+            output=mapped[output] if output else None,
+            dependencies=[mapped[path] for path in transfer.paths],
+            filters=choices.filters or None,
+            settings=settings_values,
+            envs=dict(choices.envs),
+            os_envs={os_name: dict(values) for os_name, values in choices.os_envs.items()},
+            queue=choices.queue or None,
+            parameters=JobParameters(
+                arguments=choices.arguments,
+                input_conversion=_input_conversion(choices, engine, scene),
+                remote_os=mapper.local_os,
+                mapped_share_paths=share_paths,
+                site={site: {key: dict(values) for key, values in body.items()}
+                      for site, body in choices.site_settings.items()},
+                clear_output_directory=choices.clear_output_directory,
+                extra={**self.host.output_parameters(outputs), **dict(choices.parameters)},
+            ),
+        )  # fmt: skip
+        return PlannedJob(job, transfer)
+
+    def _transfer(self, choices: SubmitChoices) -> TransferPlan:
+        scanned = plan_transfer(self.scan_result.dependencies if self.scan_result else [])
+        extra = tuple(os.path.abspath(path) for path in choices.extra_dependencies)
+        paths = tuple(dict.fromkeys(scanned.paths + extra))
+        return TransferPlan(paths, tuple(dict.fromkeys(scanned.files + extra)))
+
+
+def _output_range(choices: SubmitChoices, output: Output) -> str:
+    """The job range limited to the output's own range (Nuke ``use_limit``, a layer's own frames)."""
+    if not output.range or choices.frames is None:
+        return choices.range_text
+    limit = FrameRange.parse(output.range)
+    clipped = choices.frames.clipped(limit.first, limit.last)
+    return str(clipped) if clipped is not None else choices.range_text
+
+
+def _output_folder(outputs: Sequence[Output]) -> Optional[str]:
+    """The folder the render writes to: the common folder of every output path."""
+    folders = [os.path.dirname(output.path) for output in outputs if output.path]
+    if not folders:
+        return None
+    return os.path.commonpath(folders) if len(folders) > 1 else folders[0]
+
+
+def _input_conversion(choices: SubmitChoices, engine: Optional[Engine], scene: str) -> Optional[str]:
+    """The choice made, else ``auto`` for text scenes and nothing for binary ones."""
+    if choices.input_conversion:
+        return choices.input_conversion
+    binary = engine.settings.binary_filename_extensions if engine else ""
+    extension = os.path.splitext(scene)[1].lower()
+    if binary == "*" or (extension and extension in binary.lower()):
+        return None
+    return "auto"
+
+
+def _task_count(job: ComputeJob) -> int:
+    return len(task_buckets(job.range, job.settings.get("task_bucketsize"))) or 1

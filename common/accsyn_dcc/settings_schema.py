@@ -1,0 +1,110 @@
+"""The shape of a settings file (studio or user), as one table: every key, its expected type, in words.
+
+``settings_problem(values)`` names each unknown key and each value of the wrong type by its dotted
+key and the type expected, in one line, so a pipeline TD sees at once what to fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Mapping, Tuple
+
+Check = Tuple[Callable[[Any], bool], str]
+
+
+def _string(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _positive_int(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value > 0
+    return isinstance(value, str) and value.strip().isdigit() and int(value) > 0
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _string_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(key, str) and isinstance(v, str) for key, v in value.items())
+
+
+def _site_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(directions, dict) and all(_string_map(values) for values in directions.values())
+        for directions in value.values()
+    )
+
+
+def _share_path_list(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        _string_map(entry) and {"remote", "local"} <= set(entry) and set(entry) <= {"remote", "local", "os"}
+        for entry in value
+    )
+
+
+def _object_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def _object(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _volume_list(value: Any) -> bool:
+    return _object_list(value) and all(_string_map(item.get("paths", {})) for item in value)
+
+
+DEFAULTS: Dict[str, Check] = {
+    "engine": (_string, "an engine code (text)"),
+    "filters": (_string, 'accsyn filters as text, e.g. "ram:>32g"'),
+    "task_bucketsize": (_positive_int, "a whole number of 1 or more"),
+    "queue": (_string, "a queue code (text)"),
+    "input_conversion": (_string, "one of auto, always, platform, never"),
+    "envs": (_string_map, 'an object of variable names to text, e.g. {"OCIO": "/tools/aces.ocio"}'),
+    "site": (_site_map, 'an object {site: {"download"|"upload"|"common": {name: text}}}'),
+    "transfer_speedlimit": (_number, "a number of MB/s (-1 for no limit)"),
+    "mapped_share_paths": (_share_path_list, "a list of {remote, local, os?} objects of text"),
+}
+WORKSPACE: Dict[str, Check] = {
+    "engines": (_object_list, "a list of engine objects"),
+    "volumes": (_volume_list, "a list of volume objects whose paths map OS names to text"),
+    "sites": (_object_list, "a list of site objects"),
+    "queues": (_object_list, "a list of queue objects"),
+}
+TOP_LEVEL: Dict[str, Check] = {
+    "defaults": (_object, "an object"),
+    "workspace": (_object, "an object"),
+    "local_share_paths": (_string_map, "an object of share codes to local folders (text)"),
+    "submit": (_object, "an object (the dialog's remembered choices)"),
+    "nuke_engine": (_string, "an engine code (text)"),
+}
+SECTIONS: Dict[str, Dict[str, Check]] = {"defaults": DEFAULTS, "workspace": WORKSPACE}
+
+
+def settings_problem(values: Mapping[str, Any]) -> str:
+    """Every unknown key and wrong type in ``values``, in one line; empty when all is well."""
+    problems: List[str] = []
+    _check(values, TOP_LEVEL, "", problems)
+    for section, table in SECTIONS.items():
+        if isinstance(values.get(section), dict):
+            _check(values[section], table, f"{section}.", problems)
+    return "; ".join(problems)
+
+
+def _check(values: Mapping[str, Any], table: Mapping[str, Check], prefix: str, problems: List[str]) -> None:
+    for key, value in values.items():
+        if key not in table:
+            known = ", ".join(sorted(table))
+            problems.append(f"unknown key '{prefix}{key}' (known: {known})")
+            continue
+        accepts, expected = table[key]
+        if not accepts(value):
+            problems.append(f"'{prefix}{key}' must be {expected}, not {type(value).__name__} {_short(value)}")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
