@@ -19,6 +19,7 @@ from typing import List, Optional
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from installers.base import Context, HostInstaller, current_os, resolve_home
+from installers.files import InstallError
 
 HOSTS = ("nuke",)
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,7 +56,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.dry_run:
             print("would " + action.describe(args.uninstall))
             continue
-        changed = action.revert() if args.uninstall else action.apply()
+        try:
+            changed = action.revert() if args.uninstall else action.apply()
+        except InstallError as error:
+            print(f"install.py {args.host}: {error}", file=sys.stderr)
+            return 1
         state = "done" if changed else "nothing to do"
         print(f"{state}: {action.describe(args.uninstall).splitlines()[0]}")
     return 0

@@ -1,22 +1,35 @@
 """What every host installer shares: where things are, the actions it plans, and how they are applied.
 
-A host module builds a list of actions (``StartupBlock``, ``Vendor``); ``apply``/``revert`` carry them
-out, and ``describe`` says in words what would happen (``--print``), writing nothing.
+A host module builds a list of actions (``StartupBlock``, ``OwnedFile``, ``Vendor``); ``apply``/``revert``
+carry them out, each idempotent and atomic (``installers.files``), and ``describe`` says in words what
+would happen (``--print``), writing nothing.
 """
 
 from __future__ import annotations
 
+import json
 import ntpath
 import os
 import posixpath
 import shutil
 import subprocess
 import sys
+import textwrap
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Sequence
+from typing import Any, Callable, List, Mapping, Optional, Sequence
 
 from installers.blocks import find_block, with_block, without_block
+from installers.files import (
+    InstallError,
+    Ledger,
+    atomic_write,
+    digest,
+    make_folders,
+    read_bytes,
+    read_text,
+    remove_empty_folders,
+)
 
 VENDOR_REQUIREMENTS = ("requests", "platformdirs", "qtpy")
 """accsyn_dcc's in-host runtime dependencies (setup.cfg ``install_requires``); all pure Python."""
@@ -45,6 +58,11 @@ class Context:
     def vendor_dir(self) -> str:
         """Where the pure-Python dependencies are vendored for hosts' own Pythons (inside the repo's build/)."""
         return self.join(self.repo, "build", "python-vendor")
+
+    @property
+    def ledger(self) -> Ledger:
+        """The record of files the installer wrote into users' folders (inside the repo's build/)."""
+        return Ledger(self.join(self.repo, "build", "install-ledger.json"))
 
 
 def current_os() -> str:
@@ -93,17 +111,17 @@ class StartupBlock(Action):
     def apply(self) -> bool:
         folder = os.path.dirname(self.file)
         created_folder = not os.path.isdir(folder)
-        current = _read(self.file)
-        updated = with_block(current, self.body, created_folder)
+        current = read_text(self.file)
+        updated = _checked(self.file, lambda: with_block(current, self.body, created_folder))
         if updated == current:
             return False
         os.makedirs(folder, exist_ok=True)
-        _write(self.file, updated)
+        atomic_write(self.file, updated.encode("utf-8"))
         return True
 
     def revert(self) -> bool:
-        current = _read(self.file)
-        if current is None or find_block(current) is None:
+        current = read_text(self.file)
+        if current is None or _checked(self.file, lambda: find_block(current)) is None:
             return False
         remaining, facts = without_block(current)
         if facts.created_file and not remaining:
@@ -112,15 +130,94 @@ class StartupBlock(Action):
             if facts.created_folder and not os.listdir(folder):
                 os.rmdir(folder)
         else:
-            _write(self.file, remaining)
+            atomic_write(self.file, remaining.encode("utf-8"))
         return True
 
 
 @dataclass(frozen=True)
+class OwnedFile(Action):
+    """A whole file that belongs to accsyn-dcc (a Houdini package JSON, a Maya ``.mod``, an add-on's file).
+
+    Written atomically and recorded in the ledger with the folders created for it; uninstall removes it
+    (and those folders, when empty) only while it is byte for byte what was written. A file of the same
+    name that accsyn-dcc did not write, or that was changed since, is never overwritten or removed.
+    """
+
+    file: str
+    content: bytes
+    ledger: Ledger
+
+    def describe(self, uninstall: bool) -> str:
+        if uninstall:
+            return f"remove {self.file} (and the folders the install created for it, when empty)"
+        return f"write {self.file} ({len(self.content)} bytes):\n" + textwrap.indent(
+            self.content.decode("utf-8", "replace"), "    "
+        )
+
+    def apply(self) -> bool:
+        current = read_bytes(self.file)
+        entry = self.ledger.entry(self.file)
+        if current is not None:
+            if entry is None and current != self.content:
+                raise InstallError(
+                    f"{self.file} exists and was not written by accsyn-dcc; move it away, then install again"
+                )
+            if entry is not None and digest(current) != entry["sha256"]:
+                raise InstallError(f"{self.file} was changed since accsyn-dcc wrote it; move it away to reinstall")
+            if current == self.content:
+                if entry is None:
+                    self.ledger.record(self.file, self.content, [])
+                return False
+        created = make_folders(os.path.dirname(self.file))
+        atomic_write(self.file, self.content)
+        earlier = list(entry["created_folders"]) if entry else []
+        self.ledger.record(self.file, self.content, list(dict.fromkeys(earlier + created)))
+        return True
+
+    def revert(self) -> bool:
+        entry = self.ledger.entry(self.file)
+        if entry is None:
+            return False
+        current = read_bytes(self.file)
+        if current is not None and digest(current) != entry["sha256"]:
+            raise InstallError(f"{self.file} was changed since accsyn-dcc wrote it; it is left as it is")
+        if current is not None:
+            os.remove(self.file)
+        remove_empty_folders(list(entry.get("created_folders", [])))
+        self.ledger.forget(self.file)
+        return True
+
+
+def json_package(file: str, data: Mapping[str, Any], ledger: Ledger) -> OwnedFile:
+    """A JSON file (Houdini package) owned by accsyn-dcc, four-space indented as Houdini writes them."""
+    return OwnedFile(file, (json.dumps(data, indent=4) + "\n").encode("utf-8"), ledger)
+
+
+def owned_tree(source: str, target: str, ledger: Ledger) -> List[OwnedFile]:
+    """Every file under ``source`` copied to the same place under ``target`` (an add-on or extension folder)."""
+    files: List[OwnedFile] = []
+    for folder, dirs, names in os.walk(source):
+        dirs[:] = sorted(name for name in dirs if name != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(folder, name)
+            with open(path, "rb") as handle:
+                content = handle.read()
+            files.append(OwnedFile(os.path.join(target, os.path.relpath(path, source)), content, ledger))
+    return files
+
+
+@dataclass(frozen=True)
 class Vendor(Action):
-    """Pure-Python wheels of the runtime dependencies, installed by pip into the repository's build folder."""
+    """Pure-Python wheels of the runtime dependencies, installed by pip into the repository's build folder.
+
+    Shared by every host and user installed from this folder: each install adds its ``user`` (the file
+    it wrote) to ``.accsyn-users`` there, and the folder goes only when the last one uninstalls.
+    """
 
     target: str
+    user: str
     requirements: Sequence[str] = VENDOR_REQUIREMENTS
     python_version: str = VENDOR_PYTHON
 
@@ -136,21 +233,40 @@ class Vendor(Action):
 
     def describe(self, uninstall: bool) -> str:
         if uninstall:
-            return f"remove the vendored dependencies in {self.target}"
+            return f"remove the vendored dependencies in {self.target} (when no other install uses them)"
         return f"vendor {', '.join(self.requirements)} into {self.target}: {' '.join(self.command())}"
+
+    @property
+    def users_file(self) -> str:
+        return os.path.join(self.target, ".accsyn-users")
+
+    def users(self) -> List[str]:
+        return [line for line in (read_text(self.users_file) or "").splitlines() if line]
 
     def apply(self) -> bool:
         stamp = os.path.join(self.target, ".accsyn-vendor")
         wanted = " ".join(self.requirements) + f" py{self.python_version}"
-        if _read(stamp) == wanted:
-            return False
-        subprocess.run(self.command(), check=True)
-        _write(stamp, wanted)
-        return True
+        changed = False
+        if read_text(stamp) != wanted:
+            subprocess.run(self.command(), check=True)
+            atomic_write(stamp, wanted.encode("utf-8"))
+            changed = True
+        users = self.users()
+        if self.user not in users:
+            atomic_write(self.users_file, "".join(f"{user}\n" for user in [*users, self.user]).encode("utf-8"))
+            changed = True
+        return changed
 
     def revert(self) -> bool:
         if not os.path.isdir(self.target):
             return False
+        users = self.users()
+        others = [user for user in users if user != self.user]
+        if others:
+            if len(others) == len(users):
+                return False
+            atomic_write(self.users_file, "".join(f"{user}\n" for user in others).encode("utf-8"))
+            return True
         shutil.rmtree(self.target)
         return True
 
@@ -164,14 +280,9 @@ class HostInstaller(ABC):
     def actions(self, context: Context, vendor: bool) -> List[Action]: ...
 
 
-def _read(path: str) -> Optional[str]:
+def _checked(path: str, step: Callable[[], Any]) -> Any:
+    """Run a block edit; a damaged block becomes an InstallError naming the file."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-
-
-def _write(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+        return step()
+    except ValueError as error:
+        raise InstallError(f"{path}: {error}") from None

@@ -23,7 +23,7 @@ class NukeInstaller(HostInstaller):
     def actions(self, context: Context, vendor: bool) -> List[Action]:
         planned: List[Action] = [StartupBlock(self.init_file(context), self.block_body(context))]
         if vendor:
-            planned.append(Vendor(context.vendor_dir))
+            planned.append(Vendor(context.vendor_dir, user=self.init_file(context)))
         return planned
 
 

@@ -1,0 +1,130 @@
+"""Writing a user's files safely: atomic replacement, clear errors, and a ledger of what the installer owns.
+
+Every write goes to a temporary file beside the target and is renamed over it, so a failure half-way
+leaves the user's file exactly as it was. The ledger (``build/install-ledger.json`` in the
+repository, never in the user's folders) remembers each file the installer wrote (its SHA-256) and
+the folders it created for it, so uninstalling removes exactly those and nothing a user changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from typing import Any, Dict, List, Optional
+
+
+class InstallError(Exception):
+    """An install or uninstall step cannot be done safely; the message names the file and the way out."""
+
+
+def read_bytes(path: str) -> Optional[bytes]:
+    """The file's bytes; None when it does not exist; InstallError when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise InstallError(f"{path} is a folder where accsyn-dcc expects a file; move it away first") from None
+    except OSError as error:
+        raise InstallError(f"{path} cannot be read ({error.strerror}); check its permissions") from None
+
+
+def read_text(path: str) -> Optional[str]:
+    data = read_bytes(path)
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InstallError(f"{path} is not UTF-8 text; accsyn-dcc will not edit it (add its lines by hand)") from None
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename (keeping the old file's permissions); never truncate it."""
+    folder = os.path.dirname(path) or "."
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".accsyn-", suffix=".tmp")
+    except OSError as error:
+        raise InstallError(f"cannot write in {folder} ({error.strerror})") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if os.path.exists(path):
+            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def make_folders(folder: str) -> List[str]:
+    """Create ``folder`` and its missing parents; return the ones created, outermost first."""
+    missing: List[str] = []
+    current = folder
+    while current and not os.path.isdir(current):
+        missing.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for path in reversed(missing):
+        os.mkdir(path)
+    return list(reversed(missing))
+
+
+def remove_empty_folders(folders: List[str]) -> None:
+    """Remove the given folders (innermost first) while they are empty."""
+    for folder in sorted(folders, key=len, reverse=True):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Ledger:
+    """What the installer wrote: ``{path: {"sha256": ..., "created_folders": [...]}}`` in one JSON file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def _load(self) -> Dict[str, Any]:
+        text = read_text(self.path)
+        if not text:
+            return {}
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise InstallError(f"{self.path} is damaged (not JSON); remove it and install again") from None
+        return data if isinstance(data, dict) else {}
+
+    def entry(self, path: str) -> Optional[Dict[str, Any]]:
+        found = self._load().get(path)
+        return found if isinstance(found, dict) else None
+
+    def record(self, path: str, data: bytes, created_folders: List[str]) -> None:
+        entries = self._load()
+        entries[path] = {"sha256": digest(data), "created_folders": created_folders}
+        self._save(entries)
+
+    def forget(self, path: str) -> None:
+        entries = self._load()
+        if entries.pop(path, None) is not None:
+            self._save(entries)
+
+    def _save(self, entries: Dict[str, Any]) -> None:
+        if not entries:
+            if os.path.exists(self.path):
+                os.remove(self.path)
+            return
+        make_folders(os.path.dirname(self.path))
+        atomic_write(self.path, (json.dumps(entries, indent=2, sort_keys=True) + "\n").encode("utf-8"))
