@@ -3,7 +3,8 @@
 A .blend file is binary, so accsyn's text conversion cannot touch it. Instead a start-up script
 (written beside the task's data JSON) opens the scene, rewrites the paths of libraries, images,
 sounds, movie clips, cache files, volumes and fonts from the submitter's prefixes to this node's,
-reloads them, and renders the bucket's frames into the job's output folder.
+reloads them, and renders the bucket's frames into the job's output folder, named with the scene's
+own file-name pattern.
 
 Blender is ``BLENDER_EXECUTABLE``, else ``blender`` on PATH or in the usual install folders; where
 none exists, a Python interpreter with the ``bpy`` module (``ACCSYN_BLENDER_PYTHON``, else the one
@@ -70,8 +71,11 @@ for path in missing:
 
 scene = bpy.context.scene
 if options.get("output"):
-    stem = os.path.splitext(os.path.basename(options["input"]))[0]
-    scene.render.filepath = os.path.join(options["output"], stem + "_####")
+    # Keep the artist's file-name pattern (e.g. "beauty_####"); name frames after the scene when there is none.
+    pattern = os.path.basename(scene.render.filepath.replace("\\", "/").rstrip("/"))
+    if not pattern or pattern in (".", ".."):
+        pattern = os.path.splitext(os.path.basename(options["input"]))[0] + "_####"
+    scene.render.filepath = os.path.join(options["output"], pattern)
 else:
     scene.render.filepath = remap(scene.render.filepath)
 if options.get("first") is not None:

@@ -75,10 +75,9 @@ def test_clipped_keeps_the_step_grid():
     assert FrameRange.parse("1-10").clipped(20, 30) is None
 
 
-def test_compact_and_from_frames():
+def test_compact():
     assert compact([1015, 1012, 1013, 1014, 1020]) == "1012-1015,1020"
     assert compact([]) == ""
-    assert str(FrameRange.from_frames([3, 1, 2, 7])) == "1-3,7"
 
 
 def test_parse_item_reads_accsyn_item():

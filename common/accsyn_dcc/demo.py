@@ -11,8 +11,6 @@ import os
 
 from accsyn_dcc.blender_process import run_plugin_script
 
-TEXTURE_RGB = (0.0, 1.0, 0.0)
-
 
 def build_demo_project(root: str) -> str:
     """Write the demo project under ``root``; return the path of its shot .blend."""

@@ -46,16 +46,6 @@ def is_windows_path(path: str) -> bool:
     return bool(_DRIVE.match(text)) or text.startswith("//")
 
 
-def os_of_path(path: str) -> Optional[str]:
-    """A guess of the OS a path was written on: Windows forms, ``/Volumes`` for mac, else linux."""
-    if is_windows_path(path):
-        return "windows"
-    text = normalise(path)
-    if text.startswith("/Volumes/"):
-        return "mac"
-    return "linux" if text.startswith("/") else None
-
-
 def relative_to(path: str, prefix: str) -> Optional[str]:
     """The part of ``path`` below ``prefix`` ('' for the prefix itself), or None when outside it."""
     full, root = normalise(path), normalise(prefix).rstrip("/")

@@ -126,16 +126,6 @@ class FrameRange:
         text = f"{first}-{last}x{step}" if step != 1 else f"{first}-{last}"
         return cls.parse(text)
 
-    @classmethod
-    def from_frames(cls, frames: Iterable[int]) -> FrameRange:
-        """The shortest range holding exactly ``frames`` (sorted, runs of consecutive items merged)."""
-        runs = list(consecutive_runs(sorted(set(frames))))
-        if not runs:
-            raise ValidationError.single("range", [], "the range is empty")
-        if runs[0][0] < 0:
-            raise ValidationError.single("range", runs[0][0], "negative frames are not supported")
-        return cls(tuple(_entry(first, last, 1) for first, last in runs))
-
     def __str__(self) -> str:
         return ",".join(str(entry) for entry in self.entries)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence
+from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.tokens import PathPattern, tile_label
@@ -80,14 +80,30 @@ def check_path(
     if not pattern.is_sequence or frames is None:
         present = all(index.exists(pattern.with_values(None, variant)) for variant in variants)
         return PathCheck(present, pattern.is_sequence, None, "")
-    missing: List[int] = []
-    found_any = False
-    for frame in frames.frames():
-        if all(index.exists(pattern.with_values(frame, variant)) for variant in variants):
-            found_any = True
-        else:
-            missing.append(frame)
+    missing: Dict[int, None] = {}
+    for variant in variants:
+        present_frames = {frame for frame, _folder, _name in _present_frames(pattern, variant, frames, index)}
+        missing.update((frame, None) for frame in frames.frames() if frame not in present_frames)
+    found_any = len(missing) < len(frames)
     return PathCheck(found_any, True, str(frames), compact(missing))
+
+
+def _present_frames(
+    pattern: PathPattern, variant: Variant, frames: FrameRange, index: DirectoryIndex
+) -> Iterator[Tuple[int, str, str]]:
+    """``(frame, folder, name)`` of each needed frame on disk: one listing per folder, one look-up per frame."""
+    concrete = PathPattern.parse(pattern.with_values(None, variant))
+    try:
+        folder, name = concrete.split_name()
+    except ValueError:
+        for frame, path in concrete.frame_names(frames.frames()):
+            if index.exists(path):
+                yield (frame, *os.path.split(path))
+        return
+    names = index.names(folder)
+    for frame, file_name in name.frame_names(frames.frames()):
+        if file_name in names:
+            yield frame, folder, file_name
 
 
 def _check_tiles(
@@ -114,30 +130,40 @@ def _check_tiles(
     return PathCheck(bool(tiles), pattern.is_sequence, needed, compact(missing), list(tiles))
 
 
+FolderFiles = Dict[str, Dict[str, None]]
+"""Folder -> the names needed in it, in order (a dict used as an ordered set)."""
+
+
 def needed_files(
     path: str, frames: Optional[str], missing: str, variants: Sequence[Variant], index: DirectoryIndex
-) -> List[str]:
-    """The concrete files on disk a checked dependency needs: every present frame, view and tile."""
+) -> FolderFiles:
+    """The files on disk a checked dependency needs (every present frame, view and tile), by folder."""
     pattern = PathPattern.parse(path)
     variants = [dict(variant) for variant in variants if variant] or [{}]
+    files: FolderFiles = {}
+    if pattern.is_sequence and frames and not pattern.is_tiled:
+        needed = FrameRange.parse(frames)
+        for variant in variants:
+            for _frame, folder, name in _present_frames(pattern, variant, needed, index):
+                files.setdefault(folder, {})[name] = None
+        return files
     frame_list: List[Optional[int]] = [None]
     if pattern.is_sequence and frames:
         absent = set(FrameRange.parse(missing).frames()) if missing else set()
         frame_list = [frame for frame in FrameRange.parse(frames).frames() if frame not in absent]
-    files: Dict[str, None] = {}
     for frame in frame_list:
         for variant in variants:
-            concrete = pattern.with_values(frame, variant)
+            folder, name = os.path.split(pattern.with_values(frame, variant))
+            listing = index.names(folder or ".")
             if not pattern.is_tiled:
-                if index.exists(concrete):
-                    files.setdefault(concrete)
+                if name in listing:
+                    files.setdefault(folder, {})[name] = None
                 continue
-            folder = os.path.dirname(concrete)
-            matcher = PathPattern.parse(concrete).tile_matcher()
-            for entry in sorted(index.names(folder or ".")):
+            matcher = PathPattern.parse(name).tile_matcher()
+            for entry in sorted(listing):
                 if matcher.match(entry):
-                    files.setdefault(os.path.join(folder, entry))
-    return list(files)
+                    files.setdefault(folder, {})[entry] = None
+    return files
 
 
 def view_variants(views: Sequence[str], values: Optional[Mapping[str, str]] = None) -> List[Dict[str, str]]:

@@ -343,9 +343,8 @@ class SubmitSession:
 
     def _transfer(self, choices: SubmitChoices) -> TransferPlan:
         scanned = plan_transfer(self.scan_result.dependencies if self.scan_result else [])
-        extra = tuple(os.path.abspath(path) for path in choices.extra_dependencies)
-        paths = tuple(dict.fromkeys(scanned.paths + extra))
-        return TransferPlan(paths, tuple(dict.fromkeys(scanned.files + extra)))
+        extra = [os.path.abspath(path) for path in choices.extra_dependencies]
+        return scanned + TransferPlan(tuple(extra), tuple((os.path.dirname(p), (os.path.basename(p),)) for p in extra))
 
 
 def _output_range(choices: SubmitChoices, output: Output) -> str:

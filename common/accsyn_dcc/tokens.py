@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Pattern, Tuple
+from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Pattern, Tuple
 
 FRAME = "frame"
 TILE = "tile"
@@ -155,6 +155,36 @@ class PathPattern:
                 parts.append(token.text)
         parts.append(self.path[position:])
         return "".join(parts)
+
+    def split_name(self) -> Tuple[str, PathPattern]:
+        """The folder (which must hold no token) and the file name as a pattern of its own.
+
+        Raises ValueError when a token stands in the folder part, where a per-name listing cannot answer.
+        """
+        name_start = max(self.path.rfind("/"), self.path.rfind("\\")) + 1
+        if any(token.start < name_start for token in self.tokens):
+            raise ValueError("a token in the folder part")
+        return self.path[: max(name_start - 1, 0)] or ".", PathPattern.parse(self.path[name_start:])
+
+    def frame_names(self, frames: Iterable[int]) -> Iterator[Tuple[int, str]]:
+        """``(frame, path)`` for each frame, built from precomputed pieces (the per-frame hot path)."""
+        pieces: List[str] = []
+        widths: List[int] = []
+        position = 0
+        for token in self.tokens:
+            if token.kind != FRAME:
+                continue
+            pieces.append(self.path[position : token.start])
+            widths.append(token.width)
+            position = token.end
+        tail = self.path[position:]
+        if len(widths) == 1:
+            head, width = pieces[0], widths[0]
+            for frame in frames:
+                yield frame, f"{head}{str(frame).zfill(width) if width else frame}{tail}"
+            return
+        for frame in frames:
+            yield frame, "".join(piece + frame_text(frame, width) for piece, width in zip(pieces, widths)) + tail
 
     def tile_matcher(self) -> Pattern[str]:
         """A regular expression matching this path's file name with any tile (and nothing else) in place."""

@@ -15,25 +15,37 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from accsyn_dcc.scan.records import Dependency
-from accsyn_dcc.sequences import DirectoryIndex, Variant, needed_files
+from accsyn_dcc.sequences import DirectoryIndex, FolderFiles, Variant, needed_files
 from accsyn_dcc.tokens import PathPattern
 
 
 @dataclass(frozen=True)
 class TransferPlan:
-    """The dependency paths to send (files, or whole folders) and the files behind them."""
+    """The dependency paths to send (files, or whole folders) and the files behind them, by folder."""
 
     paths: Tuple[str, ...]
-    files: Tuple[str, ...] = field(default=(), repr=False)
-    """Every file the paths stand for (a folder's files expanded)."""
+    folders: Tuple[Tuple[str, Tuple[str, ...]], ...] = field(default=(), repr=False)
+    """``(folder, names)`` of every file the paths stand for (a folder's files listed)."""
 
     @property
     def file_count(self) -> int:
-        return len(self.files)
+        return sum(len(names) for _folder, names in self.folders)
+
+    @property
+    def files(self) -> List[str]:
+        """Every file, as a full path (built on demand: a big job has hundreds of thousands)."""
+        return [os.path.join(folder, name) for folder, names in self.folders for name in names]
 
     def byte_count(self) -> int:
         """Bytes to sync (one stat per file; call it off a host's UI thread)."""
         return byte_count(self.files)
+
+    def __add__(self, other: TransferPlan) -> TransferPlan:
+        merged: Dict[str, Dict[str, None]] = {}
+        for folder, names in self.folders + other.folders:
+            merged.setdefault(folder, {}).update(dict.fromkeys(names))
+        folders = tuple((folder, tuple(names)) for folder, names in merged.items())
+        return TransferPlan(tuple(dict.fromkeys(self.paths + other.paths)), folders)
 
 
 def byte_count(files: Iterable[str]) -> int:
@@ -54,31 +66,27 @@ def plan_transfer(
 ) -> TransferPlan:
     """The paths that send exactly the existing files ``dependencies`` need (see the module rule)."""
     index = index or DirectoryIndex()
-    paths: Dict[str, None] = {}
-    files: Dict[str, None] = {}
-    by_folder: Dict[str, List[str]] = {}
+    singles: Dict[str, None] = {}
+    by_folder: FolderFiles = {}
     for dependency in dependencies:
         if not dependency.exists:
             continue
-        pattern = PathPattern.parse(dependency.path)
-        if not pattern.tokens:
-            paths.setdefault(dependency.path)
-            files.setdefault(dependency.path)
+        if not PathPattern.parse(dependency.path).tokens:
+            singles[dependency.path] = None
             continue
         needed = needed_files(dependency.path, dependency.frames, dependency.missing, variants, index)
-        for path in needed:
-            by_folder.setdefault(os.path.dirname(path), []).append(path)
-    for folder, wanted in by_folder.items():
-        names = {os.path.basename(path) for path in wanted}
+        for folder, names in needed.items():
+            by_folder.setdefault(folder, {}).update(names)
+    paths: Dict[str, None] = dict(singles)
+    for folder, names in by_folder.items():
         listing = index.names(folder)
-        if listing and names == set(listing):
-            paths.setdefault(folder)
+        if listing and len(names) == len(listing) and listing.issuperset(names):
+            paths[folder] = None
         else:
-            for path in wanted:
-                paths.setdefault(path)
-        for path in wanted:
-            files.setdefault(path)
-    return TransferPlan(tuple(paths), tuple(files))
+            paths.update((os.path.join(folder, name), None) for name in names)
+    folders: List[Tuple[str, Tuple[str, ...]]] = [(os.path.dirname(p), (os.path.basename(p),)) for p in singles]
+    folders += [(folder, tuple(names)) for folder, names in by_folder.items()]
+    return TransferPlan(tuple(paths), tuple(folders))
 
 
 def describe_size(byte_count: int) -> str:

@@ -41,8 +41,9 @@ def test_submit_local_renders_every_frame(tmp_path, monkeypatch, capsys):
     argv = ["submit", scene, "--engine", "blender", "--local", "--output", str(renders), "--bucket", "2"]
     assert main(argv) == 0
     assert "3 frame(s) done, 0 bucket(s) failed" in capsys.readouterr().out
-    frames = sorted(renders.glob("demo_*.png"))
-    assert [path.name for path in frames] == ["demo_0001.png", "demo_0002.png", "demo_0003.png"]
+    frames = sorted(renders.glob("beauty_*.png"))
+    # the artist's file-name pattern is kept
+    assert [path.name for path in frames] == ["beauty_0001.png", "beauty_0002.png", "beauty_0003.png"]
     assert all(centre_colour(path) == (0.0, 1.0, 0.0) for path in frames)
 
 
@@ -62,7 +63,7 @@ def test_moved_assets_are_found_by_remapping(tmp_path):
     assert f"library {submitted_root}/lib/props.blend -> {farm_root}/lib/props.blend" in log
     assert f"image {submitted_root}/textures/checker.png -> {farm_root}/textures/checker.png" in log
     assert "missing file" not in log
-    assert centre_colour(tmp_path / "out" / "demo_0002.png") == (0.0, 1.0, 0.0)
+    assert centre_colour(tmp_path / "out" / "beauty_0002.png") == (0.0, 1.0, 0.0)
 
 
 def test_without_remapping_the_texture_is_missing(tmp_path):
@@ -77,4 +78,4 @@ def test_without_remapping_the_texture_is_missing(tmp_path):
     summary = run_local(payload, workers=1, settings=Settings({}), work_dir=str(tmp_path / "work"))
     assert summary.ok
     assert "missing file" in (tmp_path / "work" / "tasks" / "1" / "task.log").read_text()
-    assert centre_colour(tmp_path / "out" / "demo_0001.png") == (1.0, 0.0, 1.0)
+    assert centre_colour(tmp_path / "out" / "beauty_0001.png") == (1.0, 0.0, 1.0)

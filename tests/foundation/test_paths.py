@@ -2,7 +2,7 @@
 
 import pytest
 
-from accsyn_dcc.paths import PathMapper, normalise, os_of_path
+from accsyn_dcc.paths import PathMapper, normalise
 from accsyn_dcc.workspace import Volume
 
 PROJECTS = Volume("projects", {"windows": "P:", "mac": "/Volumes/projects", "linux": "/mnt/projects"}, default=True)
@@ -93,7 +93,3 @@ def test_to_native_per_os(mapper):
 def test_helpers():
     assert normalise("C:\\a\\\\b\\") == "C:/a/b"
     assert normalise("\\\\srv\\share\\") == "//srv/share"
-    assert os_of_path("C:\\x") == "windows"
-    assert os_of_path("/Volumes/x") == "mac"
-    assert os_of_path("/mnt/x") == "linux"
-    assert os_of_path("x") is None

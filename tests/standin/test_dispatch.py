@@ -38,7 +38,7 @@ def test_submitted_job_renders_and_reports_status(tmp_path):
         assert client.find_job(job["id"])["status"] == "done"
         assert [task["status"] for task in client.find_tasks(job["id"])] == ["done", "done", "done"]
     assert sorted(path.name for path in (project / "renders").glob("*.png")) == [
-        "demo_0001.png",
-        "demo_0002.png",
-        "demo_0003.png",
+        "beauty_0001.png",
+        "beauty_0002.png",
+        "beauty_0003.png",
     ]

@@ -189,4 +189,18 @@ def test_backend_down_the_payload_can_still_be_exported_without_the_key(
     assert payload["parameters"].get("writes") is None  # a generic host names no Writes
     assert "secret-key" not in exported.read_text()
     dialog.refresh_preview()
+    qtbot.waitUntil(lambda: dialog.preview_text.toPlainText().startswith("{"), timeout=5000)
     assert json.loads(dialog.preview_text.toPlainText()) == payload
+
+
+def test_findings_under_the_tabs_stay_short_however_many_files_are_missing() -> None:
+    from accsyn_dcc.preflight import BLOCKER, WARNING, Finding
+
+    findings = [Finding(BLOCKER, "missing_dependency", f"Read{n}.file: /p/{n}.exr is missing.") for n in range(2000)]
+    findings.append(Finding(WARNING, "unresolved", "Read9.file: could not resolve it."))
+    text = submit_dialog.findings_text(findings)
+    lines = text.splitlines()
+    assert len(lines) == submit_dialog.FINDINGS_SHOWN + 1
+    assert lines[0] == "Blocked: Read0.file: /p/0.exr is missing."
+    assert lines[-1] == "... and 1995 more (1994 blocking); the Dependencies tab lists every file."
+    assert submit_dialog.findings_text(findings[:2]).count("\n") == 1

@@ -37,7 +37,7 @@ _SHARE_REF = re.compile(r"\b(share|site)=([^/\\:\s]+)")
 DEFAULT_SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "standin_seed.json")
 
 
-class Refusal(Exception):
+class RefusedRequest(Exception):
     """A request the backend refuses; becomes ``{"message", "message_hr"}``."""
 
     def __init__(self, message: str, message_hr: Optional[str] = None, problems: Optional[List[Any]] = None) -> None:
@@ -74,13 +74,13 @@ class Backend:
     def lookup(self, request: Any, port: int) -> Reply:
         ident = request.get("ident") if isinstance(request, dict) else None
         if ident != self.workspace:
-            return Refusal(f"Unknown workspace {ident!r}").reply
+            return RefusedRequest(f"Unknown workspace {ident!r}").reply
         return {"result": {"hostname": "127.0.0.1", "port": port}}
 
     def login(self, headers: Mapping[str, str]) -> Reply:
         user = self._authenticated_user(headers)
         if user is None:
-            return Refusal("Invalid credentials", "Wrong workspace, user or API key").reply
+            return RefusedRequest("Invalid credentials", "Wrong workspace, user or API key").reply
         token = secrets.token_hex(16)
         self.store.add_session(token, user["id"])
         return {"result": {"role": user.get("role", "standard"), "id": user["id"], "session_id": token}}
@@ -88,15 +88,15 @@ class Backend:
     def event(self, method: str, event: Any, headers: Mapping[str, str]) -> Reply:
         try:
             if not isinstance(event, dict):
-                raise Refusal("The event must be a JSON object")
+                raise RefusedRequest("The event must be a JSON object")
             user = self._event_user(event, headers)
             if "gz_data" in event:
                 try:
                     event = dict(event, data=ungzip_data(event["gz_data"]))
                 except (binascii.Error, OSError, ValueError) as error:
-                    raise Refusal(f"gz_data could not be decoded: {error}") from None
+                    raise RefusedRequest(f"gz_data could not be decoded: {error}") from None
             return {"result": self._dispatch(method, str(event.get("uri") or ""), event, user)}
-        except Refusal as refusal:
+        except RefusedRequest as refusal:
             return refusal.reply
 
     # -- authentication --------------------------------------------------------------------------------------
@@ -119,9 +119,9 @@ class Backend:
     def _event_user(self, event: Mapping[str, Any], headers: Mapping[str, str]) -> Dict[str, Any]:
         user = self._authenticated_user(headers)
         if user is None or event.get("workspace") != self.workspace:
-            raise Refusal("Not authenticated", "Wrong workspace, user or API key")
+            raise RefusedRequest("Not authenticated", "Wrong workspace, user or API key")
         if self.store.session_user(str(event.get("session") or "")) != user["id"]:
-            raise Refusal("Invalid session", "Your accsyn session is not valid; log in again")
+            raise RefusedRequest("Invalid session", "Your accsyn session is not valid; log in again")
         return user
 
     # -- dispatch --------------------------------------------------------------------------------------------
@@ -138,17 +138,17 @@ class Backend:
         }
         handler = handlers.get((method, action))
         if handler is None or entity_type not in ENTITY_TYPES:
-            raise Refusal(f"{method} {uri} is not supported by the accsyn-dcc stand-in")
+            raise RefusedRequest(f"{method} {uri} is not supported by the accsyn-dcc stand-in")
         return handler(entity_type, event, user)
 
     # -- create ----------------------------------------------------------------------------------------------
 
     def _create(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> Any:
         if entity_type not in JOB_TYPES:
-            raise Refusal(f"Creating {entity_type} is not supported by the stand-in")
+            raise RefusedRequest(f"Creating {entity_type} is not supported by the stand-in")
         data = event.get("data")
         if not isinstance(data, dict) or not data:
-            raise Refusal("No job data was given", "The job payload is empty")
+            raise RefusedRequest("No job data was given", "The job payload is empty")
         payload = normalise_legacy_keys(data)
         allow_duplicates = payload.get("allow_duplicates")
         problems = validate_payload(payload)
@@ -161,7 +161,7 @@ class Backend:
             problems.append(_problem("queue", payload.get("queue"), "no such queue in this workspace"))
         if problems:
             text = "; ".join(str(problem) for problem in problems)
-            raise Refusal(f"Invalid job: {text}", f"The job was refused: {text}", [vars(p) for p in problems])
+            raise RefusedRequest(f"Invalid job: {text}", f"The job was refused: {text}", [vars(p) for p in problems])
         assert engine is not None and queue is not None
         fingerprint = _fingerprint(payload, str(user["id"]))
         if allow_duplicates is False:
@@ -236,7 +236,7 @@ class Backend:
                 )
                 items = [bucket.item for bucket in buckets]
             except ValidationError as error:
-                raise Refusal(str(error)) from None
+                raise RefusedRequest(str(error)) from None
         return [
             {"id": str(uuid.uuid4()), "uri": item, "item": item, "status": "queued", "job": job["id"],
              "job_hr": job["name"], "priority": job["priority"], "created": job["created"], "finished": None}
@@ -248,11 +248,11 @@ class Backend:
     def _find(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> List[Dict[str, Any]]:
         data = event.get("data") or {}
         if not isinstance(data, dict):
-            raise Refusal("find data must be an object")
+            raise RefusedRequest("find data must be an object")
         try:
             predicate = compile_query(event.get("query"))
         except QueryError as error:
-            raise Refusal(f"Bad query {event.get('query')!r}: {error}") from None
+            raise RefusedRequest(f"Bad query {event.get('query')!r}: {error}") from None
         entity_id = event.get("id")
         candidates = self._entities(entity_type, data.get("parent"))
         if entity_id:
@@ -295,18 +295,19 @@ class Backend:
         data = event.get("data")
         job = self.store.job(str(event.get("id") or ""))
         if job is None:
-            raise Refusal(f"No job with id {event.get('id')!r}")
+            raise RefusedRequest(f"No job with id {event.get('id')!r}")
         if entity_type == "task":
             return self._edit_tasks(job, data)
         if entity_type not in JOB_TYPES:
-            raise Refusal(f"Editing {entity_type} is not supported by the stand-in")
+            raise RefusedRequest(f"Editing {entity_type} is not supported by the stand-in")
         if not isinstance(data, dict) or not data:
-            raise Refusal("Edit data must be a non-empty object")
+            raise RefusedRequest("Edit data must be a non-empty object")
         for key, value in data.items():
             if key not in WRITEABLE_JOB_FIELDS:
-                raise Refusal(f"Job attribute {key!r} is not writeable")
+                raise RefusedRequest(f"Job attribute {key!r} is not writeable")
             if key == "status" and value not in WRITEABLE_JOB_STATUSES:
-                raise Refusal(f"Job status {value!r} cannot be set; use one of {', '.join(WRITEABLE_JOB_STATUSES)}")
+                allowed = ", ".join(WRITEABLE_JOB_STATUSES)
+                raise RefusedRequest(f"Job status {value!r} cannot be set; use one of {allowed}")
         job.update(data)
         job["modified"] = utc_timestamp()
         self.store.save_job(job)
@@ -314,18 +315,18 @@ class Backend:
 
     def _edit_tasks(self, job: Mapping[str, Any], data: Any) -> List[Dict[str, Any]]:
         if not isinstance(data, list) or not data:
-            raise Refusal("task/edit data must be a non-empty list of {id, status|priority|metadata}")
+            raise RefusedRequest("task/edit data must be a non-empty list of {id, status|priority|metadata}")
         tasks = {task["id"]: task for task in self.store.tasks(job["id"])}
         changed = []
         for change in data:
             task = tasks.get(change.get("id")) if isinstance(change, dict) else None
             if task is None:
-                raise Refusal(f"No task {change!r} in job {job['id']}")
+                raise RefusedRequest(f"No task {change!r} in job {job['id']}")
             for key, value in change.items():
                 if key != "id" and key not in WRITEABLE_TASK_FIELDS:
-                    raise Refusal(f"Task attribute {key!r} is not writeable")
+                    raise RefusedRequest(f"Task attribute {key!r} is not writeable")
                 if key == "status" and value not in WRITEABLE_TASK_STATUSES:
-                    raise Refusal(f"Task status {value!r} cannot be set")
+                    raise RefusedRequest(f"Task status {value!r} cannot be set")
             task.update(change)
             changed.append(task)
         self.store.save_tasks(changed)
@@ -333,9 +334,9 @@ class Backend:
 
     def _delete(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> bool:
         if entity_type not in JOB_TYPES:
-            raise Refusal(f"Deleting {entity_type} is not supported by the stand-in")
+            raise RefusedRequest(f"Deleting {entity_type} is not supported by the stand-in")
         if not self.store.delete_job(str(event.get("id") or "")):
-            raise Refusal(f"No job with id {event.get('id')!r}")
+            raise RefusedRequest(f"No job with id {event.get('id')!r}")
         return True
 
 

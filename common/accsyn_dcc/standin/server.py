@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, Optional
 
-from accsyn_dcc.standin.backend import Backend, Refusal, load_seed
+from accsyn_dcc.standin.backend import Backend, RefusedRequest, load_seed
 from accsyn_dcc.standin.dispatch import LocalDispatcher
 from accsyn_dcc.standin.store import Store
 from accsyn_dcc.workspace import Volume
@@ -176,14 +176,14 @@ class _Handler(BaseHTTPRequestHandler):
             "X-Accsyn-Workspace": headers.get("x-accsyn-workspace", ""),
         }
         if request.path not in (LOOKUP_PATH, LOGIN_PATH, EVENT_PATH):
-            return Refusal(f"No such API path {request.path}").reply
+            return RefusedRequest(f"No such API path {request.path}").reply
         if request.payload is None:
-            return Refusal("The request carries no readable JSON").reply
+            return RefusedRequest("The request carries no readable JSON").reply
         if request.path == LOOKUP_PATH:
             return self.backend.lookup(request.payload, self.server_hook.port)
         if request.path == LOGIN_PATH:
             if request.method != "PUT":
-                return Refusal("Log in with PUT").reply
+                return RefusedRequest("Log in with PUT").reply
             return self.backend.login(named)
         return self.backend.event(request.method, request.payload, named)
 

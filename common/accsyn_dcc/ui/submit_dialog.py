@@ -30,6 +30,8 @@ from accsyn_dcc.workspace import WorkspaceInfo
 log = logging.getLogger(__name__)
 
 INPUT_CONVERSIONS = ("auto", "always", "platform", "never")
+FINDINGS_SHOWN = 6
+"""Findings listed under the tabs; the rest are counted (every file is in the Dependencies tab)."""
 RESPONSIVE_INTERVAL = 0.03
 """Seconds between event-processing passes during the host's main-thread scan."""
 
@@ -179,9 +181,13 @@ class SubmitDialog(QtWidgets.QDialog):
         self.dependency_proxy.setFilterCaseSensitivity(QtCore.Qt.CaseInsensitive)
         self.dependency_view = QtWidgets.QTableView()
         self.dependency_view.setModel(self.dependency_proxy)  # rows come sorted (problems first): no Qt sort
+        # Fixed sizes: sizing to contents would ask the model for every row on the UI thread.
         header = self.dependency_view.horizontalHeader()
-        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(QtWidgets.QHeaderView.Interactive)
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.Stretch)
+        for column, width in ((1, 80), (2, 200), (3, 160)):
+            header.resizeSection(column, width)
+        self.dependency_view.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.Fixed)
         self.dependency_view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
         layout.addWidget(self.dependency_view)
         self.dependency_filter.textChanged.connect(self.dependency_proxy.setFilterFixedString)
@@ -486,8 +492,7 @@ class SubmitDialog(QtWidgets.QDialog):
         choices = self.choices()
         self._show_range(choices)
         findings = self.session.findings(choices)
-        lines = [("Blocked: " if finding.blocks else "Note: ") + finding.message for finding in findings]
-        self.findings_label.setText("\n".join(lines))
+        self.findings_label.setText(findings_text(findings))
         blocking = preflight.blockers(findings)
         self.blocked_label.setText(f"Blocked: {blocking[0].message}" if blocking else "")
         self.submit_button.setEnabled(not self._scanning and not blocking)
@@ -512,29 +517,31 @@ class SubmitDialog(QtWidgets.QDialog):
             self.refresh_preview()
 
     def refresh_preview(self) -> None:
-        try:
-            payloads = self.payloads()
-        except AccsynDccError as error:
-            self.preview_text.setPlainText(f"# {describe_error(error)}")
-            return
-        self.preview_text.setPlainText(json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2))
+        """Fill the Payload tab; the payloads are built in the background (a big job lists many files)."""
+        self.preview_text.setPlainText("# Building the payload...")
+        choices = self.choices()
+        self._background(
+            lambda: _payload_text(self.session.payloads(choices)),
+            self.preview_text.setPlainText,
+            lambda sentence: self.preview_text.setPlainText(f"# {sentence}"),
+        )
 
     def export_payload(self, path: str) -> None:
         """Write the payload(s) as JSON to ``path`` (works with the backend down)."""
-        payloads = self.payloads()
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(payloads[0] if len(payloads) == 1 else payloads, handle, indent=2)
-            handle.write("\n")
+        _write_payload(path, _payload_text(self.payloads()))
         self._set_status(f"Payload written to {path}.")
 
     def _export_clicked(self) -> None:
         path, _filter = QtWidgets.QFileDialog.getSaveFileName(self, "Export payload", "", "JSON (*.json)")
         if not path:
             return
-        try:
-            self.export_payload(path)
-        except (AccsynDccError, OSError) as error:
-            self._set_status(f"Could not export the payload: {describe_error(error)}")
+        choices = self.choices()
+        self._set_status("Exporting the payload...")
+        self._background(
+            lambda: _write_payload(path, _payload_text(self.session.payloads(choices))),
+            lambda _result: self._set_status(f"Payload written to {path}."),
+            lambda sentence: self._set_status(f"Could not export the payload: {sentence}"),
+        )
 
     def copy_report(self) -> None:
         QtWidgets.QApplication.clipboard().setText(dependency_model.report(self.dependency_model.rows))
@@ -558,15 +565,13 @@ class SubmitDialog(QtWidgets.QDialog):
         if blocking:
             self._set_status("Not submitted: " + " ".join(finding.message for finding in blocking))
             return
-        try:
-            payloads = self.payloads()
-        except AccsynDccError as error:
-            self._set_status(f"Not submitted: {describe_error(error)}")
-            return
+        choices = self.choices()
         self.submit_button.setEnabled(False)
         self._set_status("Submitting...")
         self._remember()
-        self._background(lambda: self.session.create(payloads), self._submitted, self._submit_failed)
+        self._background(
+            lambda: self.session.create(self.session.payloads(choices)), self._submitted, self._submit_failed
+        )
 
     def _submitted(self, created: List[Dict[str, Any]]) -> None:
         self.created_jobs = created
@@ -594,3 +599,26 @@ class SubmitDialog(QtWidgets.QDialog):
 
     def status(self) -> str:
         return str(self.status_label.text())
+
+
+def findings_text(findings: List[preflight.Finding]) -> str:
+    """The first findings (blockers first), one a line, and how many more: a label laid out on the UI thread
+    must stay short whatever the scene holds."""
+    lines = [("Blocked: " if finding.blocks else "Note: ") + finding.message for finding in findings[:FINDINGS_SHOWN]]
+    rest = findings[FINDINGS_SHOWN:]
+    if rest:
+        blocked = sum(finding.blocks for finding in rest)
+        lines.append(f"... and {len(rest)} more ({blocked} blocking); the Dependencies tab lists every file.")
+    return "\n".join(lines)
+
+
+def _payload_text(payloads: List[Dict[str, Any]]) -> str:
+    return json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2)
+
+
+def _write_payload(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    except OSError as error:
+        raise AccsynDccError(f"{path}: cannot write it ({error.strerror})") from None

@@ -47,7 +47,7 @@ scene.render.resolution_x, scene.render.resolution_y, scene.render.resolution_pe
 scene.view_settings.view_transform = "Standard"
 scene.frame_start, scene.frame_end = 1, 3
 scene.render.image_settings.file_format = "PNG"
-scene.render.filepath = os.path.join(root, "renders", "demo_####")
+scene.render.filepath = os.path.join(root, "renders", "beauty_####")
 bpy.ops.mesh.primitive_plane_add(size=2)
 plane = bpy.context.active_object
 material = bpy.data.materials.new("Checker")

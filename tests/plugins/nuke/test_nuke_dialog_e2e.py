@@ -86,6 +86,7 @@ def test_open_scan_edit_preview_submit_and_find_the_job(
     dialog.filters_editor.sites_include.setText("hq")
     dialog.outputs_list.item(1).setCheckState(QtCore.Qt.Unchecked)  # not the review movie
     dialog.refresh_preview()
+    qtbot.waitUntil(lambda: dialog.preview_text.toPlainText().startswith("{"), timeout=5000)
     preview = json.loads(dialog.preview_text.toPlainText())
     assert preview["name"] == "sh0040 comp" and preview["range"] == "1001-1020"
     assert preview["filters"] == "ram:>32g,site:hq" and preview["queue"] == "high"

@@ -8,12 +8,13 @@ import re
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.references import FileReference, check_reference
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import Node, NukeScript, parse_script, read_text
 from accsyn_dcc.scan.nuke.tcl import TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
-from accsyn_dcc.sequences import DirectoryIndex, check_path, view_variants
+from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
 _ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
 _TRUE = ("true", "1")
@@ -172,10 +173,16 @@ class _Scanner:
             return
         if not path:
             return
-        needed = _clip(frames, node) if sequence else None
-        check = check_path(path, needed, view_variants(views), self.index)
-        result.dependencies.append(Dependency(path, kind, full, knob, check.exists, check.frames, check.missing))
-        if kind in SCRIPT_KINDS and check.exists:
+        reference = FileReference(
+            full, knob, raw, path, kind, frames=_clip(frames, node) if sequence else None,
+            frame_dependent=sequence, variants=tuple(view_variants(views)),
+        )  # fmt: skip
+        checked = check_reference(reference, frames, self.index)
+        if isinstance(checked, Unresolved):
+            result.unresolved.append(checked)
+            return
+        result.dependencies.append(checked)
+        if kind in SCRIPT_KINDS and checked.exists:
             self._nested_script(path, full, frames, result, visited)
 
     def _nested_script(self, path: str, full: str, frames: FrameRange, result: ScanResult, visited: Set[str]) -> None:
