@@ -18,11 +18,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from accsyn_dcc.api import connect
 from accsyn_dcc.credentials import Credentials
-from accsyn_dcc.hosts import CancelledCallback, HostAdapter, ProgressCallback
+import accsyn_dcc.session
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
 from accsyn_dcc.standin import StandinServer
-from accsyn_dcc.ui.jobs import RememberedSettings
+from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.ui.qt import QtCore, QtWidgets
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
@@ -71,6 +72,7 @@ class ShotHost(HostAdapter):
     """The comp above, as a Nuke session would report it."""
 
     host_name = "nuke"
+    words = HostWords(output="Write", outputs="Writes", scene="script")
 
     @property
     def host_version(self) -> str:
@@ -91,18 +93,20 @@ class ShotHost(HostAdapter):
     def outputs(self, selected_only: bool = False) -> List[Output]:
         return list(OUTPUTS)
 
-    def collect_scan(self, frames: Any, progress: ProgressCallback, cancelled: CancelledCallback) -> Any:
+    def collect_scan(self, frames: Any, progress: ProgressCallback, cancelled: CancelledCallback) -> PendingScan:
         progress(1, 1)
-        return None
-
-    def finish_scan(self, collected: Any) -> ScanResult:
-        return SCAN
+        return _Scanned()
 
     def suggested_envs(self, scan: Optional[ScanResult]) -> dict:
         return {"NUKE_PATH": "/mnt/projects/feature/tools/nuke/gizmos"}
 
     def output_parameters(self, outputs: Any) -> dict:
         return {"writes": [output.node for output in outputs]}
+
+
+class _Scanned(PendingScan):
+    def finish(self) -> ScanResult:
+        return SCAN
 
 
 def main() -> int:
@@ -113,6 +117,8 @@ def main() -> int:
 
 
 def render(app: Any, connect_to_backend: Any) -> int:
+    # The shot lives at made-up /mnt/projects paths: only the check that the script file exists is skipped.
+    accsyn_dcc.session.check_input = lambda scene, engine: []
     settings = RememberedSettings(persist=False)
     dialog = SubmitDialog(ShotHost(), connect=connect_to_backend, settings=settings, auto_start=False)
     dialog.resize(960, 720)

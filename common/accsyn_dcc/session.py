@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_settings
 from accsyn_dcc.errors import AccsynDccError, ValidationError
-from accsyn_dcc.hosts import HostAdapter, PendingScan
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.paths import PathMapper
 from accsyn_dcc.preflight import (
     WARNING,
@@ -179,8 +179,8 @@ class SubmitSession:
     def collect_scan(
         self,
         frames: Optional[FrameRange],
-        progress: Callable[[int, int], None] = lambda done, total: None,
-        cancelled: Callable[[], bool] = lambda: False,
+        progress: ProgressCallback = lambda done, total: None,
+        cancelled: CancelledCallback = lambda: False,
     ) -> PendingScan:
         """The host's main-thread part of the scan."""
         return self.host.collect_scan(frames, progress, cancelled)
