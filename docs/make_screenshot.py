@@ -16,14 +16,14 @@ from typing import Any, List, Optional
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import accsyn_dcc.session
 from accsyn_dcc.api import connect
 from accsyn_dcc.credentials import Credentials
-import accsyn_dcc.session
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
 from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
 from accsyn_dcc.standin import StandinServer
-from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.ui.qt import QtCore, QtWidgets
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
