@@ -201,7 +201,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self.filters_editor = FiltersEditor()
         QtWidgets.QVBoxLayout(filters_box).addWidget(self.filters_editor)
         layout.addWidget(filters_box)
-        conversion_box = QtWidgets.QGroupBox("Paths inside the script")
+        conversion_box = QtWidgets.QGroupBox(f"Paths inside the {self.host.words.scene}")
         conversion_form = QtWidgets.QFormLayout(conversion_box)
         self.conversion_combo = QtWidgets.QComboBox()
         self.conversion_combo.addItems(list(INPUT_CONVERSIONS))
