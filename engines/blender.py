@@ -8,7 +8,8 @@ own file-name pattern.
 
 Blender is ``BLENDER_EXECUTABLE``, else ``blender`` on PATH or in the usual install folders; where
 none exists, a Python interpreter with the ``bpy`` module (``ACCSYN_BLENDER_PYTHON``, else the one
-running this engine) serves as Blender.
+running this engine) serves as Blender. Uses only the members of accsyn's stock ``Common`` (rev 49),
+so it runs on a real farm.
 """
 
 import glob
@@ -18,6 +19,10 @@ import os
 import re
 import shutil
 import sys
+import traceback
+
+if "ACCSYN_COMPUTE_COMMON_PATH" in os.environ:
+    sys.path.append(os.environ["ACCSYN_COMPUTE_COMMON_PATH"])
 
 from common import Common
 
@@ -134,30 +139,28 @@ class Engine(Common):
         return True
 
     def get_commandline(self, item):
-        compute = self.get_compute()
-        bucket = self.get_bucket()
+        bucket = bucket_of(self.item)
         options = {
-            "input": compute["input"],
-            "output": compute.get("output"),
-            "pairs": self.conversion_pairs(),
+            "input": self.get_input(),
+            "output": self.get_output(),
+            "pairs": conversion_pairs(self),
             "first": bucket[0] if bucket else None,
             "last": bucket[1] if bucket else None,
         }
-        script = os.path.join(os.path.dirname(os.path.abspath(self.data_path or ".")), "accsyn_blender_render.py")
+        script = os.path.join(os.path.dirname(os.path.abspath(self.path_pid)), "accsyn_blender_render.py")
         with open(script, "w") as stream:
             stream.write(RENDER_SCRIPT)
         executable = self.get_executable()
         if executable is None:
             raise Exception("Neither Blender nor a Python with the bpy module was found; set BLENDER_EXECUTABLE")
-        arguments = self.get_parameters().get("arguments") or []
-        if isinstance(arguments, str):
-            arguments = [part for part in arguments.split(" ") if part and part != "-b"]
+        parameters = self.get_compute().get("parameters") or {}
+        arguments = [part for part in Common.build_arguments(parameters.get("arguments")) if part != "-b"]
         if os.path.basename(executable).lower().startswith("blender"):
-            return [executable, "-b", compute["input"], *arguments, "-P", script, "--", json.dumps(options)]
+            return [executable, "-b", self.get_input(), *arguments, "-P", script, "--", json.dumps(options)]
         return [executable, script, "--", json.dumps(options)]
 
-    def process_output(self, text, stderr=False):
-        saved = self.SAVED.search(text)
+    def process_output(self, stdout, stderr):
+        saved = self.SAVED.search(stdout or stderr or "")
         if saved:
             frame = self.FRAME.search(saved.group(1))
             if frame:
@@ -165,5 +168,43 @@ class Engine(Common):
         return None
 
 
+def bucket_of(item):
+    """(first, last) of ``ACCSYN_ITEM`` (``1001`` or ``1001-1005``), or None for ``all``/unset."""
+    text = (item or "all").strip()
+    if not text or text.lower() == "all":
+        return None
+    first, _, last = text.partition("-")
+    return int(first), int(last or first)
+
+
+def conversion_pairs(engine):
+    """(submitter prefix, node prefix) pairs, as accsyn converts an input (protocol section 4.8.5)."""
+    remote_os, node_os = engine.get_remote_os(), engine.get_os()
+    pairs = []
+    for share in engine.data.get("shares") or []:
+        paths = share.get("paths") or {}
+        if paths.get(remote_os) and paths.get(node_os):
+            local = engine.get_mapped_share_path(share.get("code", "")) or paths[node_os]
+            pairs.append((paths[remote_os], local))
+    for entry in (engine.get_compute().get("parameters") or {}).get("mapped_share_paths") or []:
+        if not entry.get("os") or entry["os"] == node_os:
+            pairs.append((entry["remote"], engine.normalize_path(entry["local"])))
+    return [(remote, local) for remote, local in pairs if remote and local]
+
+
 if __name__ == "__main__":
-    Engine.main()
+    if "--help" in sys.argv:
+        Common.info("usage: python blender.py [--dev] <path to data.json> | --probe | --help")
+    else:
+        try:
+            engine = Engine(sys.argv)
+            if "--probe" in sys.argv:
+                engine.probe()
+            else:
+                engine.load()
+                engine.execute()
+        except SystemExit:
+            raise
+        except BaseException:
+            Common.warning(traceback.format_exc())
+            sys.exit(1)

@@ -1,9 +1,16 @@
-"""accsyn engine base: a clean-room ``Common`` that follows accsyn's engine protocol.
+"""accsyn engine base: a clean-room ``Common``, a compatible superset of accsyn's stock ``common.py`` (rev 49).
 
 Engines do ``from common import Common`` and define ``class Engine(Common)``. The accsyn daemon (or
 the accsyn-dcc local farm) runs ``python <engine>.py <data.json>`` with ``ACCSYN_ITEM`` set to
 ``all``, one item (``1001``) or a bucket (``1001-1005``); ``--probe`` checks the render application
 is installed. Standard library only, Python 3.9+.
+
+Every member of the stock base is here with its name, signature and behaviour (section 4.11 of the
+protocol notes), so stock engines run on it. Members marked "accsyn-dcc extra" do not exist in the
+stock base: an engine meant for a real farm must not call them (the engines in this folder do not).
+Where this base is deliberately safer than the stock one it says so: output folders are cleared into
+a new folder each time (never over an earlier job's frames), and a lock file that vanishes during the
+vote, or a folder another node creates first, is not an error.
 
 Lines the daemon reads: ``!(<date>) text`` (public log), ``(<date>) [INFO] [ACCSYN] text`` (service
 log), ``(<date>)[WARNING] [ACCSYN] text`` on stderr, and ``{"taskstatus":true,"uri":...,"status":"done"}``.
@@ -14,6 +21,7 @@ import datetime
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -22,7 +30,7 @@ import sys
 import time
 import traceback
 
-__revision__ = 1
+__revision__ = 50
 
 
 class Common(object):
@@ -34,81 +42,227 @@ class Common(object):
     PARAMETERS = {}  # type: dict
     ENVS = {}  # type: dict
 
-    OUTPUT_METADATA = ".accsyn-compute-metadata.json"
+    __revision__ = __revision__
+    OS_LINUX = "linux"
+    OS_MAC = "mac"
+    OS_WINDOWS = "windows"
+    OS_RSB = "rsb"
+    OUTPUT_METADATA_FILENAME = ".accsyn-compute-metadata.json"
+    LOG_POLICY_PUBLIC = "public"
+    LOG_POLICY_SERVICE = "service"
+    LOG_POLICY_MUTE = "mute"
+
     LOCK_WAIT_SECONDS = 2.0
+    """accsyn-dcc extra: the vote of ``take_lock`` waits 1-2 times this long (the stock base: 2-4 s)."""
+    _debug = False
 
     def __init__(self, argv):
         self.argv = list(argv)
-        self.dev = "--dev" in self.argv[1:] or os.environ.get("ACCSYN_DEV", "").lower() in ("1", "true")
-        arguments = [arg for arg in self.argv[1:] if arg != "--dev"]
-        self.data_path = arguments[0] if arguments and not arguments[0].startswith("--") else None
         self.data = {}
-        self.current_task = None
+        self.item = os.environ.get("ACCSYN_ITEM")
+        self.exitcode_force = None
+        self.executing = False
+        self.execution_start = None
         self.process = None
+        self._current_task = None
+        self._killed = False
+        arguments = self.argv[1:]
+        dev = "--dev" in arguments
+        if dev:
+            Common.set_debug(True)
+        candidates = [arg for arg in arguments if arg != "--dev"]
+        self.data_path = candidates[0] if candidates and not candidates[0].startswith("--") else None
+        """accsyn-dcc extra: the data JSON's path (engines for a real farm use ``path_pid``'s folder)."""
         folder = os.path.dirname(os.path.abspath(self.data_path)) if self.data_path else os.getcwd()
-        with open(os.path.join(folder, "process.pid"), "w") as stream:
+        self.path_pid = os.path.join(folder, "process.pid")
+        with open(self.path_pid, "w") as stream:
             stream.write(str(os.getpid()))
         if not self.is_debug():
             Common.info("Accsyn PID({})".format(os.getpid()))
 
-    # -- logging ---------------------------------------------------------------------------------
+    # -- logging (static, as in the stock base) ----------------------------------------------------
 
     @staticmethod
-    def _now():
+    def _date():
         return datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")
 
     @staticmethod
-    def info(text):
-        sys.stdout.write("({}) [INFO] [ACCSYN] {}\n".format(Common._now(), text))
-        sys.stdout.flush()
+    def safely_printable(s):
+        """``s`` as text that any console can print (undecodable characters replaced)."""
+        if s is None:
+            return ""
+        if isinstance(s, bytes):
+            s = s.decode("utf-8", "replace")
+        return str(s).encode("utf-8", "replace").decode("utf-8")
 
     @staticmethod
-    def warning(text, append_prefix=True):
-        prefix = "({})[WARNING] [ACCSYN] ".format(Common._now()) if append_prefix else ""
-        sys.stderr.write("{}{}\n".format(prefix, text))
-        sys.stderr.flush()
+    def _write(stream, text, end, aggregated_flush):
+        stream.write(text + ("" if end is None else end))
+        if not aggregated_flush:
+            stream.flush()
 
     @staticmethod
-    def public(text, stderr=False):
-        stream = sys.stderr if stderr else sys.stdout
-        stream.write("!({}) {}{}".format(Common._now(), text, "" if text.endswith("\n") else "\n"))
-        stream.flush()
+    def log(s, end="\n", with_date=True, aggregated_flush=False):
+        """A public log line (what users see): ``!(<date>) s`` on stdout."""
+        text = Common.safely_printable(s)
+        if end == "\n" and text.endswith("\n"):
+            end = ""
+        Common._write(sys.stdout, ("!({}) ".format(Common._date()) if with_date else "") + text, end, aggregated_flush)
+
+    @staticmethod
+    def log_stderr(s, end="\n", with_date=True, aggregated_flush=False):
+        """A public log line from stderr: ``!(<date>) s`` on stderr."""
+        text = Common.safely_printable(s)
+        if end == "\n" and text.endswith("\n"):
+            end = ""
+        Common._write(sys.stderr, ("!({}) ".format(Common._date()) if with_date else "") + text, end, aggregated_flush)
+
+    @staticmethod
+    def info(s, end="\n", with_date=True, aggregated_flush=False):
+        """A service log line: ``(<date>) [INFO] [ACCSYN] s`` on stdout."""
+        prefix = "({}) [INFO] [ACCSYN] ".format(Common._date()) if with_date else "[INFO] [ACCSYN] "
+        Common._write(sys.stdout, prefix + Common.safely_printable(s), end, aggregated_flush)
+
+    @staticmethod
+    def warning(s, append_prefix=True, end="\n", with_date=True, aggregated_flush=False):
+        """A service warning: ``(<date>)[WARNING] [ACCSYN] s`` on stderr (no tag with ``append_prefix=False``)."""
+        prefix = ""
+        if append_prefix:
+            prefix = "({})[WARNING] [ACCSYN] ".format(Common._date()) if with_date else "[WARNING] [ACCSYN] "
+        Common._write(sys.stderr, prefix + Common.safely_printable(s), end, aggregated_flush)
+
+    @staticmethod
+    def set_debug(debug):
+        Common._debug = bool(debug)
+
+    def is_dev(self):
+        return "--dev" in self.argv[1:] or os.environ.get("ACCSYN_DEV", "").lower() in ("1", "true")
+
+    def is_devmachine(self):
+        return False
 
     def is_debug(self):
-        if os.environ.get("ACCSYN_DEBUG", "").lower() in ("1", "true") or self.dev:
+        if Common._debug or os.environ.get("ACCSYN_DEBUG", "").lower() in ("1", "true"):
             return True
-        return bool(self.data.get("compute", {}).get("parameters", {}).get("debug")) if self.data else False
+        return bool(((self.data or {}).get("compute") or {}).get("parameters", {}).get("debug"))
 
-    def debug(self, text):
+    def debug(self, s):
         if self.is_debug():
-            sys.stdout.write("<<ACCSYN APP DEBUG>> {}\n".format(text))
-            sys.stdout.flush()
+            Common._write(sys.stdout, "<<ACCSYN APP DEBUG>> " + Common.safely_printable(s), "\n", False)
 
     @staticmethod
     def usage():
+        """accsyn-dcc extra: the usage line engines print with ``--help`` or after a failure."""
         Common.info("usage: python <engine>.py [--dev] <path to data.json> | --probe | --help")
 
-    # -- tasks -----------------------------------------------------------------------------------
+    # -- small helpers (static, as in the stock base) ----------------------------------------------
 
     @staticmethod
-    def report_done(uri):
-        sys.stdout.write(json.dumps({"taskstatus": True, "uri": str(uri), "status": "done"}, separators=(",", ":")))
-        sys.stdout.write("\n")
-        sys.stdout.flush()
+    def get_path_version_name():
+        """The engine's version: the name of the folder its script lies in (``<base>/<version>/<name>.py``)."""
+        return os.path.basename(os.path.dirname(os.path.abspath(sys.argv[0])))
 
-    def task_started(self, uri):
-        """Mark ``uri`` as the task in progress; the previous one, if any, is done."""
-        uri = str(uri)
-        if self.current_task is not None and self.current_task != uri:
-            Common.report_done(self.current_task)
-        self.current_task = uri
+    @staticmethod
+    def get_os():
+        if sys.platform.startswith("win"):
+            return Common.OS_WINDOWS
+        if sys.platform == "darwin":
+            return Common.OS_MAC
+        return Common.OS_LINUX
 
-    def task_done(self, uri):
-        """Report ``uri`` done, unless it is the task in progress (its end is the process's exit)."""
-        if str(uri) != self.current_task:
-            Common.report_done(uri)
+    @staticmethod
+    def is_lin():
+        return Common.get_os() == Common.OS_LINUX
 
-    # -- job data --------------------------------------------------------------------------------
+    @staticmethod
+    def is_mac():
+        return Common.get_os() == Common.OS_MAC
+
+    @staticmethod
+    def is_win():
+        return Common.get_os() == Common.OS_WINDOWS
+
+    @staticmethod
+    def is_accsyn_path(path):
+        if not path:
+            return False
+        head = str(path).replace("\\", "/").split("/", 1)[0].lower()
+        return "=" in head and head.split("=", 1)[0] in ("share", "volume", "folder", "collection", "home")
+
+    @staticmethod
+    def concat_paths(p1, p2):
+        """``p1`` and ``p2`` joined with exactly one separator (the one ``p1`` uses)."""
+        if not p1:
+            return p2
+        if not p2:
+            return p1
+        separator = "\\" if "\\" in p1 and "/" not in p1 else "/"
+        return p1.rstrip("/\\") + separator + p2.lstrip("/\\")
+
+    @staticmethod
+    def substitute(s, mapping):
+        """``s`` with every ``${NAME}`` of ``mapping`` replaced by its value."""
+        for name, value in (mapping or {}).items():
+            s = s.replace("${" + str(name) + "}", str(value))
+        return s
+
+    @staticmethod
+    def build_arguments(arguments, escaped_quotes=True, join=False):
+        """Render-app arguments: a string split on spaces (``%22...%22`` keeps one argument), or a list as given.
+
+        ``%5C``, ``%22`` and ``%20`` become ``\\``, ``"`` and a space; empty arguments are dropped.
+        """
+        if arguments is None:
+            parts = []
+        elif isinstance(arguments, (list, tuple)):
+            parts = [str(argument) for argument in arguments]
+        else:
+            parts = []
+            text = str(arguments)
+            quoted = re.split(r"(%22.*?%22)", text) if escaped_quotes else [text]
+            for piece in quoted:
+                if escaped_quotes and piece.startswith("%22") and piece.endswith("%22") and len(piece) >= 6:
+                    parts.append(piece[3:-3])
+                else:
+                    parts.extend(piece.split(" "))
+        decoded = [part.replace("%5C", "\\").replace("%22", '"').replace("%20", " ") for part in parts]
+        decoded = [part for part in decoded if part]
+        return " ".join(decoded) if join else decoded
+
+    @staticmethod
+    def parse_number(fragment):
+        """The whole number at the end of ``fragment`` (``plate.1001`` -> 1001), or None."""
+        match = re.search(r"(-?\d+)\D*$", str(fragment or ""))
+        return int(match.group(1)) if match else None
+
+    @staticmethod
+    def str_file_size(num, suffix="B", si=False):
+        base = 1000.0 if si else 1024.0
+        for unit in ("", "K", "M", "G", "T", "P"):
+            if abs(num) < base:
+                return "{:.1f}{}{}{}".format(num, unit, "" if si or not unit else "i", suffix)
+            num /= base
+        return "{:.1f}E{}".format(num, suffix)
+
+    @staticmethod
+    def scan_file_sequences(root_folder, younger_than=None):
+        """Files under ``root_folder`` (modified after ``younger_than``, a timestamp, when given), sorted."""
+        found = []
+        for folder, _dirs, names in os.walk(root_folder):
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    if younger_than is None or os.path.getmtime(path) > younger_than:
+                        found.append(path)
+                except OSError:
+                    continue
+        return sorted(found)
+
+    @staticmethod
+    def recursive_kill_windows_pid(pid):
+        subprocess.call(["taskkill", "/F", "/T", "/PID", str(pid)])
+
+    # -- the job --------------------------------------------------------------------------------------
 
     def load(self):
         if not self.data_path:
@@ -121,38 +275,53 @@ class Common(object):
         return self.data["compute"]
 
     def get_parameters(self):
+        """accsyn-dcc extra: ``compute.parameters``."""
         return self.get_compute().get("parameters") or {}
-
-    @staticmethod
-    def get_os():
-        if sys.platform.startswith("win"):
-            return "windows"
-        if sys.platform == "darwin":
-            return "mac"
-        return "linux"
 
     def get_site_code(self):
         return (self.data.get("site") or {}).get("code")
 
-    def get_item(self):
-        item = os.environ.get("ACCSYN_ITEM", "all").strip()
-        return item or "all"
+    def get_remote_os(self):
+        """The OS the job was submitted from (``parameters.remote_os``), else this node's."""
+        return self.get_parameters().get("remote_os") or self.get_os()
+
+    def get_input(self):
+        return self.get_compute().get("input")
+
+    def set_input(self, value):
+        self.get_compute()["input"] = value
+
+    def get_output(self):
+        return self.get_compute().get("output")
+
+    def create_output_folder(self):
+        """True when the output folder should be created (``compute.create_output_folder``, default true)."""
+        return self.get_compute().get("create_output_folder", True) is not False
+
+    def output_is_folder(self):
+        return self.get_compute().get("output_is_folder", True) is not False
 
     def get_bucket(self):
-        """(first, last) of the item or bucket to run, or None for ``all``."""
-        item = self.get_item()
-        if item.lower() == "all":
+        """accsyn-dcc extra: (first, last) of the item or bucket to run, or None for ``all``."""
+        item = (self.item or "all").strip()
+        if not item or item.lower() == "all":
             return None
         first, _, last = item.partition("-")
         return int(first), int(last or first)
 
-    # -- overridable -----------------------------------------------------------------------------
+    # -- overridable ----------------------------------------------------------------------------------
 
     def get_executable(self):
-        raise NotImplementedError("The engine must say which executable to run")
+        raise Exception("The engine must say which executable to run (get_executable)")
 
     def get_commandline(self, item):
-        raise NotImplementedError("The engine must build the command line")
+        raise Exception("The engine must build the command line (get_commandline)")
+
+    def get_stdin(self, item):
+        return None
+
+    def get_creation_flags(self, item):
+        return 0
 
     def get_envs(self):
         return dict(self.ENVS)
@@ -163,10 +332,27 @@ class Common(object):
     def get_working_path(self):
         return os.path.expanduser("~")
 
-    def log_policy(self, text, stderr=False):
-        return "public"
+    def shell(self):
+        return False
 
-    def process_output(self, text, stderr=False):
+    def log_policy(self, text, stderr):
+        return Common.LOG_POLICY_PUBLIC
+
+    def process_output(self, stdout, stderr):
+        """Called with each line the render application prints (``stdout`` or ``stderr``; the other is empty).
+        Return an int to stop the render with that exit code."""
+        return None
+
+    def get_background_worker(self):
+        return None
+
+    def check_mounts(self):
+        return True
+
+    def pre(self):
+        return None
+
+    def post(self, exitcode):
         return None
 
     def probe(self):
@@ -176,26 +362,20 @@ class Common(object):
         Common.info("Found {}".format(executable))
         return True
 
-    # -- paths -----------------------------------------------------------------------------------
-
-    @staticmethod
-    def is_accsyn_path(path):
-        if not path:
-            return False
-        head = path.replace("\\", "/").split("/", 1)[0].lower()
-        return head.split("=", 1)[0] in ("share", "volume", "folder", "collection", "home") and "=" in head
+    # -- paths ----------------------------------------------------------------------------------------
 
     def _shares(self):
         return self.data.get("shares") or []
 
-    def _local_share_path(self, code):
+    def get_mapped_share_path(self, share_code_or_id):
+        """Where this node mounts a share (``client.config.sharepaths``), or None."""
+        wanted = str(share_code_or_id).lower()
         for entry in ((self.data.get("client") or {}).get("config") or {}).get("sharepaths") or []:
-            if code.lower() in (str(entry.get("share", "")).lower(), str(entry.get("share_hr", "")).lower()):
+            if wanted in (str(entry.get("share", "")).lower(), str(entry.get("share_hr", "")).lower()):
                 return entry.get("path")
         return None
 
-    def _share_prefix(self, code, os_name=None):
-        os_name = os_name or self.get_os()
+    def _share_prefix(self, code):
         if code == "(default)":
             share = next((item for item in self._shares() if item.get("default")), None)
         else:
@@ -208,31 +388,26 @@ class Common(object):
                 None,
             )
         if share is None:
-            return self._local_share_path(code)
-        local = self._local_share_path(share.get("code", "")) or self._local_share_path(share.get("id", ""))
-        return local or (share.get("paths") or {}).get(os_name)
-
-    @staticmethod
-    def _join(prefix, rest):
-        rest = rest.strip("/")
-        if not rest:
-            return prefix
-        return prefix.rstrip("/\\") + "/" + rest
+            return self.get_mapped_share_path(code)
+        mapped = self.get_mapped_share_path(share.get("code", "")) or self.get_mapped_share_path(share.get("id", ""))
+        return mapped or (share.get("paths") or {}).get(self.get_os())
 
     def _native(self, path):
-        return path.replace("/", "\\") if self.get_os() == "windows" else path
+        return path.replace("/", "\\") if self.get_os() == Common.OS_WINDOWS else path
 
-    def normalize_path(self, path):
-        """A job path (accsyn ``share=code/rel`` or another OS's native path) as a path on this node."""
-        if not path:
-            return path
-        text = path.replace("\\", "/")
+    def normalize_path(self, p):
+        """A job path (accsyn ``share=code/rel`` or another OS's native path) as a path on this node.
+
+        ``mapped_share_paths`` entries apply whatever their ``os`` says, as in the stock base.
+        """
+        if not p:
+            return p
+        text = p.replace("\\", "/")
         if self.is_accsyn_path(text):
             head, _, rest = text.partition("/")
-            code = head.split("=", 1)[1]
-            prefix = self._share_prefix(code)
+            prefix = self._share_prefix(head.split("=", 1)[1])
             if prefix is None:
-                raise Exception("Cannot resolve {} on this {} node: unknown share".format(path, self.get_os()))
+                raise Exception("Cannot resolve {} on this {} node: unknown share".format(p, self.get_os()))
             return self._native(self._join(prefix.replace("\\", "/"), rest))
         for share in self._shares():
             mine = (share.get("paths") or {}).get(self.get_os())
@@ -241,13 +416,16 @@ class Common(object):
                 if mine and rest is not None:
                     return self._native(self._join(mine.replace("\\", "/"), rest))
         for entry in self.get_parameters().get("mapped_share_paths") or []:
-            if entry.get("os") and entry["os"] != self.get_os():
-                continue
             rest = self._below(text, entry.get("remote", ""))
             if rest is not None:
                 target = self.normalize_path(entry["local"]) if self.is_accsyn_path(entry["local"]) else entry["local"]
                 return self._native(self._join(target.replace("\\", "/"), rest))
         return self._native(text)
+
+    @staticmethod
+    def _join(prefix, rest):
+        rest = rest.strip("/")
+        return prefix if not rest else prefix.rstrip("/\\") + "/" + rest
 
     @staticmethod
     def _below(path, prefix):
@@ -261,8 +439,8 @@ class Common(object):
         return None
 
     def conversion_pairs(self):
-        """(submitter prefix, node prefix) pairs used to rewrite paths inside an ASCII input."""
-        remote_os = self.get_parameters().get("remote_os") or self.get_os()
+        """accsyn-dcc extra: (submitter prefix, node prefix) pairs for converting an ASCII input (section 4.8.5)."""
+        remote_os = self.get_remote_os()
         pairs = []
         for share in self._shares():
             paths = share.get("paths") or {}
@@ -273,45 +451,70 @@ class Common(object):
                 pairs.append((entry["remote"], self.normalize_path(entry["local"])))
         return [(remote, local) for remote, local in pairs if remote and local]
 
-    def convert_path(self, path):
-        """Expand ``${VAR}`` from the job's and engine's variables (engines may override)."""
-        variables = dict(os.environ)
-        variables.update(self.get_envs())
-        variables.update(self._job_envs())
-        for name, value in variables.items():
-            path = path.replace("${" + name + "}", str(value))
-        return path
+    def get_common_envs(self):
+        """The job's variables for this node: ``common`` then this OS's section (or the flat form)."""
+        envs = (self.get_compute().get("envs") or {}) if self.data else {}
+        if isinstance(envs.get("common"), dict):
+            merged = dict(envs["common"])
+            merged.update(envs.get(self.get_os()) or {})
+            return merged
+        return {key: value for key, value in envs.items() if not isinstance(value, dict)}
 
-    def convert_line(self, line, pairs):
+    def convert_path(self, p, envs=None):
+        """``p`` with ``${VAR}`` expanded from ``envs`` (default: this process's, the engine's and the job's)."""
+        if envs is None:
+            envs = dict(os.environ)
+            envs.update(self.get_envs())
+            envs.update(self.get_common_envs())
+        return Common.substitute(p, envs)
+
+    def _convert_line(self, line, conversions):
         changed = False
-        for remote, local in pairs:
+        separator = "\\" if self.get_os() == Common.OS_WINDOWS else "/"
+        for remote, local in conversions:
             for form in {remote, remote.replace("\\", "/"), remote.replace("/", "\\")}:
                 index = line.lower().find(form.lower())
                 while index >= 0:
                     rest = line[index + len(form) :].lstrip("/\\")
-                    separator = "\\" if self.get_os() == "windows" else "/"
                     replaced = self.convert_path(local).rstrip("/\\")
                     line = line[:index] + replaced + (separator if rest and rest[0] not in "\"'} \n" else "") + rest
                     changed = True
                     index = line.lower().find(form.lower(), index + len(replaced))
+        if changed and ("/" in line or "\\" in line):
+            line = self.convert_path(line)
         return line, changed
 
-    # -- preparation -----------------------------------------------------------------------------
+    def convert_input(self, f_src, f_dst, conversions):
+        """Write ``f_src`` to ``f_dst`` with every ``(remote, local)`` prefix converted, line by line."""
+        with open(f_src, "r", encoding="utf-8", errors="surrogateescape") as source:
+            lines = source.readlines()
+        with open(f_dst, "w", encoding="utf-8", errors="surrogateescape") as destination:
+            for line in lines:
+                with contextlib.suppress(Exception):  # a line that fails to convert stays as it was
+                    line, _changed = self._convert_line(line, conversions)
+                destination.write(line)
+
+    # -- preparation ----------------------------------------------------------------------------------
 
     def prepare(self):
+        """Input localization first, then the output folder (created, and cleared when asked)."""
         compute = self.get_compute()
         compute["raw_input"] = compute.get("input")
         if compute.get("input"):
-            compute["input"] = self.normalize_path(compute["input"])
+            self.set_input(self.normalize_path(compute["input"]))
+        if self.get_input() and os.path.exists(self.get_input()) and "input_conversion" in self.get_parameters():
+            self.set_input(self.localize_input(self.get_input()))
         compute["raw_output"] = compute.get("output")
         if compute.get("output"):
             compute["output"] = self.normalize_path(compute["output"])
-            folder = compute["output"] if compute.get("output_is_folder", True) else os.path.dirname(compute["output"])
-            if compute.get("create_output_folder", True) and folder and not os.path.isdir(folder):
-                os.makedirs(folder)
+            folder = compute["output"] if self.output_is_folder() else os.path.dirname(compute["output"])
+            if self.create_output_folder() and folder:
+                try:
+                    os.makedirs(folder)
+                except OSError:
+                    if not os.path.isdir(folder):  # another node created it first: fine
+                        raise
             self.clear_output_directory()
-        if compute.get("input") and os.path.exists(compute["input"]) and "input_conversion" in self.get_parameters():
-            compute["input"] = self.localize_input(compute["input"])
 
     def _is_binary(self, path):
         extensions = str(self.SETTINGS.get("binary_filename_extensions") or "")
@@ -321,7 +524,11 @@ class Common(object):
         return extensions.strip() == "*" or not extension or extension in extensions.lower()
 
     def localize_input(self, path):
-        """A copy of the ASCII input with paths converted for this node (or the input when none is needed)."""
+        """accsyn-dcc extra (the stock base does this inside ``prepare``): a converted copy of an ASCII input.
+
+        The copy is reused only when the input's size, mtime and the conversion pairs are unchanged, so a
+        copy localized for another job's mappings is never rendered.
+        """
         if self._is_binary(path):
             return path
         parameters = self.get_parameters()
@@ -330,31 +537,24 @@ class Common(object):
             return path
         if mode == "auto":
             mode = "always" if parameters.get("mapped_share_paths") else "platform"
-        if mode == "platform":
-            remote_os = parameters.get("remote_os") or self.get_os()
-            if remote_os == self.get_os():
-                return path
+        if mode == "platform" and self.get_remote_os() == self.get_os():
+            return path
         stem, extension = os.path.splitext(path)
         target = "{}_accsynlocalized_hq_{}{}".format(stem, self.get_os(), extension)
         sidecar = path + ".localized_metadata"
+        pairs = self.conversion_pairs()
         stat = os.stat(path)
-        fresh = {"size": stat.st_size, "time": stat.st_mtime}
+        fresh = {"size": stat.st_size, "time": stat.st_mtime, "pairs": [list(pair) for pair in pairs]}
         if os.path.exists(target) and self._read_json(sidecar) == fresh:
             Common.info("Using the localized input {}".format(target))
             return target
         if not self.take_lock(path, "localize"):
-            return target
+            if os.path.exists(target) and self._read_json(sidecar) == fresh:
+                return target
+            return self.localize_input(path)
         try:
-            pairs = self.conversion_pairs()
-            with open(path, "r", encoding="utf-8", errors="surrogateescape") as source:
-                lines = source.readlines()
-            with open(target, "w", encoding="utf-8", errors="surrogateescape") as destination:
-                for line in lines:
-                    with contextlib.suppress(Exception):
-                        line, _changed = self.convert_line(line, pairs)
-                    destination.write(line)
-            with open(sidecar, "w") as stream:
-                json.dump(fresh, stream)
+            self.convert_input(path, target, pairs)
+            self._write_json(sidecar, fresh)
             Common.info("Localized {} -> {}".format(path, target))
         finally:
             self.release_lock(path, "localize")
@@ -369,44 +569,79 @@ class Common(object):
             return None
 
     @staticmethod
-    def _lock_path(path, name):
-        return os.path.join(os.path.dirname(path), "{}.{}_lock".format(os.path.basename(path), name))
+    def _write_json(path, value):
+        temporary = "{}.{}.tmp".format(path, os.getpid())
+        with open(temporary, "w") as stream:
+            json.dump(value, stream)
+        os.replace(temporary, path)
 
-    def take_lock(self, path, name):
-        """True when this node holds the lock; False after waiting for another node to finish."""
-        lock = self._lock_path(path, name)
-        me = socket.gethostname()
+    @staticmethod
+    def _lock_path(path, name):
+        return os.path.join(os.path.dirname(path), "{}.{}_lock".format(os.path.basename(path.rstrip("/\\")), name))
+
+    @staticmethod
+    def _lock_owner():
+        """Who holds a lock: host and process, so two workers on one machine exclude each other too."""
+        return "{}:{}".format(os.environ.get("ACCSYN_DCC_NODE") or socket.gethostname(), os.getpid())
+
+    @staticmethod
+    def _read_text(path):
+        try:
+            with open(path, "r") as stream:
+                return stream.read().strip()
+        except OSError:
+            return None
+
+    def take_lock(self, base_path, operation):
+        """True when this node now holds the lock; False after waiting for another node to finish.
+
+        Written, then voted on after a short random wait; a lock file that vanishes meanwhile (the other
+        node finished) starts the vote again, and a stale lock of this very owner is removed.
+        """
+        lock = self._lock_path(base_path, operation)
+        me = self._lock_owner()
         while True:
-            if os.path.exists(lock):
-                with open(lock, "r") as stream:
-                    holder = stream.read().strip()
+            holder = self._read_text(lock)
+            if holder is not None:
                 if holder == me:
-                    os.remove(lock)
+                    self._remove(lock)
                     continue
                 while os.path.exists(lock):
-                    time.sleep(0.5)
+                    time.sleep(0.2)
                 return False
-            with open(lock, "w") as stream:
+            try:
+                descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except OSError:
+                continue  # another node wrote it between our look and our write: vote again
+            with os.fdopen(descriptor, "w") as stream:
                 stream.write(me)
             time.sleep(self.LOCK_WAIT_SECONDS * random.uniform(1.0, 2.0))
-            with open(lock, "r") as stream:
-                if stream.read().strip() == me:
-                    return True
+            if self._read_text(lock) == me:
+                return True
 
-    def release_lock(self, path, name):
-        lock = self._lock_path(path, name)
-        if os.path.exists(lock):
-            os.remove(lock)
+    def release_lock(self, base_path, operation):
+        """accsyn-dcc extra: remove this node's lock (never another node's)."""
+        lock = self._lock_path(base_path, operation)
+        if self._read_text(lock) == self._lock_owner():
+            self._remove(lock)
+
+    @staticmethod
+    def _remove(path):
+        with contextlib.suppress(OSError):
+            os.remove(path)
 
     def job_identity(self):
+        """accsyn-dcc extra: ``data.job``, else (older daemons) ``compute.{id,code,user,created}``."""
         job = self.data.get("job") or {}
-        if job:
-            return {key: job.get(key) for key in ("id", "code", "user", "created")}
-        compute = self.get_compute()
-        return {key: compute.get(key) for key in ("id", "code", "user", "created")}
+        source = job if job else self.get_compute()
+        return {key: source.get(key) for key in ("id", "code", "user", "created")}
 
     def clear_output_directory(self):
-        """Move another job's files out of the output folder (into ``<parent>/ZZZ-TEMP``); never delete them."""
+        """accsyn-dcc extra (the stock base does this inside ``prepare``): move another job's files aside.
+
+        Files go to a new folder ``<parent>/ZZZ-TEMP/<output name>/<time>_<job>`` each time, so nothing
+        moved aside earlier is ever overwritten; a folder that already holds this job's frames is left alone.
+        """
         setting = self.get_parameters().get("clear_output_directory")
         if setting is None:
             return
@@ -421,116 +656,149 @@ class Common(object):
         else:
             Common.warning("Unknown clear_output_directory value: {}".format(setting))
             return
-        output = self.get_compute()["output"]
-        if not wanted or not os.path.isdir(output):
+        output = self.get_output()
+        if not wanted or not output or not os.path.isdir(output):
             return
-        metadata = os.path.join(output, self.OUTPUT_METADATA)
+        metadata = os.path.join(output, self.OUTPUT_METADATA_FILENAME)
         identity = self.job_identity()
-        previous = self._read_json(metadata)
-        if isinstance(previous, dict) and previous.get("id") == identity.get("id"):
+        if self._owned_by(metadata, identity):
             return
         if not self.take_lock(output, "output clear"):
             return
         try:
-            aside = os.path.join(
-                os.path.dirname(output.rstrip("/\\")), "ZZZ-TEMP", os.path.basename(output.rstrip("/\\"))
-            )
-            for name in os.listdir(output):
-                if name == self.OUTPUT_METADATA:
-                    continue
-                if not os.path.isdir(aside):
-                    os.makedirs(aside)
-                target = os.path.join(aside, name)
-                if os.path.isdir(target):
-                    shutil.rmtree(target)
-                elif os.path.exists(target):
-                    os.remove(target)
-                shutil.move(os.path.join(output, name), target)
-                Common.info("Moved aside {} -> {}".format(name, target))
-            with open(metadata, "w") as stream:
-                json.dump(identity, stream)
+            if self._owned_by(metadata, identity):  # another worker of this job cleared it meanwhile
+                return
+            self._move_aside(output, identity)
+            self._write_json(metadata, identity)
         finally:
             self.release_lock(output, "output clear")
 
-    # -- execution -------------------------------------------------------------------------------
+    @staticmethod
+    def _owned_by(metadata, identity):
+        previous = Common._read_json(metadata)
+        return isinstance(previous, dict) and previous.get("id") == identity.get("id")
 
-    def _job_envs(self):
-        envs = self.get_compute().get("envs") or {} if self.data else {}
-        if isinstance(envs.get("common"), dict):
-            merged = dict(envs["common"])
-            merged.update(envs.get(self.get_os()) or {})
-            return merged
-        return envs
+    def _move_aside(self, output, identity):
+        names = [name for name in os.listdir(output) if name != self.OUTPUT_METADATA_FILENAME]
+        if not names:
+            return
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        root = os.path.join(os.path.dirname(output.rstrip("/\\")), "ZZZ-TEMP", os.path.basename(output.rstrip("/\\")))
+        aside = os.path.join(root, "{}_{}".format(stamp, identity.get("id") or "job"))
+        os.makedirs(aside)
+        for name in names:
+            shutil.move(os.path.join(output, name), os.path.join(aside, name))
+        Common.info("Moved {} earlier file(s) aside to {}".format(len(names), aside))
+
+    # -- execution ------------------------------------------------------------------------------------
+
+    def task_started(self, uri):
+        """Mark ``uri`` as the task in progress; the previous one, if any, is reported done."""
+        uri = str(uri)
+        if self._current_task is not None and self._current_task != uri:
+            self._report_done(self._current_task)
+        self._current_task = uri
+
+    def task_done(self, uri):
+        """Report ``uri`` done, unless it is the task in progress (its end is the process's exit)."""
+        if str(uri) != self._current_task:
+            self._report_done(uri)
+
+    @staticmethod
+    def _report_done(uri):
+        line = json.dumps({"taskstatus": True, "uri": str(uri), "status": "done"}, separators=(",", ":"))
+        Common._write(sys.stdout, line, "\n", False)
 
     def build_env(self, extra=None):
+        """accsyn-dcc extra: the child's environment: this process's, the engine's, the job's, then ``extra``."""
         env = dict(os.environ)
         env.update(self.get_envs())
-        env.update(self._job_envs())
+        env.update(self.get_common_envs())
         env.update(extra or {})
         return {str(key): str(value) for key, value in env.items()}
 
     def execute(self):
         self.prepare()
+        self.pre()
+        self.executing = True
+        self.execution_start = datetime.datetime.now()
         bucket = self.get_bucket()
+        exitcode = 0
         if bucket is not None and self.SETTINGS.get("max_bucketsize") == 1:
-            for item in range(bucket[0], bucket[1] + 1):
-                self.task_started(item)
-                exitcode = self.run(str(item), {"ACCSYN_ITEM": str(item)})
+            for number in range(bucket[0], bucket[1] + 1):
+                self.task_started(str(number))
+                exitcode = self._run(str(number), {"ACCSYN_ITEM": str(number)})
                 if exitcode != 0:
-                    return self.finish(exitcode)
-            return self.finish(0)
-        return self.finish(self.run(self.get_item(), {}))
+                    break
+        else:
+            exitcode = self._run(self.item or "all", {})
+        self.executing = False
+        self.post(exitcode)
+        self._exit(exitcode)
 
-    def finish(self, exitcode):
+    def _exit(self, exitcode):
         if exitcode in self.get_allowed_exitcodes():
             exitcode = 0
-        exitcode = getattr(self, "exitcode_force", None) or exitcode
+        if self.exitcode_force is not None:
+            exitcode = self.exitcode_force
         if exitcode != 0:
             Common.warning("The render application exited with code {}".format(exitcode))
         sys.exit(exitcode)
 
-    def run(self, item, extra_env):
+    def _run(self, item, extra_env):
         commandline = self.get_commandline(item)
-        Common.info("Running: {}".format(" ".join(commandline)))
+        Common.info("Running: {}".format(" ".join(str(part) for part in commandline)))
+        stdin = self.get_stdin(item)
         self.process = subprocess.Popen(
             commandline,
             cwd=self.get_working_path(),
             env=self.build_env(extra_env),
+            stdin=subprocess.PIPE if stdin is not None else None,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             bufsize=1,
             universal_newlines=True,
             errors="replace",
+            shell=self.shell(),
+            creationflags=self.get_creation_flags(item),
         )
         Common.info("Additional accsyn PID({}) - main process".format(self.process.pid))
+        if stdin is not None and self.process.stdin is not None:
+            self.process.stdin.write(stdin)
+            self.process.stdin.close()
         self._install_signal_handlers()
         stop_code = None
         for line in self.process.stdout or []:
             policy = self.log_policy(line, False)
-            if policy == "public":
-                Common.public(line)
-            elif policy == "service":
+            if policy == Common.LOG_POLICY_PUBLIC:
+                Common.log(line)
+            elif policy == Common.LOG_POLICY_SERVICE:
                 Common.info(line.rstrip("\n"))
-            result = self.process_output(line, False)
+            result = self.process_output(line, "")
             if isinstance(result, int) and not isinstance(result, bool):
                 stop_code = result
-                self._kill()
+                self.kill()
                 break
         exitcode = self.process.wait()
         return stop_code if stop_code is not None else exitcode
 
-    def _kill(self):
+    def kill(self):
+        """Stop the render application (and what it started)."""
+        self._killed = True
         if self.process is None or self.process.poll() is not None:
             return
         try:
-            self.process.terminate()
+            if self.is_win():
+                Common.recursive_kill_windows_pid(self.process.pid)
+            else:
+                self.process.terminate()
             self.process.wait(10)
         except Exception:
             self.process.kill()
 
     def _install_signal_handlers(self):
         def stop(signum, frame):
-            self._kill()
+            self.kill()
             sys.exit(128 + signum)
 
         for name in ("SIGTERM", "SIGINT"):
@@ -539,7 +807,7 @@ class Common(object):
 
     @classmethod
     def main(cls, argv=None):
-        """The engine entry point: run, probe or print usage; exceptions exit 1 with a warning."""
+        """accsyn-dcc extra: run, probe or print usage; a failure exits 1 with a warning."""
         argv = sys.argv if argv is None else argv
         if "--help" in argv:
             cls.usage()

@@ -5,13 +5,18 @@ renders with ``-F first-last``; chosen Writes with ``-X``; views with ``--view``
 Each ``Writing <file> took`` line reports its frame done. Paths inside the script are converted
 by accsyn's text conversion; for paths Nuke builds at render time (expressions, gizmo internals)
 a start-up ``init.py`` put on ``NUKE_PATH`` installs ``nuke.addFilenameFilter`` with the same
-prefix pairs.
+prefix pairs. Uses only the members of accsyn's stock ``Common`` (rev 49), so it runs on a real farm.
 """
 
 import glob
 import json
 import os
 import re
+import sys
+import traceback
+
+if "ACCSYN_COMPUTE_COMMON_PATH" in os.environ:
+    sys.path.append(os.environ["ACCSYN_COMPUTE_COMMON_PATH"])
 
 from common import Common
 
@@ -70,10 +75,10 @@ class Engine(Common):
         return [int(number) for number in re.findall(r"\d+", os.path.basename(os.path.dirname(path)) or path)]
 
     def get_envs(self):
-        envs = dict(self.ENVS)
-        pairs = self.conversion_pairs() if self.data else []
-        if pairs and self.data_path:
-            folder = os.path.join(os.path.dirname(os.path.abspath(self.data_path)), "accsyn_nuke_startup")
+        envs = {}
+        pairs = conversion_pairs(self) if self.data else []
+        if pairs:
+            folder = os.path.join(os.path.dirname(os.path.abspath(self.path_pid)), "accsyn_nuke_startup")
             if not os.path.isdir(folder):
                 os.makedirs(folder)
             with open(os.path.join(folder, "init.py"), "w") as stream:
@@ -87,12 +92,10 @@ class Engine(Common):
         executable = self.get_executable()
         if not executable:
             raise Exception("Nuke was not found; set NUKE_EXECUTABLE")
-        parameters = self.get_parameters()
-        arguments = parameters.get("arguments", self.PARAMETERS["arguments"]) or []
-        if isinstance(arguments, str):
-            arguments = [part for part in arguments.split(" ") if part]
+        parameters = self.get_compute().get("parameters") or {}
+        arguments = Common.build_arguments(parameters.get("arguments", self.PARAMETERS["arguments"]))
         command = [executable, *arguments]
-        bucket = self.get_bucket()
+        bucket = bucket_of(self.item)
         if bucket is not None:
             command += ["-F", "{}-{}".format(*bucket) if bucket[0] != bucket[1] else str(bucket[0])]
         writes = parameters.get("writes") or []
@@ -103,11 +106,15 @@ class Engine(Common):
             command += ["--view", ",".join(views)]
         if parameters.get("proxy"):
             command.append("-p")
-        command.append(self.get_compute()["input"])
+        command.append(self.get_input())
         return command
 
-    def process_output(self, text, stderr=False):
-        writing = self.WRITING.search(text)
+    def convert_path(self, p, envs=None):
+        """Nuke reads forward slashes on every OS: converted paths never keep a backslash."""
+        return Common.convert_path(self, p, envs).replace("\\", "/")
+
+    def process_output(self, stdout, stderr):
+        writing = self.WRITING.search(stdout or stderr or "")
         if writing:
             frame = self.FRAME.search(writing.group(1).strip())
             if frame:
@@ -115,5 +122,43 @@ class Engine(Common):
         return None
 
 
+def bucket_of(item):
+    """(first, last) of ``ACCSYN_ITEM`` (``1001`` or ``1001-1005``), or None for ``all``/unset."""
+    text = (item or "all").strip()
+    if not text or text.lower() == "all":
+        return None
+    first, _, last = text.partition("-")
+    return int(first), int(last or first)
+
+
+def conversion_pairs(engine):
+    """(submitter prefix, node prefix) pairs, as accsyn converts an input (protocol section 4.8.5)."""
+    remote_os, node_os = engine.get_remote_os(), engine.get_os()
+    pairs = []
+    for share in engine.data.get("shares") or []:
+        paths = share.get("paths") or {}
+        if paths.get(remote_os) and paths.get(node_os):
+            local = engine.get_mapped_share_path(share.get("code", "")) or paths[node_os]
+            pairs.append((paths[remote_os], local))
+    for entry in (engine.get_compute().get("parameters") or {}).get("mapped_share_paths") or []:
+        if not entry.get("os") or entry["os"] == node_os:
+            pairs.append((entry["remote"], engine.normalize_path(entry["local"])))
+    return [(remote, local) for remote, local in pairs if remote and local]
+
+
 if __name__ == "__main__":
-    Engine.main()
+    if "--help" in sys.argv:
+        Common.info("usage: python nuke.py [--dev] <path to data.json> | --probe | --help")
+    else:
+        try:
+            engine = Engine(sys.argv)
+            if "--probe" in sys.argv:
+                engine.probe()
+            else:
+                engine.load()
+                engine.execute()
+        except SystemExit:
+            raise
+        except BaseException:
+            Common.warning(traceback.format_exc())
+            sys.exit(1)

@@ -178,3 +178,13 @@ def test_one_job_per_output_uses_each_outputs_range_and_the_hosts_parameters() -
         ("c Comp/Write1", "1001-1010", ["Comp/Write1"], "2"),
         ("c Review.Write_MOV", "1001-1005", ["Review.Write_MOV"], "5"),
     ]
+
+
+def test_a_studio_share_path_entry_for_one_os_is_flagged() -> None:
+    entries = [{"remote": "/mnt/old", "local": "share=projects", "os": "linux"}, {"remote": "X:", "local": "P:"}]
+    settings = Settings({"defaults": {"mapped_share_paths": entries}})
+    session = SubmitSession(StubHost(outputs=[WRITE]), settings, workspace=WORKSPACE)
+    session.scan()
+    [finding] = [f for f in session.findings(SubmitChoices(engine="nuke-16", range_text="1", outputs=(WRITE,)))
+                 if f.code == "share_path_os_ignored"]  # fmt: skip
+    assert "/mnt/old -> share=projects is meant for linux only" in finding.message and not finding.blocks

@@ -157,20 +157,23 @@ class PathMapper:
         return root + (separator + rest.replace("/", separator) if rest else "")
 
     def mapped_share_paths(self, volumes: Optional[Sequence[Volume]] = None) -> List[Dict[str, str]]:
-        """``parameters.mapped_share_paths`` entries for input conversion of a script written here.
+        """``parameters.mapped_share_paths`` entries for prefixes that no volume's own paths cover.
 
-        For each volume: where its official prefix on another OS differs from the prefix used on
-        this machine, an entry with ``os`` giving that OS's native prefix; last, one entry in share
-        notation without ``os`` that any node resolves through its own share paths.
+        A volume's official path on each OS is already known to every render node, so it never gets an
+        entry (accsyn's stock ``normalize_path`` ignores an entry's ``os``, so such an entry would rewrite a
+        node's own paths to another OS's). Only where this machine mounts a volume somewhere of its own
+        (``local_share_paths``, e.g. an old ``/mnt/oldproj``) is that prefix mapped, in ``share=`` notation.
         """
         entries: List[Dict[str, str]] = []
         for volume in volumes if volumes is not None else self.volumes:
-            remote = self.local_prefix(volume)
-            if not remote:
-                continue
-            for os_name in OPERATING_SYSTEMS:
-                native = volume.paths.get(os_name)
-                if native and normalise(native) != normalise(remote):
-                    entries.append({"remote": remote, "local": native, "os": os_name})
-            entries.append({"remote": remote, "local": f"share={volume.code}"})
+            own = self.local_mappings.get(volume.code) or self.local_mappings.get(volume.id)
+            if own and not any(_same_prefix(own, path) for path in volume.paths.values()):
+                entries.append({"remote": own, "local": f"share={volume.code}"})
         return entries
+
+
+def _same_prefix(first: str, second: str) -> bool:
+    one, two = normalise(first).rstrip("/"), normalise(second).rstrip("/")
+    if is_windows_path(one) or is_windows_path(two):
+        return one.lower() == two.lower()
+    return one == two

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, List, Mapping, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import HostWords
@@ -224,3 +224,18 @@ def check_extra_paths(paths: Sequence[str], on_share: Optional[OnShare]) -> List
                 )
             )
     return findings
+
+
+def check_share_path_entries(entries: Sequence[Mapping[str, str]]) -> List[Finding]:
+    """A configured ``mapped_share_paths`` entry limited to one OS: accsyn's stock engines apply it on every OS."""
+    return [
+        Finding(
+            WARNING,
+            "share_path_os_ignored",
+            f"The studio's mapped_share_paths entry {entry.get('remote')} -> {entry.get('local')} is meant for "
+            f"{entry['os']} only, but accsyn's stock engines apply it on every OS (their normalize_path ignores 'os').",
+            str(entry.get("remote")),
+        )
+        for entry in entries
+        if entry.get("os")
+    ]

@@ -10,6 +10,7 @@ outputs), then the engine's own defaults.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -18,7 +19,7 @@ from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_settings
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
-from accsyn_dcc.paths import PathMapper
+from accsyn_dcc.paths import PathMapper, normalise
 from accsyn_dcc.preflight import (
     WARNING,
     Finding,
@@ -31,6 +32,7 @@ from accsyn_dcc.preflight import (
     check_outputs,
     check_range,
     check_scene,
+    check_share_path_entries,
     raise_for_blockers,
 )
 from accsyn_dcc.ranges import FrameRange, bucket_size_for, task_buckets
@@ -222,6 +224,7 @@ class SubmitSession:
         findings += check_engine(choices.engine, self.workspace)
         findings += output_findings + check_outputs(outputs, on_share, words)
         findings += check_extra_paths(choices.extra_dependencies, on_share)
+        findings += check_share_path_entries(self.settings.defaults.mapped_share_paths)
         if self.scan_result is not None:
             findings += check_dependencies(self.scan_result, choices.allow_missing, on_share)
         elif require_scan:
@@ -357,11 +360,11 @@ def _output_range(choices: SubmitChoices, output: Output) -> str:
 
 
 def _output_folder(outputs: Sequence[Output]) -> Optional[str]:
-    """The folder the render writes to: the common folder of every output path."""
-    folders = [os.path.dirname(output.path) for output in outputs if output.path]
+    """The folder the render writes to: the common folder of every output path (any OS's path form)."""
+    folders = [normalise(output.path).rpartition("/")[0] for output in outputs if output.path]
     if not folders:
         return None
-    return os.path.commonpath(folders) if len(folders) > 1 else folders[0]
+    return posixpath.commonpath(folders) if len(folders) > 1 else folders[0]
 
 
 def _input_conversion(choices: SubmitChoices, engine: Optional[Engine], scene: str) -> Optional[str]:

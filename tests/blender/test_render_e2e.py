@@ -57,7 +57,9 @@ def test_moved_assets_are_found_by_remapping(tmp_path):
 
     farm_root = tmp_path / "farm" / "projects"
     shutil.move(str(submitted_root), str(farm_root))
-    summary = run_local(payload, workers=1, settings=volume_settings(farm_root), work_dir=str(tmp_path / "work"))
+    # The render node mounts the workspace's volume somewhere of its own (client.config.sharepaths).
+    node = Settings({**volume_settings(submitted_root).values, "local_share_paths": {"projects": str(farm_root)}})
+    summary = run_local(payload, workers=1, settings=node, work_dir=str(tmp_path / "work"))
     assert summary.ok, summary
     log = (tmp_path / "work" / "tasks" / "2" / "task.log").read_text()
     assert f"library {submitted_root}/lib/props.blend -> {farm_root}/lib/props.blend" in log
@@ -73,7 +75,6 @@ def test_without_remapping_the_texture_is_missing(tmp_path):
     settings = volume_settings(submitted_root)
     payload = scene_payload(scene, settings, engine="blender", range_text="1", output_folder=str(tmp_path / "out"))
     payload["input"] = str(tmp_path / "moved" / "shots" / "demo.blend")
-    payload["parameters"].pop("mapped_share_paths")
     shutil.move(str(submitted_root), str(tmp_path / "moved"))
     summary = run_local(payload, workers=1, settings=Settings({}), work_dir=str(tmp_path / "work"))
     assert summary.ok

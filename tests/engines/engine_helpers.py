@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 ENGINES = Path(__file__).parents[2] / "engines"
+STOCK = Path(__file__).parent / "stock"
+"""A stock-style ``common`` written from the protocol notes: only accsyn's rev-49 members."""
 
 
 def write_data(folder, compute, **extra):
@@ -24,9 +26,10 @@ def write_data(folder, compute, **extra):
     return path
 
 
-def run_engine(script, data_path=None, item="all", args=(), env=None):
-    environment = dict(os.environ, ACCSYN_ITEM=item, ACCSYN_COMPUTE_COMMON_PATH=str(ENGINES))
-    environment["PYTHONPATH"] = str(ENGINES)
+def run_engine(script, data_path=None, item="all", args=(), env=None, common=ENGINES):
+    """Run ``script`` as the daemon does, with the ``common`` in folder ``common`` (ours, or the stock-style one)."""
+    environment = dict(os.environ, ACCSYN_ITEM=item, ACCSYN_COMPUTE_COMMON_PATH=str(common))
+    environment["PYTHONPATH"] = str(common)
     environment.update(env or {})
     command = [sys.executable, str(script), *args] + ([str(data_path)] if data_path else [])
     cwd = Path(data_path).parent if data_path else Path(os.environ.get("TMPDIR", "/tmp"))

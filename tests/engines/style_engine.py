@@ -35,15 +35,15 @@ class Engine(Common):
         code = "import os; print('style engine rendered item ' + os.environ['ACCSYN_ITEM'])"
         return [self.get_executable(), "-c", code]
 
-    def process_output(self, text, stderr=False):
-        if text.startswith("style engine rendered item"):
-            Common.info(f"saw item {text.split()[-1]}")
+    def process_output(self, stdout, stderr):
+        if stdout.startswith("style engine rendered item"):
+            Common.info(f"saw item {stdout.split()[-1]}")
         return None
 
 
 if __name__ == "__main__":
     if "--help" in sys.argv:
-        Engine.usage()
+        Common.info("usage: python style_engine.py <path to data.json> | --probe | --help")
     else:
         try:
             app = Engine(sys.argv)
@@ -53,6 +53,5 @@ if __name__ == "__main__":
                 app.load()
                 app.execute()
         except Exception:
-            Engine.warning(traceback.format_exc())
-            Engine.usage()
+            Common.warning(traceback.format_exc())
             sys.exit(1)

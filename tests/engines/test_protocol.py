@@ -66,7 +66,9 @@ def test_clear_output_moves_another_jobs_files_aside(tmp_path, engine):
     engine.data["compute"]["parameters"]["clear_output_directory"] = "true"
     engine.clear_output_directory()
     assert not (output / "old.0001.exr").exists()
-    assert (tmp_path / "ZZZ-TEMP" / "renders" / "old.0001.exr").read_text() == "previous job"
+    [aside] = (tmp_path / "ZZZ-TEMP" / "renders").iterdir()
+    assert aside.name.endswith("_" + "a" * 24)
+    assert (aside / "old.0001.exr").read_text() == "previous job"
     assert json.loads((output / ".accsyn-compute-metadata.json").read_text())["id"] == "a" * 24
     (output / "new.0001.exr").write_text("this job")
     engine.clear_output_directory()

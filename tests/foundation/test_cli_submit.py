@@ -75,7 +75,7 @@ def test_dry_run_prints_every_seed_field(studio, tmp_path, capsys, monkeypatch):
     assert payload["settings"] == {"task_bucketsize": "5", "transfer_speedlimit": "-1"}
     assert payload["envs"] == {"NUKE_PATH": "/tools"}
     assert payload["parameters"]["remote_os"] in ("linux", "mac", "windows")
-    assert payload["parameters"]["mapped_share_paths"][-1] == {"remote": str(studio), "local": "share=projects"}
+    assert "mapped_share_paths" not in payload["parameters"]  # the volume's own paths need no entry
     assert payload["parameters"]["site"] == {"local": {"settings": {"download": {"enable": "false"}}}}
     assert validate_payload(payload) == []
     assert str(elsewhere / "lut.cube") in err and "no accsyn share" in err

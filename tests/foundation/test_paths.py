@@ -75,13 +75,12 @@ def test_the_users_own_mapping_wins():
     assert mapper.local_prefix(PROJECTS) == "X:\\"
 
 
-def test_mapped_share_paths_per_os_where_prefixes_differ():
-    mapper = PathMapper([PROJECTS], local_os="windows")
-    assert mapper.mapped_share_paths() == [
-        {"remote": "P:", "local": "/Volumes/projects", "os": "mac"},
-        {"remote": "P:", "local": "/mnt/projects", "os": "linux"},
-        {"remote": "P:", "local": "share=projects"},
-    ]
+def test_mapped_share_paths_only_for_prefixes_no_volume_covers():
+    assert PathMapper([PROJECTS], local_os="windows").mapped_share_paths() == []
+    same_as_volume = PathMapper([PROJECTS], local_mappings={"projects": "p:\\"}, local_os="windows")
+    assert same_as_volume.mapped_share_paths() == []
+    old_mount = PathMapper([PROJECTS], local_mappings={"projects": "/mnt/oldproj"}, local_os="linux")
+    assert old_mount.mapped_share_paths() == [{"remote": "/mnt/oldproj", "local": "share=projects"}]
 
 
 def test_to_native_per_os(mapper):

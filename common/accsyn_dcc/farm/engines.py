@@ -17,6 +17,11 @@ def engines_folder() -> str:
     return os.environ.get(ENGINES_ENV) or BUNDLED_ENGINES
 
 
+def common_folder(engines_dir: str) -> str:
+    """The folder whose ``common.py`` the engines import: the engine folder's own, else the bundled one."""
+    return engines_dir if os.path.isfile(os.path.join(engines_dir, "common.py")) else BUNDLED_ENGINES
+
+
 def engine_script(code: str, folder: str) -> str:
     """The script for an engine code: ``<code>.py`` if present, else its family (``nuke-15`` -> ``nuke.py``)."""
     if not code:

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 from platformdirs import user_cache_dir
 
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.farm.engines import BUNDLED_ENGINES, engine_script, engines_folder
+from accsyn_dcc.farm.engines import common_folder, engine_script, engines_folder
 from accsyn_dcc.farm.taskdata import job_identity, task_data
 from accsyn_dcc.ranges import Bucket, task_buckets
 from accsyn_dcc.workspace import Volume
@@ -103,6 +103,7 @@ class LocalFarm:
         self.retries = retries
         self.engines_dir = engines_dir or engines_folder()
         self.script = engine_script(str(self.payload.get("engine") or ""), self.engines_dir)
+        self.common_dir = common_folder(self.engines_dir)
         self.python = python or sys.executable
         self.progress = progress
         self.on_task = on_task
@@ -183,7 +184,7 @@ class LocalFarm:
     def _execute(self, item: str, data_path: str, log_path: str, attempt: int) -> tuple[int, List[int]]:
         env = dict(os.environ)
         env["ACCSYN_ITEM"] = item
-        common = BUNDLED_ENGINES
+        common = self.common_dir
         env["ACCSYN_COMPUTE_COMMON_PATH"] = common
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [common, env.get("PYTHONPATH")]))
         reported: List[int] = []
