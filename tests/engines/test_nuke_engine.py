@@ -63,6 +63,7 @@ def test_script_paths_are_localized_and_filename_filter_installed(tmp_path, fake
     localized = tmp_path / "shot_accsynlocalized_hq_linux.nk"
     text = localized.read_text()
     assert '"/mnt/projects/plates/plate.%04d.exr"' in text and "/mnt/projects/plates" in text.splitlines()[4]
+    assert "\\" not in text  # Windows separators never survive into a path Nuke reads on Linux
     assert json.loads((tmp_path / "argv.json").read_text())[-1] == str(localized)
     assert json.loads((tmp_path / "shot.nk.localized_metadata").read_text())["size"] == script.stat().st_size
     assert "addFilenameFilter" in (tmp_path / "accsyn_nuke_startup" / "init.py").read_text()

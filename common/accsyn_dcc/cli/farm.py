@@ -19,6 +19,10 @@ def register(subparsers: Any) -> None:
     run_parser.add_argument("--workers", type=int, default=2, help="parallel tasks (default 2)")
     run_parser.add_argument("--retries", type=int, default=1, help="extra attempts for a failed bucket (default 1)")
     run_parser.add_argument("--work-dir", help="where task data and logs go (default: the user cache folder)")
+    run_parser.add_argument(
+        "--engines", metavar="DIR", help="folder of engine scripts and their common.py (default: the bundled ones)"
+    )
+    run_parser.add_argument("--fresh", action="store_true", help="render every bucket again, even those already done")
     run_parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     run_parser.set_defaults(handler=run)
 
@@ -29,6 +33,13 @@ def run(args: argparse.Namespace) -> int:
             payload = json.load(stream)
     except (OSError, ValueError) as error:
         raise AccsynDccError(f"{args.payload}: cannot read the payload ({error})") from None
-    summary = run_local(payload, workers=args.workers, retries=args.retries, work_dir=args.work_dir)
+    summary = run_local(
+        payload,
+        workers=args.workers,
+        retries=args.retries,
+        work_dir=args.work_dir,
+        engines_dir=args.engines,
+        fresh=args.fresh,
+    )
     print(json.dumps(summary.to_dict(), indent=2) if args.json else summary)
     return 0 if summary.ok else 1

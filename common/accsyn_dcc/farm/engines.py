@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
+import textwrap
+from typing import Any, Dict, Mapping
 
 from accsyn_dcc.errors import AccsynDccError
 
@@ -12,9 +15,12 @@ BUNDLED_ENGINES = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", 
 """This checkout's ``engines`` folder; it holds ``common.py``, the base every engine imports."""
 
 
-def engines_folder() -> str:
-    """Where engine scripts are looked up: ``ACCSYN_DCC_ENGINES``, else the bundled folder."""
-    return os.environ.get(ENGINES_ENV) or BUNDLED_ENGINES
+def engines_folder(explicit: str = "") -> str:
+    """Where engine scripts are looked up: ``--engines DIR``, else ``ACCSYN_DCC_ENGINES``, else the bundled folder."""
+    folder = explicit or os.environ.get(ENGINES_ENV) or BUNDLED_ENGINES
+    if not os.path.isdir(folder):
+        raise AccsynDccError(f"engines: {folder} is not a folder of engine scripts")
+    return os.path.abspath(folder)
 
 
 def common_folder(engines_dir: str) -> str:
@@ -32,3 +38,49 @@ def engine_script(code: str, folder: str) -> str:
         if os.path.isfile(path):
             return path
     raise AccsynDccError(f"engine: no engine script for '{code}' in {folder} (looked for {code}.py and {family}.py)")
+
+
+CONFIG_START = "# -- ENGINE CONFIG START --"
+CONFIG_END = "# -- ENGINE CONFIG END --"
+
+
+def engine_config(script: str) -> Dict[str, Dict[str, Any]]:
+    """``SETTINGS``, ``PARAMETERS`` and ``ENVS`` of an engine's ENGINE CONFIG block, read as literals (never run).
+
+    The backend reads the same block when an engine is published; the farm merges ``PARAMETERS`` into
+    each job's parameters (the job's own values win) and takes ``SETTINGS`` as the engine's defaults.
+    """
+    try:
+        with open(script, encoding="utf-8") as stream:
+            text = stream.read()
+    except OSError as error:
+        raise AccsynDccError(f"{script}: cannot read the engine ({error.strerror})") from None
+    config: Dict[str, Dict[str, Any]] = {"SETTINGS": {}, "PARAMETERS": {}, "ENVS": {}}
+    start = text.find(CONFIG_START)
+    end = text.find(CONFIG_END, start)
+    if start < 0 or end < 0:
+        return config
+    block = textwrap.dedent("\n".join(line for line in text[start:end].splitlines()[1:]))
+    try:
+        tree = ast.parse(block)
+    except SyntaxError as error:
+        raise AccsynDccError(f"{script}: the ENGINE CONFIG block is not valid Python (line {error.lineno})") from None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name in config:
+                try:
+                    value = ast.literal_eval(node.value)
+                except ValueError:
+                    raise AccsynDccError(f"{script}: ENGINE CONFIG {name} must be a literal") from None
+                if not isinstance(value, dict):
+                    raise AccsynDccError(f"{script}: ENGINE CONFIG {name} must be a dict")
+                config[name] = value
+    return config
+
+
+def with_default_parameters(payload: Mapping[str, Any], defaults: Mapping[str, Any]) -> Dict[str, Any]:
+    """``payload`` with the engine's default ``PARAMETERS`` under its own (the job's values win)."""
+    merged = dict(payload)
+    merged["parameters"] = {**defaults, **(payload.get("parameters") or {})}
+    return merged

@@ -1,33 +1,64 @@
 """The local farm: run a Compute job's buckets through its engine on this machine.
 
 Each bucket gets its own data JSON and log under the work folder and runs as
-``python <engine>.py <data.json>`` with ``ACCSYN_ITEM`` set, on N parallel workers. Failed buckets
-are retried a bounded number of times; finished buckets are recorded in ``state.json`` so a re-run
-of the same job skips them. An interrupt stops every engine process group before returning.
+``python <engine>.py <data.json>`` with ``ACCSYN_ITEM`` set, on N parallel workers, each with a node
+identity of its own (so engines' lock files exclude each other as on a real farm). The engine's
+ENGINE CONFIG ``PARAMETERS`` are merged under the job's, as the backend does. Failed buckets are
+retried a bounded number of times; each finished bucket is recorded in ``state.json`` at once, so a
+re-run of the same job skips it (``fresh`` renders everything again). One run at a time per work folder.
+An interrupt stops every engine process group before returning; engines run under a small supervisor
+that ends their whole process group if the runner itself is killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from platformdirs import user_cache_dir
 
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.farm.engines import common_folder, engine_script, engines_folder
+from accsyn_dcc.farm.engines import (
+    common_folder,
+    engine_config,
+    engine_script,
+    engines_folder,
+    with_default_parameters,
+)
 from accsyn_dcc.farm.taskdata import job_identity, task_data
 from accsyn_dcc.ranges import Bucket, task_buckets
 from accsyn_dcc.workspace import Volume
 
 TaskCallback = Callable[["TaskResult"], None]
+
+SUPERVISOR = """
+import os, signal, subprocess, sys, time
+parent = os.getppid()
+child = subprocess.Popen(sys.argv[1:])
+while True:
+    try:
+        sys.exit(child.wait(timeout=0.25))
+    except subprocess.TimeoutExpired:
+        if os.getppid() == parent:
+            continue
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.killpg(0, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(0, signal.SIGKILL)
+"""
+"""Runs an engine and, when the runner dies without stopping it (SIGKILL), ends the engine's whole group."""
 
 
 @dataclass
@@ -64,7 +95,9 @@ class FarmSummary:
         return data
 
     def __str__(self) -> str:
-        lines = [
+        skipped = sum(task.skipped for task in self.tasks)
+        lines = [f"{skipped} task(s) already done, skipped (use --fresh to render them again)"] if skipped else []
+        lines += [
             f"job {self.job_id}: {len(self.frames_done)} frame(s) done, {len(self.failed_buckets)} bucket(s) failed",
             f"output: {self.output or '(engine default)'}",
             f"logs:   {self.work_dir}",
@@ -91,52 +124,63 @@ class LocalFarm:
         python: Optional[str] = None,
         progress: bool = True,
         on_task: Optional[TaskCallback] = None,
+        fresh: bool = False,
     ) -> None:
         if workers < 1:
             raise AccsynDccError(f"workers: at least one worker is needed (got {workers})")
         if retries < 0:
             raise AccsynDccError(f"retries: cannot be negative (got {retries})")
-        self.payload = dict(payload)
         self.volumes = list(volumes)
         self.local_share_paths = dict(local_share_paths or {})
         self.workers = workers
         self.retries = retries
-        self.engines_dir = engines_dir or engines_folder()
-        self.script = engine_script(str(self.payload.get("engine") or ""), self.engines_dir)
+        self.engines_dir = engines_folder(engines_dir or "")
+        self.script = engine_script(str(payload.get("engine") or ""), self.engines_dir)
         self.common_dir = common_folder(self.engines_dir)
+        self.config = engine_config(self.script)
+        self.payload = with_default_parameters(payload, self.config["PARAMETERS"])
+        self.fresh = fresh
         self.python = python or sys.executable
         self.progress = progress
         self.on_task = on_task
-        self.job = job_identity(self.payload, getpass.getuser())
+        self.job = job_identity(payload, getpass.getuser())
         self.work_dir = work_dir or os.path.join(user_cache_dir("accsyn-dcc", appauthor=False), "farm", self.job["id"])
         self._state_path = os.path.join(self.work_dir, "state.json")
         self._lock = threading.Lock()
         self._running: Dict[str, subprocess.Popen] = {}
         self._stopping = False
+        self._done: set[str] = set()
+        self._workers = threading.local()
+        self._worker_count = 0
 
     def buckets(self) -> List[Optional[Bucket]]:
         """The buckets to dispatch; ``[None]`` (one ``all`` task) when the job has no range."""
-        buckets = task_buckets(self.payload.get("range"), (self.payload.get("settings") or {}).get("task_bucketsize"))
+        job_size = (self.payload.get("settings") or {}).get("task_bucketsize")
+        buckets = task_buckets(self.payload.get("range"), job_size, self.config["SETTINGS"].get("default_bucketsize"))
         return list(buckets) or [None]
 
     def run(self) -> FarmSummary:
         os.makedirs(self.work_dir, exist_ok=True)
-        done = self._load_state()
+        with JobFolderLock(self.work_dir, self.job["id"]):
+            return self._run_all()
+
+    def _run_all(self) -> FarmSummary:
+        self._done = set() if self.fresh else self._load_state()
         summary = FarmSummary(self.job["id"], self.payload.get("output"), self.work_dir)
         buckets = self.buckets()
-        pending = [bucket for bucket in buckets if _item(bucket) not in done]
+        order = {_item(bucket): index for index, bucket in enumerate(buckets)}
+        pending = [bucket for bucket in buckets if _item(bucket) not in self._done]
         for bucket in buckets:
-            if _item(bucket) in done:
+            if _item(bucket) in self._done:
                 frames = list(bucket.frames()) if bucket else []
                 summary.tasks.append(TaskResult(_item(bucket), True, 0, frames, 0, self._log_path(bucket), True))
         self._report(summary, len(buckets))
         pool = ThreadPoolExecutor(max_workers=self.workers)
         try:
-            for result in pool.map(self._run_bucket, pending):
+            futures = [pool.submit(self._run_bucket, bucket) for bucket in pending]
+            for future in as_completed(futures):
+                result = future.result()
                 summary.tasks.append(result)
-                if result.ok:
-                    done.add(result.item)
-                    self._save_state(done)
                 if self.on_task is not None:
                     self.on_task(result)
                 self._report(summary, len(buckets))
@@ -145,6 +189,7 @@ class LocalFarm:
             raise
         finally:
             pool.shutdown(wait=True)
+        summary.tasks.sort(key=lambda task: order[task.item])
         for task in summary.tasks:
             summary.frames_done.extend(task.frames_done)
             if not task.ok:
@@ -179,11 +224,26 @@ class LocalFarm:
             if exit_code == 0:
                 frames = list(bucket.frames()) if bucket else frames
                 break
+        if exit_code == 0:
+            with self._lock:
+                self._done.add(item)
+                self._save_state(self._done)
         return TaskResult(item, exit_code == 0, exit_code, frames, attempt, log_path)
+
+    def _node(self) -> str:
+        """This worker thread's node identity: the host name and the worker's number."""
+        name = getattr(self._workers, "name", None)
+        if name is None:
+            with self._lock:
+                self._worker_count += 1
+                name = f"{socket.gethostname()}-worker{self._worker_count}"
+            self._workers.name = name
+        return str(name)
 
     def _execute(self, item: str, data_path: str, log_path: str, attempt: int) -> tuple[int, List[int]]:
         env = dict(os.environ)
         env["ACCSYN_ITEM"] = item
+        env["ACCSYN_DCC_NODE"] = self._node()
         common = self.common_dir
         env["ACCSYN_COMPUTE_COMMON_PATH"] = common
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [common, env.get("PYTHONPATH")]))
@@ -191,8 +251,11 @@ class LocalFarm:
         with open(log_path, "a", encoding="utf-8") as log:
             log.write(f"--- attempt {attempt}: {self.script} ACCSYN_ITEM={item}\n")
             log.flush()
+            command = [self.python, self.script, data_path]
+            if os.name == "posix":
+                command = [self.python, "-c", SUPERVISOR, *command]
             process = subprocess.Popen(
-                [self.python, self.script, data_path],
+                command,
                 cwd=os.path.dirname(data_path),
                 env=env,
                 stdout=subprocess.PIPE,
@@ -231,7 +294,7 @@ class LocalFarm:
         return set(state.get("done", [])) if state.get("job") == self.job["id"] else set()
 
     def _save_state(self, done: set[str]) -> None:
-        temporary = self._state_path + ".tmp"
+        temporary = f"{self._state_path}.{os.getpid()}.tmp"
         with open(temporary, "w", encoding="utf-8") as stream:
             json.dump({"job": self.job["id"], "done": sorted(done)}, stream)
         os.replace(temporary, self._state_path)
@@ -246,6 +309,54 @@ class LocalFarm:
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {finished}/{total} tasks, {failed} failed")
         sys.stderr.write("\n" if finished == total else "")
         sys.stderr.flush()
+
+
+class JobFolderLock:
+    """One run of a job per work folder: a second run at once would render every bucket twice."""
+
+    def __init__(self, work_dir: str, job_id: str) -> None:
+        self.path = os.path.join(work_dir, "running.lock")
+        self.job_id = job_id
+
+    def __enter__(self) -> JobFolderLock:
+        while True:
+            try:
+                descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                holder = _read_pid(self.path)
+                if holder is not None and _alive(holder):
+                    raise AccsynDccError(
+                        f"job {self.job_id} is already running from {os.path.dirname(self.path)} (process {holder}); "
+                        "wait for it, or give another --work-dir"
+                    ) from None
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.path)  # left by a run that was killed
+                continue
+            with os.fdopen(descriptor, "w") as stream:
+                stream.write(str(os.getpid()))
+            return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(self.path)
+
+
+def _read_pid(path: str) -> Optional[int]:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return int(stream.read().strip() or "0") or None
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _item(bucket: Optional[Bucket]) -> str:
