@@ -25,20 +25,24 @@ def test_workspace_info_reads_engines_volumes_sites_and_queues(credentials):
     assert [(queue.name, queue.priority) for queue in info.queues if queue.default] == [("Medium", 500)]
 
 
-def test_create_makes_one_task_per_bucket_and_jobs_can_be_listed(credentials):
+def test_create_makes_one_task_per_item_and_jobs_can_be_listed(credentials):
     client = connect(credentials)
     job = client.create_compute_job(NUKE_JOB)
     assert len(job["id"]) == 24 and job["status"] == "waiting" and job["engine"] == "nuke-15"
     tasks = client.find_tasks(job["id"])
-    assert [task["uri"] for task in tasks[:2]] == ["1001-1005", "1006-1010"] and len(tasks) == 20
+    assert [task["uri"] for task in tasks[:2]] == ["1001", "1002"] and len(tasks) == 100
     assert client.find_job(job["id"])["name"] == "sh010_comp"
     assert [listed["id"] for listed in client.find_jobs()] == [job["id"]]
 
 
-def test_task_bucketsize_setting_overrides_the_engine_default(credentials):
+def test_tasks_stay_per_item_whatever_the_bucket_size_and_the_setting_is_kept_for_dispatch(credentials):
+    from accsyn_dcc.ranges import task_buckets
+
     client = connect(credentials)
     job = client.create_compute_job(dict(NUKE_JOB, settings={"task_bucketsize": "25"}))
-    assert [task["uri"] for task in client.find_tasks(job["id"])] == [
+    assert len(client.find_tasks(job["id"])) == 100
+    stored = client.find_job(job["id"])["compute"]
+    assert [bucket.item for bucket in task_buckets(stored["range"], stored["settings"]["task_bucketsize"], 5)] == [
         "1001-1025",
         "1026-1050",
         "1051-1075",

@@ -148,3 +148,63 @@ def test_interrupt_leaves_no_orphaned_processes(tmp_path, engines):
     for pid in children:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_rerun_says_what_it_skipped_and_fresh_renders_everything_again(tmp_path, engines):
+    job = payload(tmp_path, range="1-4")
+    assert farm(tmp_path, engines, job).run().ok
+    again = farm(tmp_path, engines, job).run()
+    assert "2 task(s) already done, skipped (use --fresh to render them again)" in str(again)
+    for pid_file in (tmp_path / "out").glob("pid-*"):
+        pid_file.unlink()
+    fresh = farm(tmp_path, engines, job, fresh=True).run()
+    assert not any(task.skipped for task in fresh.tasks) and "skipped" not in str(fresh)
+    assert sorted(path.name for path in (tmp_path / "out").glob("pid-*")) == ["pid-1-2", "pid-3-4"]
+
+
+def test_a_failed_bucket_says_why_and_where_its_log_is(tmp_path, engines):
+    job = payload(tmp_path, range="1-2")
+    (tmp_path / "out" / "fail-1-2").write_text("x")
+    summary = farm(tmp_path, engines, job, retries=0).run()
+    [task] = summary.tasks
+    assert task.reason == "The render application exited with code 7"
+    assert f"failed: bucket 1-2: The render application exited with code 7 (log: {task.log})" in str(summary)
+
+
+def test_standin_job_shows_each_failed_tasks_reason_and_the_server_tells_each_state(
+    tmp_path, engines, monkeypatch, capsys
+):
+    from accsyn_dcc.api import connect
+    from accsyn_dcc.cli import main
+    from accsyn_dcc.credentials import Credentials
+    from accsyn_dcc.standin import StandinServer, load_seed
+
+    (engines / "blender.py").write_text(RECORDING_ENGINE)
+    monkeypatch.setenv("ACCSYN_DCC_ENGINES", str(engines))
+    seed = load_seed(None)
+    user = seed["users"][0]
+    lines = []
+    with StandinServer(str(tmp_path / "data"), run_jobs=True, on_status=lines.append) as server:
+        for name, value in (
+            ("ACCSYN_WORKSPACE", "demo"),
+            ("ACCSYN_API_USER", user["code"]),
+            ("ACCSYN_API_KEY", user["api_key"]),
+            ("ACCSYN_PROXY", f"127.0.0.1:{server.port}"),
+        ):
+            monkeypatch.setenv(name, value)  # fmt: skip
+        client = connect(Credentials("demo", user["code"], user["api_key"], proxy=f"127.0.0.1:{server.port}"))
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out" / "fail-3").mkdir()  # removing it fails: the bucket fails on every attempt
+        compute = {"engine": "blender", "input": "share=projects/a.blend", "output": str(tmp_path / "out"),
+                   "range": "1-3", "settings": {"task_bucketsize": "2"}}  # fmt: skip
+        job = client.create_compute_job(compute)
+        deadline = time.monotonic() + 60
+        while client.find_job(job["id"])["status"] not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        server.dispatcher.join(30)
+        assert [task["status"] for task in client.find_tasks(job["id"])] == ["done", "done", "failed"]
+        capsys.readouterr()
+        assert main(["job", job["id"]]) == 0
+    out = capsys.readouterr().out
+    assert "failed 3: IsADirectoryError: [Errno 21] Is a directory: " in out and "task.log)" in out
+    assert [line.split(": ", 1)[1] for line in lines] == ["created, waiting", "running", "failed"]

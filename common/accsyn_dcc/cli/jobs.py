@@ -54,6 +54,12 @@ def run_job(args: argparse.Namespace) -> int:
         [[task.get("uri", ""), task.get("status", ""), task.get("id", "")] for task in tasks],
         ["ITEM", "STATUS", "TASK"],
     )
+    failed = [task for task in tasks if task.get("status") == "failed"]
+    for task in failed:
+        metadata = task.get("metadata") or {}
+        reason = metadata.get("reason") or "no reason recorded"
+        where = f" (log: {metadata['log']})" if metadata.get("log") else ""
+        print(f"failed {task.get('uri')}: {reason}{where}")
     return 0
 
 

@@ -32,7 +32,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     data_dir = args.data or default_data_dir()
     try:
-        server = StandinServer(data_dir, seed_path=args.seed, port=args.port, run_jobs=args.run_jobs).start()
+        server = StandinServer(
+            data_dir, seed_path=args.seed, port=args.port, run_jobs=args.run_jobs, on_status=_print_line
+        ).start()
     except OSError as error:
         raise AccsynDccError(f"cannot start the stand-in on 127.0.0.1:{args.port}: {error.strerror or error}") from None
     except ValueError as error:
@@ -47,3 +49,7 @@ def run(args: argparse.Namespace) -> int:
     print("Press Ctrl+C to stop.", flush=True)
     server.serve_forever()
     return 0
+
+
+def _print_line(line: str) -> None:
+    print(line, flush=True)

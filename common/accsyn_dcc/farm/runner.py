@@ -16,6 +16,7 @@ import contextlib
 import getpass
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -72,6 +73,8 @@ class TaskResult:
     attempts: int
     log: str
     skipped: bool = False
+    reason: str = ""
+    """Why the bucket failed: the last error line of its log (empty when it succeeded)."""
 
 
 @dataclass
@@ -102,11 +105,8 @@ class FarmSummary:
             f"output: {self.output or '(engine default)'}",
             f"logs:   {self.work_dir}",
         ]
-        lines += [f"failed: bucket {item} (see {self._log(item)})" for item in self.failed_buckets]
+        lines += [f"failed: bucket {task.item}: {task.reason} (log: {task.log})" for task in self.tasks if not task.ok]
         return "\n".join(lines)
-
-    def _log(self, item: str) -> str:
-        return next((task.log for task in self.tasks if task.item == item), "")
 
 
 class LocalFarm:
@@ -228,7 +228,8 @@ class LocalFarm:
             with self._lock:
                 self._done.add(item)
                 self._save_state(self._done)
-        return TaskResult(item, exit_code == 0, exit_code, frames, attempt, log_path)
+            return TaskResult(item, True, 0, frames, attempt, log_path)
+        return TaskResult(item, False, exit_code, frames, attempt, log_path, reason=failure_reason(log_path, exit_code))
 
     def _node(self) -> str:
         """This worker thread's node identity: the host name and the worker's number."""
@@ -357,6 +358,30 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+_EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(Error|Exception)|ERROR)\b:?")
+
+
+def failure_reason(log_path: str, exit_code: int) -> str:
+    """Why the last attempt failed: its last exception or ``ERROR`` line, else the engine's last warning,
+    else the render application's last line, else the exit code."""
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as stream:
+            text = stream.read()
+    except OSError:
+        return f"exit code {exit_code}"
+    attempt = [line for line in text.rsplit("--- attempt ", 1)[-1].splitlines()[1:] if line.strip()]
+    errors = [_plain(line) for line in attempt if _EXCEPTION.match(_plain(line))]
+    warnings = [_plain(line) for line in attempt if "[WARNING] [ACCSYN]" in line and "Traceback" not in line]
+    public = [_plain(line) for line in attempt if line.startswith("!(")]
+    chosen = (errors or warnings or public or [f"exit code {exit_code}"])[-1]
+    return chosen[:300]
+
+
+def _plain(line: str) -> str:
+    """A log line without the protocol's date and tag prefixes."""
+    return re.sub(r"^!?\([0-9: .-]+\)\s*(\[(INFO|WARNING)\] \[ACCSYN\]\s*)?", "", line.strip()).strip()
 
 
 def _item(bucket: Optional[Bucket]) -> str:

@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from accsyn_dcc.api.transport import ungzip_data, utc_timestamp
 from accsyn_dcc.errors import Problem, ValidationError
 from accsyn_dcc.payload_rules import normalise_legacy_keys, validate_payload
-from accsyn_dcc.ranges import task_buckets
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.standin.query import QueryError, compile_query
 from accsyn_dcc.standin.store import Store
 
@@ -62,12 +62,18 @@ class Backend:
     """One workspace seeded from JSON, with jobs, tasks and sessions persisted in ``store``."""
 
     def __init__(
-        self, seed: Mapping[str, Any], store: Store, on_job_created: Optional[Callable[[Dict[str, Any]], None]] = None
+        self,
+        seed: Mapping[str, Any],
+        store: Store,
+        on_job_created: Optional[Callable[[Dict[str, Any]], None]] = None,
+        on_status: Optional[Callable[[str], None]] = None,
     ) -> None:
         self.workspace = str(seed["workspace"])
         self.seed = seed
         self.store = store
         self.on_job_created = on_job_created
+        self.on_status = on_status or (lambda line: None)
+        """Told one line for each job created and each status a client sets."""
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -170,6 +176,7 @@ class Backend:
                     return [existing]
         job = self._new_job(payload, engine, queue, user)
         self.store.add_job(job, fingerprint, self._tasks(job, payload, engine))
+        self.on_status(f"job {job['id']} ({job['name']}): created, {job['status']}")
         if self.on_job_created is not None:
             self.on_job_created(job)
         return [job]
@@ -225,21 +232,19 @@ class Backend:
         }
 
     def _tasks(self, job: Mapping[str, Any], payload: Mapping[str, Any], engine: Mapping[str, Any]) -> List[Any]:
+        """One task per item (the URIs engines report done), as accsyn keeps them; buckets only group them."""
         settings = engine.get("settings") or {}
         text = payload.get("range") or (settings.get("default_range") if settings.get("items") else None)
-        items = ["0"]
+        items = ["all"]
         if text and settings.get("items", True):
-            job_settings = payload.get("settings") or {}
             try:
-                buckets = task_buckets(
-                    str(text), job_settings.get("task_bucketsize"), settings.get("default_bucketsize")
-                )
-                items = [bucket.item for bucket in buckets]
+                items = [str(frame) for frame in FrameRange.parse(str(text)).frames()]
             except ValidationError as error:
                 raise RefusedRequest(str(error)) from None
         return [
             {"id": str(uuid.uuid4()), "uri": item, "item": item, "status": "queued", "job": job["id"],
-             "job_hr": job["name"], "priority": job["priority"], "created": job["created"], "finished": None}
+             "job_hr": job["name"], "priority": job["priority"], "created": job["created"], "finished": None,
+             "metadata": {}}
             for item in items
         ]  # fmt: skip
 
@@ -308,9 +313,12 @@ class Backend:
             if key == "status" and value not in WRITEABLE_JOB_STATUSES:
                 allowed = ", ".join(WRITEABLE_JOB_STATUSES)
                 raise RefusedRequest(f"Job status {value!r} cannot be set; use one of {allowed}")
+        previous = job.get("status")
         job.update(data)
         job["modified"] = utc_timestamp()
         self.store.save_job(job)
+        if job.get("status") != previous:
+            self.on_status(f"job {job['id']} ({job.get('name')}): {job.get('status')}")
         return [job]
 
     def _edit_tasks(self, job: Mapping[str, Any], data: Any) -> List[Dict[str, Any]]:

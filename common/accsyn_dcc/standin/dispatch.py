@@ -1,7 +1,9 @@
 """Hand the stand-in's new jobs to the local farm, so they really render, and write status back.
 
 Each created job runs on a thread of its own through ``accsyn_dcc.farm.LocalFarm`` with the seed's
-volumes as shares; tasks turn ``done`` or ``failed`` as their buckets end, then the job does.
+volumes as shares. As each bucket ends its items' tasks turn ``done`` (those the engine reported, or
+all of them when the bucket succeeded) or ``failed`` with the reason and the log in their metadata;
+then the job does. Every change of a job's status is told to ``on_status`` as one line.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from accsyn_dcc.api.transport import utc_timestamp
 from accsyn_dcc.errors import AccsynDccError
@@ -23,8 +25,16 @@ log = logging.getLogger(__name__)
 class LocalDispatcher:
     """``dispatcher(job)`` starts the job on the local farm; ``join()`` waits for every started job."""
 
-    def __init__(self, store: Store, volumes: Sequence[Volume], work_root: str, workers: int = 2) -> None:
+    def __init__(
+        self,
+        store: Store,
+        volumes: Sequence[Volume],
+        work_root: str,
+        workers: int = 2,
+        on_status: Optional[Callable[[str], None]] = None,
+    ) -> None:
         self.store = store
+        self.on_status = on_status or (lambda line: None)
         self.volumes = list(volumes)
         self.work_root = work_root
         self.workers = workers
@@ -50,9 +60,15 @@ class LocalDispatcher:
         tasks = {task["uri"]: task for task in self.store.tasks(job["id"])}
 
         def on_task(result: TaskResult) -> None:
-            changed = list(tasks.values()) if result.item == "all" else [tasks[result.item]]
+            items = list(tasks) if result.item == "all" else [str(frame) for frame in _frames(result.item)]
+            done = {str(frame) for frame in result.frames_done}
+            changed = [tasks[item] for item in items if item in tasks]
             for task in changed:
-                task.update(status="done" if result.ok else "failed", finished=utc_timestamp())
+                if result.ok or task["uri"] in done:
+                    task.update(status="done", finished=utc_timestamp())
+                else:
+                    task.update(status="failed", finished=utc_timestamp())
+                    task["metadata"] = {**(task.get("metadata") or {}), "reason": result.reason, "log": result.log}
             self.store.save_tasks(changed)
 
         try:
@@ -72,3 +88,9 @@ class LocalDispatcher:
         if job is not None:
             job.update(status=status, modified=utc_timestamp())
             self.store.save_job(job)
+            self.on_status(f"job {job_id} ({job.get('name')}): {status}")
+
+
+def _frames(item: str) -> range:
+    first, _, last = item.partition("-")
+    return range(int(first), int(last or first) + 1)

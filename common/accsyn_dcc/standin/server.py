@@ -53,6 +53,7 @@ class StandinServer:
         port: int = 0,
         hook: Optional[Hook] = None,
         run_jobs: bool = False,
+        on_status: Optional[Callable[[str], None]] = None,
     ) -> None:
         self.data_dir = data_dir
         self.seed = load_seed(seed_path)
@@ -60,6 +61,8 @@ class StandinServer:
         self.hook = hook
         self.run_jobs = run_jobs
         """Hand every created job to the local farm (``accsyn_dcc.standin.dispatch``)."""
+        self.on_status = on_status
+        """Told one line per job state change (the ``server`` command prints them)."""
         self.dispatcher: Optional[LocalDispatcher] = None
         self._httpd: Optional[ThreadingHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
@@ -83,8 +86,10 @@ class StandinServer:
         self._store = Store(self.data_dir)
         if self.run_jobs:
             volumes = [Volume.from_dict(volume) for volume in self.seed.get("volumes", [])]
-            self.dispatcher = LocalDispatcher(self._store, volumes, os.path.join(self.data_dir, "farm"))
-        backend = Backend(self.seed, self._store, self.dispatcher)
+            self.dispatcher = LocalDispatcher(
+                self._store, volumes, os.path.join(self.data_dir, "farm"), on_status=self.on_status
+            )
+        backend = Backend(self.seed, self._store, self.dispatcher, self.on_status)
         handler = type("StandinHandler", (_Handler,), {"backend": backend, "server_hook": self})
         self._httpd = ThreadingHTTPServer((HOST, self.requested_port), handler)
         self._httpd.daemon_threads = True

@@ -102,7 +102,7 @@ def test_open_scan_edit_preview_submit_and_find_the_job(
 
     found = connect(credentials(backend.port)).find_job(job_id)
     assert found is not None and found["engine"] == "nuke-16"
-    assert len(connect(credentials(backend.port)).find_tasks(job_id)) == 5  # 20 frames in buckets of 4
+    assert len(connect(credentials(backend.port)).find_tasks(job_id)) == 20  # one task per frame
     remembered = json.loads((tmp_path / "config" / "settings.json").read_text())[SETTINGS_KEY]
     assert remembered["bucket_size"] == 4 and remembered["queue"] == "high"
 
