@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator, List
 
@@ -63,13 +64,44 @@ def test_server_down_is_unreachable():
     assert KEY not in str(caught.value) and "127.0.0.1" in str(caught.value)
 
 
-def test_a_server_that_never_answers_times_out():
+def test_a_server_that_never_answers_ends_at_the_deadline_and_says_so():
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
-        with pytest.raises(UnreachableError, match="did not answer in time") as caught:
-            connect(_credentials(silent.getsockname()[1]), timeout=(0.5, 0.2), retries=0)
+        started = time.monotonic()
+        with pytest.raises(UnreachableError, match=r"took the request but sent no reply within 1\.5 s") as caught:
+            connect(_credentials(silent.getsockname()[1]), deadline=1.5)  # retries included
+        assert time.monotonic() - started < 4
     assert KEY not in str(caught.value)
+
+
+def test_a_server_that_trickles_its_reply_ends_at_the_deadline():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+        while not stop.is_set():
+            try:
+                connection.sendall(b" ")
+            except OSError:
+                break
+            time.sleep(0.2)
+        connection.close()
+
+    threading.Thread(target=trickle, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(UnreachableError, match=r"the reply was still coming after 1\.5 s"):
+            connect(_credentials(listener.getsockname()[1]), retries=0, deadline=1.5)
+        assert time.monotonic() - started < 4
+    finally:
+        stop.set()
+        listener.close()
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Optional
 
 from accsyn_dcc.api.client import AccsynClient
@@ -35,6 +36,8 @@ def connect(credentials: Credentials, **kwargs: Any) -> AccsynClient:
     return client
 
 
+DEADLINE_ENV = "ACCSYN_DCC_DEADLINE"
+"""Seconds one call to accsyn may take in all, retries included (default ``client.DEFAULT_DEADLINE``)."""
 NOT_CONFIGURED = (
     "no accsyn workspace is configured: set ACCSYN_WORKSPACE, ACCSYN_API_USER and ACCSYN_API_KEY "
     "(or name a credentials file with ACCSYN_CREDENTIALS_PATH); to try things offline, start the local "
@@ -49,4 +52,10 @@ def connect_configured(credentials: Optional[Credentials] = None, **kwargs: Any)
     credentials = credentials or load_credentials()
     if credentials is None:
         raise NotConfigured(NOT_CONFIGURED)
+    deadline = os.environ.get(DEADLINE_ENV)
+    if deadline is not None and "deadline" not in kwargs:
+        try:
+            kwargs["deadline"] = float(deadline)
+        except ValueError:
+            raise NotConfigured(f"{DEADLINE_ENV} must be a number of seconds (got {deadline!r})") from None
     return connect(credentials, **kwargs)

@@ -35,6 +35,8 @@ MASTER_HOSTNAME = "master.accsyn.com"
 DEFAULT_PORT = 443
 JOB_TYPE = "compute"
 Timeout = Tuple[float, float]
+DEFAULT_DEADLINE = 45.0
+"""Seconds one call may take in all (connect, reply, retries): a server that never answers, or trickles, ends there."""
 _insecure_warned: Set[str] = set()
 """Workspaces already warned about disabled TLS verification (warned once per process)."""
 
@@ -78,11 +80,21 @@ def parse_proxy(proxy: str) -> Tuple[str, int]:
 class AccsynClient:
     """One logged-in conversation with an accsyn workspace; safe to share between threads."""
 
-    def __init__(self, credentials: Credentials, timeout: Timeout = (10, 120), retries: int = 2) -> None:
+    def __init__(
+        self,
+        credentials: Credentials,
+        timeout: Timeout = (10, 30),
+        retries: int = 2,
+        deadline: float = DEFAULT_DEADLINE,
+    ) -> None:
+        """``timeout``: (connect, read) seconds per attempt; ``deadline``: seconds for a whole call, retries included."""
         if not credentials.workspace or not credentials.user or not credentials.api_key:
             raise NotConfigured("accsyn workspace, user and API key are all required")
+        if deadline <= 0:
+            raise NotConfigured(f"the accsyn call deadline must be positive (got {deadline})")
         self._credentials = credentials
         self._timeout = timeout
+        self._deadline = float(deadline)
         self._retries = max(0, retries)
         self._lock = threading.Lock()
         self._http = requests.Session()
@@ -255,24 +267,32 @@ class AccsynClient:
     def _call_with_retries(
         self, method: str, endpoint: Endpoint, uri: str, body: Any, auth: bool, retry: bool
     ) -> Dict[str, Any]:
+        deadline_at = time.monotonic() + self._deadline
         attempts = 1 + (self._retries if retry else 0)
         for attempt in range(attempts):
             try:
-                return self._call(method, endpoint, uri, body, auth)
+                return self._call(method, endpoint, uri, body, auth, deadline_at)
             except UnreachableError:
-                if attempt + 1 >= attempts:
-                    raise
                 delay = 0.5 * (2**attempt)
+                if attempt + 1 >= attempts or time.monotonic() + delay >= deadline_at:
+                    raise
                 log.info("accsyn unreachable on %s %s, retrying in %.1fs", method, uri, delay)
                 time.sleep(delay)
         raise AssertionError("unreachable")
 
-    def _call(self, method: str, endpoint: Endpoint, uri: str, body: Any, auth: bool) -> Dict[str, Any]:
+    def _call(
+        self, method: str, endpoint: Endpoint, uri: str, body: Any, auth: bool, deadline_at: float
+    ) -> Dict[str, Any]:
         creds = self._credentials
         headers = transport.headers(creds.workspace, creds.user, creds.api_key) if auth else transport.headers()
         url = endpoint.url(uri)
+        where = f"{endpoint.host}:{endpoint.port}"
+        remaining = deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise UnreachableError(f"accsyn at {where} did not answer {method} {uri} within {self._deadline:g} s")
         verify: Union[bool, str] = creds.verify
-        kwargs: Dict[str, Any] = {"headers": headers, "timeout": self._timeout, "verify": verify}
+        timeout = (min(self._timeout[0], remaining), min(self._timeout[1], remaining))
+        kwargs: Dict[str, Any] = {"headers": headers, "timeout": timeout, "verify": verify, "stream": True}
         if method in transport.QUERY_METHODS:
             kwargs["params"] = transport.raw_query(body)
         else:
@@ -280,26 +300,50 @@ class AccsynClient:
         try:
             with self._lock:
                 response = self._http.request(method, url, **kwargs)
-                text = response.text
-        except requests.Timeout as error:
-            where = f"{endpoint.host}:{endpoint.port}"
-            raise UnreachableError(self._scrub(f"accsyn at {where} did not answer in time ({error})")) from None
+                try:
+                    data = self._read_body(response, deadline_at, f"accsyn at {where} ({method} {uri})")
+                finally:
+                    response.close()
+        except requests.ConnectTimeout:
+            raise UnreachableError(
+                f"accsyn at {where} did not accept a connection within {timeout[0]:.1f} s ({method} {uri})"
+            ) from None
+        except requests.Timeout:
+            raise UnreachableError(
+                f"accsyn at {where} took the request but sent no reply within {timeout[1]:.1f} s ({method} {uri})"
+            ) from None
         except requests.RequestException as error:
-            where = f"{endpoint.host}:{endpoint.port}"
             raise UnreachableError(self._scrub(f"Could not reach accsyn at {where}: {error}")) from None
+        text = data.decode(response.encoding or "utf-8", errors="replace")
         try:
             reply = transport.strip_object_ids(json.loads(text))
         except ValueError:
             snippet = " ".join(text.split())[:200]
             raise ProtocolError(
                 self._scrub(
-                    f"accsyn at {endpoint.host}:{endpoint.port} answered {method} {uri} with HTTP "
-                    f"{response.status_code} and no JSON: {snippet!r}"
+                    f"accsyn at {where} answered {method} {uri} with HTTP {response.status_code} and no JSON: {snippet!r}"
                 )
             ) from None
         if not isinstance(reply, dict):
             raise ProtocolError(f"accsyn's reply to {method} {uri} is not a JSON object")
         return reply
+
+    def _read_body(self, response: requests.Response, deadline_at: float, what: str) -> bytes:
+        """The whole reply body, or UnreachableError when it is still coming at the deadline.
+
+        Reads whatever has arrived (``read1``), so a server trickling a byte at a time is noticed at the
+        deadline; urllib3 before 2.0 has no ``read1``, and is read a byte at a time instead.
+        """
+        raw = response.raw
+        read_some = getattr(raw, "read1", None)
+        chunks: List[bytes] = []
+        while True:
+            chunk = read_some(65536) if read_some is not None else raw.read(1, decode_content=True)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            if time.monotonic() > deadline_at:
+                raise UnreachableError(f"{what}: the reply was still coming after {self._deadline:g} s; gave up")
 
     def _scrub(self, text: str) -> str:
         return scrub(text, self._credentials.api_key)
