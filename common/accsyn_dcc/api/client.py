@@ -87,7 +87,7 @@ class AccsynClient:
         retries: int = 2,
         deadline: float = DEFAULT_DEADLINE,
     ) -> None:
-        """``timeout``: (connect, read) seconds per attempt; ``deadline``: seconds for a whole call, retries included."""
+        """``timeout``: (connect, read) seconds per attempt; ``deadline``: seconds for one whole call, retries too."""
         if not credentials.workspace or not credentials.user or not credentials.api_key:
             raise NotConfigured("accsyn workspace, user and API key are all required")
         if deadline <= 0:
@@ -321,7 +321,8 @@ class AccsynClient:
             snippet = " ".join(text.split())[:200]
             raise ProtocolError(
                 self._scrub(
-                    f"accsyn at {where} answered {method} {uri} with HTTP {response.status_code} and no JSON: {snippet!r}"
+                    f"accsyn at {where} answered {method} {uri} with HTTP {response.status_code} "
+                    f"and no JSON: {snippet!r}"
                 )
             ) from None
         if not isinstance(reply, dict):
