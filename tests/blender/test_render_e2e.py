@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import bpy
 import pytest
@@ -14,6 +15,8 @@ from accsyn_dcc.farm import run_local
 from accsyn_dcc.paths import current_os
 
 pytestmark = pytest.mark.blender
+
+STOCK = Path(__file__).parents[1] / "engines" / "stock"
 
 
 def centre_colour(path):
@@ -80,3 +83,23 @@ def test_without_remapping_the_texture_is_missing(tmp_path):
     assert summary.ok
     assert "missing file" in (tmp_path / "work" / "tasks" / "1" / "task.log").read_text()
     assert centre_colour(tmp_path / "out" / "beauty_0001.png") == (1.0, 0.0, 1.0)
+
+
+def test_our_blender_engine_renders_on_a_stock_style_common(tmp_path):
+    """As on a real farm: accsyn's own ``common`` (here the stock-style one) beside our published engine."""
+    engines = tmp_path / "engines"
+    engines.mkdir()
+    shutil.copy(STOCK / "common.py", engines / "common.py")
+    shutil.copy(Path(__file__).parents[2] / "engines" / "blender.py", engines / "blender.py")
+    project = tmp_path / "projects"
+    scene = build_demo_project(str(project))
+    settings = volume_settings(project)
+    payload = scene_payload(scene, settings, engine="blender", range_text="1-2", output_folder=str(tmp_path / "out"))
+    summary = run_local(
+        payload, workers=2, settings=settings, work_dir=str(tmp_path / "work"), engines_dir=str(engines)
+    )
+    assert summary.ok and summary.frames_done == [1, 2], summary
+    assert sorted(path.name for path in (tmp_path / "out").glob("*.png")) == ["beauty_0001.png", "beauty_0002.png"]
+    assert all(centre_colour(path) == (0.0, 1.0, 0.0) for path in (tmp_path / "out").glob("*.png"))
+    log = (tmp_path / "work" / "tasks" / "1" / "task.log").read_text()
+    assert "Running:" not in log  # the stock-style base ran it, not ours
