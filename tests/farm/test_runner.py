@@ -208,3 +208,18 @@ def test_standin_job_shows_each_failed_tasks_reason_and_the_server_tells_each_st
     out = capsys.readouterr().out
     assert "failed 3: IsADirectoryError: [Errno 21] Is a directory: " in out and "task.log)" in out
     assert [line.split(": ", 1)[1] for line in lines] == ["created, waiting", "running", "failed"]
+
+
+def test_frames_are_reported_as_they_finish_while_the_bucket_renders(tmp_path, engines, monkeypatch):
+    looping = RECORDING_ENGINE.replace('"default_bucketsize": 2}', '"default_bucketsize": 3, "max_bucketsize": 1}')
+    (engines / "looper.py").write_text(looping)
+    job = payload(tmp_path, engine="looper", range="1-3", settings={"task_bucketsize": "3"})
+    seen = []
+    started = time.monotonic()
+    done_at = []
+    runner = farm(tmp_path, engines, job, workers=1, on_frame=lambda item: seen.append((item, time.monotonic())),
+                  on_task=lambda task: done_at.append(time.monotonic()))  # fmt: skip
+    monkeypatch.setenv("SLEEP", "0.3")
+    result = runner.run()
+    assert result.ok and [item for item, _ in seen] == ["1", "2"]  # the last item ends with the process
+    assert seen[0][1] < done_at[0] - 0.2 and seen[0][1] > started

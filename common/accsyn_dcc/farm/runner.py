@@ -125,6 +125,7 @@ class LocalFarm:
         progress: bool = True,
         on_task: Optional[TaskCallback] = None,
         fresh: bool = False,
+        on_frame: Optional[Callable[[str], None]] = None,
     ) -> None:
         if workers < 1:
             raise AccsynDccError(f"workers: at least one worker is needed (got {workers})")
@@ -140,6 +141,8 @@ class LocalFarm:
         self.config = engine_config(self.script)
         self.payload = with_default_parameters(payload, self.config["PARAMETERS"])
         self.fresh = fresh
+        self.on_frame = on_frame
+        """Told each item as the engine reports it done, while its bucket is still rendering."""
         self.python = python or sys.executable
         self.progress = progress
         self.on_task = on_task
@@ -276,6 +279,8 @@ class LocalFarm:
                 status = _task_status(line)
                 if status is not None:
                     reported.append(status)
+                    if self.on_frame is not None:
+                        self.on_frame(str(status))
             exit_code = process.wait()
             with self._lock:
                 self._running.pop(item, None)

@@ -1,9 +1,9 @@
 """Hand the stand-in's new jobs to the local farm, so they really render, and write status back.
 
 Each created job runs on a thread of its own through ``accsyn_dcc.farm.LocalFarm`` with the seed's
-volumes as shares. As each bucket ends its items' tasks turn ``done`` (those the engine reported, or
-all of them when the bucket succeeded) or ``failed`` with the reason and the log in their metadata;
-then the job does. Every change of a job's status is told to ``on_status`` as one line.
+volumes as shares. Each item's task turns ``done`` as soon as the engine reports it; as each bucket
+ends the rest of its items turn ``done`` (the bucket succeeded) or ``failed`` with the reason and the
+log in their metadata; then the job does. Every change of a job's status is told to ``on_status`` as one line.
 """
 
 from __future__ import annotations
@@ -71,10 +71,16 @@ class LocalDispatcher:
                     task["metadata"] = {**(task.get("metadata") or {}), "reason": result.reason, "log": result.log}
             self.store.save_tasks(changed)
 
+        def on_frame(item: str) -> None:
+            task = tasks.get(item)
+            if task is not None and task.get("status") != "done":
+                task.update(status="done", finished=utc_timestamp())
+                self.store.save_tasks([task])
+
         try:
             farm = LocalFarm(
                 job["compute"], volumes=self.volumes, workers=self.workers, progress=False, on_task=on_task,
-                work_dir=os.path.join(self.work_root, job["id"]),
+                work_dir=os.path.join(self.work_root, job["id"]), on_frame=on_frame,
             )  # fmt: skip
             self._farms.append(farm)
             status = "done" if farm.run().ok else "failed"
