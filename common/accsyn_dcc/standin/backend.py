@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import sqlite3
 import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
@@ -23,6 +24,7 @@ from accsyn_dcc.payload_rules import normalise_legacy_keys, validate_payload
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.standin.query import QueryError, compile_query
 from accsyn_dcc.standin.store import Store
+from accsyn_dcc.standin.workspace_calls import CallRefused, attributes, file_call, setting_call
 
 Reply = Dict[str, Any]
 JOB_TYPES = ("compute", "job")
@@ -32,6 +34,13 @@ FINISHED_JOB_STATUSES = ("done", "aborted")
 WRITEABLE_JOB_STATUSES = ("waiting", "paused", "aborted", "done")
 WRITEABLE_JOB_FIELDS = ("status", "priority", "name", "description", "metadata")
 WRITEABLE_TASK_STATUSES = ("queued", "failed", "onhold", "excluded", "done")
+JOB_ATTRIBUTES = (
+    "id", "name", "code", "type", "engine", "engine_hr", "status", "created", "modified", "user", "user_hr",
+    "parent", "parent_hr", "priority", "input", "output", "range", "compute", "inactive", "metadata", "description",
+)  # fmt: skip
+TASK_ATTRIBUTES = ("id", "uri", "item", "status", "job", "job_hr", "priority", "created", "finished", "metadata")
+SESSION_SECONDS = 12 * 3600.0
+"""How long a login session stays valid."""
 WRITEABLE_TASK_FIELDS = ("status", "priority", "metadata")
 _SHARE_REF = re.compile(r"\b(share|site)=([^/\\:\s]+)")
 DEFAULT_SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "standin_seed.json")
@@ -74,6 +83,7 @@ class Backend:
         self.on_job_created = on_job_created
         self.on_status = on_status or (lambda line: None)
         """Told one line for each job created and each status a client sets."""
+        self.session_seconds = SESSION_SECONDS
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -104,6 +114,8 @@ class Backend:
             return {"result": self._dispatch(method, str(event.get("uri") or ""), event, user)}
         except RefusedRequest as refusal:
             return refusal.reply
+        except sqlite3.Error as error:  # e.g. another server holds the data folder's database: answer, never hang
+            return {"exception": f"the stand-in's database could not answer ({error}); try again"}
 
     # -- authentication --------------------------------------------------------------------------------------
 
@@ -126,7 +138,7 @@ class Backend:
         user = self._authenticated_user(headers)
         if user is None or event.get("workspace") != self.workspace:
             raise RefusedRequest("Not authenticated", "Wrong workspace, user or API key")
-        if self.store.session_user(str(event.get("session") or "")) != user["id"]:
+        if self.store.session_user(str(event.get("session") or ""), self.session_seconds) != user["id"]:
             raise RefusedRequest("Invalid session", "Your accsyn session is not valid; log in again")
         return user
 
@@ -135,17 +147,52 @@ class Backend:
     def _dispatch(self, method: str, uri: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> Any:
         if method == "GET" and uri == "entitytypes":
             return list(ENTITY_TYPES)
+        data = event.get("data") or {}
+        try:
+            if method == "GET" and uri == "attributes":
+                return attributes(
+                    data, {"job": WRITEABLE_JOB_FIELDS, "compute": WRITEABLE_JOB_FIELDS}, self._attributes()
+                )
+            if uri == "setting":
+                return setting_call(method, data, event.get("id"), self.store)
+            if method == "GET" and uri == "workspace/file":
+                return file_call(data, self.seed.get("volumes", []))
+        except CallRefused as refusal:
+            raise RefusedRequest(str(refusal)) from None
         entity_type, _, action = uri.partition("/")
         handlers: Dict[tuple, Callable[[str, Mapping[str, Any], Mapping[str, Any]], Any]] = {
             ("POST", "create"): self._create,
             ("GET", "find"): self._find,
             ("PUT", "edit"): self._edit,
             ("DELETE", "delete"): self._delete,
+            ("POST", "activate"): self._activation,
+            ("DELETE", "deactivate"): self._activation,
         }
         handler = handlers.get((method, action))
         if handler is None or entity_type not in ENTITY_TYPES:
             raise RefusedRequest(f"{method} {uri} is not supported by the accsyn-dcc stand-in")
         return handler(entity_type, event, user)
+
+    def _attributes(self) -> Dict[str, Any]:
+        known: Dict[str, Any] = {"job": JOB_ATTRIBUTES, "compute": JOB_ATTRIBUTES, "task": TASK_ATTRIBUTES}
+        for entity_type in SEEDED_TYPES:
+            names = {key for entity in self.seed.get(f"{entity_type}s", []) for key in entity if key != "api_key"}
+            known[entity_type] = tuple(names)
+        return known
+
+    def _activation(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> bool:
+        """``activate_one``/``deactivate_one`` of a job: hidden from finds until activated again, never lost."""
+        if entity_type not in JOB_TYPES:
+            raise RefusedRequest(f"Activating a {entity_type} is not supported by the stand-in")
+        ident = str(event.get("id") or event.get("query") or "")
+        job = self.store.job(ident) or next((j for j in self.store.jobs() if j.get("name", "").lower() == ident), None)
+        if job is None:
+            raise RefusedRequest(f"No job {ident!r}")
+        job["inactive"] = str(event.get("uri", "")).endswith("/deactivate")
+        job["modified"] = utc_timestamp()
+        self.store.save_job(job)
+        self.on_status(f"job {job['id']} ({job.get('name')}): {'deactivated' if job['inactive'] else 'activated'}")
+        return True
 
     # -- create ----------------------------------------------------------------------------------------------
 
@@ -156,6 +203,7 @@ class Backend:
         if not isinstance(data, dict) or not data:
             raise RefusedRequest("No job data was given", "The job payload is empty")
         payload = normalise_legacy_keys(data)
+        warnings = _settings_as_text(payload)
         allow_duplicates = payload.get("allow_duplicates")
         problems = validate_payload(payload)
         engine = self._seeded("engine", payload.get("engine"))
@@ -177,6 +225,8 @@ class Backend:
         job = self._new_job(payload, engine, queue, user)
         self.store.add_job(job, fingerprint, self._tasks(job, payload, engine))
         self.on_status(f"job {job['id']} ({job['name']}): created, {job['status']}")
+        for warning in warnings:
+            self.on_status(f"job {job['id']} ({job['name']}): warning: {warning}")
         if self.on_job_created is not None:
             self.on_job_created(job)
         return [job]
@@ -258,8 +308,17 @@ class Backend:
             predicate = compile_query(event.get("query"))
         except QueryError as error:
             raise RefusedRequest(f"Bad query {event.get('query')!r}: {error}") from None
+        for key in ("limit", "skip"):
+            if (
+                key in data
+                and data[key] is not None
+                and (isinstance(data[key], bool) or not isinstance(data[key], int))
+            ):
+                raise RefusedRequest(f"find {key} must be a whole number (got {data[key]!r})")
         entity_id = event.get("id")
         candidates = self._entities(entity_type, data.get("parent"))
+        if entity_type in JOB_TYPES and not data.get("inactive"):
+            candidates = [job for job in candidates if not job.get("inactive")]
         if entity_id:
             return [entity for entity in candidates if entity.get("id") == entity_id]
         matches = [entity for entity in candidates if predicate(entity)]
@@ -346,6 +405,21 @@ class Backend:
         if not self.store.delete_job(str(event.get("id") or "")):
             raise RefusedRequest(f"No job with id {event.get('id')!r}")
         return True
+
+
+def _settings_as_text(payload: Dict[str, Any]) -> List[str]:
+    """Numbers and booleans in ``settings`` become text, as accsyn accepts them; one warning for each."""
+    settings = payload.get("settings")
+    if not isinstance(settings, dict):
+        return []
+    warnings = []
+    converted = dict(settings)
+    for name, value in settings.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            converted[name] = str(int(value)) if float(value).is_integer() else str(value)
+            warnings.append(f"settings.{name} was the number {value!r}; accsyn keeps setting values as text")
+    payload["settings"] = converted
+    return warnings
 
 
 def _problem(field: str, value: Any, message: str) -> Problem:

@@ -41,6 +41,10 @@ class RecordedRequest:
 
 
 Hook = Callable[[RecordedRequest], Optional[str]]
+MAX_BODY = 64 * 1024 * 1024
+"""The largest request body the stand-in reads (a Compute payload is a few kilobytes)."""
+IDLE_SECONDS = 30.0
+"""A connection that sends nothing for this long is closed."""
 
 
 class StandinServer:
@@ -67,6 +71,7 @@ class StandinServer:
         self._httpd: Optional[ThreadingHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         self._store: Optional[Store] = None
+        self.backend: Optional[Backend] = None
 
     @property
     def port(self) -> int:
@@ -89,7 +94,7 @@ class StandinServer:
             self.dispatcher = LocalDispatcher(
                 self._store, volumes, os.path.join(self.data_dir, "farm"), on_status=self.on_status
             )
-        backend = Backend(self.seed, self._store, self.dispatcher, self.on_status)
+        backend = self.backend = Backend(self.seed, self._store, self.dispatcher, self.on_status)
         handler = type("StandinHandler", (_Handler,), {"backend": backend, "server_hook": self})
         self._httpd = ThreadingHTTPServer((HOST, self.requested_port), handler)
         self._httpd.daemon_threads = True
@@ -133,6 +138,7 @@ class StandinServer:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    timeout = IDLE_SECONDS  # socket timeout: an idle or stalled connection is closed, never holds a thread
     backend: Backend
     server_hook: StandinServer
     protocol_version = "HTTP/1.1"
@@ -154,8 +160,24 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         path, _, raw_query = self.path.partition("?")
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isdigit():
+            self._send(400, RefusedRequest(f"Content-Length {declared!r} is not a whole number of bytes").reply)
+            return
+        length = int(declared)
+        if length > MAX_BODY:
+            self.close_connection = True
+            self._send(413, RefusedRequest(f"The request body ({length} bytes) is larger than {MAX_BODY}").reply)
+            return
+        try:
+            body = self.rfile.read(length) if length else b""
+        except OSError:  # the client went quiet before sending what it announced
+            self.close_connection = True
+            return
+        if len(body) < length:
+            self.close_connection = True
+            self._send(400, RefusedRequest(f"The body ended after {len(body)} of {length} bytes").reply)
+            return
         request = RecordedRequest(self.command, path, raw_query, dict(self.headers.items()), body)
         request.payload = _decode(self.command, raw_query, body)
         hook = self.server_hook.hook
@@ -167,8 +189,11 @@ class _Handler(BaseHTTPRequestHandler):
         if action == DROP_AFTER:
             self._drop()
             return
+        self._send(400 if "message" in reply else 200, reply)
+
+    def _send(self, status: int, reply: Dict[str, Any]) -> None:
         text = json.dumps(reply).encode("utf-8")
-        self.send_response(400 if "message" in reply else 200)
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(text)))
         self.end_headers()
