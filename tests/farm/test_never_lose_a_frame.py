@@ -195,3 +195,23 @@ def test_an_output_folder_another_node_creates_first_is_not_an_error(tmp_path, m
     monkeypatch.setattr(common.os, "makedirs", another_node_was_faster)
     engine.prepare()
     assert (tmp_path / "out").is_dir()
+
+
+def test_two_jobs_rendering_into_one_output_at_once_keep_every_frame(tmp_path, engines, monkeypatch):
+    import threading
+
+    (tmp_path / "scene.txt").write_text("scene")
+    monkeypatch.setenv("SLEEP", "0.2")
+    results = {}
+
+    def render(name):
+        results[name] = run(tmp_path, engines, job(tmp_path, name, clear_output_directory="true"), workers=2, retries=0)
+
+    threads = [threading.Thread(target=render, args=(name,)) for name in ("jobX", "jobY")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert all(summary.ok for summary in results.values())
+    frames = sorted(path.name for path in (tmp_path / "renders").rglob("*.exr"))
+    assert frames == sorted(f"job{x}.{n:04d}.exr" for x in "XY" for n in range(1, 5))  # in the output or moved aside
