@@ -1,23 +1,24 @@
 """Scan a .blend file for the files its render needs, by asking Blender itself in a subprocess.
 
-The Blender plug-in's ``report_scene.py`` reads the scene in Blender (see ``accsyn_dcc.blender_process``)
-and prints its external files as JSON; the calling process never imports ``bpy`` itself.
+The Blender plug-in's ``report_scene.py`` runs its ``collect`` module in Blender (see
+``accsyn_dcc.blender_process``), the same one the add-on runs in process, and prints plain records;
+this module turns them into the core's records. The calling process never imports ``bpy``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from accsyn_dcc.blender_process import BlenderError, run_plugin_script
-from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.references import FileReference, check_references
 from accsyn_dcc.scan.records import Output, ScanResult
 
 
 def read_blend(path: str) -> Dict[str, Any]:
-    """Blender's own report of a scene: frame range, fps, output path and external files."""
+    """Blender's own report of a scene: references, outputs and scene facts."""
     if not os.path.isfile(path):
         raise BlenderError(f"{path}: no such file")
     report: Dict[str, Any] = json.loads(
@@ -27,22 +28,55 @@ def read_blend(path: str) -> Dict[str, Any]:
 
 
 def scan_file(path: str, frames: Optional[FrameRange] = None, **options: Any) -> ScanResult:
-    """The dependencies, output and frame range of a .blend file."""
-    scene = os.path.abspath(path)
-    report = read_blend(scene)
-    scene_range = FrameRange.from_bounds(report["frame_start"], report["frame_end"])
+    """The dependencies, outputs and frame range of a .blend file."""
+    return scan_report(os.path.abspath(path), read_blend(os.path.abspath(path)), frames)
+
+
+def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRange] = None) -> ScanResult:
+    """A ``collect`` report (from the add-on or a Blender subprocess) checked against disk."""
+    facts = dict(report["scene"])
+    scene_range = FrameRange.parse(_range_text(facts), field="scene range")
     result = ScanResult(
         scene=scene,
         frame_range=str(scene_range),
-        fps=float(report["fps"]),
-        facts={"blender_version": report["version"], "scene": report["scene"]},
-    )
-    references = [
-        FileReference(item["name"], "filepath", item["path"], item["path"], item["kind"], frame_dependent=False)
-        for item in report["files"]
-    ]
-    result.dependencies, result.unresolved = check_references(references, frames)
-    output = report.get("output") or ""
-    if output:
-        result.outputs.append(Output(node=report["scene"], path=output, range=str(frames or scene_range)))
+        fps=float(facts.get("fps") or 0) or None,
+        facts={"blender_version": facts.get("version"), "scene": facts.get("name"), "camera": facts.get("camera"),
+               "marker_cameras": facts.get("marker_cameras", [])},
+    )  # fmt: skip
+    references = [reference(record) for record in report["references"]]
+    result.dependencies, result.unresolved = check_references(references, frames or scene_range)
+    result.outputs = [output(record) for record in report["outputs"]]
     return result
+
+
+def reference(record: Mapping[str, Any]) -> FileReference:
+    """One ``collect`` record as the core's reference (explicit frames of a sequence kept)."""
+    frames: List[int] = list(record.get("frames") or [])
+    return FileReference(
+        node=str(record["node"]),
+        attribute=str(record["attribute"]),
+        raw=str(record.get("raw") or ""),
+        path=record.get("path") or None,
+        kind=str(record.get("kind") or "file"),
+        frames=FrameRange.parse(compact(frames)) if frames and min(frames) >= 0 else None,
+        frame_dependent=bool(record.get("frame_dependent", True)),
+        required=bool(record.get("required", True)),
+        condition=str(record.get("condition") or ""),
+    )
+
+
+def output(record: Mapping[str, Any]) -> Output:
+    return Output(
+        node=str(record["node"]),
+        path=str(record["path"]),
+        range=record.get("range"),
+        views=list(record.get("views") or []),
+        file_type=str(record.get("file_type") or ""),
+        is_movie=bool(record.get("is_movie")),
+    )
+
+
+def _range_text(facts: Mapping[str, Any]) -> str:
+    first, last, step = int(facts["frame_start"]), int(facts["frame_end"]), int(facts.get("frame_step") or 1)
+    text = f"{max(first, 0)}-{max(last, first, 0)}"
+    return f"{text}x{step}" if step > 1 else text

@@ -1,46 +1,19 @@
 """Run by Blender (or a Python with ``bpy``): report the scene given after ``--`` as one JSON line.
 
-Prints ``ACCSYN_SCAN_JSON {...}``: frame range, fps, output path and external files.
+Prints ``ACCSYN_SCAN_JSON {...}``: what ``collect.collect`` finds (references, outputs, scene facts),
+the same records the add-on reads in process.
 """
 
 import json
+import os
 import sys
 
 import bpy
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import collect
+
 path = sys.argv[sys.argv.index("--") + 1]
-if bpy.data.filepath != path:
+if os.path.abspath(bpy.data.filepath or "") != os.path.abspath(path):
     bpy.ops.wm.open_mainfile(filepath=path, load_ui=False)
-scene = bpy.context.scene
-files = []
-for kind, collection in (
-    ("library", "libraries"),
-    ("image", "images"),
-    ("sound", "sounds"),
-    ("movieclip", "movieclips"),
-    ("cache", "cache_files"),
-    ("volume", "volumes"),
-    ("font", "fonts"),
-):
-    for block in getattr(bpy.data, collection, []):
-        filepath = getattr(block, "filepath", "")
-        if not filepath or filepath == "<builtin>" or getattr(block, "packed_file", None):
-            continue
-        files.append(
-            {
-                "kind": kind,
-                "name": block.name,
-                "path": bpy.path.abspath(filepath),
-                "source": getattr(block, "source", "FILE"),
-            }
-        )
-report = {
-    "frame_start": scene.frame_start,
-    "frame_end": scene.frame_end,
-    "fps": scene.render.fps,
-    "output": bpy.path.abspath(scene.render.filepath),
-    "scene": scene.name,
-    "files": files,
-    "version": bpy.app.version_string,
-}
-print("ACCSYN_SCAN_JSON " + json.dumps(report))
+print("ACCSYN_SCAN_JSON " + json.dumps(collect.collect(bpy.context.scene)))
