@@ -1,0 +1,155 @@
+"""Scenes made with real ``bpy`` holding every kind of file a render reads (the Blender scanner's fixtures)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import wave
+from pathlib import Path
+from typing import Dict
+
+import bpy
+
+
+def _png(path: Path, rgb=(0.2, 0.4, 0.6)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = bpy.data.images.new(path.stem, 4, 4)
+    image.pixels = [*rgb, 1.0] * 16
+    image.filepath_raw = str(path)
+    image.file_format = "PNG"
+    image.save()
+    bpy.data.images.remove(image)
+
+
+def _wav(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(b"".join(struct.pack("<h", 0) for _ in range(800)))
+
+
+def _font(path: Path) -> None:
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "A"])
+    builder.setupCharacterMap({ord("A"): "A"})
+    pen = TTGlyphPen(None)
+    pen.moveTo((0, 0))
+    pen.lineTo((500, 700))
+    pen.lineTo((1000, 0))
+    pen.closePath()
+    glyph = pen.glyph()
+    builder.setupGlyf({".notdef": glyph, "A": glyph})
+    builder.setupHorizontalMetrics({".notdef": (1000, 0), "A": (1000, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "AccsynTest", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(str(path))
+
+
+def build_everything(root: Path) -> Dict[str, Path]:
+    """A project under ``root`` and its shot ``shots/everything.blend`` (frames 1-3); returns the files by kind."""
+    files: Dict[str, Path] = {}
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    # A library that itself links an image, relative to the library's own folder.
+    _png(root / "lib" / "textures" / "prop_wood.png")
+    bpy.ops.mesh.primitive_cube_add()
+    prop = bpy.context.active_object
+    prop.name = "Prop"
+    material = bpy.data.materials.new("PropWood")
+    material.use_nodes = True
+    node = material.node_tree.nodes.new("ShaderNodeTexImage")
+    node.image = bpy.data.images.load(str(root / "lib" / "textures" / "prop_wood.png"))
+    node.image.filepath = "//textures/prop_wood.png"
+    prop.data.materials.append(material)
+    (root / "lib").mkdir(parents=True, exist_ok=True)
+    bpy.ops.wm.save_as_mainfile(filepath=str(root / "lib" / "props.blend"), relative_remap=False)
+    files["library"] = root / "lib" / "props.blend"
+    files["library image"] = root / "lib" / "textures" / "prop_wood.png"
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    scene.frame_start, scene.frame_end = 1, 3
+    scene.render.filepath = "//render/everything_####"
+    shot = root / "shots" / "everything.blend"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    bpy.ops.wm.save_as_mainfile(filepath=str(shot))  # saved early: relative paths and caches need its folder
+
+    with bpy.data.libraries.load(str(files["library"]), link=True) as (source, target):
+        target.objects = ["Prop"]
+    for linked in target.objects:
+        scene.collection.objects.link(linked)
+
+    for tile in ("1001", "1002", "1011"):
+        _png(root / "textures" / f"wood.{tile}.png")
+    udim = bpy.data.images.load(str(root / "textures" / "wood.1001.png"))
+    udim.source = "TILED"
+    udim.use_fake_user = True
+    files["udim"] = root / "textures" / "wood.<UDIM>.png"
+
+    for frame in range(1, 6):
+        _png(root / "plates" / f"bg.{frame:04d}.png")
+    editor = scene.sequence_editor_create()
+    strip = editor.strips.new_image("Plate", str(root / "plates" / "bg.0001.png"), 1, 1)
+    for frame in range(2, 6):
+        strip.elements.append(f"bg.{frame:04d}.png")
+    files["strip frames"] = root / "plates"
+
+    _wav(root / "audio" / "dialogue.wav")
+    editor.strips.new_sound("Dialogue", str(root / "audio" / "dialogue.wav"), 2, 1)
+    files["sound"] = root / "audio" / "dialogue.wav"
+
+    _font(root / "fonts" / "Titling.ttf")
+    curve = bpy.data.curves.new("Title", "FONT")
+    curve.font = bpy.data.fonts.load(str(root / "fonts" / "Titling.ttf"))
+    scene.collection.objects.link(bpy.data.objects.new("Title", curve))
+    files["font"] = root / "fonts" / "Titling.ttf"
+
+    bpy.ops.mesh.primitive_cube_add()
+    abc = root / "abc"
+    abc.mkdir(parents=True, exist_ok=True)
+    bpy.ops.wm.alembic_export(filepath=str(abc / "anim.0001.abc"), start=1, end=1)
+    for frame in (2, 3):
+        shutil.copy(abc / "anim.0001.abc", abc / f"anim.{frame:04d}.abc")
+    bpy.ops.cachefile.open(filepath=str(abc / "anim.0001.abc"))
+    cache = bpy.data.cache_files[-1]
+    cache.is_sequence = True
+    files["alembic"] = abc / "anim.####.abc"
+
+    vdb = root / "vdb"
+    vdb.mkdir(parents=True, exist_ok=True)
+    for frame in (1, 2):  # frame 3 is missing on purpose
+        (vdb / f"smoke.{frame:04d}.vdb").write_bytes(b"not a real grid")
+    volume = bpy.data.volumes.new("Smoke")
+    volume.filepath = str(vdb / "smoke.0001.vdb")
+    volume.is_sequence = True
+    volume.frame_duration = 3
+    volume.frame_start = 1
+    scene.collection.objects.link(bpy.data.objects.new("Smoke", volume))
+    files["vdb"] = vdb / "smoke.####.vdb"
+
+    bpy.ops.mesh.primitive_plane_add()
+    emitter = bpy.context.active_object
+    emitter.name = "Emitter"
+    emitter.modifiers.new("Sparks", "PARTICLE_SYSTEM")
+    cache_settings = emitter.particle_systems[0].point_cache
+    cache_settings.use_disk_cache = True
+    cache_settings.frame_end = 3
+    bpy.ops.wm.save_mainfile()
+    with bpy.context.temp_override(point_cache=cache_settings):
+        bpy.ops.ptcache.bake(bake=True)
+    files["point cache"] = root / "shots" / "blendcache_everything" / f"{b'Emitter'.hex().upper()}_######_00.bphys"
+
+    emitter.modifiers.new("Deform", "MESH_CACHE").filepath = "//caches/deform.mdd"  # missing on purpose
+    files["missing mesh cache"] = root / "shots" / "caches" / "deform.mdd"
+    os.environ.pop("OCIO", None)
+    bpy.ops.wm.save_mainfile()
+    files["shot"] = shot
+    return files
