@@ -82,7 +82,7 @@ def build_everything(root: Path) -> Dict[str, Path]:
     shot.parent.mkdir(parents=True, exist_ok=True)
     bpy.ops.wm.save_as_mainfile(filepath=str(shot))  # saved early: relative paths and caches need its folder
 
-    with bpy.data.libraries.load(str(files["library"]), link=True) as (source, target):
+    with bpy.data.libraries.load(str(files["library"]), link=True) as (_source, target):
         target.objects = ["Prop"]
     for linked in target.objects:
         scene.collection.objects.link(linked)
