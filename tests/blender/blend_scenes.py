@@ -64,7 +64,6 @@ def build_everything(root: Path) -> Dict[str, Path]:
     prop = bpy.context.active_object
     prop.name = "Prop"
     material = bpy.data.materials.new("PropWood")
-    material.use_nodes = True
     node = material.node_tree.nodes.new("ShaderNodeTexImage")
     node.image = bpy.data.images.load(str(root / "lib" / "textures" / "prop_wood.png"))
     node.image.filepath = "//textures/prop_wood.png"

@@ -136,7 +136,7 @@ class _Collector:
 
     def _image_users(self):
         """Image users (frame settings) of image texture nodes, by image."""
-        users = {}
+        users = {}  # type: dict
         trees = [material.node_tree for material in bpy.data.materials if material.node_tree]
         trees += [world.node_tree for world in bpy.data.worlds if world.node_tree]
         trees += list(bpy.data.node_groups)

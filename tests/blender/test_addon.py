@@ -1,0 +1,95 @@
+"""The Blender add-on for real: installed into a user folder, enabled in bpy, submitting, uninstalled exactly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "install"))
+from test_install import snapshot  # noqa: E402
+
+pytestmark = pytest.mark.blender
+
+INSIDE_BLENDER = r"""
+import json, os, sys
+import bpy
+import addon_utils  # importable once bpy has put Blender's modules on the path
+
+root = sys.argv[sys.argv.index("--") + 1]
+found = [module.__name__ for module in addon_utils.modules()]
+addon_utils.enable("accsyn_blender", default_set=True)
+registered = hasattr(bpy.types, "ACCSYN_OT_submit") and "submit" in dir(bpy.ops.accsyn)
+menu = [draw.__name__ for draw in bpy.types.TOPBAR_MT_render._dyn_ui_initialize()]
+bpy.ops.wm.read_factory_settings(use_empty=True)
+scene = bpy.context.scene
+scene.frame_start, scene.frame_end = 11, 14
+scene.render.filepath = "//render/shot_####"
+texture = os.path.join(root, "textures", "checker.png")
+os.makedirs(os.path.dirname(texture), exist_ok=True)
+image = bpy.data.images.new("checker", 4, 4)
+image.filepath_raw = texture
+image.file_format = "PNG"
+image.save()
+material = bpy.data.materials.new("Checker")
+material.node_tree.nodes.new("ShaderNodeTexImage").image = image
+bpy.ops.mesh.primitive_plane_add()
+bpy.context.active_object.data.materials.append(material)
+os.makedirs(os.path.join(root, "shots"), exist_ok=True)
+bpy.ops.wm.save_as_mainfile(filepath=os.path.join(root, "shots", "shot.blend"))
+import accsyn_blender
+[payload] = accsyn_blender.submit(dry_run=True, engine="blender")
+print("ACCSYN_TEST " + json.dumps({"found": found, "registered": registered, "menu": menu, "payload": payload}))
+"""
+
+
+def install(env: dict, *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(REPO / "install" / "install.py"), "blender", "--no-vendor", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+
+def test_install_enable_submit_and_uninstall_exactly(tmp_path):
+    scripts = tmp_path / "user" / "scripts"
+    (scripts / "addons" / "someone_elses").mkdir(parents=True)
+    (scripts / "addons" / "someone_elses" / "__init__.py").write_text("bl_info = {'name': 'other'}\n")
+    env = dict(os.environ, BLENDER_USER_SCRIPTS=str(scripts), HOME=str(tmp_path / "home"))
+    env["ACCSYN_DCC_USER_CONFIG"] = str(tmp_path / "settings.json")
+    env.pop("ACCSYN_DCC_STUDIO_CONFIG", None)
+    before = snapshot(tmp_path / "user")
+    assert install(env).returncode == 0
+    once = snapshot(tmp_path / "user")
+    assert "scripts/addons/accsyn_blender/__init__.py" in once and "scripts/startup/accsyn_blender_enable.py" in once
+    second = install(env)
+    assert second.returncode == 0 and snapshot(tmp_path / "user") == once
+    assert "done" not in second.stdout.replace("nothing to do", "")
+
+    project = tmp_path / "project"
+    inside = subprocess.run([sys.executable, "-c", INSIDE_BLENDER, "--", str(project)], env=env,
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    line = next((line for line in inside.stdout.splitlines() if line.startswith("ACCSYN_TEST ")), None)
+    assert line is not None, inside.stderr[-3000:]
+    facts = json.loads(line[len("ACCSYN_TEST ") :])
+    assert "accsyn_blender" in facts["found"] and facts["registered"]
+    assert "menu_entry" in facts["menu"]
+    payload = facts["payload"]
+    assert payload["engine"] == "blender" and payload["range"] == "11-14"
+    assert str(project / "textures" / "checker.png") in payload["dependencies"]
+    assert payload["output"] == str(project / "shots" / "render") and os.path.isabs(payload["output"])
+    assert payload["input"] == str(project / "shots" / "shot.blend")
+
+    assert install(env, "--uninstall").returncode == 0
+    assert snapshot(tmp_path / "user") == before
+
+
+def test_without_a_blender_user_folder_the_installer_says_what_to_set(tmp_path):
+    env = dict(os.environ, HOME=str(tmp_path / "home"))
+    for name in ("BLENDER_USER_SCRIPTS", "BLENDER_USER_RESOURCES"):
+        env.pop(name, None)
+    result = install(env)
+    assert result.returncode == 1
+    assert "no Blender user folder" in result.stderr and "BLENDER_USER_SCRIPTS" in result.stderr

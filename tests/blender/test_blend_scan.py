@@ -1,0 +1,81 @@
+"""``accsyn-dcc scan X.blend`` and the add-on's live scan find every file of each kind, for real (bpy 5)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from blend_scenes import build_everything
+
+pytestmark = pytest.mark.blender
+
+PLUGIN = Path(__file__).resolve().parents[2] / "plugins" / "blender"
+
+
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory):
+    return build_everything(tmp_path_factory.mktemp("everything"))
+
+
+@pytest.fixture(scope="module")
+def cli_scan(everything):
+    completed = subprocess.run(
+        [sys.executable, "-m", "accsyn_dcc", "scan", str(everything["shot"]), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(completed.stdout)
+
+
+def found(scan, kind):
+    return {record["path"]: record for record in scan["dependencies"] if record["kind"] == kind}
+
+
+def test_every_kind_is_found_with_its_state(everything, cli_scan):
+    root = everything["shot"].parents[1]
+    assert found(cli_scan, "library")[str(everything["library"])]["exists"]
+    assert found(cli_scan, "texture")[str(everything["library image"])]["exists"]  # linked by the library
+    udim = found(cli_scan, "texture")[str(everything["udim"])]
+    assert udim["exists"] and udim["tiles"] == ["1001", "1002", "1011"]
+    strip_frames = sorted(Path(path).name for path in found(cli_scan, "strip image"))
+    assert strip_frames == ["bg.0001.png", "bg.0002.png", "bg.0003.png"]  # only the job's frames 1-3
+    assert found(cli_scan, "strip sound")[str(everything["sound"])]["exists"]
+    assert found(cli_scan, "sound")[str(everything["sound"])]["exists"]
+    assert found(cli_scan, "font")[str(everything["font"])]["exists"]
+    alembic = found(cli_scan, "cache")[str(everything["alembic"])]
+    assert (alembic["exists"], alembic["frames"], alembic["missing"]) == (True, "1-3", "")
+    vdb = found(cli_scan, "volume")[str(everything["vdb"])]
+    assert (vdb["exists"], vdb["frames"], vdb["missing"]) == (True, "1-3", "3")
+    particles = found(cli_scan, "point cache")[str(everything["point cache"])]
+    assert (particles["exists"], particles["frames"], particles["missing"]) == (True, "1-3", "")
+    mesh_cache = found(cli_scan, "mesh cache")[str(everything["missing mesh cache"])]
+    assert not mesh_cache["exists"] and "Modifier 'Deform'" in mesh_cache["node"]
+    [output] = cli_scan["outputs"]
+    assert output["path"] == str(root / "shots" / "render" / "everything_####") and output["range"] == "1-3"
+
+
+def test_the_add_ons_live_scan_gives_the_same_records(everything, cli_scan, monkeypatch):
+    monkeypatch.syspath_prepend(str(PLUGIN))
+    import bpy
+    from accsyn_blender.host import BlenderHost
+
+    bpy.ops.wm.open_mainfile(filepath=str(everything["shot"]))
+    host = BlenderHost()
+    progress = []
+    pending = host.collect_scan(None, lambda done, total: progress.append((done, total)), lambda: False)
+    live = pending.finish().to_dict()
+    assert progress[-1][0] == progress[-1][1]
+    assert live["dependencies"] == cli_scan["dependencies"]
+    assert live["outputs"] == cli_scan["outputs"]
+
+
+def test_cancel_stops_the_live_scan(everything, monkeypatch):
+    monkeypatch.syspath_prepend(str(PLUGIN))
+    from accsyn_blender.host import BlenderHost
+
+    from accsyn_dcc.errors import ScanCancelled
+
+    with pytest.raises(ScanCancelled):
+        BlenderHost().collect_scan(None, lambda done, total: None, lambda: True)
