@@ -2,7 +2,9 @@
 
 A .blend file is binary, so accsyn's text conversion cannot touch it. Instead a start-up script
 (written beside the task's data JSON) opens the scene, rewrites the paths of libraries, images,
-sounds, movie clips, cache files, volumes and fonts from the submitter's prefixes to this node's,
+sounds, movie clips, cache files and their layers, volumes, fonts, sequencer strips, mesh-cache and
+multires modifiers, external point caches, fluid and geometry-node bake folders and OSL scripts from
+the submitter's prefixes to this node's,
 reloads them, and renders the bucket's frames into the job's output folder, named with the scene's
 own file-name pattern.
 
@@ -69,8 +71,60 @@ for collection in ("images", "sounds", "movieclips", "cache_files", "volumes", "
             if hasattr(block, "reload"):
                 block.reload()
         packed = getattr(block, "packed_file", None)
-        if not packed and "<UDIM>" not in block.filepath and not os.path.exists(bpy.path.abspath(block.filepath)):
+        absolute = bpy.path.abspath(block.filepath, library=getattr(block, "library", None))
+        if not packed and "<UDIM>" not in block.filepath and not os.path.exists(absolute):
             missing.append(block.filepath)
+
+
+def remap_attribute(owner, attribute, label):
+    # one path-valued property: a strip's folder, a modifier's cache, a bake folder, a script
+    path = getattr(owner, attribute, "")
+    if not path:
+        return
+    mapped = remap(path)
+    if mapped == path:
+        return
+    try:
+        setattr(owner, attribute, mapped)
+    except (AttributeError, RuntimeError, TypeError) as error:
+        print("accsyn: WARNING cannot remap %s %s (%s)" % (label, path, error))
+        return
+    print("accsyn: %s %s -> %s" % (label, path, mapped))
+
+
+for scene_ in bpy.data.scenes:
+    if scene_.sequence_editor is not None:
+        for strip in scene_.sequence_editor.strips_all:
+            if strip.type == "IMAGE":
+                remap_attribute(strip, "directory", "strip")
+            elif strip.type == "MOVIE":
+                remap_attribute(strip, "filepath", "strip")
+for cache in bpy.data.cache_files:
+    for layer in getattr(cache, "layers", []):
+        remap_attribute(layer, "filepath", "cache layer")
+for ob in bpy.data.objects:
+    if ob.library is not None:
+        continue
+    for modifier in ob.modifiers:
+        if modifier.type in ("MESH_CACHE", "MULTIRES"):
+            remap_attribute(modifier, "filepath", "modifier")
+        elif modifier.type == "NODES":
+            remap_attribute(modifier, "bake_directory", "bake folder")
+            for bake in modifier.bakes:
+                remap_attribute(bake, "directory", "bake folder")
+        elif modifier.type == "FLUID" and modifier.fluid_type == "DOMAIN":
+            remap_attribute(modifier.domain_settings, "cache_directory", "fluid cache")
+        cache = getattr(modifier, "point_cache", None)
+        if cache is not None and cache.use_external:
+            remap_attribute(cache, "filepath", "point cache")
+    for system in ob.particle_systems:
+        if system.point_cache.use_external:
+            remap_attribute(system.point_cache, "filepath", "point cache")
+for material in bpy.data.materials:
+    if material.node_tree is not None and material.library is None:
+        for node in material.node_tree.nodes:
+            if node.bl_idname == "ShaderNodeScript" and node.mode == "EXTERNAL":
+                remap_attribute(node, "filepath", "OSL script")
 for path in missing:
     print("accsyn: WARNING missing file %s" % path)
 

@@ -74,9 +74,16 @@ def build_everything(root: Path) -> Dict[str, Path]:
     files["library image"] = root / "lib" / "textures" / "prop_wood.png"
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
+    import addon_utils
+
+    addon_utils.enable("cycles", default_set=True)
     scene = bpy.context.scene
     scene.frame_start, scene.frame_end = 1, 3
     scene.render.filepath = "//render/everything_####"
+    scene.render.engine = "CYCLES"
+    scene.cycles.device, scene.cycles.samples = "CPU", 1
+    scene.render.resolution_x, scene.render.resolution_y = 32, 24
+    scene.render.image_settings.file_format = "PNG"
     shot = root / "shots" / "everything.blend"
     shot.parent.mkdir(parents=True, exist_ok=True)
     bpy.ops.wm.save_as_mainfile(filepath=str(shot))  # saved early: relative paths and caches need its folder
