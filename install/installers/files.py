@@ -116,6 +116,10 @@ class Ledger:
         entries[path] = {"sha256": digest(data), "created_folders": created_folders}
         self._save(entries)
 
+    def paths(self) -> List[str]:
+        """Every file the ledger records."""
+        return sorted(self._load())
+
     def forget(self, path: str) -> None:
         entries = self._load()
         if entries.pop(path, None) is not None:

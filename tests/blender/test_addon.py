@@ -93,3 +93,49 @@ def test_without_a_blender_user_folder_the_installer_says_what_to_set(tmp_path):
     result = install(env)
     assert result.returncode == 1
     assert "no Blender user folder" in result.stderr and "BLENDER_USER_SCRIPTS" in result.stderr
+
+
+EXTENSION_INSIDE = r"""
+import json, os, sys
+import bpy
+import addon_utils
+
+extensions = os.environ["BLENDER_USER_EXTENSIONS"]
+addon_utils.enable("bl_ext.user_default.accsyn_blender", default_set=True)  # installs the manifest's wheels first
+site = os.path.join(extensions, ".local", "lib", "python3.11", "site-packages")
+wheels = sorted(os.listdir(site)) if os.path.isdir(site) else []
+import accsyn_blender
+print("ACCSYN_TEST " + json.dumps({"wheels": wheels, "registered": "submit" in dir(bpy.ops.accsyn),
+                                   "alias": accsyn_blender.__name__}))
+"""
+
+
+def test_blender_4_2_extension_with_its_wheels_installs_and_uninstalls(tmp_path):
+    user = tmp_path / "user"
+    (user / "extensions" / "user_default" / "other_extension").mkdir(parents=True)
+    (user / "extensions" / "user_default" / "other_extension" / "__init__.py").write_text("x = 1\n")
+    env = dict(os.environ, BLENDER_USER_EXTENSIONS=str(user / "extensions"), HOME=str(tmp_path / "home"))
+    env.pop("BLENDER_USER_SCRIPTS", None)
+    before = snapshot(user)
+    result = install(env)
+    assert result.returncode == 0, result.stderr
+    folder = user / "extensions" / "user_default" / "accsyn_blender"
+    manifest = (folder / "blender_manifest.toml").read_text()
+    assert 'id = "accsyn_blender"' in manifest and "./wheels/accsyn_dcc-0.1.0-py3-none-any.whl" in manifest
+    assert sorted(path.name.split("-")[0] for path in (folder / "wheels").iterdir()) == [
+        "accsyn_dcc", "certifi", "charset_normalizer", "idna", "platformdirs", "requests", "urllib3"
+    ]  # fmt: skip
+    assert (user / "scripts" / "startup" / "accsyn_blender_enable.py").exists()
+    assert install(env).returncode == 0 and "done" not in install(env).stdout.replace("nothing to do", "")
+
+    inside = subprocess.run([sys.executable, "-c", EXTENSION_INSIDE], env=env, capture_output=True, text=True,
+                            check=False)  # fmt: skip
+    line = next((line for line in inside.stdout.splitlines() if line.startswith("ACCSYN_TEST ")), None)
+    assert line is not None, inside.stderr[-3000:]
+    facts = json.loads(line[len("ACCSYN_TEST ") :])
+    assert "accsyn_dcc" in facts["wheels"] and "requests" in facts["wheels"]  # Blender installed our wheels
+    assert facts["registered"] and facts["alias"] == "bl_ext.user_default.accsyn_blender"
+
+    assert install(env, "--uninstall").returncode == 0
+    blender_managed = {key for key in snapshot(user) if key.startswith(("extensions/.local", "extensions/.cache"))}
+    assert {key: value for key, value in snapshot(user).items() if key not in blender_managed} == before

@@ -20,7 +20,7 @@ bl_info = {
 def submit(*args, **kwargs):
     """See ``accsyn_blender.scripted.submit`` (loaded on first use so Blender's start-up stays light)."""
     _add_paths()
-    from accsyn_blender.scripted import submit as scripted_submit
+    from .scripted import submit as scripted_submit
 
     return scripted_submit(*args, **kwargs)
 
@@ -39,10 +39,14 @@ def _add_paths():
 
 
 def register():
+    import sys
+
     _add_paths()
+    # Installed as an extension this package is bl_ext.<repository>.accsyn_blender; scripts import it by its name.
+    sys.modules.setdefault("accsyn_blender", sys.modules[__name__])
     import bpy
 
-    from accsyn_blender import ui
+    from . import ui
 
     for cls in ui.CLASSES:
         bpy.utils.register_class(cls)
@@ -50,10 +54,14 @@ def register():
 
 
 def unregister():
+    import sys
+
     import bpy
 
-    from accsyn_blender import ui
+    from . import ui
 
     bpy.types.TOPBAR_MT_render.remove(ui.menu_entry)
     for cls in reversed(ui.CLASSES):
         bpy.utils.unregister_class(cls)
+    if sys.modules.get("accsyn_blender") is sys.modules[__name__]:
+        del sys.modules["accsyn_blender"]

@@ -8,7 +8,7 @@ from typing import Any, List, Optional, Sequence
 
 import bpy
 
-from accsyn_blender import collect
+from . import collect
 from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
 from accsyn_dcc.naming import natural_sort_key

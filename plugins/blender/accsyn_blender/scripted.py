@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
 
-from accsyn_blender.host import BlenderHost
+from .host import BlenderHost
 from accsyn_dcc.scripted import scripted_submit
 
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional
 
 import bpy
 
-from accsyn_blender.host import BlenderHost
+from .host import BlenderHost
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
 from accsyn_dcc.preflight import blockers
 from accsyn_dcc.session import SubmitChoices, SubmitSession
@@ -87,7 +87,7 @@ class ACCSYN_OT_submit(bpy.types.Operator):
 
     def execute(self, context: Any) -> Any:
         """Without a window (scripts): scan, check and submit at once, through the scripted submit."""
-        from accsyn_blender.scripted import submit
+        from .scripted import submit
 
         try:
             created = submit()
