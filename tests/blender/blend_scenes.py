@@ -127,6 +127,8 @@ def build_everything(root: Path) -> Dict[str, Path]:
     bpy.ops.cachefile.open(filepath=str(abc / "anim.0001.abc"))
     cache = bpy.data.cache_files[-1]
     cache.is_sequence = True
+    reader = bpy.context.active_object.modifiers.new("Anim", "MESH_SEQUENCE_CACHE")
+    reader.cache_file = cache
     files["alembic"] = abc / "anim.####.abc"
 
     vdb = root / "vdb"
@@ -154,8 +156,42 @@ def build_everything(root: Path) -> Dict[str, Path]:
     files["point cache"] = root / "shots" / "blendcache_everything" / f"{b'Emitter'.hex().upper()}_######_00.bphys"
 
     emitter.modifiers.new("Deform", "MESH_CACHE").filepath = "//caches/deform.mdd"  # missing on purpose
+
     files["missing mesh cache"] = root / "shots" / "caches" / "deform.mdd"
     os.environ.pop("OCIO", None)
     bpy.ops.wm.save_mainfile()
     files["shot"] = shot
+    return files
+
+
+def add_folder_kinds(files: Dict[str, Path]) -> Dict[str, Path]:
+    """Open the shot and add an OSL script, a geometry-nodes bake folder and a File Output node (kept out of
+    ``build_everything``, which is also rendered: the bpy module cannot compile OSL). No fluid domain: the
+    bpy module's mantaflow aborts the process as soon as one is made."""
+    root = files["shot"].parents[1]
+    bpy.ops.wm.open_mainfile(filepath=str(files["shot"]))
+    scene = bpy.context.scene
+    scene.render.engine = "BLENDER_WORKBENCH"  # Cycles would try to compile the OSL script
+
+    (root / "shaders").mkdir(parents=True, exist_ok=True)
+    (root / "shaders" / "toon.osl").write_text("shader toon(output closure color c = 0) {}\n")
+    material = bpy.data.materials.new("Toon")
+    script = material.node_tree.nodes.new("ShaderNodeScript")
+    script.mode = "EXTERNAL"
+    script.filepath = str(root / "shaders" / "toon.osl")
+    bpy.data.objects["Emitter"].data.materials.append(material)
+    files["osl"] = root / "shaders" / "toon.osl"
+
+    (root / "bakes" / "gn").mkdir(parents=True, exist_ok=True)
+    bpy.data.objects["Emitter"].modifiers.new("Scatter", "NODES").bake_directory = str(root / "bakes" / "gn")
+    files["geometry bake"] = root / "bakes" / "gn"
+
+    tree = bpy.data.node_groups.new("Compositing", "CompositorNodeTree")
+    scene.compositing_node_group = tree
+    file_output = tree.nodes.new("CompositorNodeOutputFile")
+    file_output.directory = "//render/extra/"
+    file_output.file_name = "matte_"
+    files["file output"] = root / "shots" / "render" / "extra" / "matte_####"
+    scene.render.engine = "CYCLES"
+    bpy.ops.wm.save_mainfile()
     return files

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from blend_scenes import build_everything
+from blend_scenes import add_folder_kinds, build_everything
 
 pytestmark = pytest.mark.blender
 
@@ -17,7 +17,7 @@ PLUGIN = Path(__file__).resolve().parents[2] / "plugins" / "blender"
 
 @pytest.fixture(scope="module")
 def everything(tmp_path_factory):
-    return build_everything(tmp_path_factory.mktemp("everything"))
+    return add_folder_kinds(build_everything(tmp_path_factory.mktemp("everything")))
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +52,11 @@ def test_every_kind_is_found_with_its_state(everything, cli_scan):
     assert (particles["exists"], particles["frames"], particles["missing"]) == (True, "1-3", "")
     mesh_cache = found(cli_scan, "mesh cache")[str(everything["missing mesh cache"])]
     assert not mesh_cache["exists"] and "Modifier 'Deform'" in mesh_cache["node"]
-    [output] = cli_scan["outputs"]
-    assert output["path"] == str(root / "shots" / "render" / "everything_####") and output["range"] == "1-3"
+    assert found(cli_scan, "osl script")[str(everything["osl"])]["exists"]
+    assert found(cli_scan, "geometry bake")[str(everything["geometry bake"])]["exists"]
+    layer, extra = cli_scan["outputs"]
+    assert layer["path"] == str(root / "shots" / "render" / "everything_####") and layer["range"] == "1-3"
+    assert (extra["node"], extra["path"]) == ("File Output 'File Output'", str(everything["file output"]))
 
 
 def test_the_add_ons_live_scan_gives_the_same_records(everything, cli_scan, monkeypatch):

@@ -360,7 +360,7 @@ class _Collector:
                     {
                         "node": f"File Output '{node.name}'",
                         "raw": directory,
-                        "path": os.path.join(directory, (getattr(node, "file_name", "") or "") + "####"),
+                        "path": os.path.join(bpy.path.abspath(directory), (node.file_name or "") + "####"),
                         "range": frames,
                         "views": views,
                         "file_type": node.format.file_format.lower(),

@@ -8,7 +8,6 @@ from typing import Any, List, Optional, Sequence
 
 import bpy
 
-from . import collect
 from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
 from accsyn_dcc.naming import natural_sort_key
@@ -16,6 +15,8 @@ from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.blend import output, scan_report
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import Engine
+
+from . import collect
 
 
 class _CollectedScene(PendingScan):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
 
-from .host import BlenderHost
 from accsyn_dcc.scripted import scripted_submit
+
+from .host import BlenderHost
 
 
 def submit(

@@ -15,10 +15,11 @@ from typing import Any, Dict, List, Optional
 
 import bpy
 
-from .host import BlenderHost
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
 from accsyn_dcc.preflight import blockers
 from accsyn_dcc.session import SubmitChoices, SubmitSession
+
+from .host import BlenderHost
 
 ROWS_SHOWN = 12
 """Files listed in the dialog (problems first); the rest are counted."""
