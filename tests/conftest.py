@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import pytest
+from standin_env import point_environment_at
 
 from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.standin import StandinServer
@@ -27,11 +28,6 @@ def credentials(standin: StandinServer) -> Credentials:
 @pytest.fixture
 def official_env(standin: StandinServer, tmp_path, monkeypatch) -> StandinServer:
     """Environment for the unchanged official ``accsyn_api.Session()`` to talk to the stand-in."""
-    for name in ("AS_DEV", "ACCSYN_CREDENTIALS_PATH", "ACCSYN_DOMAIN", "ACCSYN_ORG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ACCSYN_PROXY", f"127.0.0.1:{standin.port}")
-    monkeypatch.setenv("ACCSYN_WORKSPACE", "demo")
-    monkeypatch.setenv("ACCSYN_API_USER", DEMO_USER)
-    monkeypatch.setenv("ACCSYN_API_KEY", DEMO_KEY)
+    point_environment_at(standin, monkeypatch)
     monkeypatch.chdir(tmp_path)
     return standin

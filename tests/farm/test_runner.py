@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from standin_env import point_environment_at
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.farm import LocalFarm
@@ -185,13 +186,7 @@ def test_standin_job_shows_each_failed_tasks_reason_and_the_server_tells_each_st
     user = seed["users"][0]
     lines = []
     with StandinServer(str(tmp_path / "data"), run_jobs=True, on_status=lines.append) as server:
-        for name, value in (
-            ("ACCSYN_WORKSPACE", "demo"),
-            ("ACCSYN_API_USER", user["code"]),
-            ("ACCSYN_API_KEY", user["api_key"]),
-            ("ACCSYN_PROXY", f"127.0.0.1:{server.port}"),
-        ):
-            monkeypatch.setenv(name, value)  # fmt: skip
+        point_environment_at(server, monkeypatch)
         client = connect(Credentials("demo", user["code"], user["api_key"], proxy=f"127.0.0.1:{server.port}"))
         (tmp_path / "out").mkdir()
         (tmp_path / "out" / "fail-3").mkdir()  # removing it fails: the bucket fails on every attempt

@@ -10,6 +10,7 @@ import time
 import accsyn_api
 import pytest
 from accsyn_api.session import AccsynException
+from standin_env import point_environment_at
 
 from accsyn_dcc.api import connect
 from accsyn_dcc.standin import StandinServer, load_seed
@@ -65,17 +66,8 @@ def test_files_on_a_volume_of_this_machine(tmp_path, monkeypatch):
     seed["volumes"] = [{"id": "5f00000000000000000000c8", "code": "projects", "default": True,
                         "paths": {current_os(): str(project)}}]  # fmt: skip
     (tmp_path / "seed.json").write_text(json.dumps(seed))
-    user = seed["users"][0]
     with StandinServer(str(tmp_path / "data"), seed_path=str(tmp_path / "seed.json")) as server:
-        for name, value in (
-            ("ACCSYN_WORKSPACE", "demo"),
-            ("ACCSYN_API_USER", user["code"]),
-            ("ACCSYN_API_KEY", user["api_key"]),
-            ("ACCSYN_PROXY", f"127.0.0.1:{server.port}"),
-        ):
-            monkeypatch.setenv(name, value)  # fmt: skip
-        for name in ("AS_DEV", "ACCSYN_CREDENTIALS_PATH", "ACCSYN_DOMAIN", "ACCSYN_ORG"):
-            monkeypatch.delenv(name, raising=False)
+        point_environment_at(server, monkeypatch)
         monkeypatch.chdir(tmp_path)
         session = accsyn_api.Session()
         assert session.exists("share=projects/sh030/comp.nk") is True
