@@ -163,6 +163,16 @@ def check_dependencies(scan: ScanResult, allow_missing: bool, on_share: Optional
     findings: List[Finding] = []
     for dependency in scan.dependencies:
         where = f"{dependency.node}.{dependency.knob}"
+        if not dependency.needed:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "not_needed",
+                    f"{where}: {dependency.path} is not read for the job's frames ({dependency.condition}); not sent.",
+                    dependency.path,
+                )
+            )
+            continue
         if dependency.conditional:
             state = "found" if dependency.exists else "missing"
             findings.append(

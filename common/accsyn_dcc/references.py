@@ -43,6 +43,8 @@ class FileReference:
     """Why the reference is conditional, or why its path could not be evaluated."""
     variants: Tuple[Mapping[str, str], ...] = field(default_factory=tuple)
     """Values for the path's view tokens, one mapping per view; empty when it has none."""
+    needed: bool = True
+    """False for a file the job's frames never read: checked and reported, never sent."""
 
 
 def check_references(
@@ -95,7 +97,8 @@ def check_reference(
         missing=check.missing,
         tiles=check.tiles,
         conditional=not reference.required,
-        condition=reference.condition if not reference.required else "",
+        condition=reference.condition if not (reference.required and reference.needed) else "",
+        needed=reference.needed,
     )
 
 

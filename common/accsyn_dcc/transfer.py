@@ -69,7 +69,7 @@ def plan_transfer(
     singles: Dict[str, None] = {}
     by_folder: FolderFiles = {}
     for dependency in dependencies:
-        if not dependency.exists:
+        if not dependency.exists or not dependency.needed:
             continue
         if not PathPattern.parse(dependency.path).tokens:
             singles[dependency.path] = None

@@ -30,6 +30,8 @@ class Dependency:
     tiles: List[str] = field(default_factory=list)
     conditional: bool = False
     condition: str = ""
+    needed: bool = True
+    """False when the job's frames never read it (a Read whose frames all fall outside, with ``black``)."""
 
 
 @dataclass

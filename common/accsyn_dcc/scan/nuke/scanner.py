@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
+from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
 from accsyn_dcc.references import FileReference, check_reference
+from accsyn_dcc.scan.nuke.read_frames import read_timing
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
-from accsyn_dcc.scan.nuke.script import Node, NukeScript, parse_script, read_text
-from accsyn_dcc.scan.nuke.tcl import TclEvaluator, TclUnresolved
+from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script, read_text
+from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
@@ -20,10 +23,25 @@ _ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
 _TRUE = ("true", "1")
 
 
+MAX_SCRIPT_BYTES = 512 * 1024 * 1024
+"""A larger file is refused: no real script comes near it (a Precomp on ``/dev/zero`` would never end)."""
+MAX_FRAMES_PER_FILE = 100_000
+"""More frames than this for one sequence is reported unresolved instead of checked frame by frame."""
+
+
 def load_script(path: str) -> NukeScript:
+    """Parse the script at ``path``: a regular file only (never a device, FIFO or folder), of bounded size."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise NukeScriptError(path, 0, 0, f"cannot read the script ({error.strerror})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise NukeScriptError(path, 0, 0, "not a regular file (a folder, device or pipe); not read")
+    if status.st_size > MAX_SCRIPT_BYTES:
+        raise NukeScriptError(path, 0, 0, f"larger than {MAX_SCRIPT_BYTES // (1024 * 1024)} MB; not read")
     try:
         with open(path, "rb") as stream:
-            data = stream.read()
+            data = stream.read(MAX_SCRIPT_BYTES + 1)
     except OSError as error:
         raise NukeScriptError(path, 0, 0, f"cannot read the script ({error.strerror})") from None
     return parse_script(read_text(data), path)
@@ -49,15 +67,16 @@ def scan_script(
     """Scan a parsed (or live-collected) script; file checks list each folder once."""
     scene = script.path
     scanner = _Scanner(dict(os.environ if environ is None else environ), list(plugin_paths), DirectoryIndex())
-    root_range = scanner.root_range(script)
-    result = ScanResult(scene=scene, frame_range=str(root_range), views=scanner.views(script))
+    result = ScanResult(scene=scene, views=scanner.views(script))
+    root_range = scanner.root_range(script, result)
+    result.frame_range = str(root_range)
     result.fps = _float(script.root.get("fps"))
     result.facts = {
         "nuke_version": script.version,
         "proxy": script.root.get("proxy", "false") in _TRUE,
         "color_management": script.root.get("colorManagement", "Nuke"),
     }
-    scanner.scan(script, frames or root_range, result, prefix="", visited={scene})
+    scanner.scan(script, frames or root_range, result, prefix="", visited={scene}, context=ScriptContext(scene, ""))
     return result
 
 
@@ -68,16 +87,38 @@ def _float(text: Optional[str]) -> Optional[float]:
         return None
 
 
+@dataclass(frozen=True)
+class ScriptContext:
+    """Where a script's expressions evaluate: ``[value root.name]`` and relative paths; empty: the script itself."""
+
+    script_path: str
+    project: str
+    parent_knobs: Mapping[str, str] = field(default_factory=dict)
+    """The knobs of the gizmo instance whose contents these are (``[value parent.knob]``)."""
+
+
 class _Scanner:
     def __init__(self, environ: Dict[str, str], plugin_paths: List[str], index: DirectoryIndex) -> None:
         self.environ = environ
         self.plugin_paths = plugin_paths
         self.index = index
 
-    def root_range(self, script: NukeScript) -> FrameRange:
-        first = int(float(script.root.get("first_frame", "1")))
-        last = int(float(script.root.get("last_frame", "100")))
-        return FrameRange.from_bounds(max(first, 0), max(last, first, 0))
+    def root_range(self, script: NukeScript, result: Optional[ScanResult] = None) -> FrameRange:
+        """The root's first_frame-last_frame; Nuke's defaults (1-100) with an error when they are not numbers."""
+        first = _integer(script.root.get("first_frame", "1"))
+        last = _integer(script.root.get("last_frame", "100"))
+        if first is None or last is None:
+            if result is not None:
+                result.errors.append(
+                    f"root: first_frame/last_frame are not numbers ({script.path}); the range 1-100 is assumed"
+                )
+            first, last = 1, 100
+        first, last = max(first, 0), max(last, first, 0)
+        if last - first >= MAX_ITEMS:
+            last = first + MAX_ITEMS - 1
+            if result is not None:
+                result.errors.append(f"root: the range is longer than {MAX_ITEMS} frames; cut to {first}-{last}")
+        return FrameRange.from_bounds(first, last)
 
     def views(self, script: NukeScript) -> List[str]:
         text = script.root.get("views", "")
@@ -91,37 +132,59 @@ class _Scanner:
         dirs += [entry for entry in self.environ.get("NUKE_PATH", "").split(os.pathsep) if entry]
         return dirs + self.plugin_paths
 
-    def scan(self, script: NukeScript, frames: FrameRange, result: ScanResult, prefix: str, visited: Set[str]) -> None:
-        evaluator = TclEvaluator(lambda node, knob: _lookup(script, node, knob), script.path, self.environ)
-        project = self._project_directory(script, evaluator)
+    def scan(
+        self, script: NukeScript, frames: FrameRange, result: ScanResult, prefix: str, visited: Set[str],
+        context: ScriptContext, outputs: bool = True,
+    ) -> None:  # fmt: skip
+        """Scan ``script``; a gizmo's contents evaluate in ``context`` (the script that uses it), and only the
+        main script and its gizmos write the job's outputs (a Precomp's Writes are not the job's)."""
+        script_path = context.script_path or script.path
+        evaluator = TclEvaluator(
+            lambda node, knob: context.parent_knobs.get(knob) if node == PARENT else _lookup(script, node, knob),
+            script_path,
+            self.environ,
+        )
+        project = context.project or self._project_directory(script, evaluator)
         proxy = script.root.get("proxy", "false") in _TRUE
         views = self.views(script)
         disabled_groups: Set[str] = set()
+        inline_children = {node.parent for node in script.nodes if node.parent}
         for node in script.nodes:
-            if node.disabled or (node.parent and any(node.parent.startswith(g) for g in disabled_groups)):
-                if node.node_class in ("Group", "Gizmo", "LiveGroup"):
+            if node.disabled or (node.parent and _inside(node.parent, disabled_groups)):
+                if node.node_class in CONTAINERS:
                     disabled_groups.add(node.name)
                 continue
             full = prefix + node.name
-            for knob, kind, sequence in self._input_knobs(node, proxy):
-                self._dependency(node, full, knob, kind, sequence, evaluator, project, frames, views, result, visited)
-            if node.node_class in OUTPUT_CLASSES and node.knobs.get("reading", "false") not in _TRUE:
-                self._output(node, full, evaluator, project, views, result)
+            for knob, kind, sequence, condition in self._input_knobs(node, proxy):
+                nested = kind in SCRIPT_KINDS and not (kind == "livegroup" and node.name in inline_children)
+                self._dependency(node, full, knob, kind, sequence, condition, evaluator, project, frames, views,
+                                 result, visited if nested else None)  # fmt: skip
+            if outputs and node.node_class in OUTPUT_CLASSES and node.knobs.get("reading", "false") not in _TRUE:
+                self._output(node, full, evaluator, project, views, result, proxy)
             if not is_builtin(node.node_class):
-                self._gizmo(node, full, frames, result, visited)
+                instance = ScriptContext(script_path, project, node.knobs)
+                self._gizmo(node, full, frames, result, visited, instance, outputs)
         self._ocio(script, evaluator, project, result)
 
-    def _input_knobs(self, node: Node, proxy: bool) -> List[Tuple[str, str, bool]]:
-        knobs = [
-            (rule.knob, rule.kind, rule.frames)
-            for rule in INPUT_RULES.get(node.node_class, [])
-            if rule.knob in node.knobs and (rule.when is None or node.knobs.get(rule.when, "false") in _TRUE)
-        ]
+    def _input_knobs(self, node: Node, proxy: bool) -> List[Tuple[str, str, bool, str]]:
+        """(knob, kind, frames, condition) of every file knob the node reads; a condition knob set by an
+        expression makes the file conditional instead of dropping it."""
+        knobs: List[Tuple[str, str, bool, str]] = []
+        for rule in INPUT_RULES.get(node.node_class, []):
+            if rule.knob not in node.knobs:
+                continue
+            switch = node.knobs.get(rule.when, "false").strip() if rule.when else "true"
+            if switch in _TRUE:
+                knobs.append((rule.knob, rule.kind, rule.frames, ""))
+            elif switch.startswith(("{", "[", "$")):
+                knobs.append(
+                    (rule.knob, rule.kind, rule.frames, f"{rule.when} ({switch}) is on when Nuke evaluates it")
+                )
         if node.node_class == "Read" and proxy and node.knobs.get("proxy"):
-            knobs.append(("proxy", "read", True))
+            knobs.append(("proxy", "read", True, ""))
         if node.node_class == "Text2" and "font" in node.knobs:
-            knobs.append(("font", "font", False))
-        return knobs + [(knob, "file", False) for knob in node.user_file_knobs if node.knobs.get(knob)]
+            knobs.append(("font", "font", False, ""))
+        return knobs + [(knob, "file", False, "") for knob in node.user_file_knobs if node.knobs.get(knob)]
 
     def _font_file(self, name: str, evaluator: TclEvaluator) -> str:
         """A Text2 font file: as given when absolute, else found on the project font path,
@@ -157,8 +220,8 @@ class _Scanner:
         return value
 
     def _dependency(
-        self, node: Node, full: str, knob: str, kind: str, sequence: bool, evaluator: TclEvaluator,
-        project: str, frames: FrameRange, views: List[str], result: ScanResult, visited: Set[str],
+        self, node: Node, full: str, knob: str, kind: str, sequence: bool, condition: str, evaluator: TclEvaluator,
+        project: str, frames: FrameRange, views: List[str], result: ScanResult, visited: Optional[Set[str]],
     ) -> None:  # fmt: skip
         raw = node.knobs[knob]
         if node.node_class == "Text2" and knob == "font":
@@ -169,23 +232,32 @@ class _Scanner:
         try:
             path = self._resolve(raw, evaluator, node.parent, project)
         except TclUnresolved as reason:
-            result.unresolved.append(Unresolved(full, knob, raw, str(reason)))
+            result.unresolved.append(Unresolved(full, knob, _quoted(raw), str(reason)))
             return
         if not path:
             return
+        file_frames, needed, note = _file_frames(frames, node) if sequence else (None, True, "")
+        if file_frames is not None and len(file_frames) > MAX_FRAMES_PER_FILE:
+            too_many = f"{len(file_frames)} frames to check, more than {MAX_FRAMES_PER_FILE}; narrow the job's range"
+            result.unresolved.append(Unresolved(full, knob, _quoted(raw), too_many))
+            return
         reference = FileReference(
-            full, knob, raw, path, kind, frames=_clip(frames, node) if sequence else None,
-            frame_dependent=sequence, variants=tuple(view_variants(views)),
+            full, knob, raw, path, kind, frames=file_frames, frame_dependent=sequence,
+            required=not condition, condition=condition or note, variants=tuple(view_variants(views)), needed=needed,
         )  # fmt: skip
         checked = check_reference(reference, frames, self.index)
         if isinstance(checked, Unresolved):
             result.unresolved.append(checked)
             return
         result.dependencies.append(checked)
-        if kind in SCRIPT_KINDS and checked.exists:
+        if visited is not None and kind in SCRIPT_KINDS and checked.exists:
             self._nested_script(path, full, frames, result, visited)
 
-    def _nested_script(self, path: str, full: str, frames: FrameRange, result: ScanResult, visited: Set[str]) -> None:
+    def _nested_script(
+        self, path: str, full: str, frames: FrameRange, result: ScanResult, visited: Set[str],
+        context: Optional[ScriptContext] = None, outputs: bool = False,
+    ) -> None:  # fmt: skip
+        """Scan a Precomp/LiveGroup script (its own context, its Writes not the job's) or a gizmo (``context``)."""
         absolute = os.path.abspath(path)
         if absolute in visited:
             result.errors.append(f"{full}: {path} includes itself (a precomp cycle); not scanned again")
@@ -195,18 +267,22 @@ class _Scanner:
         except NukeScriptError as error:
             result.errors.append(f"{full}: {error}")
             return
-        self.scan(nested, frames, result, prefix=f"{full}>", visited=visited | {absolute})
+        self.scan(nested, frames, result, prefix=f"{full}>", visited=visited | {absolute},
+                  context=context or ScriptContext("", ""), outputs=outputs)  # fmt: skip
 
     def _output(
-        self, node: Node, full: str, evaluator: TclEvaluator, project: str, views: List[str], result: ScanResult
-    ) -> None:
-        raw = node.knobs.get(OUTPUT_CLASSES[node.node_class], "")
+        self, node: Node, full: str, evaluator: TclEvaluator, project: str, views: List[str], result: ScanResult,
+        proxy: bool,
+    ) -> None:  # fmt: skip
+        """A Write's output: its ``proxy`` path when the script renders in proxy mode and it has one."""
+        knob = "proxy" if proxy and node.knobs.get("proxy") else OUTPUT_CLASSES[node.node_class]
+        raw = node.knobs.get(knob, "")
         if not raw:
             return
         try:
             path = self._resolve(raw, evaluator, node.parent, project)
         except TclUnresolved as reason:
-            result.unresolved.append(Unresolved(full, "file", raw, str(reason)))
+            result.unresolved.append(Unresolved(full, knob, _quoted(raw), str(reason)))
             return
         file_type = node.knobs.get("file_type") or os.path.splitext(path)[1].lstrip(".").lower()
         limit = None
@@ -215,13 +291,16 @@ class _Scanner:
         own_views = node.knobs.get("views", "").split()
         result.outputs.append(Output(full, path, limit, own_views or views, file_type, file_type in MOVIE_TYPES))
 
-    def _gizmo(self, node: Node, full: str, frames: FrameRange, result: ScanResult, visited: Set[str]) -> None:
+    def _gizmo(
+        self, node: Node, full: str, frames: FrameRange, result: ScanResult, visited: Set[str],
+        context: ScriptContext, outputs: bool,
+    ) -> None:  # fmt: skip
         name = f"{node.node_class}.gizmo"
         for folder in self.gizmo_dirs():
             candidate = os.path.join(folder, name)
             if self.index.exists(candidate):
                 result.dependencies.append(Dependency(candidate, "gizmo", full, "class", True))
-                self._nested_script(candidate, full, frames, result, visited)
+                self._nested_script(candidate, full, frames, result, visited, context, outputs)
                 return
         result.unresolved.append(
             Unresolved(full, "class", node.node_class, f"{name} not found on ~/.nuke, NUKE_PATH or the plug-in paths")
@@ -252,14 +331,48 @@ def _lookup(script: NukeScript, node: str, knob: str) -> Optional[str]:
     return found.knobs.get(knob) if found else None
 
 
-def _clip(frames: FrameRange, node: Node) -> Optional[FrameRange]:
-    """The job's frames limited to the Read's own first/last."""
+def _file_frames(frames: FrameRange, node: Node) -> Tuple[Optional[FrameRange], bool, str]:
+    """(file frames, needed, note) a Read reads for the job's ``frames`` (see ``read_frames``); a Write that
+    reads its own file reads the job's frames (within its ``use_limit`` range)."""
+    if node.node_class in OUTPUT_CLASSES:
+        limited = frames
+        if node.knobs.get("use_limit", "false") in _TRUE:
+            first, last = _integer(node.knobs.get("first", "1")), _integer(node.knobs.get("last", "1"))
+            if first is not None and last is not None:
+                limited = frames.clipped(min(first, last), max(first, last)) or frames
+        return limited, True, ""
+    timing = read_timing(node.knobs)
+    if timing.problem:
+        whole = FrameRange.from_bounds(max(timing.first, 0), max(timing.last, timing.first, 0))
+        return whole, True, f"{timing.problem}; all its frames are checked"
+    needed = sorted(frame for frame in timing.file_frames(frames.frames()) if frame >= 0)
+    if not needed:
+        modes = f"{timing.before}/{timing.after}"
+        note = f"its frames {timing.first}-{timing.last} lie outside the job's, before/after {modes}"
+        return FrameRange.from_bounds(max(timing.first, 0), max(timing.last, 0)), False, note
+    return FrameRange.parse(compact(needed)), True, ""
+
+
+def _inside(parent: str, groups: Set[str]) -> bool:
+    """True when ``parent`` is one of ``groups`` or nested in one (``Group1`` holds ``Group1.X``, not ``Group10``)."""
+    return any(parent == group or parent.startswith(group + ".") for group in groups)
+
+
+def _integer(text: str) -> Optional[int]:
+    value = text.strip().strip("{}").strip().strip('"')
     try:
-        first = int(float(node.knobs.get("first", frames.first)))
-        last = int(float(node.knobs.get("last", frames.last)))
+        number = float(value)
     except ValueError:
-        return frames
-    return frames.clipped(first, last) or frames.clipped(last, last)
+        return None
+    if number != number or abs(number) > 10**9:
+        return None
+    return int(number)
+
+
+def _quoted(raw: str) -> str:
+    """A knob value as reported: at most 200 characters, control characters shown as escapes."""
+    text = raw if len(raw) <= 200 else raw[:197] + "..."
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _text2_font_file(raw: str) -> str:

@@ -1,8 +1,9 @@
 """The node tree of a .nk script (or gizmo, or clipboard file): nodes with raw knob values.
 
 Understands node commands ``Class {knobs}``, ``Root``, ``version``, ``set``/``push`` (stack
-bookkeeping, ignored), ``clone`` (a clone shares its original's knobs, so it adds no file of its
-own), ``end_group`` closing ``Group``/``Gizmo``/``LiveGroup`` to any depth, ``add_layer`` and
+bookkeeping, ignored), ``clone`` (the definition ``clone node<address>|Class|<id> Class {...}`` is a
+node; a later ``clone $C...`` shares its knobs and adds no file of its own), ``end_group`` closing
+``Group``/``Gizmo``/``LiveGroup``/``VariableGroup`` (at most 1,000 deep), ``add_layer`` and
 ``addUserKnob`` (type 2 marks a file knob). In a gizmo file the outer ``Gizmo`` is the instance
 itself, so its contents are named as if at the top.
 """
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 from accsyn_dcc.scan.nuke.tokenizer import Command, NukeScriptError, tokenize
 
-CONTAINERS = {"Group", "Gizmo", "LiveGroup"}
+CONTAINERS = {"Group", "Gizmo", "LiveGroup", "VariableGroup"}
+MAX_GROUP_DEPTH = 1000
+"""Groups nested deeper than this are refused as a damaged file (Nuke's own scripts stay far below)."""
 _IGNORED = {"set", "push", "add_layer", "define_window_layout_xml", "cut_paste_input", "version"}
 _NODE_CLASS = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 _USER_KNOB = re.compile(r"^\s*(\d+)\s+(\S+)")
@@ -49,7 +52,9 @@ class NukeScript:
 
 
 def read_text(data: bytes) -> str:
-    """Decode script bytes: UTF-8, else Latin-1 (every byte maps), CRLF folded."""
+    """Decode script bytes: UTF-8 (a byte-order mark dropped), else Latin-1 (every byte maps), CRLF folded."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -70,6 +75,9 @@ def parse_script(text: str, path: str = "<script>") -> NukeScript:
             if not groups:
                 raise NukeScriptError(path, command.line, command.words[0].column, "end_group without a group")
             groups.pop()
+        elif name == "clone" and len(command.words) == 4 and command.words[3].braced:
+            # ``clone node<address>|<Class>|<id> <Class> {knobs}``: a clone's first (and only) definition.
+            _add_node(script, command.words[2].text, _knobs(command, path, 3), groups, counters, taken, command, path)
         elif name in _IGNORED or name == "clone":
             continue
         elif name == "Root" and len(command.words) == 2 and command.words[1].braced:
@@ -77,20 +85,31 @@ def parse_script(text: str, path: str = "<script>") -> NukeScript:
         elif name == "Gizmo" and not groups and len(command.words) == 2:
             groups.append("")
         elif _NODE_CLASS.match(name) and len(command.words) == 2 and command.words[1].braced:
-            knobs, user_files = _knobs(command, path)
-            prefix = groups[-1] if groups else ""
-            short = knobs.get("name") or _next_name(name, counters, taken, prefix)
-            full = f"{prefix}.{short}" if prefix else short
-            taken.add(full)
-            script.nodes.append(Node(name, full, knobs, user_files, prefix or None, command.line))
-            if name in CONTAINERS:
-                groups.append(full)
+            _add_node(script, name, _knobs(command, path), groups, counters, taken, command, path)
         else:
             word = command.words[0]
-            raise NukeScriptError(path, word.line, word.column, f"unknown command '{name}'")
+            raise NukeScriptError(path, word.line, word.column, "not a Nuke script command")
     if groups:
         raise NukeScriptError(path, 0, 0, f"group {groups[-1]} has no end_group")
     return script
+
+
+def _add_node(
+    script: NukeScript, node_class: str, parsed: Tuple[Dict[str, str], List[str]], groups: List[str],
+    counters: Dict[str, int], taken: Set[str], command: Command, path: str,
+) -> None:  # fmt: skip
+    if not _NODE_CLASS.match(node_class):
+        raise NukeScriptError(path, command.line, command.words[0].column, "a clone names no node class")
+    knobs, user_files = parsed
+    prefix = groups[-1] if groups else ""
+    short = knobs.get("name") or _next_name(node_class, counters, taken, prefix)
+    full = f"{prefix}.{short}" if prefix else short
+    taken.add(full)
+    script.nodes.append(Node(node_class, full, knobs, user_files, prefix or None, command.line))
+    if node_class in CONTAINERS:
+        if len(groups) >= MAX_GROUP_DEPTH:
+            raise NukeScriptError(path, command.line, 1, f"groups nested deeper than {MAX_GROUP_DEPTH}")
+        groups.append(full)
 
 
 def _next_name(node_class: str, counters: Dict[str, int], taken: Set[str], prefix: str) -> str:
@@ -102,9 +121,9 @@ def _next_name(node_class: str, counters: Dict[str, int], taken: Set[str], prefi
             return candidate
 
 
-def _knobs(command: Command, path: str) -> tuple[Dict[str, str], List[str]]:
+def _knobs(command: Command, path: str, body_word: int = 1) -> Tuple[Dict[str, str], List[str]]:
     """The knob lines of a node body: ``name value...`` -> raw value text."""
-    body = command.words[1]
+    body = command.words[body_word]
     knobs: Dict[str, str] = {}
     user_files: List[str] = []
     for line in tokenize(body.text, path, body.line):

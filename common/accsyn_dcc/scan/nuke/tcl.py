@@ -1,9 +1,14 @@
 """Evaluate the safe TCL subset Nuke scripts use in file paths, offline.
 
 Supported: ``[value root.name]``, ``[value node.knob]`` (relative to the node's group, or
-absolute), ``[file dirname|tail|rootname|extension|join ...]``, ``[getenv X]``, ``$env(X)``, and
-the ``[python nuke.script_directory()]`` idiom. Anything else raises ``TclUnresolved`` with the
-reason; callers turn that into an ``Unresolved`` record, never into a silent drop.
+absolute), ``[value parent.knob]`` (the enclosing group's or gizmo's own knob),
+``[file dirname|tail|rootname|extension|join ...]``, ``[getenv X]``, ``$env(X)``, and the
+``[python nuke.script_directory()]`` idiom. Anything else raises ``TclUnresolved`` with the reason;
+callers turn that into an ``Unresolved`` record, never into a silent drop.
+
+A scanned script never reads a credential: ``[getenv]``/``$env()`` of a variable named like a key,
+token, secret or password is refused. Each knob is evaluated once (memoised), nesting is bounded and
+a value may not grow beyond ``MAX_VALUE`` characters, so a hostile chain of references ends quickly.
 """
 
 from __future__ import annotations
@@ -11,17 +16,24 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from typing import Callable, List, Mapping, Optional
+from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 _ENV = re.compile(r"\$env\((\w+)\)")
 _SCRIPT_DIRECTORY = re.compile(r"^\{?\s*nuke\.script_directory\(\)\s*\}?$")
 
+PARENT = "<parent>"
+"""The node ``lookup`` is asked for ``[value parent.knob]`` at a script's top: a gizmo's own instance."""
 KnobLookup = Callable[[str, str], Optional[str]]
 """``lookup(node_path, knob)`` -> raw knob text, or None when there is no such knob."""
 
 
 class TclUnresolved(Exception):
     """The expression needs Nuke to evaluate it."""
+
+
+CREDENTIAL = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH", re.IGNORECASE)
+"""Names of environment variables a scanned script may never read."""
+MAX_VALUE = 65536
 
 
 class TclEvaluator:
@@ -33,9 +45,29 @@ class TclEvaluator:
         self.lookup = lookup
         self.script_path = script_path
         self.environ = environ
+        self._memo: Dict[Tuple[str, Optional[str]], object] = {}
 
     def evaluate(self, text: str, group: Optional[str] = None, depth: int = 0) -> str:
-        """``text`` with every bracket command and ``$env(X)`` substituted."""
+        """``text`` with every bracket command and ``$env(X)`` substituted (each text once per group)."""
+        key = (text, group)
+        known = self._memo.get(key)
+        if isinstance(known, TclUnresolved):
+            raise known
+        if isinstance(known, str):
+            return known
+        try:
+            value = self._evaluate(text, group, depth)
+        except TclUnresolved as unresolved:
+            self._memo[key] = unresolved
+            raise
+        if len(value) > MAX_VALUE:
+            too_long = TclUnresolved(f"the value grows beyond {MAX_VALUE} characters")
+            self._memo[key] = too_long
+            raise too_long
+        self._memo[key] = value
+        return value
+
+    def _evaluate(self, text: str, group: Optional[str], depth: int) -> str:
         if depth > self.MAX_DEPTH:
             raise TclUnresolved("expressions refer to each other in a loop")
         text = _ENV.sub(lambda match: self._getenv(match.group(1)), text)
@@ -53,6 +85,8 @@ class TclEvaluator:
         return "".join(result)
 
     def _getenv(self, name: str) -> str:
+        if CREDENTIAL.search(name):
+            raise TclUnresolved(f"the script reads the credential variable {name}; refused")
         if name not in self.environ:
             raise TclUnresolved(f"environment variable {name} is not set here")
         return self.environ[name]
@@ -78,7 +112,10 @@ class TclEvaluator:
             raise TclUnresolved(f"[value {reference}] does not name node.knob")
         if node == "root" and knob == "name":
             return self.script_path.replace("\\", "/")
-        candidates = [node] if node == "root" or group is None else [f"{group}.{node}", node]
+        if node == "parent":
+            candidates = [group if group is not None else PARENT]
+        else:
+            candidates = [node] if node == "root" or group is None else [f"{group}.{node}", node]
         for candidate in candidates:
             raw = self.lookup(candidate, knob)
             if raw is not None:
