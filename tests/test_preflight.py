@@ -188,3 +188,17 @@ def test_a_studio_share_path_entry_for_one_os_is_flagged() -> None:
     [finding] = [f for f in session.findings(SubmitChoices(engine="nuke-16", range_text="1", outputs=(WRITE,)))
                  if f.code == "share_path_os_ignored"]  # fmt: skip
     assert "/mnt/old -> share=projects is meant for linux only" in finding.message and not finding.blocks
+
+
+def test_a_file_on_no_share_and_outside_the_scenes_folder_blocks_until_submitted_anyway() -> None:
+    scan = ScanResult(
+        scene="/mnt/projects/shot/comp.nk",
+        dependencies=[
+            Dependency("/etc/shadow", "read", "ReadOdd", "file", True),
+            Dependency("/mnt/projects/shot/lut.cube", "lut", "Vectorfield1", "vfield_file", True),
+        ],
+    )
+    blocked = checks(scan=scan)
+    assert [(f.code, f.severity) for f in blocked] == [("outside_project", BLOCKER)]
+    assert "ReadOdd.file: /etc/shadow lies on no accsyn share and outside the script's folder" in blocked[0].message
+    assert [(f.code, f.severity) for f in checks(scan=scan, submit_anyway=True)] == [("outside_project", WARNING)]

@@ -156,8 +156,18 @@ def check_outputs(outputs: Sequence[Output], on_share: Optional[OnShare], words:
     return findings
 
 
-def check_dependencies(scan: ScanResult, allow_missing: bool, on_share: Optional[OnShare]) -> List[Finding]:
-    """Missing files and frames (blockers unless the artist submits anyway), unresolved, conditional, off-share."""
+def check_dependencies(
+    scan: ScanResult,
+    allow_missing: bool,
+    on_share: Optional[OnShare],
+    scene_folder: str = "",
+    scene_word: str = "scene",
+) -> List[Finding]:
+    """Missing files and frames (blockers unless the artist submits anyway), unresolved, conditional, off-share.
+
+    A file on no share and outside the scene's folder (``../../etc/shadow`` in a script) blocks too, until
+    the artist says to submit anyway: it is never sent without being looked at.
+    """
     severity = WARNING if allow_missing else BLOCKER
     left_out = " It is left out of the job." if allow_missing else ""
     findings: List[Finding] = []
@@ -199,14 +209,25 @@ def check_dependencies(scan: ScanResult, allow_missing: bool, on_share: Optional
                 )
             )
         if dependency.exists and on_share is not None and not on_share(dependency.path):
-            findings.append(
-                Finding(
-                    WARNING,
-                    "dependency_outside_share",
-                    f"{where}: {dependency.path} lies on no accsyn share; it is sent from this machine as it is.",
-                    dependency.path,
+            if scene_folder and not _inside_folder(dependency.path, scene_folder):
+                findings.append(
+                    Finding(
+                        WARNING if allow_missing else BLOCKER,
+                        "outside_project",
+                        f"{where}: {dependency.path} lies on no accsyn share and outside the {scene_word}'s folder; "
+                        "check it belongs to the shot (submitting anyway sends it from this machine).",
+                        dependency.path,
+                    )
                 )
-            )
+            else:
+                findings.append(
+                    Finding(
+                        WARNING,
+                        "dependency_outside_share",
+                        f"{where}: {dependency.path} lies on no accsyn share; it is sent from this machine as it is.",
+                        dependency.path,
+                    )
+                )
     for item in scan.unresolved:
         findings.append(
             Finding(
@@ -219,6 +240,11 @@ def check_dependencies(scan: ScanResult, allow_missing: bool, on_share: Optional
     for error in scan.errors:
         findings.append(Finding(WARNING, "scan_error", f"{error}.".replace("..", "."), ""))
     return findings
+
+
+def _inside_folder(path: str, folder: str) -> bool:
+    full, root = os.path.normpath(path), os.path.normpath(folder)
+    return full == root or full.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def check_extra_paths(paths: Sequence[str], on_share: Optional[OnShare]) -> List[Finding]:

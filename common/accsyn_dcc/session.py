@@ -226,7 +226,8 @@ class SubmitSession:
         findings += check_extra_paths(choices.extra_dependencies, on_share)
         findings += check_share_path_entries(self.settings.defaults.mapped_share_paths)
         if self.scan_result is not None:
-            findings += check_dependencies(self.scan_result, choices.allow_missing, on_share)
+            folder = os.path.dirname(scene) if scene else ""
+            findings += check_dependencies(self.scan_result, choices.allow_missing, on_share, folder, words.scene)
         elif require_scan:
             severity = WARNING if choices.allow_missing else "blocker"
             findings.append(

@@ -115,7 +115,7 @@ def test_scan_cli_json_shape(show, tmp_path, monkeypatch, capsys):
         monkeypatch.setenv(name, value)
     assert main(["scan", str(show / "comp" / "shot_v012.nk"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"dependencies", "outputs", "unresolved", "errors"}
+    assert set(data) == {"scene", "frame_range", "dependencies", "outputs", "unresolved", "errors"}
     assert {"path", "kind", "node", "knob", "exists", "frames", "missing"} <= set(data["dependencies"][0])
     assert {"node", "path", "range", "views"} <= set(data["outputs"][0])
     assert {"node", "knob", "value", "reason"} == set(data["unresolved"][0])
@@ -148,3 +148,22 @@ def test_other_os_paths_are_kept_absolute_and_reported_missing(tmp_path):
         ("ReadMac", "/Volumes/projects/show/ref.jpg", False, ""),
         ("TextStudio", str(fonts / "StudioSans.ttf"), True, ""),
     }
+
+
+def test_scan_several_scripts_and_a_gizmo_in_one_process(show, tmp_path, monkeypatch, capsys):
+    for name, value in environ(show, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    scenes = [show / "comp" / "shot_v012.nk", show / "gizmos" / "StudioGlow.gizmo", tmp_path / "absent.nk"]
+    assert main(["scan", *map(str, scenes), "--json"]) == 1  # one could not be read; the others were scanned
+    documents = json.loads(capsys.readouterr().out)
+    assert [document["scene"] for document in documents] == [str(scene) for scene in scenes]
+    assert documents[1]["dependencies"][0]["path"].endswith("glow.cube")
+    assert "cannot read the script" in documents[2]["error"]
+
+
+def test_terminal_escapes_from_a_script_never_reach_the_terminal(tmp_path, capsys):
+    script = tmp_path / "evil.nk"
+    script.write_text('Root {\n inputs 0\n}\nRead {\n inputs 0\n file "/x/\x1b]2;owned\x07\x1b[31m.exr"\n name R\n}\n')
+    assert main(["scan", str(script)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b" in out

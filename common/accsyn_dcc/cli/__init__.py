@@ -11,6 +11,7 @@ from types import FrameType
 from typing import List, Optional, Tuple
 
 from accsyn_dcc import __version__
+from accsyn_dcc.cli.terminal import printable
 from accsyn_dcc.errors import AccsynDccError
 
 _COMMAND_MODULES: Tuple[str, ...] = ("submit", "payload", "scan", "farm", "demo", "server", "jobs")
@@ -35,7 +36,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         exit_code: int = args.handler(args)
     except AccsynDccError as error:
-        print(f"accsyn-dcc {args.command}: {error}", file=sys.stderr)
+        print(printable(f"accsyn-dcc {args.command}: {error}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"accsyn-dcc {args.command}: interrupted", file=sys.stderr)

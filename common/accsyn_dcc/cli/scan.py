@@ -1,40 +1,68 @@
-"""``accsyn-dcc scan SCRIPT``: list every file a scene's render needs, what is missing, and its outputs."""
+"""``accsyn-dcc scan SCENE...``: every file each scene's render needs, what is missing, and its outputs.
+
+Several scenes (a whole shot tree from a pipeline) are scanned in one process: ``--json`` prints one
+object for one scene and a list for several. A scene that cannot be read is one line (and exit code 1)
+without stopping the others. Text from a scene never reaches the terminal as control characters.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+import sys
+from typing import Any, Dict, List
 
+from accsyn_dcc.cli.terminal import printable
+from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan import scan_scene
+from accsyn_dcc.scan.records import ScanResult
+
+JSON_KEYS = ("scene", "frame_range", "dependencies", "outputs", "unresolved", "errors")
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("scan", help="list the files a scene needs")
-    parser.add_argument("scene", help="the scene file (.nk, .blend)")
-    parser.add_argument("--range", help="frames to check (default: the scene's range)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser = subparsers.add_parser("scan", help="list the files scenes need")
+    parser.add_argument("scenes", nargs="+", metavar="SCENE", help="scene files (.nk, .gizmo, .blend)")
+    parser.add_argument("--range", help="frames to check (default: each scene's range)")
+    parser.add_argument("--json", action="store_true", help="print JSON: an object, or a list for several scenes")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 even when files are missing; only an unreadable scene is an error (exit 1)."""
+    """Exit 0 even when files are missing; a scene that cannot be read makes it 1."""
     frames = FrameRange.parse(args.range) if args.range else None
-    result = scan_scene(args.scene, frames=frames)
+    documents: List[Dict[str, Any]] = []
+    failed = False
+    for scene in args.scenes:
+        try:
+            result = scan_scene(scene, frames=frames)
+        except AccsynDccError as error:
+            failed = True
+            print(f"accsyn-dcc scan: {printable(str(error))}", file=sys.stderr)
+            documents.append({"scene": scene, "error": str(error)})
+            continue
+        if args.json:
+            data = result.to_dict()
+            documents.append({key: data[key] for key in JSON_KEYS})
+        else:
+            print_result(result)
     if args.json:
-        data = result.to_dict()
-        print(json.dumps({key: data[key] for key in ("dependencies", "outputs", "unresolved", "errors")}, indent=2))
-        return 0
-    print(f"{result.scene}: {len(result.dependencies)} dependencies, {len(result.outputs)} outputs")
+        print(json.dumps(documents[0] if len(args.scenes) == 1 else documents, indent=2))
+    return 1 if failed else 0
+
+
+def print_result(result: ScanResult) -> None:
+    lines = [f"{result.scene}: {len(result.dependencies)} dependencies, {len(result.outputs)} outputs"]
     for dependency in result.dependencies:
         state = "ok" if dependency.exists and not dependency.missing else "MISSING"
+        if not dependency.needed:
+            state = "unused"
+        elif dependency.conditional:
+            state = "maybe"
         detail = f": missing {dependency.missing}" if dependency.missing else ""
-        print(f"  {state:7} {dependency.node} {dependency.kind} {dependency.path}{detail}")
-    for output in result.outputs:
-        print(f"  output  {output.node} {output.path} {output.range or ''}".rstrip())
-    for item in result.unresolved:
-        print(f"  UNRESOLVED {item.node}.{item.knob} = {item.value!r}: {item.reason}")
-    for error in result.errors:
-        print(f"  ERROR   {error}")
-    return 0
+        lines.append(f"  {state:7} {dependency.node} {dependency.kind} {dependency.path}{detail}")
+    lines += [f"  output  {output.node} {output.path} {output.range or ''}".rstrip() for output in result.outputs]
+    lines += [f"  UNRESOLVED {item.node}.{item.knob} = {item.value!r}: {item.reason}" for item in result.unresolved]
+    lines += [f"  ERROR   {error}" for error in result.errors]
+    print(printable("\n".join(lines)))

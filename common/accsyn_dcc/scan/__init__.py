@@ -14,6 +14,7 @@ __all__ = ["Dependency", "Output", "ScanResult", "Unresolved", "UnsupportedScene
 
 _SCANNERS: Dict[str, str] = {
     ".nk": "accsyn_dcc.scan.nuke:scan_file",
+    ".gizmo": "accsyn_dcc.scan.nuke:scan_file",
     ".blend": "accsyn_dcc.scan.blend:scan_file",
 }
 """Extension -> ``module:function``; each function is ``(path, frames=None, **options) -> ScanResult``."""
