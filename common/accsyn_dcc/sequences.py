@@ -35,7 +35,7 @@ class DirectoryIndex:
         try:
             with os.scandir(key) as entries:
                 listing = frozenset(entry.name for entry in entries)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte in the path
             listing = frozenset()
         with self._lock:
             self.listing_calls += 1

@@ -35,13 +35,15 @@ def load_script(path: str) -> NukeScript:
         status = os.stat(path)
     except OSError as error:
         raise NukeScriptError(path, 0, 0, f"cannot read the script ({error.strerror})") from None
+    except ValueError:
+        raise NukeScriptError(path.replace("\x00", "\\0"), 0, 0, "the path holds a NUL byte") from None
     if not stat.S_ISREG(status.st_mode):
         raise NukeScriptError(path, 0, 0, "not a regular file (a folder, device or pipe); not read")
     if status.st_size > MAX_SCRIPT_BYTES:
         raise NukeScriptError(path, 0, 0, f"larger than {MAX_SCRIPT_BYTES // (1024 * 1024)} MB; not read")
     try:
         with open(path, "rb") as stream:
-            data = stream.read(MAX_SCRIPT_BYTES + 1)
+            data = stream.read(status.st_size + 1)
     except OSError as error:
         raise NukeScriptError(path, 0, 0, f"cannot read the script ({error.strerror})") from None
     return parse_script(read_text(data), path)
