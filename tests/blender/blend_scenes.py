@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Dict
 
 import bpy
+from font_files import make_font
 
 
 def _png(path: Path, rgb=(0.2, 0.4, 0.6)) -> None:
@@ -29,29 +30,6 @@ def _wav(path: Path) -> None:
         sound.setsampwidth(2)
         sound.setframerate(8000)
         sound.writeframes(b"".join(struct.pack("<h", 0) for _ in range(800)))
-
-
-def _font(path: Path) -> None:
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    builder = FontBuilder(1000, isTTF=True)
-    builder.setupGlyphOrder([".notdef", "A"])
-    builder.setupCharacterMap({ord("A"): "A"})
-    pen = TTGlyphPen(None)
-    pen.moveTo((0, 0))
-    pen.lineTo((500, 700))
-    pen.lineTo((1000, 0))
-    pen.closePath()
-    glyph = pen.glyph()
-    builder.setupGlyf({".notdef": glyph, "A": glyph})
-    builder.setupHorizontalMetrics({".notdef": (1000, 0), "A": (1000, 0)})
-    builder.setupHorizontalHeader(ascent=800, descent=-200)
-    builder.setupNameTable({"familyName": "AccsynTest", "styleName": "Regular"})
-    builder.setupOS2()
-    builder.setupPost()
-    builder.save(str(path))
 
 
 def build_everything(root: Path) -> Dict[str, Path]:
@@ -112,7 +90,7 @@ def build_everything(root: Path) -> Dict[str, Path]:
     editor.strips.new_sound("Dialogue", str(root / "audio" / "dialogue.wav"), 2, 1)
     files["sound"] = root / "audio" / "dialogue.wav"
 
-    _font(root / "fonts" / "Titling.ttf")
+    make_font(root / "fonts" / "Titling.ttf")
     curve = bpy.data.curves.new("Title", "FONT")
     curve.font = bpy.data.fonts.load(str(root / "fonts" / "Titling.ttf"))
     scene.collection.objects.link(bpy.data.objects.new("Title", curve))

@@ -47,4 +47,9 @@ def build_show(tmp_path):
 
 
 def environ(root, tmp_path):
-    return {"PLATES_ROOT": str(root / "bgplates"), "NUKE_PATH": str(root / "gizmos"), "HOME": str(tmp_path / "home")}
+    return {
+        "PLATES_ROOT": str(root / "bgplates"),
+        "NUKE_PATH": str(root / "gizmos"),
+        "HOME": str(tmp_path / "home"),
+        "ACCSYN_DCC_SYSTEM_FONTS": str(tmp_path / "system-fonts"),
+    }

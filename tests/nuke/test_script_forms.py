@@ -207,3 +207,32 @@ def test_a_bom_is_read_and_deep_nesting_is_refused(tmp_path):
     deep.write_text("Group {\n}\n" * 1001 + "end_group\n" * 1001)
     with pytest.raises(NukeScriptError, match="nested deeper than 1000"):
         scan_file(str(deep), environ={})
+
+
+def test_text2_font_with_a_quoted_windows_path_keeps_it_whole(tmp_path):
+    body = 'Text2 {\n font {{ Arial : Regular : "C:/Windows/Fonts/arial.ttf" : 0 }}\n name Title\n}\n'
+    result = scan_file(str(script(tmp_path, body)), environ={"HOME": str(tmp_path), "ACCSYN_DCC_SYSTEM_FONTS": ""})
+    [font] = result.dependencies
+    assert font.path == "C:/Windows/Fonts/arial.ttf" and not font.exists
+
+
+def test_text2_family_and_style_are_found_through_name_tables(tmp_path):
+    from font_files import make_font
+
+    make_font(tmp_path / "studio_fonts" / "sans-bold.ttf", "Studio Sans", "Bold")
+    make_font(tmp_path / "system" / "serif.ttf", "House Serif", "Regular")
+    body = (
+        "Text2 {\n font {{ Studio Sans : Bold :  : 0 }}\n name Title\n}\n"
+        "Text2 {\n font {{ House Serif : Regular :  : 0 }}\n name Credits\n}\n"
+        "Text2 {\n font {{ Nowhere Mono : Italic :  : 0 }}\n name Slate\n}\n"
+    )
+    environ = {"HOME": str(tmp_path), "NUKE_FONT_PATH": str(tmp_path / "studio_fonts"),
+               "ACCSYN_DCC_SYSTEM_FONTS": str(tmp_path / "system")}  # fmt: skip
+    result = scan_file(str(script(tmp_path, body)), environ=environ)
+    found = {dep.node: dep for dep in result.dependencies}
+    assert found["Title"].path == str(tmp_path / "studio_fonts" / "sans-bold.ttf") and found["Title"].exists
+    assert not found["Title"].conditional
+    assert found["Credits"].path == str(tmp_path / "system" / "serif.ttf")
+    assert found["Credits"].conditional and "system font" in found["Credits"].condition
+    [slate] = result.unresolved
+    assert slate.node == "Slate" and "Nowhere Mono Italic not found" in slate.reason

@@ -11,6 +11,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
 from accsyn_dcc.references import FileReference, check_reference
+from accsyn_dcc.scan.fonts import FontFinder, system_font_folders, text2_font
 from accsyn_dcc.scan.nuke.read_frames import read_timing
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script, read_text
@@ -104,6 +105,8 @@ class _Scanner:
         self.environ = environ
         self.plugin_paths = plugin_paths
         self.index = index
+        home = environ.get("HOME") or environ.get("USERPROFILE") or os.path.expanduser("~")
+        self.fonts = FontFinder(system_font_folders(home, environ))
 
     def root_range(self, script: NukeScript, result: Optional[ScanResult] = None) -> FrameRange:
         """The root's first_frame-last_frame; Nuke's defaults (1-100) with an error when they are not numbers."""
@@ -188,22 +191,34 @@ class _Scanner:
             knobs.append(("font", "font", False, ""))
         return knobs + [(knob, "file", False, "") for knob in node.user_file_knobs if node.knobs.get(knob)]
 
-    def _font_file(self, name: str, evaluator: TclEvaluator) -> str:
-        """A Text2 font file: as given when absolute, else found on the project font path,
-        ``NUKE_FONT_PATH`` or the plug-in folders (in that order); unchanged when found nowhere."""
-        if not name or _ABSOLUTE.match(name):
-            return name
+    def _font_folders(self, evaluator: TclEvaluator) -> List[str]:
+        """Where Text2 looks for fonts: the project font path, ``NUKE_FONT_PATH``, then the plug-in folders."""
         raw_project = evaluator.lookup("root", "free_type_font_path") or ""
         try:
             project_fonts = evaluator.evaluate(raw_project) if raw_project else ""
         except TclUnresolved:
             project_fonts = ""
         folders = [project_fonts, *self.environ.get("NUKE_FONT_PATH", "").split(os.pathsep), *self.plugin_paths]
-        for folder in filter(None, folders):
+        return [folder for folder in folders if folder]
+
+    def _text2_font(self, raw: str, evaluator: TclEvaluator) -> Tuple[str, str]:
+        """(file, why not) of a Text2 ``font``: an absolute file, a file on the font folders, else the family and
+        style looked up in the fonts' name tables (a system font says so in ``why not``)."""
+        family, style, name = text2_font(raw)
+        folders = self._font_folders(evaluator)
+        if name and _ABSOLUTE.match(name):
+            return name, ""
+        for folder in folders if name else []:
             candidate = os.path.join(folder, name)
             if self.index.exists(candidate):
-                return candidate
-        return name
+                return candidate, ""
+        if not family:
+            return name, ""
+        match = self.fonts.find(family, style, folders)
+        if match is None:
+            where = "the font folders or the system's" if name == "" else f"{name} on the font folders"
+            return "", f"font {family} {style} not found in {where}"
+        return match.path, "a system font: the render node needs it installed" if match.system else ""
 
     def _project_directory(self, script: NukeScript, evaluator: TclEvaluator) -> str:
         raw = script.root.get("project_directory", "")
@@ -227,10 +242,12 @@ class _Scanner:
     ) -> None:  # fmt: skip
         raw = node.knobs[knob]
         if node.node_class == "Text2" and knob == "font":
-            raw = self._font_file(_text2_font_file(raw), evaluator)
+            raw, why_not = self._text2_font(raw, evaluator)
             if not raw:
-                result.unresolved.append(Unresolved(full, knob, node.knobs[knob], "font family only; no file to send"))
+                result.unresolved.append(Unresolved(full, knob, _quoted(node.knobs[knob]), why_not))
                 return
+            if why_not:
+                condition = why_not
         try:
             path = self._resolve(raw, evaluator, node.parent, project)
         except TclUnresolved as reason:
@@ -375,12 +392,6 @@ def _quoted(raw: str) -> str:
     """A knob value as reported: at most 200 characters, control characters shown as escapes."""
     text = raw if len(raw) <= 200 else raw[:197] + "..."
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-
-
-def _text2_font_file(raw: str) -> str:
-    """The file part of Text2's ``{Family : Style : file : index}`` font knob."""
-    parts = [part.strip() for part in raw.strip("{} ").split(":")]
-    return parts[2] if len(parts) >= 3 else ""
 
 
 _SEARCH_PATH = re.compile(r"^search_path:\s*(.*)$", re.MULTILINE)
