@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,blender]'
+	$(BIN)/python -m pip install --quiet -e '.[test,blender,scan]'
 	# The PySide2 stubs declare a dependency on PySide2 itself, which must not sit beside PySide6.
 	$(BIN)/python -m pip install --quiet --no-deps 'pyside2-stubs==5.15.2.1.2'
 	touch $(STAMP)

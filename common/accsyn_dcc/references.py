@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.scan.ocio import config_dependencies
 from accsyn_dcc.scan.records import Dependency, Unresolved
 from accsyn_dcc.sequences import DirectoryIndex, Variant, check_path
 from accsyn_dcc.tokens import TokenError
@@ -51,8 +52,12 @@ def check_references(
     references: Iterable[FileReference],
     frames: Optional[FrameRange],
     index: Optional[DirectoryIndex] = None,
+    environ: Optional[Mapping[str, str]] = None,
 ) -> Tuple[List[Dependency], List[Unresolved]]:
-    """Dependencies (checked against disk, each path once per node and attribute) and unresolved values."""
+    """Dependencies (checked against disk, each path once per node and attribute) and unresolved values.
+
+    An OCIO config found brings the LUTs it loads, its ``$VARIABLES`` from ``environ`` (default: this process's).
+    """
     index = index or DirectoryIndex()
     dependencies: List[Dependency] = []
     unresolved: List[Unresolved] = []
@@ -68,8 +73,10 @@ def check_references(
         checked = check_reference(reference, frames, index)
         if isinstance(checked, Unresolved):
             unresolved.append(checked)
-        else:
-            dependencies.append(checked)
+            continue
+        luts, not_resolved = config_dependencies(checked, os.environ if environ is None else environ, index)
+        dependencies += [checked, *luts]
+        unresolved += not_resolved
     return dependencies, unresolved
 
 

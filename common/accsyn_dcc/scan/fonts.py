@@ -37,6 +37,13 @@ class FontMatch:
     system: bool
 
 
+def font_tables_readable() -> bool:
+    """True when ``fontTools`` is importable (it reads the name tables)."""
+    import importlib.util
+
+    return importlib.util.find_spec("fontTools") is not None
+
+
 class FontFinder:
     """Family/style -> font file, reading each folder's name tables once."""
 

@@ -80,3 +80,9 @@ class ScanResult:
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
+
+
+def quoted_value(raw: str) -> str:
+    """A scene value as reported: at most 200 characters, control characters shown as escapes."""
+    text = raw if len(raw) <= 200 else raw[:197] + "..."
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)

@@ -11,13 +11,14 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
 from accsyn_dcc.references import FileReference, check_reference
-from accsyn_dcc.scan.fonts import FontFinder, system_font_folders, text2_font
+from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
 from accsyn_dcc.scan.nuke.read_frames import read_timing
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script, read_text
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
-from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
+from accsyn_dcc.scan.ocio import config_dependencies
+from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
 _ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
@@ -214,6 +215,8 @@ class _Scanner:
                 return candidate, ""
         if not family:
             return name, ""
+        if not font_tables_readable():
+            return "", f"font {family} {style} has no file, and fontTools (to look fonts up by name) is not installed"
         match = self.fonts.find(family, style, folders)
         if match is None:
             where = "the font folders or the system's" if name == "" else f"{name} on the font folders"
@@ -244,21 +247,21 @@ class _Scanner:
         if node.node_class == "Text2" and knob == "font":
             raw, why_not = self._text2_font(raw, evaluator)
             if not raw:
-                result.unresolved.append(Unresolved(full, knob, _quoted(node.knobs[knob]), why_not))
+                result.unresolved.append(Unresolved(full, knob, quoted_value(node.knobs[knob]), why_not))
                 return
             if why_not:
                 condition = why_not
         try:
             path = self._resolve(raw, evaluator, node.parent, project)
         except TclUnresolved as reason:
-            result.unresolved.append(Unresolved(full, knob, _quoted(raw), str(reason)))
+            result.unresolved.append(Unresolved(full, knob, quoted_value(raw), str(reason)))
             return
         if not path:
             return
         file_frames, needed, note = _file_frames(frames, node) if sequence else (None, True, "")
         if file_frames is not None and len(file_frames) > MAX_FRAMES_PER_FILE:
             too_many = f"{len(file_frames)} frames to check, more than {MAX_FRAMES_PER_FILE}; narrow the job's range"
-            result.unresolved.append(Unresolved(full, knob, _quoted(raw), too_many))
+            result.unresolved.append(Unresolved(full, knob, quoted_value(raw), too_many))
             return
         reference = FileReference(
             full, knob, raw, path, kind, frames=file_frames, frame_dependent=sequence,
@@ -301,7 +304,7 @@ class _Scanner:
         try:
             path = self._resolve(raw, evaluator, node.parent, project)
         except TclUnresolved as reason:
-            result.unresolved.append(Unresolved(full, knob, _quoted(raw), str(reason)))
+            result.unresolved.append(Unresolved(full, knob, quoted_value(raw), str(reason)))
             return
         file_type = node.knobs.get("file_type") or os.path.splitext(path)[1].lstrip(".").lower()
         limit = None
@@ -336,11 +339,10 @@ class _Scanner:
         except TclUnresolved as reason:
             result.unresolved.append(Unresolved("root", "customOCIOConfigPath", raw, str(reason)))
             return
-        exists = self.index.exists(config)
-        result.dependencies.append(Dependency(config, "ocio", "root", "customOCIOConfigPath", exists))
-        if exists:
-            for lut, found in _ocio_files(config, self.environ, self.index):
-                result.dependencies.append(Dependency(lut, "lut", "root", "customOCIOConfigPath", found))
+        dependency = Dependency(config, "ocio", "root", "customOCIOConfigPath", self.index.exists(config))
+        luts, unresolved = config_dependencies(dependency, self.environ, self.index)
+        result.dependencies += [dependency, *luts]
+        result.unresolved += unresolved
 
 
 def _lookup(script: NukeScript, node: str, knob: str) -> Optional[str]:
@@ -386,39 +388,3 @@ def _integer(text: str) -> Optional[int]:
     if number != number or abs(number) > 10**9:
         return None
     return int(number)
-
-
-def _quoted(raw: str) -> str:
-    """A knob value as reported: at most 200 characters, control characters shown as escapes."""
-    text = raw if len(raw) <= 200 else raw[:197] + "..."
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-
-
-_SEARCH_PATH = re.compile(r"^search_path:\s*(.*)$", re.MULTILINE)
-_SOURCE = re.compile(r"\bsrc:\s*([^,}\s]+)")
-
-
-def _ocio_files(config: str, environ: Mapping[str, str], index: DirectoryIndex) -> List[Tuple[str, bool]]:
-    """LUT files an OCIO config references (``src:`` of FileTransforms), found through its search path.
-
-    A focused reader, not a YAML parser: it handles ``search_path`` as a ``:``-separated string or
-    a ``[a, b]`` list, and ``src:`` in inline or block transforms; ``$VAR`` expands from ``environ``.
-    """
-    with open(config, encoding="utf-8", errors="replace") as stream:
-        text = stream.read()
-    folder = os.path.dirname(config)
-    match = _SEARCH_PATH.search(text)
-    raw_paths = match.group(1).strip().strip("[]\"'") if match else "."
-    entries = [entry.strip().strip("\"'") for entry in re.split(r"[:,]", raw_paths) if entry.strip()] or ["."]
-    search = [os.path.join(folder, _expand(entry, environ)) for entry in entries]
-    files: List[Tuple[str, bool]] = []
-    for source in dict.fromkeys(_SOURCE.findall(text)):
-        source = _expand(source.strip("\"'"), environ)
-        candidates = [source] if os.path.isabs(source) else [os.path.join(entry, source) for entry in search]
-        found = next((os.path.normpath(path) for path in candidates if index.exists(path)), None)
-        files.append((found or os.path.normpath(candidates[0]), found is not None))
-    return files
-
-
-def _expand(text: str, environ: Mapping[str, str]) -> str:
-    return re.sub(r"\$\{?(\w+)\}?", lambda match: environ.get(match.group(1), match.group(0)), text)

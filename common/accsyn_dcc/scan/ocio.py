@@ -1,0 +1,183 @@
+"""Every file an OCIO config can load: the LUTs of its colour spaces, looks, view and named transforms.
+
+Read with the real library (``PyOpenColorIO``, inside Nuke, or ``opencolorio`` from the package index)
+where it is importable, else with a YAML parser (PyYAML). Context variables (``$SHOT``) take the
+scanned environment's values, else the config's own ``environment`` defaults; one still missing
+leaves that file unresolved, named. A config neither can read is reported, never dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
+
+from accsyn_dcc.scan.records import Dependency, Unresolved, quoted_value
+from accsyn_dcc.sequences import DirectoryIndex
+
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
+
+
+@dataclass
+class OcioFiles:
+    """The files found (path, on disk) and the sources that could not be resolved (source, reason)."""
+
+    files: List[Tuple[str, bool]] = field(default_factory=list)
+    unresolved: List[Tuple[str, str]] = field(default_factory=list)
+
+
+def config_files(config: str, environ: Mapping[str, str], index: DirectoryIndex) -> OcioFiles:
+    """The files ``config`` (a path to a .ocio) may load, each looked for on its search path."""
+    try:
+        sources, search_path, defaults = _read(config)
+    except _ConfigError as error:
+        return OcioFiles(unresolved=[(config, str(error))])
+    variables = {**defaults, **{name: environ[name] for name in defaults if name in environ}}
+    folder = os.path.dirname(config)
+    found = OcioFiles()
+    for source in dict.fromkeys(sources):
+        try:
+            resolved = _substitute(source, variables, environ)
+            entries = [_substitute(entry, variables, environ) for entry in search_path] or ["."]
+        except KeyError as missing:
+            found.unresolved.append((source, f"the context variable {missing.args[0]} has no value"))
+            continue
+        if os.path.isabs(resolved):
+            candidates = [resolved]
+        else:
+            candidates = [os.path.join(folder, entry, resolved) for entry in entries]
+        hit = next((os.path.normpath(path) for path in candidates if index.exists(path)), None)
+        found.files.append((hit or os.path.normpath(candidates[0]), hit is not None))
+    return found
+
+
+def config_dependencies(
+    config: Dependency, environ: Mapping[str, str], index: DirectoryIndex
+) -> Tuple[List[Dependency], List[Unresolved]]:
+    """The LUTs a found OCIO config dependency loads, on the config's node and knob, and what stays unresolved."""
+    if config.kind != "ocio" or not config.exists:
+        return [], []
+    loaded = config_files(config.path, environ, index)
+    luts = [Dependency(path, "lut", config.node, config.knob, found) for path, found in loaded.files]
+    unresolved = [
+        Unresolved(config.node, config.knob, quoted_value(source), f"OCIO config: {reason}")
+        for source, reason in loaded.unresolved
+    ]
+    return luts, unresolved
+
+
+class _ConfigError(Exception):
+    """The config could not be read (its own words, never its contents)."""
+
+
+def _read(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
+    """(file sources, search path entries, environment defaults), by the library else by PyYAML."""
+    try:
+        return _read_with_library(config)
+    except ImportError:
+        pass
+    try:
+        return _read_with_yaml(config)
+    except ImportError:
+        raise _ConfigError("neither opencolorio nor PyYAML is installed to read it") from None
+
+
+def _read_with_library(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
+    import PyOpenColorIO as OCIO
+
+    try:
+        loaded = OCIO.Config.CreateFromFile(config)
+    except Exception as error:  # OCIO raises its own Exception type
+        raise _ConfigError(f"OpenColorIO cannot read it ({type(error).__name__})") from None
+    transforms: List[Any] = []
+    for space in loaded.getColorSpaces():
+        for direction in (OCIO.COLORSPACE_DIR_TO_REFERENCE, OCIO.COLORSPACE_DIR_FROM_REFERENCE):
+            transforms.append(space.getTransform(direction))
+    for look in loaded.getLooks():
+        transforms += [look.getTransform(), look.getInverseTransform()]
+    for view in loaded.getViewTransforms():
+        for direction in (OCIO.VIEWTRANSFORM_DIR_TO_REFERENCE, OCIO.VIEWTRANSFORM_DIR_FROM_REFERENCE):
+            transforms.append(view.getTransform(direction))
+    for named in loaded.getNamedTransforms():
+        for direction in (OCIO.TRANSFORM_DIR_FORWARD, OCIO.TRANSFORM_DIR_INVERSE):
+            transforms.append(named.getTransform(direction))
+    sources = [source for transform in transforms for source in _library_sources(transform)]
+    if hasattr(loaded, "getSearchPaths"):  # OpenColorIO 2.1 and later
+        search_path = [str(entry) for entry in loaded.getSearchPaths()]
+    else:
+        search_path = [entry for entry in str(loaded.getSearchPath()).split(":") if entry]
+    defaults = {name: loaded.getEnvironmentVarDefault(name) for name in loaded.getEnvironmentVarNames()}
+    return sources, search_path, defaults
+
+
+def _library_sources(transform: Any) -> Iterator[str]:
+    """The ``src`` of a FileTransform, or of every FileTransform inside a GroupTransform."""
+    if transform is None:
+        return
+    if hasattr(transform, "getSrc"):
+        yield str(transform.getSrc())
+    elif hasattr(transform, "appendTransform"):  # a GroupTransform iterates its children
+        for child in transform:
+            yield from _library_sources(child)
+
+
+def _read_with_yaml(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        """Safe loading, with OCIO's ``!<Type>`` (verbatim) tags read as plain mappings and sequences."""
+
+    def tagged(loader: Any, _suffix: str, node: Any) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return loader.construct_mapping(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node, deep=True)
+        return loader.construct_scalar(node)
+
+    _Loader.add_multi_constructor("", tagged)  # only tags without a constructor of their own
+    try:
+        if os.path.getsize(config) > MAX_CONFIG_BYTES:
+            raise _ConfigError(f"larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB; not read")
+        with open(config, encoding="utf-8", errors="replace") as stream:
+            data = yaml.load(stream, Loader=_Loader)
+    except (OSError, yaml.YAMLError) as error:
+        raise _ConfigError(f"it is not a readable YAML config ({type(error).__name__})") from None
+    if not isinstance(data, dict):
+        raise _ConfigError("it is not an OCIO config (no mapping at the top)")
+    search = data.get("search_path", ".")
+    entries = search if isinstance(search, list) else str(search or ".").split(":")
+    environment = data.get("environment") or {}
+    defaults = {str(name): str(value) for name, value in environment.items()} if isinstance(environment, dict) else {}
+    return list(_yaml_sources(data)), [str(entry) for entry in entries if str(entry).strip()], defaults
+
+
+def _yaml_sources(value: Any, seen: Optional[Set[int]] = None) -> Iterator[str]:
+    """Every ``src`` value; a YAML alias repeated (a billion-laughs file) is walked once."""
+    seen = set() if seen is None else seen
+    if isinstance(value, (dict, list)):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "src" and isinstance(item, (str, int, float)):
+                yield str(item)
+            else:
+                yield from _yaml_sources(item, seen)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _yaml_sources(item, seen)
+
+
+def _substitute(text: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in variables:
+            return variables[name]
+        if name in environ:
+            return environ[name]
+        raise KeyError(name)
+
+    return _VARIABLE.sub(value, text)

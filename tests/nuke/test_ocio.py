@@ -1,0 +1,161 @@
+"""OCIO configs as OpenColorIO saves them: each read with the library and with the YAML fallback."""
+
+import builtins
+import os
+
+import pytest
+
+from accsyn_dcc.references import FileReference, check_references
+from accsyn_dcc.scan.ocio import OcioFiles, config_files
+from accsyn_dcc.sequences import DirectoryIndex
+
+CONFIG = """ocio_profile_version: 2
+
+environment:
+  SHOW: demo
+  SHOT: $SHOT
+search_path:
+  - luts
+  - shows/$SHOW
+roles:
+  default: linear
+  scene_linear: linear
+displays:
+  sRGB:
+    - !<View> {name: Film, view_transform: film_look, display_colorspace: linear}
+view_transforms:
+  - !<ViewTransform>
+    name: film_look
+    from_scene_reference: !<FileTransform> {src: "view print.spi3d", interpolation: tetrahedral}
+looks:
+  - !<Look>
+    name: shot_grade
+    process_space: linear
+    transform: !<FileTransform> {src: $SHOT.cc}
+colorspaces:
+  - !<ColorSpace>
+    name: linear
+    isdata: false
+  - !<ColorSpace>
+    name: log
+    to_scene_reference: !<GroupTransform>
+      children:
+        - !<FileTransform> {src: "lin 2 log.spi1d", interpolation: linear}
+        - !<MatrixTransform> {matrix: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]}
+        - !<FileTransform> {src: absent.cube}
+named_transforms:
+  - !<NamedTransform>
+    name: utility
+    transform: !<FileTransform> {src: utility.clf}
+"""
+
+
+@pytest.fixture(params=["library", "yaml"])
+def reader(request, monkeypatch):
+    """Run each test with PyOpenColorIO, then as if only PyYAML were installed."""
+    if request.param == "yaml":
+        real_import = builtins.__import__
+
+        def without_ocio(name, *args, **kwargs):
+            if name == "PyOpenColorIO":
+                raise ImportError(name)
+            return real_import(name, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "__import__", without_ocio)
+    return request.param
+
+
+def write_config(root, text=CONFIG):
+    for relative in ("luts/view print.spi3d", "luts/lin 2 log.spi1d", "shows/demo/utility.clf", "luts/sh010.cc"):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("lut")
+    config = root / "config.ocio"
+    config.write_text(text)
+    return str(config)
+
+
+def relative(root, found):
+    return sorted((os.path.relpath(path, root), exists) for path, exists in found.files)
+
+
+def test_every_transform_kind_is_read_through_the_search_path_list(tmp_path, reader):
+    found = config_files(write_config(tmp_path), {"SHOT": "sh010"}, DirectoryIndex())
+    assert relative(tmp_path, found) == [
+        ("luts/absent.cube", False),
+        ("luts/lin 2 log.spi1d", True),
+        ("luts/sh010.cc", True),
+        ("luts/view print.spi3d", True),
+        ("shows/demo/utility.clf", True),
+    ]
+    assert found.unresolved == []
+
+
+def test_the_scene_environment_overrides_the_config_defaults(tmp_path, reader):
+    (tmp_path / "shows/other").mkdir(parents=True)
+    (tmp_path / "shows/other/utility.clf").write_text("lut")
+    found = config_files(write_config(tmp_path), {"SHOT": "sh010", "SHOW": "other"}, DirectoryIndex())
+    assert ("shows/other/utility.clf", True) in relative(tmp_path, found)
+
+
+def test_a_context_variable_without_a_value_is_named(tmp_path, reader):
+    text = CONFIG.replace("  SHOT: $SHOT\n", "").replace("{src: $SHOT.cc}", "{src: $TAKE.cc}")
+    found = config_files(write_config(tmp_path, text), {}, DirectoryIndex())
+    assert found.unresolved == [("$TAKE.cc", "the context variable TAKE has no value")]
+    assert ("luts/lin 2 log.spi1d", True) in relative(tmp_path, found)
+
+
+def test_a_colon_separated_search_path_and_an_absolute_source(tmp_path, reader):
+    elsewhere = tmp_path / "elsewhere.cube"
+    elsewhere.write_text("lut")
+    text = (
+        "ocio_profile_version: 1\nsearch_path: luts:shows/demo\nroles:\n  default: raw\ncolorspaces:\n"
+        "  - !<ColorSpace>\n    name: raw\n  - !<ColorSpace>\n    name: grade\n"
+        f"    from_reference: !<GroupTransform> {{children: [!<FileTransform> {{src: {elsewhere}}},"
+        " !<FileTransform> {src: utility.clf}]}\n"
+    )
+    found = config_files(write_config(tmp_path, text), {}, DirectoryIndex())
+    assert relative(tmp_path, found) == [("elsewhere.cube", True), ("shows/demo/utility.clf", True)]
+
+
+@pytest.mark.parametrize("text", ["colorspaces: [unclosed", "- just\n- a list\n", "\x00\x01binary"])
+def test_a_config_neither_reader_accepts_is_reported_without_its_contents(tmp_path, reader, text):
+    found = config_files(write_config(tmp_path, text), {}, DirectoryIndex())
+    assert found.files == []
+    [(source, reason)] = found.unresolved
+    assert source.endswith("config.ocio")
+    assert "unclosed" not in reason and "just" not in reason
+
+
+def test_without_either_reader_the_config_is_reported(tmp_path, monkeypatch):
+    real_import = builtins.__import__
+
+    def without_readers(name, *args, **kwargs):
+        if name in ("PyOpenColorIO", "yaml"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_readers)
+    found = config_files(write_config(tmp_path), {}, DirectoryIndex())
+    reason = "neither opencolorio nor PyYAML is installed to read it"
+    assert found.unresolved == [(str(tmp_path / "config.ocio"), reason)]
+
+
+def test_repeated_yaml_aliases_are_walked_once(tmp_path, reader):
+    lines = ["ocio_profile_version: 1", "roles: {default: raw}", "a0: &a0 [{src: x.cube}, {src: x.cube}]"]
+    lines += [f"a{level}: &a{level} [*a{level - 1}, *a{level - 1}, *a{level - 1}]" for level in range(1, 40)]
+    lines.append("colorspaces: [!<ColorSpace> {name: raw}]")
+    found = config_files(write_config(tmp_path, "\n".join(lines) + "\n"), {}, DirectoryIndex())
+    assert len(found.files) + len(found.unresolved) <= 1
+
+
+def test_any_host_s_ocio_reference_brings_its_luts_with_the_scanned_environment(tmp_path, reader):
+    config = write_config(tmp_path)
+    reference = FileReference(node="Environment", attribute="OCIO", raw=config, path=config, kind="ocio")
+    dependencies, unresolved = check_references([reference], None, environ={"SHOT": "sh010"})
+    assert [(dependency.kind, dependency.node, dependency.knob) for dependency in dependencies[:2]] == [
+        ("ocio", "Environment", "OCIO"),
+        ("lut", "Environment", "OCIO"),
+    ]
+    assert ("luts/sh010.cc", True) in relative(tmp_path, OcioFiles([(d.path, d.exists) for d in dependencies[1:]]))
+    assert unresolved == []
