@@ -1,86 +1,119 @@
-"""Measure the Nuke scan on a big script next to a naive per-frame baseline, in the same run.
+"""Measure the Nuke scan on a big script next to its baselines, in the same run.
 
-    python bench/scan_bench.py SCRIPT.nk
+    python bench/scan_bench.py SCRIPT.nk [--latency-ms 0.5] [--runs 3]
 
-Prints parse throughput (MB/s of .nk text), the full scan time (parse included), and the file-system
-calls each approach makes: the scanner lists each folder once; the baseline calls os.path.exists per frame.
+Parse: the script reader against a bare ``re.finditer`` token pass over the same text. Scan: the full
+scan (parse, rules, file checks) against a naive loop calling ``os.path.exists`` per frame, with the
+file-system calls each makes; ``--latency-ms`` adds that much sleep to every ``os.listdir`` and
+``os.path.exists`` call, as a file server's round trip would. Each figure is the median of the runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import statistics
 import time
-from typing import Dict, Tuple
+from typing import Callable, Dict, List, Tuple
 
 from accsyn_dcc.scan.nuke import load_script, scan_file
 from accsyn_dcc.tokens import PathPattern
 
+BARE_TOKEN = re.compile(r'\{|\}|"(?:[^"\\]|\\.)*"|\[|\]|[^\s{}\[\]"]+|\n')
+"""The baseline pass: braces, brackets, quoted strings, words and newlines, nothing built from them."""
+
 
 class CallCounter:
-    """Counts calls to os.scandir and os.path.exists while active (this process only)."""
+    """Counts calls to os.listdir and os.path.exists while active (this process only), each delayed by ``latency``."""
 
-    def __init__(self) -> None:
-        self.counts: Dict[str, int] = {"scandir": 0, "exists": 0}
+    def __init__(self, latency: float = 0.0) -> None:
+        self.counts: Dict[str, int] = {"listdir": 0, "exists": 0}
         self._saved: Dict[str, object] = {}
+        self.latency = latency
 
     def __enter__(self) -> CallCounter:
-        for name, owner in (("scandir", os), ("exists", os.path)):
+        for name, owner in (("listdir", os), ("exists", os.path)):
             original = getattr(owner, name)
             self._saved[name] = original
 
             def counting(*args: object, _name: str = name, _original: object = original, **kwargs: object) -> object:
                 self.counts[_name] += 1
+                if self.latency:
+                    time.sleep(self.latency)
                 return _original(*args, **kwargs)  # type: ignore[operator]
 
             setattr(owner, name, counting)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        os.scandir = self._saved["scandir"]  # type: ignore[assignment]
+        os.listdir = self._saved["listdir"]  # type: ignore[assignment]
         os.path.exists = self._saved["exists"]  # type: ignore[assignment]
 
 
-def measure(script_path: str) -> Dict[str, Tuple[float, ...]]:
-    size_mb = os.path.getsize(script_path) / 1e6
-    started = time.perf_counter()
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    times: List[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure(script_path: str, latency: float, runs: int) -> Dict[str, Tuple[float, ...]]:
+    with open(script_path, encoding="utf-8") as stream:
+        text = stream.read()
+    size_mb = len(text.encode()) / 1e6
     script = load_script(script_path)
-    parse_seconds = time.perf_counter() - started
+    parse_seconds = median_seconds(lambda: load_script(script_path), runs)
+    bare_seconds = median_seconds(lambda: sum(1 for _ in BARE_TOKEN.finditer(text)), runs)
 
-    with CallCounter() as scan_calls:
-        started = time.perf_counter()
+    def scan() -> object:
+        return scan_file(script_path, environ={})
+
+    with CallCounter(latency) as scan_calls:
         result = scan_file(script_path, environ={})
-        scan_seconds = time.perf_counter() - started
+    listings = scan_calls.counts["listdir"]
+    with CallCounter(latency):
+        scan_seconds = median_seconds(scan, runs)
     frames = [int(frame) for frame in range(int(script.root["first_frame"]), int(script.root["last_frame"]) + 1)]
+    patterns = [PathPattern.parse(dependency.path) for dependency in result.dependencies]
 
-    with CallCounter() as naive_calls:
-        started = time.perf_counter()
+    def naive() -> int:
         missing = 0
-        for dependency in result.dependencies:
-            pattern = PathPattern.parse(dependency.path)
+        for pattern in patterns:
             for frame in frames if pattern.is_sequence else [None]:
                 missing += not os.path.exists(pattern.with_values(frame))
-        naive_seconds = time.perf_counter() - started
+        return missing
+
+    with CallCounter(latency) as naive_calls:
+        missing = naive()
+    exists_calls = naive_calls.counts["exists"]
+    with CallCounter(latency):
+        naive_seconds = median_seconds(naive, runs)
     return {
-        "parse": (size_mb, parse_seconds, size_mb / parse_seconds, len(script.nodes)),
-        "scan": (scan_seconds, scan_calls.counts["scandir"], scan_calls.counts["exists"], len(result.dependencies)),
-        "naive": (naive_seconds, naive_calls.counts["exists"], missing),
+        "parse": (size_mb, parse_seconds, bare_seconds, len(script.nodes)),
+        "scan": (scan_seconds, listings, len(result.dependencies)),
+        "naive": (naive_seconds, exists_calls, missing),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("script")
-    figures = measure(parser.parse_args().script)
-    size_mb, parse_seconds, throughput, nodes = figures["parse"]
-    scan_seconds, listings, scan_exists, dependencies = figures["scan"]
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="sleep added to each file-system call")
+    parser.add_argument("--runs", type=int, default=3)
+    arguments = parser.parse_args()
+    figures = measure(arguments.script, arguments.latency_ms / 1000, arguments.runs)
+    size_mb, parse_seconds, bare_seconds, nodes = figures["parse"]
+    scan_seconds, listings, dependencies = figures["scan"]
     naive_seconds, exists_calls, missing = figures["naive"]
-    print(f"parse:    {size_mb:.1f} MB, {int(nodes)} nodes in {parse_seconds:.2f} s = {throughput:.1f} MB/s")
-    print(f"scan:     {scan_seconds:.2f} s for {int(dependencies)} dependencies; "
-          f"{int(listings)} directory listings, {int(scan_exists)} os.path.exists calls")  # fmt: skip
-    print(f"baseline: {naive_seconds:.2f} s with {int(exists_calls)} os.path.exists calls ({int(missing)} missing)")
-    print(f"calls:    {int(listings)} listings instead of {int(exists_calls)} per-frame checks "
-          f"({exists_calls / max(listings, 1):.0f}x fewer file-server round trips)")  # fmt: skip
+    throughput = size_mb / parse_seconds
+    print(f"parse:    {size_mb:.1f} MB, {int(nodes)} nodes in {parse_seconds:.3f} s ({throughput:.1f} MB/s); "
+          f"bare token pass {bare_seconds:.3f} s; ratio {parse_seconds / bare_seconds:.1f}x")  # fmt: skip
+    print(f"scan:     {scan_seconds:.3f} s for {int(dependencies)} dependencies, {int(listings)} directory listings")
+    print(f"baseline: {naive_seconds:.3f} s with {int(exists_calls)} os.path.exists calls ({int(missing)} missing); "
+          f"scan {naive_seconds / scan_seconds:.1f}x faster (latency {arguments.latency_ms} ms per call)")  # fmt: skip
 
 
 if __name__ == "__main__":

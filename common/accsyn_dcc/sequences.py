@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.tokens import PathPattern, tile_label
@@ -33,8 +33,7 @@ class DirectoryIndex:
         if cached is not None:
             return cached
         try:
-            with os.scandir(key) as entries:
-                listing = frozenset(entry.name for entry in entries)
+            listing = frozenset(os.listdir(key))
         except (OSError, ValueError):  # ValueError: a NUL byte in the path
             listing = frozenset()
         with self._lock:
@@ -90,20 +89,17 @@ def check_path(
 
 def _present_frames(
     pattern: PathPattern, variant: Variant, frames: FrameRange, index: DirectoryIndex
-) -> Iterator[Tuple[int, str, str]]:
+) -> List[Tuple[int, str, str]]:
     """``(frame, folder, name)`` of each needed frame on disk: one listing per folder, one look-up per frame."""
     concrete = PathPattern.parse(pattern.with_values(None, variant))
     try:
         folder, name = concrete.split_name()
     except ValueError:
-        for frame, path in concrete.frame_names(frames.frames()):
-            if index.exists(path):
-                yield (frame, *os.path.split(path))
-        return
+        return [
+            (frame, *os.path.split(path)) for frame, path in concrete.frame_names(frames.frames()) if index.exists(path)
+        ]
     names = index.names(folder)
-    for frame, file_name in name.frame_names(frames.frames()):
-        if file_name in names:
-            yield frame, folder, file_name
+    return [(frame, folder, file_name) for frame, file_name in name.frame_names(frames.frames()) if file_name in names]
 
 
 def _check_tiles(

@@ -17,9 +17,10 @@ replaced from the values a host hands in; one left unreplaced makes the path unr
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Pattern, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Pattern, Tuple
 
 FRAME = "frame"
 TILE = "tile"
@@ -113,6 +114,12 @@ def frame_text(frame: int, width: int) -> str:
     return str(frame).zfill(width) if width else str(frame)
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(path: str) -> PathPattern:
+    """Patterns are immutable, and a scan parses the same path several times (check, frames, transfer)."""
+    return PathPattern(path, find_tokens(path))
+
+
 @dataclass(frozen=True)
 class PathPattern:
     """A path with its tokens, able to say which concrete files it names."""
@@ -122,7 +129,7 @@ class PathPattern:
 
     @classmethod
     def parse(cls, path: str) -> PathPattern:
-        return cls(path, find_tokens(path))
+        return _parsed(path)
 
     @property
     def is_sequence(self) -> bool:
@@ -166,7 +173,7 @@ class PathPattern:
             raise ValueError("a token in the folder part")
         return self.path[: max(name_start - 1, 0)] or ".", PathPattern.parse(self.path[name_start:])
 
-    def frame_names(self, frames: Iterable[int]) -> Iterator[Tuple[int, str]]:
+    def frame_names(self, frames: Iterable[int]) -> List[Tuple[int, str]]:
         """``(frame, path)`` for each frame, built from precomputed pieces (the per-frame hot path)."""
         pieces: List[str] = []
         widths: List[int] = []
@@ -180,11 +187,11 @@ class PathPattern:
         tail = self.path[position:]
         if len(widths) == 1:
             head, width = pieces[0], widths[0]
-            for frame in frames:
-                yield frame, f"{head}{str(frame).zfill(width) if width else frame}{tail}"
-            return
-        for frame in frames:
-            yield frame, "".join(piece + frame_text(frame, width) for piece, width in zip(pieces, widths)) + tail
+            return [(frame, f"{head}{str(frame).zfill(width)}{tail}") for frame in frames]
+        return [
+            (frame, "".join(piece + frame_text(frame, width) for piece, width in zip(pieces, widths)) + tail)
+            for frame in frames
+        ]
 
     def tile_matcher(self) -> Pattern[str]:
         """A regular expression matching this path's file name with any tile (and nothing else) in place."""

@@ -76,9 +76,11 @@ def test_each_directory_is_listed_once(show, tmp_path, monkeypatch):
     import os
 
     calls = []
-    real = os.scandir
-    monkeypatch.setattr(os, "scandir", lambda path: calls.append(path) or real(path))
+    for name in ("scandir", "listdir"):
+        real = getattr(os, name)
+        monkeypatch.setattr(os, name, lambda path, real=real: calls.append(path) or real(path))
     scan_file(str(show / "comp" / "shot_v012.nk"), environ=environ(show, tmp_path))
+    assert len(calls) > 10
     assert len(calls) == len(set(calls))
 
 

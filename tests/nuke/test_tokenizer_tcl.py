@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from accsyn_dcc.scan.nuke.script import parse_script
 from accsyn_dcc.scan.nuke.tcl import TclEvaluator, TclUnresolved
-from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError, tokenize
+from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError, plain_lines, tokenize
 
 ALPHABET = st.sampled_from(list('{}[]"\\#;$ \n\tReadfile/%0d:=.x1'))
 
@@ -18,6 +18,37 @@ def test_any_text_parses_or_raises_only_script_errors(text):
         parse_script(text, "fuzz.nk")
     except NukeScriptError as error:
         assert "fuzz.nk:" in str(error)
+
+
+BODY_ALPHABET = st.sampled_from(list('{}[]"\\#; \n\t\rab1'))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(BODY_ALPHABET, max_size=60))
+def test_the_one_pass_body_reader_agrees_with_the_tokenizer(body):
+    """Where ``plain_lines`` reads a node body it gives what the tokenizer gives; bodies it cannot read it leaves."""
+    try:
+        commands = tokenize(body)
+    except NukeScriptError:
+        commands = None
+    lines = plain_lines(body)
+    if lines is None:
+        return
+    assert commands is not None
+    expected = [
+        (command.name, " ".join(word.text for word in command.words[1:]))
+        for command in commands
+        if len(command.words) > 1
+    ]
+    assert lines == expected
+
+
+def test_the_one_pass_body_reader_takes_plain_and_flat_braced_knobs_only():
+    assert plain_lines("\n file /a/b.%04d.exr\n white {1.1 1 1 1}\n label {}\n selected\n gl  1\t2\n") == [
+        ("file", "/a/b.%04d.exr"), ("white", "1.1 1 1 1"), ("label", ""), ("gl", "1 2"),
+    ]  # fmt: skip
+    for body in ('\n file "a b"\n', "\n f {a {b}}\n", "\n f [value x]\n", "\n a b; c d\n", "\n f {a} b\n"):
+        assert plain_lines(body) is None
 
 
 def test_words_braces_quotes_brackets_and_comments():

@@ -33,11 +33,12 @@ class ReadTiming:
 
     def file_frames(self, frames: Iterable[int]) -> Set[int]:
         """The file frames read for ``frames`` (output frames)."""
-        needed: Set[int] = set()
-        for frame in frames:
-            mapped = self.map(frame - self.shift)
-            if mapped is not None:
-                needed.add(mapped)
+        first, last, shift = self.first, self.last, self.shift
+        shifted = [frame - shift for frame in frames]
+        needed = {frame for frame in shifted if first <= frame <= last}
+        if len(needed) < len(shifted):  # some frames lie outside the file's: before/after decide
+            mapped = (self.map(frame) for frame in shifted if not first <= frame <= last)
+            needed.update(frame for frame in mapped if frame is not None)
         return needed
 
     def map(self, frame: int) -> Optional[int]:

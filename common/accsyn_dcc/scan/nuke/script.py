@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
-from accsyn_dcc.scan.nuke.tokenizer import Command, NukeScriptError, tokenize
+from accsyn_dcc.scan.nuke.tokenizer import Command, NukeScriptError, plain_lines, tokenize
 
 CONTAINERS = {"Group", "Gizmo", "LiveGroup", "VariableGroup"}
 MAX_GROUP_DEPTH = 1000
@@ -122,19 +122,22 @@ def _next_name(node_class: str, counters: Dict[str, int], taken: Set[str], prefi
 
 
 def _knobs(command: Command, path: str, body_word: int = 1) -> Tuple[Dict[str, str], List[str]]:
-    """The knob lines of a node body: ``name value...`` -> raw value text."""
+    """The knob lines of a node body: ``name value...`` -> raw value text; and its file user knobs."""
     body = command.words[body_word]
+    lines = plain_lines(body.text)
+    if lines is None:
+        lines = [
+            (line.name, line.words[1].text if len(line.words) == 2 else " ".join(word.text for word in line.words[1:]))
+            for line in tokenize(body.text, path, body.line)
+            if len(line.words) > 1
+        ]
     knobs: Dict[str, str] = {}
     user_files: List[str] = []
-    for line in tokenize(body.text, path, body.line):
-        key = line.name
-        values = line.words[1:]
-        if key == "addUserKnob" and values:
-            match = _USER_KNOB.match(values[0].text)
-            if match and match.group(1) == "2":
-                user_files.append(match.group(2))
+    for key, value in lines:
+        if key != "addUserKnob":
+            knobs[key] = value
             continue
-        if not values:
-            continue
-        knobs[key] = values[0].text if len(values) == 1 else " ".join(word.text for word in values)
+        match = _USER_KNOB.match(value)
+        if match and match.group(1) == "2":
+            user_files.append(match.group(2))
     return knobs, user_files

@@ -8,8 +8,8 @@ a command starts. Malformed text raises ``NukeScriptError`` with line and column
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List
+import re
+from typing import List, NamedTuple, Optional, Pattern, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
 
@@ -22,16 +22,19 @@ class NukeScriptError(AccsynDccError):
         super().__init__(f"{path}:{line}:{column}: {message}")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
+    """One word: its text (a braced body without the braces), and where it starts.
+
+    A named tuple rather than a frozen dataclass: a script has hundreds of thousands of words.
+    """
+
     text: str
     braced: bool
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     words: List[Word]
 
     @property
@@ -43,92 +46,184 @@ class Command:
         return self.words[0].line
 
 
+_NEXT = re.compile(
+    r"[ \t\r]*(?:"
+    r"(\n|;)"  # 1: the end of a command
+    r"|(#)"  # 2: a comment where a command starts
+    r"|(\{)"  # 3: a braced word
+    r"|(\})"  # 4: a stray closing brace
+    r'|([^ \t\r\n;"\[{}\\]+)(?=[ \t\r\n;{}]|\Z)'  # 5: a plain word (the common case)
+    r")?"
+)
+_PLAIN = re.compile(r'[^ \t\r\n;"\[{}\\]+')
+_BRACE_MARK = re.compile(r"[{}\\]")
+_SHALLOW_BODY = re.compile(r"[^{}\\]*(?:\{[^{}\\]*\}[^{}\\]*)*\}")  # unrolled: linear on any input
+"""A body without backslashes whose braces nest at most one level, up to its closing brace."""
+_QUOTE_MARK = re.compile(r'["\\]')
+_BRACKET_MARK = re.compile(r"[\[\]]")
+_ESCAPES = {"n": "\n", "t": "\t"}
+
+
 def tokenize(text: str, path: str = "<script>", first_line: int = 1) -> List[Command]:
-    """Every command in ``text``; ``first_line`` numbers lines of a nested block in its file."""
+    """Every command in ``text``; ``first_line`` numbers lines of a nested block in its file.
+
+    One regular expression takes each blank run and plain word; a ``{...}`` body costs one search per
+    brace or backslash in it, never a step per character.
+    """
     commands: List[Command] = []
     words: List[Word] = []
-    position, line, line_start, length = 0, first_line, 0, len(text)
-
-    def column(at: int) -> int:
-        return at - line_start + 1
+    position, length = 0, len(text)
+    line, line_start = first_line, 0
 
     while position < length:
-        char = text[position]
-        if char == "\n" or char == ";":
+        match = _NEXT.match(text, position)
+        kind = match.lastindex  # type: ignore[union-attr]
+        start = match.start(kind) if kind else match.end()  # type: ignore[union-attr]
+        position = match.end()  # type: ignore[union-attr]
+        if kind == 1:
             if words:
                 commands.append(Command(words))
                 words = []
-            if char == "\n":
-                line, line_start = line + 1, position + 1
-            position += 1
-        elif char in " \t\r":
-            position += 1
-        elif char == "#" and not words:
-            while position < length and text[position] != "\n":
-                position += 1
-        elif char == "{":
-            start_line, start_column = line, column(position)
-            depth, position = 1, position + 1
-            body_start = position
-            while position < length and depth:
-                if text[position] == "\\":
-                    position += 1
-                elif text[position] == "{":
-                    depth += 1
-                elif text[position] == "}":
-                    depth -= 1
-                elif text[position] == "\n":
-                    line, line_start = line + 1, position + 1
-                position += 1
-            if depth:
-                raise NukeScriptError(path, start_line, start_column, "unbalanced '{': no closing '}'")
-            words.append(Word(text[body_start : position - 1], True, start_line, start_column))
-        elif char == "}":
-            raise NukeScriptError(path, line, column(position), "unexpected '}'")
+            if text[start] == "\n":
+                line, line_start = line + 1, position
+            continue
+        if kind == 5:
+            words.append(Word(match.group(5), False, line, start - line_start + 1))  # type: ignore[union-attr]
+            continue
+        if kind == 2 and not words:
+            end = text.find("\n", start)
+            position = length if end < 0 else end
+            continue
+        if kind == 4:
+            raise NukeScriptError(path, line, start - line_start + 1, "unexpected '}'")
+        if start >= length:
+            break
+        column = start - line_start + 1
+        if kind == 3:
+            position = _brace_end(text, start + 1)
+            if position < 0:
+                raise NukeScriptError(path, line, column, "unbalanced '{': no closing '}'")
+            words.append(Word(text[start + 1 : position - 1], True, line, column))
         else:
-            start_line, start_column = line, column(position)
-            parts: List[str] = []
-            while position < length and text[position] not in " \t\r\n;":
-                char = text[position]
-                if char == '"':
-                    position += 1
-                    while position < length and text[position] != '"':
-                        if text[position] == "\\" and position + 1 < length:
-                            position += 1
-                            parts.append({"n": "\n", "t": "\t"}.get(text[position], text[position]))
-                        else:
-                            if text[position] == "\n":
-                                line, line_start = line + 1, position + 1
-                            parts.append(text[position])
-                        position += 1
-                    if position >= length:
-                        raise NukeScriptError(path, start_line, start_column, "unterminated '\"'")
-                    position += 1
-                elif char == "[":
-                    depth, begin = 0, position
-                    while position < length:
-                        if text[position] == "[":
-                            depth += 1
-                        elif text[position] == "]":
-                            depth -= 1
-                            if depth == 0:
-                                break
-                        elif text[position] == "\n":
-                            line, line_start = line + 1, position + 1
-                        position += 1
-                    if position >= length:
-                        raise NukeScriptError(path, start_line, start_column, "unbalanced '[': no closing ']'")
-                    position += 1
-                    parts.append(text[begin:position])
-                elif char == "{" or char == "}":
-                    break
-                elif char == "\\" and position + 1 < length:
-                    parts.append(text[position + 1])
-                    position += 2
-                else:
-                    parts.append(char)
-                    position += 1
-            words.append(Word("".join(parts), False, start_line, start_column))
+            position, word = _plain_word(text, start, path, line, column)
+            words.append(Word(word, False, line, column))
+        newlines = text.count("\n", start, position)
+        if newlines:
+            line, line_start = line + newlines, text.rfind("\n", start, position) + 1
     if words:
         commands.append(Command(words))
     return commands
+
+
+_WORD = r'[^ \t\r\n;"\[{}\\]+'
+_KNOB_LINE = (
+    rf"[ \t\r]*(?:(?!#)({_WORD})"  # the knob's name; '#' would start a comment
+    # then plain words, or one flat ``{...}`` word
+    rf"(?:[ \t\r]+(?:({_WORD}(?:[ \t\r]+{_WORD})*)|(\{{)([^{{}}\\\n]*)\}}))?[ \t\r]*)?\n"
+)
+_PLAIN_BODY = re.compile(rf"(?:{_KNOB_LINE})*")
+_KNOB = re.compile(_KNOB_LINE)
+_BLANK_RUN = re.compile(r"[ \t\r]+")
+_ODD_BLANKS = re.compile(r"[\t\r]|  ")
+
+
+def plain_lines(text: str) -> Optional[List[Tuple[str, str]]]:
+    """``(name, value)`` of each knob line of a node body, as ``tokenize`` would give them (several
+    words joined by one space), when every line is plain words or a name and one flat ``{...}``;
+    None otherwise. Most node bodies are such; two passes of a regular expression read them."""
+    body = text if text.endswith("\n") else text + "\n"
+    if not _PLAIN_BODY.fullmatch(body):
+        return None
+    return [
+        (name, braced if brace else _BLANK_RUN.sub(" ", plain) if _ODD_BLANKS.search(plain) else plain)
+        for name, plain, brace, braced in _KNOB.findall(body)
+        if plain or brace
+    ]
+
+
+def _end(pattern: Pattern[str], text: str, position: int) -> int:
+    match = pattern.match(text, position)
+    return match.end() if match else position
+
+
+def _brace_end(text: str, position: int) -> int:
+    """The offset just after the ``}`` closing a body that starts at ``position``; -1 if none does."""
+    shallow = _SHALLOW_BODY.match(text, position)  # the common case, in one step
+    if shallow:
+        return shallow.end()
+    depth = 1
+    while True:
+        mark = _BRACE_MARK.search(text, position)
+        if mark is None:
+            return -1
+        char, position = mark.group(), mark.end()
+        if char == "\\":
+            position += 1
+        elif char == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return position
+
+
+def _plain_word(text: str, position: int, path: str, line: int, column: int) -> Tuple[int, str]:
+    """(offset after, text) of an unbraced word: quotes take escapes, ``[...]`` stays whole."""
+    parts: List[str] = []
+    length = len(text)
+    while position < length:
+        run_end = _end(_PLAIN, text, position)
+        if run_end > position:
+            parts.append(text[position:run_end])
+            position = run_end
+            continue
+        char = text[position]
+        if char == '"':
+            position = _quoted(text, position + 1, parts)
+            if position < 0:
+                raise NukeScriptError(path, line, column, "unterminated '\"'")
+        elif char == "[":
+            end = _bracket_end(text, position)
+            if end < 0:
+                raise NukeScriptError(path, line, column, "unbalanced '[': no closing ']'")
+            parts.append(text[position:end])
+            position = end
+        elif char == "\\" and position + 1 < length:
+            parts.append(text[position + 1])
+            position += 2
+        elif char == "\\":
+            parts.append(char)
+            position += 1
+        else:  # a blank, a newline, ';', '{' or '}' ends the word
+            break
+    return position, "".join(parts)
+
+
+def _quoted(text: str, position: int, parts: List[str]) -> int:
+    """Append a quoted string's text (escapes applied) from after its opening quote; -1 if unterminated."""
+    length = len(text)
+    while True:
+        mark = _QUOTE_MARK.search(text, position)
+        if mark is None:
+            return -1
+        parts.append(text[position : mark.start()])
+        if mark.group() == '"':
+            return mark.end()
+        if mark.end() >= length:
+            parts.append("\\")
+            return -1
+        parts.append(_ESCAPES.get(text[mark.end()], text[mark.end()]))
+        position = mark.end() + 1
+
+
+def _bracket_end(text: str, position: int) -> int:
+    """The offset just after the ``]`` closing the ``[`` at ``position``; -1 if none does."""
+    depth = 0
+    while True:
+        mark = _BRACKET_MARK.search(text, position)
+        if mark is None:
+            return -1
+        position = mark.end()
+        depth += 1 if mark.group() == "[" else -1
+        if depth == 0:
+            return position
