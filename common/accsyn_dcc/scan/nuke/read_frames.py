@@ -59,8 +59,8 @@ class ReadTiming:
 
 def read_timing(knobs: Mapping[str, str]) -> ReadTiming:
     """The timing of a Read (or DeepRead, ReadGeo) from its saved knobs."""
-    first = _integer(knobs.get("first", knobs.get("origfirst", "1")))
-    last = _integer(knobs.get("last", knobs.get("origlast", "1")))
+    first = saved_integer(knobs.get("first", knobs.get("origfirst", "1")))
+    last = saved_integer(knobs.get("last", knobs.get("origlast", "1")))
     if first is None or last is None:
         return ReadTiming(1, 1, problem="its first/last frame is an expression")
     first, last = min(first, last), max(first, last)
@@ -70,7 +70,7 @@ def read_timing(knobs: Mapping[str, str]) -> ReadTiming:
     raw_frame = knobs.get("frame", "").strip().strip('"')
     shift = 0
     if raw_frame and mode in ("start at", "offset"):
-        value = _integer(raw_frame)
+        value = saved_integer(raw_frame)
         if value is None:
             return ReadTiming(first, last, before, after, problem=f"its frame ({mode}) is an expression")
         shift = value - first if mode == "start at" else value
@@ -84,13 +84,13 @@ def _mode(text: str) -> str:
     return word if word in MODES else "hold"
 
 
-def _integer(text: str) -> Optional[int]:
+def saved_integer(text: str) -> Optional[int]:
     """A whole number as .nk files save it (``1001``, ``1001.0``, ``{1001}``); None for an expression."""
     value = text.strip().strip("{}").strip().strip('"')
     try:
         number = float(value)
     except ValueError:
         return None
-    if number != number or number in (float("inf"), float("-inf")) or abs(number) > 10**9:
+    if number != number or abs(number) > 10**9:  # NaN, or out of any frame range (infinity too)
         return None
     return int(number)

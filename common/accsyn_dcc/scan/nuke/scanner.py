@@ -12,7 +12,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
 from accsyn_dcc.references import FileReference, check_reference
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
-from accsyn_dcc.scan.nuke.read_frames import read_timing
+from accsyn_dcc.scan.nuke.read_frames import read_timing, saved_integer
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script, read_text
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
@@ -111,8 +111,8 @@ class _Scanner:
 
     def root_range(self, script: NukeScript, result: Optional[ScanResult] = None) -> FrameRange:
         """The root's first_frame-last_frame; Nuke's defaults (1-100) with an error when they are not numbers."""
-        first = _integer(script.root.get("first_frame", "1"))
-        last = _integer(script.root.get("last_frame", "100"))
+        first = saved_integer(script.root.get("first_frame", "1"))
+        last = saved_integer(script.root.get("last_frame", "100"))
         if first is None or last is None:
             if result is not None:
                 result.errors.append(
@@ -358,7 +358,7 @@ def _file_frames(frames: FrameRange, node: Node) -> Tuple[Optional[FrameRange], 
     if node.node_class in OUTPUT_CLASSES:
         limited = frames
         if node.knobs.get("use_limit", "false") in _TRUE:
-            first, last = _integer(node.knobs.get("first", "1")), _integer(node.knobs.get("last", "1"))
+            first, last = saved_integer(node.knobs.get("first", "1")), saved_integer(node.knobs.get("last", "1"))
             if first is not None and last is not None:
                 limited = frames.clipped(min(first, last), max(first, last)) or frames
         return limited, True, ""
@@ -380,14 +380,3 @@ def _file_frames(frames: FrameRange, node: Node) -> Tuple[Optional[FrameRange], 
 def _inside(parent: str, groups: Set[str]) -> bool:
     """True when ``parent`` is one of ``groups`` or nested in one (``Group1`` holds ``Group1.X``, not ``Group10``)."""
     return any(parent == group or parent.startswith(group + ".") for group in groups)
-
-
-def _integer(text: str) -> Optional[int]:
-    value = text.strip().strip("{}").strip().strip('"')
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    if number != number or abs(number) > 10**9:
-        return None
-    return int(number)
