@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.tokens import PathPattern, tile_label
@@ -79,27 +79,28 @@ def check_path(
     if not pattern.is_sequence or frames is None:
         present = all(index.exists(pattern.with_values(None, variant)) for variant in variants)
         return PathCheck(present, pattern.is_sequence, None, "")
-    missing: Dict[int, None] = {}
+    missing: Set[int] = set()
     for variant in variants:
-        present_frames = {frame for frame, _folder, _name in _present_frames(pattern, variant, frames, index)}
-        missing.update((frame, None) for frame in frames.frames() if frame not in present_frames)
+        _folder, wanted, on_disk = _frames_on_disk(pattern, variant, frames, index)
+        missing.update(wanted[name] for name in wanted.keys() - on_disk)  # set operations, not a loop per frame
     found_any = len(missing) < len(frames)
     return PathCheck(found_any, True, str(frames), compact(missing))
 
 
-def _present_frames(
+def _frames_on_disk(
     pattern: PathPattern, variant: Variant, frames: FrameRange, index: DirectoryIndex
-) -> List[Tuple[int, str, str]]:
-    """``(frame, folder, name)`` of each needed frame on disk: one listing per folder, one look-up per frame."""
+) -> Tuple[str, Dict[str, int], AbstractSet[str]]:
+    """``(folder, {file name: frame} of the needed frames, the names on disk)`` with one listing per folder.
+
+    When a frame token stands in a folder name, the folder is empty and the names are whole paths.
+    """
     concrete = PathPattern.parse(pattern.with_values(None, variant))
     try:
         folder, name = concrete.split_name()
     except ValueError:
-        return [
-            (frame, *os.path.split(path)) for frame, path in concrete.frame_names(frames.frames()) if index.exists(path)
-        ]
-    names = index.names(folder)
-    return [(frame, folder, file_name) for frame, file_name in name.frame_names(frames.frames()) if file_name in names]
+        wanted = concrete.frame_names(frames.frames())
+        return "", wanted, {path for path in wanted if index.exists(path)}
+    return folder, name.frame_names(frames.frames()), index.names(folder)
 
 
 def _check_tiles(
@@ -140,8 +141,11 @@ def needed_files(
     if pattern.is_sequence and frames and not pattern.is_tiled:
         needed = FrameRange.parse(frames)
         for variant in variants:
-            for _frame, folder, name in _present_frames(pattern, variant, needed, index):
-                files.setdefault(folder, {})[name] = None
+            folder, wanted, present = _frames_on_disk(pattern, variant, needed, index)
+            for name in wanted:
+                if name in present:
+                    where, file_name = (folder, name) if folder else os.path.split(name)
+                    files.setdefault(where, {})[file_name] = None
         return files
     frame_list: List[Optional[int]] = [None]
     if pattern.is_sequence and frames:

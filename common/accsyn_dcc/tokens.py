@@ -173,8 +173,8 @@ class PathPattern:
             raise ValueError("a token in the folder part")
         return self.path[: max(name_start - 1, 0)] or ".", PathPattern.parse(self.path[name_start:])
 
-    def frame_names(self, frames: Iterable[int]) -> List[Tuple[int, str]]:
-        """``(frame, path)`` for each frame, built from precomputed pieces (the per-frame hot path)."""
+    def frame_names(self, frames: Iterable[int]) -> Dict[str, int]:
+        """``{path: frame}`` for each frame, built from precomputed pieces (the per-frame hot path)."""
         pieces: List[str] = []
         widths: List[int] = []
         position = 0
@@ -185,13 +185,14 @@ class PathPattern:
             widths.append(token.width)
             position = token.end
         tail = self.path[position:]
+        frames = frames if isinstance(frames, (range, list)) else list(frames)
         if len(widths) == 1:
             head, width = pieces[0], widths[0]
-            return [(frame, f"{head}{str(frame).zfill(width)}{tail}") for frame in frames]
-        return [
-            (frame, "".join(piece + frame_text(frame, width) for piece, width in zip(pieces, widths)) + tail)
+            return dict(zip([f"{head}{str(frame).zfill(width)}{tail}" for frame in frames], frames))
+        return {
+            "".join(piece + frame_text(frame, width) for piece, width in zip(pieces, widths)) + tail: frame
             for frame in frames
-        ]
+        }
 
     def tile_matcher(self) -> Pattern[str]:
         """A regular expression matching this path's file name with any tile (and nothing else) in place."""

@@ -105,3 +105,21 @@ def test_describe_size():
     assert describe_size(999) == "999 bytes"
     assert describe_size(1_500_000) == "1.5 MB"
     assert describe_size(3 * 10**15) == "3000.0 TB"
+
+
+def test_a_frame_token_in_a_folder_name_is_checked_and_sent_per_frame(tmp_path):
+    for frame in (1, 3):
+        _touch(tmp_path / "cache" / f"{frame:04d}", [f"points.{frame:04d}.bgeo"])
+    pattern = str(tmp_path / "cache" / "$F4" / "points.$F4.bgeo")
+    [dependency], plan = _plan([FileReference("Cache1", "file", "x", pattern, "cache")])
+    assert (dependency.exists, dependency.frames, dependency.missing) == (True, "1-3", "2")
+    assert sorted(plan.paths) == [str(tmp_path / "cache" / f"{frame:04d}") for frame in (1, 3)]
+
+
+def test_frames_wider_than_the_padding_and_percent_signs_in_names(tmp_path):
+    plates = tmp_path / "100%_plates"
+    _touch(plates, ["shot%.998.exr", "shot%.999.exr", "shot%.1000.exr"])
+    reference = FileReference("Read1", "file", "x", str(plates / "shot%.###.exr"), "read")
+    [dependency], plan = _plan([reference], "998-1001")
+    assert (dependency.exists, dependency.missing) == (True, "1001")
+    assert plan.paths == (str(plates),)
