@@ -46,16 +46,18 @@ class Command(NamedTuple):
         return self.words[0].line
 
 
+_WORD = r'[^ \t\r\n;"\[{}\\]+'
+"""A run of characters with no special meaning: no blank, line end, ';', quote, '[', brace or backslash."""
 _NEXT = re.compile(
     r"[ \t\r]*(?:"
     r"(\n|;)"  # 1: the end of a command
     r"|(#)"  # 2: a comment where a command starts
     r"|(\{)"  # 3: a braced word
     r"|(\})"  # 4: a stray closing brace
-    r'|([^ \t\r\n;"\[{}\\]+)(?=[ \t\r\n;{}]|\Z)'  # 5: a plain word (the common case)
+    rf"|({_WORD})(?=[ \t\r\n;{{}}]|\Z)"  # 5: a plain word (the common case)
     r")?"
 )
-_PLAIN = re.compile(r'[^ \t\r\n;"\[{}\\]+')
+_PLAIN = re.compile(_WORD)
 _BRACE_MARK = re.compile(r"[{}\\]")
 _SHALLOW_BODY = re.compile(r"[^{}\\]*(?:\{[^{}\\]*\}[^{}\\]*)*\}")  # unrolled: linear on any input
 """A body without backslashes whose braces nest at most one level, up to its closing brace."""
@@ -115,7 +117,6 @@ def tokenize(text: str, path: str = "<script>", first_line: int = 1) -> List[Com
     return commands
 
 
-_WORD = r'[^ \t\r\n;"\[{}\\]+'
 _KNOB_LINE = (
     rf"[ \t\r]*(?:(?!#)({_WORD})"  # the knob's name; '#' would start a comment
     # then plain words, or one flat ``{...}`` word
