@@ -159,3 +159,10 @@ def test_any_host_s_ocio_reference_brings_its_luts_with_the_scanned_environment(
     ]
     assert ("luts/sh010.cc", True) in relative(tmp_path, OcioFiles([(d.path, d.exists) for d in dependencies[1:]]))
     assert unresolved == []
+
+
+def test_a_config_that_is_not_a_regular_file_is_never_opened(tmp_path, reader):
+    fifo = tmp_path / "config.ocio"
+    os.mkfifo(fifo)
+    found = config_files(str(fifo), {}, DirectoryIndex())
+    assert found.unresolved == [(str(fifo), "it is not a regular file; not read")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
@@ -20,7 +21,7 @@ MAX_CONFIG_BYTES = 16 * 1024 * 1024
 _VARIABLE = re.compile(r"\$\{?(\w+)\}?")
 
 
-@dataclass
+@dataclass(frozen=True)
 class OcioFiles:
     """The files found (path, on disk) and the sources that could not be resolved (source, reason)."""
 
@@ -36,7 +37,7 @@ def config_files(config: str, environ: Mapping[str, str], index: DirectoryIndex)
         return OcioFiles(unresolved=[(config, str(error))])
     variables = {**defaults, **{name: environ[name] for name in defaults if name in environ}}
     folder = os.path.dirname(config)
-    found = OcioFiles()
+    found = OcioFiles([], [])
     for source in dict.fromkeys(sources):
         try:
             resolved = _substitute(source, variables, environ)
@@ -74,6 +75,14 @@ class _ConfigError(Exception):
 
 def _read(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
     """(file sources, search path entries, environment defaults), by the library else by PyYAML."""
+    try:
+        status = os.stat(config)
+    except (OSError, ValueError) as error:
+        raise _ConfigError(f"it cannot be read ({type(error).__name__})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise _ConfigError("it is not a regular file; not read")
+    if status.st_size > MAX_CONFIG_BYTES:
+        raise _ConfigError(f"larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB; not read")
     try:
         return _read_with_library(config)
     except ImportError:
@@ -138,8 +147,6 @@ def _read_with_yaml(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
 
     _Loader.add_multi_constructor("", tagged)  # only tags without a constructor of their own
     try:
-        if os.path.getsize(config) > MAX_CONFIG_BYTES:
-            raise _ConfigError(f"larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB; not read")
         with open(config, encoding="utf-8", errors="replace") as stream:
             data = yaml.load(stream, Loader=_Loader)
     except (OSError, yaml.YAMLError) as error:
