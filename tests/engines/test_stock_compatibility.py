@@ -117,3 +117,16 @@ def test_an_engine_folder_holding_the_stock_common_is_used_by_the_farm(tmp_path,
     log = (tmp_path / "work" / "tasks" / "1-2" / "task.log").read_text()
     assert str(engines / "nuke.py") in log
     assert "Running:" not in log  # our base announces the command line; the stock-style one does not
+
+
+def _module_functions(path):
+    tree = ast.parse(path.read_text())
+    return {node.name: ast.dump(node) for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def test_the_helpers_each_single_file_engine_must_carry_are_the_same_in_both():
+    """Engines are single files on stock ``common``, so they carry their own copies; the copies never drift."""
+    nuke, blender = _module_functions(NUKE), _module_functions(BLENDER)
+    shared = set(nuke) & set(blender)
+    assert shared >= {"bucket_of", "conversion_pairs"}
+    assert [name for name in sorted(shared) if nuke[name] != blender[name]] == []
