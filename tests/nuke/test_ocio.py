@@ -165,4 +165,4 @@ def test_a_config_that_is_not_a_regular_file_is_never_opened(tmp_path, reader):
     fifo = tmp_path / "config.ocio"
     os.mkfifo(fifo)
     found = config_files(str(fifo), {}, DirectoryIndex())
-    assert found.unresolved == [(str(fifo), "it is not a regular file; not read")]
+    assert found.unresolved == [(str(fifo), "not a regular file (a folder, device or pipe); not read")]

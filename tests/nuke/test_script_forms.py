@@ -236,3 +236,15 @@ def test_text2_family_and_style_are_found_through_name_tables(tmp_path):
     assert found["Credits"].conditional and "system font" in found["Credits"].condition
     [slate] = result.unresolved
     assert slate.node == "Slate" and "Nowhere Mono Italic not found" in slate.reason
+
+
+def test_a_pipe_named_like_a_font_in_a_font_folder_is_never_opened(tmp_path):
+    from font_files import make_font
+
+    fonts = tmp_path / "studio_fonts"
+    make_font(fonts / "sans-bold.ttf", "Studio Sans", "Bold")
+    os.mkfifo(fonts / "a-pipe.ttf")
+    body = "Text2 {\n font {{ Studio Sans : Bold :  : 0 }}\n name Title\n}\n"
+    environ = {"HOME": str(tmp_path), "NUKE_FONT_PATH": str(fonts), "ACCSYN_DCC_SYSTEM_FONTS": ""}
+    [font] = scan_file(str(script(tmp_path, body)), environ=environ).dependencies
+    assert font.path == str(fonts / "sans-bold.ttf") and font.exists

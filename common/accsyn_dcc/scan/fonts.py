@@ -12,8 +12,11 @@ import os
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
+from accsyn_dcc.scan.readable import regular_file_size
+
 FONT_EXTENSIONS = (".ttf", ".otf", ".ttc", ".otc", ".pfb")
 MAX_FONTS_PER_FOLDER = 5000
+MAX_FONT_BYTES = 256 * 1024 * 1024
 
 
 SYSTEM_FONTS_ENV = "ACCSYN_DCC_SYSTEM_FONTS"
@@ -83,11 +86,12 @@ def _read_folder(folder: str) -> Dict[Tuple[str, str], str]:
                 return names
             path = os.path.join(root, file_name)
             try:
+                regular_file_size(path, MAX_FONT_BYTES)
                 if file_name.lower().endswith((".ttc", ".otc")):
                     fonts = list(TTCollection(path, lazy=True).fonts)
                 else:
                     fonts = [TTFont(path, lazy=True, fontNumber=0)]
-            except Exception:  # a damaged font file is no match, never an error of the scan
+            except Exception:  # a damaged or unreadable font file is no match, never an error of the scan
                 continue
             for font in fonts:
                 for pair in _family_and_style(font):

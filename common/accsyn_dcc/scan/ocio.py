@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
+from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
 from accsyn_dcc.scan.records import Dependency, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
 
@@ -76,13 +76,9 @@ class _ConfigError(Exception):
 def _read(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
     """(file sources, search path entries, environment defaults), by the library else by PyYAML."""
     try:
-        status = os.stat(config)
-    except (OSError, ValueError) as error:
-        raise _ConfigError(f"it cannot be read ({type(error).__name__})") from None
-    if not stat.S_ISREG(status.st_mode):
-        raise _ConfigError("it is not a regular file; not read")
-    if status.st_size > MAX_CONFIG_BYTES:
-        raise _ConfigError(f"larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB; not read")
+        regular_file_size(config, MAX_CONFIG_BYTES, "the config")
+    except UnreadableFile as error:
+        raise _ConfigError(str(error)) from None
     try:
         return _read_with_library(config)
     except ImportError:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -18,6 +17,7 @@ from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_scri
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.ocio import config_dependencies
+from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
@@ -34,18 +34,12 @@ MAX_FRAMES_PER_FILE = 100_000
 def load_script(path: str) -> NukeScript:
     """Parse the script at ``path``: a regular file only (never a device, FIFO or folder), of bounded size."""
     try:
-        status = os.stat(path)
-    except OSError as error:
-        raise NukeScriptError(path, 0, 0, f"cannot read the script ({error.strerror})") from None
-    except ValueError:
-        raise NukeScriptError(path.replace("\x00", "\\0"), 0, 0, "the path holds a NUL byte") from None
-    if not stat.S_ISREG(status.st_mode):
-        raise NukeScriptError(path, 0, 0, "not a regular file (a folder, device or pipe); not read")
-    if status.st_size > MAX_SCRIPT_BYTES:
-        raise NukeScriptError(path, 0, 0, f"larger than {MAX_SCRIPT_BYTES // (1024 * 1024)} MB; not read")
+        size = regular_file_size(path, MAX_SCRIPT_BYTES, "the script")
+    except UnreadableFile as error:
+        raise NukeScriptError(path.replace("\x00", "\\0"), 0, 0, str(error)) from None
     try:
         with open(path, "rb") as stream:
-            data = stream.read(status.st_size + 1)
+            data = stream.read(size + 1)
     except OSError as error:
         raise NukeScriptError(path, 0, 0, f"cannot read the script ({error.strerror})") from None
     return parse_script(read_text(data), path)

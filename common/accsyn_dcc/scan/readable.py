@@ -1,0 +1,27 @@
+"""The one rule for a file a scan opens: a regular file (never a folder, device or pipe) of bounded size."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from accsyn_dcc.errors import AccsynDccError
+
+
+class UnreadableFile(AccsynDccError):
+    """Why a file is not read (never its contents)."""
+
+
+def regular_file_size(path: str, max_bytes: int, what: str = "the file") -> int:
+    """The size of ``path`` when a scan may read it; else raises ``UnreadableFile`` saying why."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read {what} ({error.strerror})") from None
+    except ValueError:
+        raise UnreadableFile("the path holds a NUL byte") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise UnreadableFile("not a regular file (a folder, device or pipe); not read")
+    if status.st_size > max_bytes:
+        raise UnreadableFile(f"larger than {max_bytes // (1024 * 1024)} MB; not read")
+    return status.st_size
