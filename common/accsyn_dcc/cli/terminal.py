@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from accsyn_dcc.scan.records import escape_controls
+
 
 def printable(text: str) -> str:
     """``text`` with control characters (terminal escape sequences among them) shown as escapes; lines kept."""
-    return "\n".join(
-        "".join(char if char.isprintable() or char == "\t" else repr(char)[1:-1] for char in line)
-        for line in text.split("\n")
-    )
+    return escape_controls(text, keep="\n\t")

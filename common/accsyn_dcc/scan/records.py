@@ -84,5 +84,9 @@ class ScanResult:
 
 def quoted_value(raw: str) -> str:
     """A scene value as reported: at most 200 characters, control characters shown as escapes."""
-    text = raw if len(raw) <= 200 else raw[:197] + "..."
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    return escape_controls(raw if len(raw) <= 200 else raw[:197] + "...")
+
+
+def escape_controls(text: str, keep: str = "") -> str:
+    """``text`` with every control character but those in ``keep`` shown as its escape (``\x1b``, ``\n``)."""
+    return "".join(char if char.isprintable() or char in keep else repr(char)[1:-1] for char in text)
