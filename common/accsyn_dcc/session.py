@@ -347,8 +347,7 @@ class SubmitSession:
 
     def _transfer(self, choices: SubmitChoices) -> TransferPlan:
         scanned = plan_transfer(self.scan_result.dependencies if self.scan_result else [])
-        extra = [os.path.abspath(path) for path in choices.extra_dependencies]
-        return scanned + TransferPlan(tuple(extra), tuple((os.path.dirname(p), (os.path.basename(p),)) for p in extra))
+        return scanned + TransferPlan.of_files(os.path.abspath(path) for path in choices.extra_dependencies)
 
 
 def _output_range(choices: SubmitChoices, output: Output) -> str:

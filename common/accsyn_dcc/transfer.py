@@ -27,6 +27,12 @@ class TransferPlan:
     folders: Tuple[Tuple[str, Tuple[str, ...]], ...] = field(default=(), repr=False)
     """``(folder, names)`` of every file the paths stand for (a folder's files listed)."""
 
+    @classmethod
+    def of_files(cls, paths: Iterable[str]) -> TransferPlan:
+        """Files sent one by one, each as it is."""
+        unique = tuple(dict.fromkeys(paths))
+        return cls(unique, tuple((os.path.dirname(path), (os.path.basename(path),)) for path in unique))
+
     @property
     def file_count(self) -> int:
         return sum(len(names) for _folder, names in self.folders)
@@ -77,16 +83,15 @@ def plan_transfer(
         needed = needed_files(dependency.path, dependency.frames, dependency.missing, variants, index)
         for folder, names in needed.items():
             by_folder.setdefault(folder, {}).update(names)
-    paths: Dict[str, None] = dict(singles)
+    paths: Dict[str, None] = {}
     for folder, names in by_folder.items():
         listing = index.names(folder)
         if listing and len(names) == len(listing) and listing.issuperset(names):
             paths[folder] = None
         else:
             paths.update((os.path.join(folder, name), None) for name in names)
-    folders: List[Tuple[str, Tuple[str, ...]]] = [(os.path.dirname(p), (os.path.basename(p),)) for p in singles]
-    folders += [(folder, tuple(names)) for folder, names in by_folder.items()]
-    return TransferPlan(tuple(paths), tuple(folders))
+    folders = tuple((folder, tuple(names)) for folder, names in by_folder.items())
+    return TransferPlan.of_files(singles) + TransferPlan(tuple(paths), folders)
 
 
 def describe_size(byte_count: int) -> str:
