@@ -60,6 +60,11 @@ def raise_for_blockers(findings: Sequence[Finding]) -> None:
         raise PreflightError(blocking)
 
 
+def unless_submitted_anyway(allow_missing: bool) -> str:
+    """The severity of what blocks until the artist chooses to submit anyway: then it is a warning."""
+    return WARNING if allow_missing else BLOCKER
+
+
 def blockers_first(findings: Sequence[Finding]) -> List[Finding]:
     return sorted(findings, key=lambda finding: finding.severity != BLOCKER)
 
@@ -168,7 +173,7 @@ def check_dependencies(
     A file on no share and outside the scene's folder (``../../etc/shadow`` in a script) blocks too, until
     the artist says to submit anyway: it is never sent without being looked at.
     """
-    severity = WARNING if allow_missing else BLOCKER
+    severity = unless_submitted_anyway(allow_missing)
     left_out = " It is left out of the job." if allow_missing else ""
     findings: List[Finding] = []
     for dependency in scan.dependencies:
@@ -212,7 +217,7 @@ def check_dependencies(
             if scene_folder and not _inside_folder(dependency.path, scene_folder):
                 findings.append(
                     Finding(
-                        WARNING if allow_missing else BLOCKER,
+                        severity,
                         "outside_project",
                         f"{where}: {dependency.path} lies on no accsyn share and outside the {scene_word}'s folder; "
                         "check it belongs to the shot (submitting anyway sends it from this machine).",

@@ -34,6 +34,7 @@ from accsyn_dcc.preflight import (
     check_scene,
     check_share_path_entries,
     raise_for_blockers,
+    unless_submitted_anyway,
 )
 from accsyn_dcc.ranges import FrameRange, bucket_size_for, task_buckets
 from accsyn_dcc.references import absolute_path, is_absolute_path
@@ -229,7 +230,7 @@ class SubmitSession:
             folder = os.path.dirname(scene) if scene else ""
             findings += check_dependencies(self.scan_result, choices.allow_missing, on_share, folder, words.scene)
         elif require_scan:
-            severity = WARNING if choices.allow_missing else "blocker"
+            severity = unless_submitted_anyway(choices.allow_missing)
             findings.append(
                 Finding(severity, "not_scanned", f"The {words.scene}'s files have not been checked yet; scan it first.")
             )
