@@ -18,7 +18,7 @@ from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan import scan_scene
 from accsyn_dcc.scan.records import ScanResult
 
-JSON_KEYS = ("scene", "frame_range", "dependencies", "outputs", "unresolved", "errors")
+JSON_KEYS = ("scene", "frame_range", "dependencies", "outputs", "unresolved", "errors", "facts")
 
 
 def register(subparsers: Any) -> None:
@@ -64,5 +64,10 @@ def print_result(result: ScanResult) -> None:
         lines.append(f"  {state:7} {dependency.node} {dependency.kind} {dependency.path}{detail}")
     lines += [f"  output  {output.node} {output.path} {output.range or ''}".rstrip() for output in result.outputs]
     lines += [f"  UNRESOLVED {item.node}.{item.knob} = {item.value!r}: {item.reason}" for item in result.unresolved]
+    lines += [
+        f"  FOUND   {item['node']}.{item['attribute']} = {item['saved']!r} at {item['found']}"
+        for item in result.facts.get("relocated", [])
+    ]
+    lines += [f"  NOT READ {item['path']}: {item['reason']}" for item in result.facts.get("not_followed", [])]
     lines += [f"  ERROR   {error}" for error in result.errors]
     print(printable("\n".join(lines)))

@@ -16,6 +16,7 @@ _SCANNERS: Dict[str, str] = {
     ".nk": "accsyn_dcc.scan.nuke:scan_file",
     ".gizmo": "accsyn_dcc.scan.nuke:scan_file",
     ".blend": "accsyn_dcc.scan.blend:scan_file",
+    ".ma": "accsyn_dcc.scan.maya:scan_file",
 }
 """Extension -> ``module:function``; each function is ``(path, frames=None, **options) -> ScanResult``."""
 

@@ -1,4 +1,5 @@
-"""The one rule for a file a scan opens: a regular file (never a folder, device or pipe) of bounded size."""
+"""The one rule for a file a scan opens: a regular file (never a folder, device or pipe) of bounded size,
+and the one rule for decoding a text scene file."""
 
 from __future__ import annotations
 
@@ -25,3 +26,14 @@ def regular_file_size(path: str, max_bytes: int, what: str = "the file") -> int:
     if status.st_size > max_bytes:
         raise UnreadableFile(f"larger than {max_bytes // (1024 * 1024)} MB; not read")
     return status.st_size
+
+
+def scene_text(data: bytes) -> str:
+    """Decode a text scene file: UTF-8 (a byte-order mark dropped), else Latin-1 (every byte maps), CRLF folded."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.replace("\r\n", "\n")

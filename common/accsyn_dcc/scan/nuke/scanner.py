@@ -13,11 +13,11 @@ from accsyn_dcc.references import FileReference, check_reference
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
 from accsyn_dcc.scan.nuke.read_frames import read_timing, saved_integer
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
-from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script, read_text
+from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.ocio import config_dependencies
-from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
+from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size, scene_text
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
@@ -42,7 +42,7 @@ def load_script(path: str) -> NukeScript:
             data = stream.read(size + 1)
     except OSError as error:
         raise NukeScriptError(path, 0, 0, f"cannot read the script ({error.strerror})") from None
-    return parse_script(read_text(data), path)
+    return parse_script(scene_text(data), path)
 
 
 def scan_file(

@@ -51,17 +51,6 @@ class NukeScript:
         return next((node for node in self.nodes if node.name == full_name), None)
 
 
-def read_text(data: bytes) -> str:
-    """Decode script bytes: UTF-8 (a byte-order mark dropped), else Latin-1 (every byte maps), CRLF folded."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return text.replace("\r\n", "\n")
-
-
 def parse_script(text: str, path: str = "<script>") -> NukeScript:
     script = NukeScript(path)
     groups: List[str] = []

@@ -18,6 +18,8 @@ import posixpath
 import re
 from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
+from accsyn_dcc.scan.environment import UnresolvedVariable, scene_variable
+
 _ENV = re.compile(r"\$env\((\w+)\)")
 _SCRIPT_DIRECTORY = re.compile(r"^\{?\s*nuke\.script_directory\(\)\s*\}?$")
 
@@ -31,8 +33,6 @@ class TclUnresolved(Exception):
     """The expression needs Nuke to evaluate it."""
 
 
-CREDENTIAL = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH", re.IGNORECASE)
-"""Names of environment variables a scanned script may never read."""
 MAX_VALUE = 65536
 
 
@@ -85,11 +85,10 @@ class TclEvaluator:
         return "".join(result)
 
     def _getenv(self, name: str) -> str:
-        if CREDENTIAL.search(name):
-            raise TclUnresolved(f"the script reads the credential variable {name}; refused")
-        if name not in self.environ:
-            raise TclUnresolved(f"environment variable {name} is not set here")
-        return self.environ[name]
+        try:
+            return scene_variable(name, self.environ, "the script")
+        except UnresolvedVariable as error:
+            raise TclUnresolved(str(error)) from None
 
     def _command(self, body: str, group: Optional[str], depth: int) -> str:
         words = _split_words(body)

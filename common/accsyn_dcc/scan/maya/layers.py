@@ -1,0 +1,283 @@
+"""Render layers, their cameras and frame ranges, and the image files each writes, from a ``MayaScene``.
+
+Render Setup layers (``renderSetupLayer`` nodes) are used when the scene has any, else legacy
+``renderLayer`` nodes; the default layer is ``masterLayer``. A layer's own range and cameras come from
+the absolute overrides inside it: ``startFrame``/``endFrame``/``byFrameStep`` on ``defaultRenderGlobals``
+and ``renderable`` on camera shapes its collections select. The image prefix is the renderer's own
+(Arnold and Maya: ``defaultRenderGlobals``; V-Ray: ``vraySettings``; Redshift: ``redshiftOptions``;
+RenderMan: ``rmanGlobals``), below the project's ``images`` rule.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.references import is_absolute_path
+from accsyn_dcc.scan.maya.model import AttributeName as A
+from accsyn_dcc.scan.maya.model import MayaNode, MayaScene, on_off
+from accsyn_dcc.scan.maya.project import MayaProject
+from accsyn_dcc.scan.records import Output
+
+DEFAULT_LAYER = "masterLayer"
+DEFAULT_LEGACY_LAYER = "defaultRenderLayer"
+RENDER_GLOBALS = "defaultRenderGlobals"
+
+START, END, STEP = A("startFrame", "fs"), A("endFrame", "ef"), A("byFrameStep", "bfs")
+ANIMATION = A("animation", "an")
+PREFIX = A("imageFilePrefix", "ifp")
+RENDERER = A("currentRenderer", "ren")
+PADDING = A("extensionPadding", "pad")
+IMAGE_KEY = A("imfPluginKey", "imfkey")
+VERSION = A("renderVersion", "rv")
+RENDERABLE = A("renderable", "rndr")
+CAMERA_RENDERABLE = A("renderable", "rnd")
+OVERRIDE_ATTRIBUTE = A("attribute", "atr")
+OVERRIDE_VALUE = A("attrValue", "atv")
+OVERRIDE_TARGET = A("targetNodeName", "tgName")
+OVERRIDE_ENABLED = A("enabled", "en")
+STATIC_SELECTION = A("staticSelection", "ssl")
+PATTERN = A("pattern", "pat")
+CURRENT_TIME = A("outTime", "o")
+OVERRIDES = ("absOverride", "absUniqueOverride")
+PARENT_PLUGS = ("pls", "parentList")
+SELECTOR_PLUGS = ("sel", "selector")
+LEGACY_LAYER_PLUGS = ("lrl", "legacyRenderLayer")
+
+TIME_UNITS: Dict[str, float] = {"game": 15, "film": 24, "pal": 25, "ntsc": 30, "show": 48, "palf": 50, "ntscf": 60}
+
+
+@dataclass(frozen=True)
+class RendererOutput:
+    """Where a renderer keeps its image prefix and image format."""
+
+    prefix_node: str
+    prefix: A
+    format_node: str
+    format: A
+    default_format: str
+    formats: Tuple[str, ...] = ()
+    """For a format saved as a number: the extension of each value."""
+
+
+RENDERERS: Dict[str, RendererOutput] = {
+    "arnold": RendererOutput(RENDER_GLOBALS, PREFIX, "defaultArnoldDriver", A("ai_translator", "ai_translator"), "exr"),
+    "vray": RendererOutput("vraySettings", A("fileNamePrefix", "fnprx"), "vraySettings",
+                           A("imageFormatStr", "imageFormatStr"), "exr"),
+    "redshift": RendererOutput("redshiftOptions", A("imageFilePrefix", "imageFilePrefix"), "redshiftOptions",
+                               A("imageFormat", "imageFormat"), "exr", ("iff", "exr", "png", "tga", "jpg", "tif")),
+    "renderman": RendererOutput("rmanGlobals", A("imageFileFormat", "imageFileFormat"), "rmanGlobals",
+                                A("imageFormat", "imageFormat"), "exr"),
+}  # fmt: skip
+MAYA_RENDERER = RendererOutput(RENDER_GLOBALS, PREFIX, RENDER_GLOBALS, IMAGE_KEY, "iff")
+
+
+@dataclass(frozen=True)
+class RenderLayer:
+    """One render layer as the render sees it."""
+
+    name: str
+    """The name artists see and ``<RenderLayer>`` becomes (``masterLayer``, ``beauty``)."""
+    legacy_name: str
+    """The ``renderLayer`` node Maya's ``Render -rl`` takes (``defaultRenderLayer``, ``rs_beauty``)."""
+    renderable: bool
+    frames: FrameRange
+    cameras: Tuple[str, ...]
+    """Renderable cameras, by transform name."""
+
+
+def scene_range(scene: MayaScene) -> FrameRange:
+    """The render range of ``defaultRenderGlobals`` (the current frame when animation is off)."""
+    globals_node = scene.node(RENDER_GLOBALS) or MayaNode("renderGlobals", RENDER_GLOBALS)
+    return _range(globals_node, {}, scene)
+
+
+def render_layers(scene: MayaScene) -> List[RenderLayer]:
+    """Every render layer of the scene, the default one first."""
+    globals_node = scene.node(RENDER_GLOBALS) or MayaNode("renderGlobals", RENDER_GLOBALS)
+    cameras = scene.of_type("camera")
+    default = scene.node(DEFAULT_LEGACY_LAYER)
+    layers = [
+        RenderLayer(
+            DEFAULT_LAYER,
+            DEFAULT_LEGACY_LAYER,
+            default.flag(RENDERABLE, True) if default else True,
+            _range(globals_node, {}, scene),
+            tuple(_camera_name(camera) for camera in cameras if camera.flag(CAMERA_RENDERABLE, True)),
+        )
+    ]
+    setup_layers = scene.of_type("renderSetupLayer")
+    if setup_layers:
+        for layer in setup_layers:
+            legacy = next(iter(scene.sources(layer.name, LEGACY_LAYER_PLUGS)), f"rs_{layer.name}")
+            legacy_node = scene.node(legacy)
+            overrides = _layer_overrides(scene, layer.name)
+            layers.append(
+                RenderLayer(
+                    layer.name,
+                    legacy,
+                    legacy_node.flag(RENDERABLE, True) if legacy_node else True,
+                    _range(globals_node, overrides.get(RENDER_GLOBALS, {}), scene),
+                    tuple(_camera_name(camera) for camera in cameras if _renderable(camera, overrides)),
+                )
+            )
+        return layers
+    for legacy_node in scene.of_type("renderLayer"):
+        if legacy_node.name == DEFAULT_LEGACY_LAYER or ":" in legacy_node.name:
+            continue
+        layers.append(
+            RenderLayer(legacy_node.name, legacy_node.name, legacy_node.flag(RENDERABLE, True), layers[0].frames,
+                        layers[0].cameras)
+        )  # fmt: skip
+    return layers
+
+
+def layer_outputs(scene: MayaScene, project: MayaProject, layers: Sequence[RenderLayer]) -> List[Output]:
+    """One output per renderable layer, or per layer and camera when it renders several or its prefix names one."""
+    renderable = [layer for layer in layers if layer.renderable]
+    globals_node = scene.node(RENDER_GLOBALS) or MayaNode("renderGlobals", RENDER_GLOBALS)
+    renderer_name = (globals_node.value(RENDERER) or "mayaSoftware").strip()
+    renderer = RENDERERS.get(renderer_name, MAYA_RENDERER)
+    prefix, extension = _prefix_and_format(scene, renderer)
+    animation = globals_node.flag(ANIMATION, False)
+    padding = max(1, min(int(globals_node.number(PADDING, 4)), 10))
+    scene_name = os.path.splitext(os.path.basename(scene.path))[0]
+    several_layers = len(renderable) > 1
+    outputs: List[Output] = []
+    for layer in renderable:
+        cameras = layer.cameras or ("",)
+        per_camera = "<Camera>" in prefix or "%c" in prefix or len(cameras) > 1
+        for camera in cameras if per_camera else cameras[:1]:
+            name = prefix or "<Scene>"
+            if several_layers and not any(token in name for token in ("<RenderLayer>", "<Layer>", "%l")):
+                name = "<RenderLayer>/" + name
+            if len(cameras) > 1 and "<Camera>" not in name and "%c" not in name:
+                name = "<Camera>/" + name
+            values = {
+                "<Scene>": scene_name, "%s": scene_name, "<RenderLayer>": layer.name, "<Layer>": layer.name,
+                "%l": layer.name, **({"<Camera>": camera, "%c": camera} if camera else {}),
+                "<Version>": globals_node.value(VERSION) or "", "<ws>": project.root, "<ext>": extension,
+                "<scene>": scene_name, "<layer>": layer.name, "<camera>": camera,
+            }  # fmt: skip
+            for token, value in values.items():
+                name = name.replace(token, value)
+            frame = f".{'#' * padding}" if animation and "<f" not in name else ""
+            tail = "" if name.endswith(f".{extension}") else f"{frame}.{extension}"
+            path = name + tail if is_absolute_path(name) else f"{project.folder('images')}/{name}{tail}"
+            outputs.append(
+                Output(
+                    node=f"{layer.name}/{camera}" if per_camera and camera else layer.name,
+                    path=path.replace("\\", "/"),
+                    range=str(layer.frames),
+                    file_type=extension,
+                )
+            )
+    return outputs
+
+
+def _prefix_and_format(scene: MayaScene, renderer: RendererOutput) -> Tuple[str, str]:
+    prefix_node = scene.node(renderer.prefix_node)
+    prefix = (prefix_node.value(renderer.prefix) if prefix_node else None) or ""
+    if not prefix and renderer.prefix_node != RENDER_GLOBALS:
+        globals_node = scene.node(RENDER_GLOBALS)
+        prefix = (globals_node.value(PREFIX) if globals_node else None) or ""
+    format_node = scene.node(renderer.format_node)
+    value = (format_node.value(renderer.format) if format_node else None) or renderer.default_format
+    if renderer.formats and value.isdigit():
+        number = int(value)
+        value = renderer.formats[number] if number < len(renderer.formats) else renderer.default_format
+    words = value.strip().lstrip(".").lower().split()  # V-Ray: "exr (multichannel)"
+    return prefix.strip(), words[0] if words else renderer.default_format
+
+
+def _range(globals_node: MayaNode, overrides: Dict[str, str], scene: MayaScene) -> FrameRange:
+    def number(attribute: A, default: float) -> int:
+        text = overrides.get(attribute.long)
+        try:
+            return round(float(text)) if text is not None else round(globals_node.number(attribute, default))
+        except ValueError:
+            return round(default)
+
+    if not globals_node.flag(ANIMATION, False) and "startFrame" not in overrides:
+        time_node = scene.node("time1")
+        current = round(time_node.number(CURRENT_TIME, 1)) if time_node else 1
+        return FrameRange.from_bounds(max(current, 0), max(current, 0))
+    first, last = number(START, 1), number(END, 10)
+    step = max(number(STEP, 1), 1)
+    first, last = max(min(first, last), 0), max(first, last, 0)
+    return FrameRange.from_bounds(first, last, step)
+
+
+def _layer_overrides(scene: MayaScene, layer: str) -> Dict[str, Dict[str, str]]:
+    """``{target node: {attribute: value}}`` of the enabled absolute overrides inside ``layer``."""
+    found: Dict[str, Dict[str, str]] = {}
+    for override in scene.of_type(*OVERRIDES):
+        if not override.flag(OVERRIDE_ENABLED, True):
+            continue
+        chain = _ancestors(scene, override.name)
+        if layer not in chain:
+            continue
+        attribute, value = override.value(OVERRIDE_ATTRIBUTE), override.value(OVERRIDE_VALUE)
+        if not attribute or value is None:
+            continue
+        target = override.value(OVERRIDE_TARGET)
+        targets = [target] if target else _selected(scene, chain[0] if chain else "")
+        for name in targets:
+            found.setdefault(name, {})[attribute] = value
+    return found
+
+
+def _ancestors(scene: MayaScene, name: str) -> List[str]:
+    """The collections and layer above a render-setup node, nearest first (cycles cut)."""
+    chain: List[str] = []
+    current: Optional[str] = name
+    while current is not None and len(chain) < 64:
+        parents = scene.sources(current, PARENT_PLUGS)
+        current = parents[0] if parents else None
+        if current is None or current in chain:
+            break
+        chain.append(current)
+    return chain
+
+
+def _selected(scene: MayaScene, collection: str) -> List[str]:
+    """Full names of the nodes a collection's selector picks: its static list, then its name patterns."""
+    selectors = [scene.node(name) for name in scene.sources(collection, SELECTOR_PLUGS)]
+    names: List[str] = []
+    for selector in selectors:
+        if selector is None:
+            continue
+        for entry in (selector.value(STATIC_SELECTION) or "").splitlines():
+            node = scene.node(entry.strip())
+            names.append(node.name if node else entry.strip().lstrip(":"))
+        patterns = [part.strip() for part in (selector.value(PATTERN) or "").split(",") if part.strip()]
+        if patterns:
+            names += [node.name for node in scene.nodes if _matches(node, patterns)]
+    return names
+
+
+def _matches(node: MayaNode, patterns: List[str]) -> bool:
+    """Render Setup name patterns: ``*`` wildcards, ``::`` any namespace, ``-`` excludes."""
+    chosen = False
+    for pattern in patterns:
+        exclude = pattern.startswith("-")
+        text = pattern[1:] if exclude else pattern
+        name = node.short_name if text.startswith("::") else node.name.rpartition("|")[2]
+        if fnmatch.fnmatchcase(name, text.lstrip(":")):
+            chosen = not exclude
+    return chosen
+
+
+def _camera_name(camera: MayaNode) -> str:
+    transform = camera.parent or camera.name.rpartition("|")[0] or camera.name
+    return transform.rpartition("|")[2].replace(":", "_")
+
+
+def _renderable(camera: MayaNode, overrides: Dict[str, Dict[str, str]]) -> bool:
+    """A camera's ``renderable`` with a layer's override on its shape or its transform applied."""
+    transform = camera.parent or camera.name.rpartition("|")[0]
+    override = overrides.get(camera.name, overrides.get(transform, {})).get("renderable")
+    return on_off(override, camera.flag(CAMERA_RENDERABLE, True))

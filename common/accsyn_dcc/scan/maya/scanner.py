@@ -1,0 +1,274 @@
+"""Scan a Maya scene: every file its render reads, each render layer's output, what could not be resolved.
+
+``scan_maya_scene`` serves the offline ``.ma`` reader and the live scan alike (both fill a
+``MayaScene``), so the two give the same records for the same scene. Referenced ``.ma`` scenes are
+read too (their nodes named with their namespace); a ``.mb`` reference is a binary dependency, sent
+but not looked into, and said so in ``facts["not_followed"]``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from typing import Iterator, List, Mapping, Optional, Set
+
+from accsyn_dcc.ranges import FrameRange, compact
+from accsyn_dcc.references import FileReference, check_reference, check_references
+from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables
+from accsyn_dcc.scan.maya.ascii import MayaSceneError, load_ascii
+from accsyn_dcc.scan.maya.layers import (
+    RENDER_GLOBALS,
+    RENDERER,
+    TIME_UNITS,
+    layer_outputs,
+    render_layers,
+    scene_range,
+)
+from accsyn_dcc.scan.maya.model import MayaNode, MayaScene
+from accsyn_dcc.scan.maya.node_types import (
+    NOT_INPUT_TYPES,
+    RULES_BY_TYPE,
+    SEQUENCE,
+    SETTINGS_TYPES,
+    SINGLE,
+    FileAttribute,
+)
+from accsyn_dcc.scan.maya.project import MayaProject, find_project
+from accsyn_dcc.scan.records import Dependency, ScanResult, quoted_value
+from accsyn_dcc.sequences import DirectoryIndex
+
+MAX_REFERENCE_DEPTH = 32
+_FRAME_DIGITS = re.compile(r"(\d+)(?=\.[A-Za-z0-9]+$)")
+_UDIM_DIGITS = re.compile(r"(?<!\d)1\d{3}(?!\d)(?=[^\\/]*$)")
+_UV_DIGITS = re.compile(r"u\d+_v\d+(?=[^\\/]*$)")
+_PATH_SHAPED = re.compile(r"^[^\n]{0,4095}[\\/][^\n\\/]*\.[A-Za-z][A-Za-z0-9]{0,7}$")
+TILING_TOKENS = {1: "u<u>_v<v>", 2: "u<U>_v<V>", 3: "<UDIM>"}
+UNKNOWN_TYPE_CONDITION = "a path in a node type accsyn does not know; read if that node uses it"
+BINARY_REFERENCE = "a Maya binary scene: sent as it is; its own references and textures cannot be read offline"
+
+
+def scan_file(
+    path: str, frames: Optional[FrameRange] = None, environ: Optional[Mapping[str, str]] = None, **options: object
+) -> ScanResult:
+    """Scan the ``.ma`` file at ``path`` for ``frames`` (None: its render range)."""
+    return scan_maya_scene(load_ascii(os.path.abspath(path)), frames, environ)
+
+
+def scan_maya_scene(
+    scene: MayaScene, frames: Optional[FrameRange] = None, environ: Optional[Mapping[str, str]] = None
+) -> ScanResult:
+    """The records of ``scene`` (offline or live) checked against disk, each folder listed once."""
+    environ = os.environ if environ is None else environ
+    project = find_project(scene.path)
+    layers = render_layers(scene)
+    own_range = scene_range(scene)
+    job_frames = frames or own_range
+    result = ScanResult(
+        scene=scene.path,
+        frame_range=str(own_range),
+        fps=_fps(scene.time_unit),
+        facts={
+            "maya_version": scene.plugins.get("maya", ""),
+            "renderer": _renderer(scene),
+            "project": project.root,
+            "plugins": {name: version for name, version in scene.plugins.items() if name != "maya"},
+            "layers": [
+                {"name": layer.name, "render_layer": layer.legacy_name, "renderable": layer.renderable,
+                 "range": str(layer.frames), "cameras": list(layer.cameras)}
+                for layer in layers
+            ],
+            "not_followed": [],
+            "relocated": [],
+        },
+    )  # fmt: skip
+    index = DirectoryIndex()
+    references = list(_scene_references(scene, project, environ, job_frames, result, index, set(), 0))
+    references = [_relocated(reference, project, scene, job_frames, index, result) for reference in references]
+    result.dependencies, result.unresolved = check_references(references, job_frames, index, environ)
+    result.outputs = layer_outputs(scene, project, layers)
+    return result
+
+
+def _scene_references(
+    scene: MayaScene,
+    project: MayaProject,
+    environ: Mapping[str, str],
+    frames: FrameRange,
+    result: ScanResult,
+    index: DirectoryIndex,
+    visited: Set[str],
+    depth: int,
+    namespace: str = "",
+) -> Iterator[FileReference]:
+    """The file references of ``scene``'s nodes and of the ``.ma`` scenes it references, recursively."""
+    visited.add(os.path.normcase(os.path.abspath(scene.path)))
+    for node in scene.nodes:
+        for reference in node_references(node, project, environ, frames):
+            yield replace(reference, node=namespace + reference.node) if namespace else reference
+    for maya_reference in scene.references:
+        reference = _path_reference(
+            f"{namespace}{maya_reference.reference_node or maya_reference.namespace}", "reference",
+            maya_reference.raw, "reference", project, environ,
+        )  # fmt: skip
+        if not maya_reference.loaded:
+            reference = replace(reference, needed=False, condition="an unloaded (deferred) reference")
+        yield reference
+        if reference.path is None or not maya_reference.loaded or maya_reference.depth > 1:
+            continue
+        yield from _followed(reference.path, maya_reference.namespace, project, environ, frames, result, index,
+                             visited, depth, namespace)  # fmt: skip
+
+
+def _followed(
+    path: str,
+    reference_namespace: str,
+    project: MayaProject,
+    environ: Mapping[str, str],
+    frames: FrameRange,
+    result: ScanResult,
+    index: DirectoryIndex,
+    visited: Set[str],
+    depth: int,
+    namespace: str,
+) -> Iterator[FileReference]:
+    """The references inside a referenced scene: read when it is Maya ASCII, reported when it is binary."""
+    located = path if index.exists(path) else next(
+        (place for place in project.fallbacks(path, os.path.dirname(result.scene)) if index.exists(place)), None
+    )  # fmt: skip
+    if located is None:
+        return
+    extension = os.path.splitext(located)[1].lower()
+    if extension == ".mb":
+        result.facts["not_followed"].append({"path": located, "reason": BINARY_REFERENCE})
+        return
+    if extension != ".ma" or os.path.normcase(os.path.abspath(located)) in visited:
+        return
+    if depth >= MAX_REFERENCE_DEPTH:
+        result.errors.append(f"{located}: references nested deeper than {MAX_REFERENCE_DEPTH}; not read")
+        return
+    try:
+        child = load_ascii(located)
+    except MayaSceneError as error:
+        result.errors.append(str(error))
+        return
+    child_namespace = f"{namespace}{reference_namespace}:" if reference_namespace else namespace
+    yield from _scene_references(child, project, environ, frames, result, index, visited, depth + 1, child_namespace)
+
+
+def node_references(
+    node: MayaNode, project: MayaProject, environ: Mapping[str, str], frames: FrameRange
+) -> List[FileReference]:
+    """The files one node names: by the node-type table, else by the path-shaped fallback."""
+    rules = RULES_BY_TYPE.get(node.type)
+    if rules is not None:
+        found: List[FileReference] = []
+        for rule in rules:
+            found += _rule_references(node, rule, project, environ, frames)
+        return found
+    if node.type in NOT_INPUT_TYPES or node.type in SETTINGS_TYPES:
+        return []
+    return [
+        replace(_path_reference(node.name, attribute, value, "file", project, environ), required=False,
+                condition=UNKNOWN_TYPE_CONDITION)
+        for attribute, value in node.attributes.items()
+        if _PATH_SHAPED.match(value.strip())
+    ]  # fmt: skip
+
+
+def _rule_references(
+    node: MayaNode, rule: FileAttribute, project: MayaProject, environ: Mapping[str, str], frames: FrameRange
+) -> List[FileReference]:
+    value = node.value(rule.attribute)
+    if not value or not value.strip():
+        return []
+    if rule.enabled is not None and not node.flag(rule.enabled, False):
+        return []
+    values = value.splitlines() if rule.many else [value]
+    found: List[FileReference] = []
+    for raw in (text.strip() for text in values):
+        if not raw:
+            continue
+        text = raw + rule.suffix
+        if rule.folder is not None:
+            folder = node.value(rule.folder) or ""
+            text = f"{folder.rstrip('/')}/{text}" if folder else text
+        reference = _path_reference(node.name, rule.attribute.long, text, rule.kind, project, environ)
+        found.append(_with_frames(reference, node, rule, frames))
+    return found
+
+
+def _with_frames(reference: FileReference, node: MayaNode, rule: FileAttribute, frames: FrameRange) -> FileReference:
+    """The path's frame and tile tokens as Maya reads them: a switched-on sequence, UV tiling."""
+    path = reference.path
+    if path is None:
+        return reference
+    if rule.tiling is not None:
+        mode = int(node.number(rule.tiling, 0))
+        token = TILING_TOKENS.get(mode)
+        if token and "<" not in os.path.basename(path):
+            pattern = _UDIM_DIGITS if mode == 3 else _UV_DIGITS
+            path = pattern.sub(token, path, count=1)
+    if rule.frames == SINGLE:
+        return replace(reference, path=path, frame_dependent=False)
+    if rule.frames == SEQUENCE:
+        if rule.switch is None or not node.flag(rule.switch, False):
+            return replace(reference, path=path, frame_dependent=False)
+        if not any(token in path for token in ("<f", "#", "%0", "%d")):
+            path = _FRAME_DIGITS.sub(lambda match: "#" * len(match.group(1)), path, count=1)
+        offset = round(node.number(rule.frame_offset, 0)) if rule.frame_offset else 0
+        if offset:
+            shifted = [frame + offset for frame in frames if frame + offset >= 0]
+            return replace(reference, path=path, frames=FrameRange.parse(compact(shifted)) if shifted else None)
+    return replace(reference, path=path)
+
+
+def _path_reference(
+    node: str, attribute: str, raw: str, kind: str, project: MayaProject, environ: Mapping[str, str]
+) -> FileReference:
+    """A reference for a saved path: variables expanded, made absolute against the project."""
+    try:
+        expanded = expand_variables(raw.strip(), environ)
+    except UnresolvedVariable as error:
+        return FileReference(node, attribute, quoted_value(raw), None, kind, condition=str(error))
+    return FileReference(node, attribute, quoted_value(raw), project.absolute(expanded), kind)
+
+
+def _relocated(
+    reference: FileReference,
+    project: MayaProject,
+    scene: MayaScene,
+    frames: FrameRange,
+    index: DirectoryIndex,
+    result: ScanResult,
+) -> FileReference:
+    """A missing file found where Maya also looks (beside the scene, the project's source images...)."""
+    if reference.path is None or _found(reference, frames, index):
+        return reference
+    for place in project.fallbacks(reference.path, os.path.dirname(scene.path)):
+        moved = replace(reference, path=place)
+        if _found(moved, frames, index):
+            result.facts["relocated"].append(
+                {"node": reference.node, "attribute": reference.attribute, "saved": reference.raw, "found": place}
+            )
+            return moved
+    return reference
+
+
+def _found(reference: FileReference, frames: FrameRange, index: DirectoryIndex) -> bool:
+    checked = check_reference(reference, frames, index)
+    return isinstance(checked, Dependency) and checked.exists
+
+
+def _renderer(scene: MayaScene) -> str:
+    globals_node = scene.node(RENDER_GLOBALS)
+    return (globals_node.value(RENDERER) or "") if globals_node else ""
+
+
+def _fps(unit: str) -> Optional[float]:
+    if unit in TIME_UNITS:
+        return TIME_UNITS[unit]
+    try:
+        return float(unit[:-3]) if unit.endswith("fps") else None
+    except ValueError:
+        return None
