@@ -117,7 +117,7 @@ def test_scan_cli_json_shape(show, tmp_path, monkeypatch, capsys):
         monkeypatch.setenv(name, value)
     assert main(["scan", str(show / "comp" / "shot_v012.nk"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"scene", "frame_range", "dependencies", "outputs", "unresolved", "errors"}
+    assert set(data) == {"scene", "frame_range", "dependencies", "outputs", "unresolved", "errors", "facts"}
     assert {"path", "kind", "node", "knob", "exists", "frames", "missing"} <= set(data["dependencies"][0])
     assert {"node", "path", "range", "views"} <= set(data["outputs"][0])
     assert {"node", "knob", "value", "reason"} == set(data["unresolved"][0])
