@@ -9,6 +9,7 @@ file-system work. ``SceneFileHost`` is the adapter for a scene file on disk (the
 from __future__ import annotations
 
 import os
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence
@@ -34,6 +35,18 @@ class HostWords:
     outputs: str = "outputs"
     scene: str = "scene"
     """The document: ``script`` (Nuke), ``scene`` elsewhere."""
+
+
+def engine_for_version(engines: Sequence[Engine], host_name: str, major: int) -> Optional[str]:
+    """The engine for ``host_name`` version ``major``: ``maya-2024`` for 2024.x, else one named like
+    ``nuke-16.0`` or ``nuke16v2`` (the newest such); None when there is none."""
+    codes = [engine.code for engine in engines]
+    exact = f"{host_name}-{major}"
+    if exact in codes:
+        return exact
+    pattern = re.compile(rf"^{re.escape(host_name)}-?{major}(?:[.\-v]\d.*)?$", re.IGNORECASE)
+    candidates = sorted((code for code in codes if pattern.match(code)), key=natural_sort_key)
+    return candidates[-1] if candidates else None
 
 
 class PendingScan(ABC):

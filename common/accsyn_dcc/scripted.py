@@ -36,11 +36,12 @@ def scripted_submit(
     """Submit ``host``'s open scene; returns the created jobs, or with ``dry_run`` the payloads.
 
     ``outputs``: full names of the outputs to render (None: every enabled one). ``range``: an accsyn
-    range (None: the scene's). ``engine``: an engine code (None: the host's choice, else the studio
-    default). ``options``: any ``SubmitChoices`` field (``name``, ``bucket_size``, ``queue``,
-    ``one_job_per_output``, ``filters``, ``input_conversion``, ``site_settings``, ``envs``,
-    ``allow_missing``, ...). ``dry_run`` never contacts accsyn: the workspace is ``workspace``, else the
-    settings' offline description. ``client``/``workspace`` replace the configured connection.
+    range (None: the chosen outputs' own range when they share one, else the scene's). ``engine``: an
+    engine code (None: the host's choice, else the studio default). ``options``: any ``SubmitChoices``
+    field (``name``, ``bucket_size``, ``queue``, ``one_job_per_output``, ``filters``,
+    ``input_conversion``, ``site_settings``, ``envs``, ``allow_missing``, ...). ``dry_run`` never
+    contacts accsyn: the workspace is ``workspace``, else the settings' offline description.
+    ``client``/``workspace`` replace the configured connection.
     """
     unknown = set(options) - CHOICE_OPTIONS
     if unknown:
@@ -51,8 +52,11 @@ def scripted_submit(
     choices = session.initial_choices()
     choices = replace(choices, outputs=tuple(_named_outputs(host, list(choices.outputs), outputs)))
     changes: Dict[str, Any] = dict(options)
+    own_ranges = {output.range for output in choices.outputs if output.range}
     if range is not None:
         changes["range_text"] = range
+    elif outputs is not None and len(own_ranges) == 1:
+        changes["range_text"] = own_ranges.pop()  # the chosen outputs' own range (a layer's, a limited Write's)
     if engine is not None:
         changes["engine"] = engine
     choices = replace(choices, **changes)

@@ -218,3 +218,65 @@ def every_kind_scene(root: Path) -> SceneDescription:
                     string("imageFilePrefix", "ifp", "<Scene>/<RenderLayer>")]),
     ]  # fmt: skip
     return scene
+
+
+PARENT = ("parentList", "pls")
+LIST_ITEMS = ("listItems", "lit")
+
+
+def layered_scene(root: Path) -> SceneDescription:
+    """Three Render Setup layers: ``beauty`` (scene range), ``fx`` (frames 20-30 and also the side camera),
+    ``shadow`` (not renderable), the default layer off, a .mb reference, one texture."""
+    project = root / "show"
+    touch(project / "sourceimages" / "wood.png")
+    touch(project / "assets" / "chair.mb")
+    scene = SceneDescription(project / "scenes" / "layers.ma")
+    scene.references.append(Reference((project / "assets" / "chair.mb").as_posix(), "chair", "chairRN",
+                                      file_type="mayaBinary"))  # fmt: skip
+    scene.nodes += [
+        Node("transform", "shotCam"),
+        Node("camera", "shotCamShape", "shotCam"),
+        Node("transform", "side"),
+        Node("camera", "sideShape", "side", [Attr("renderable", "rnd", False)]),
+        Node("file", "woodFile", attrs=[string("fileTextureName", "ftn", "sourceimages/wood.png")]),
+        Node("renderSetup", "renderSetup"),
+        Node("renderLayer", "defaultRenderLayer", attrs=[Attr("renderable", "rndr", False)]),
+        Node("renderGlobals", "defaultRenderGlobals", shared=True,
+             attrs=[string("currentRenderer", "ren", "arnold"), Attr("animation", "an", True),
+                    Attr("startFrame", "fs", 1001), Attr("endFrame", "ef", 1048), Attr("extensionPadding", "pad", 4),
+                    string("imageFilePrefix", "ifp", "<RenderLayer>/<Camera>/<Scene>")]),
+    ]  # fmt: skip
+    for name, renderable in (("beauty", True), ("fx", True), ("shadow", False)):
+        scene.nodes += [
+            Node("renderSetupLayer", name),
+            Node("renderLayer", f"rs_{name}", attrs=[Attr("renderable", "rndr", renderable)]),
+        ]
+        scene.links += [
+            Link(f"rs_{name}", ("message", "msg"), name, ("legacyRenderLayer", "lrl")),
+            Link("renderSetup", LIST_ITEMS, name, PARENT),
+        ]
+    scene.nodes += [
+        Node("renderSettingsCollection", "fxSettings"),
+        Node("simpleSelector", "fxSettingsSelector",
+             attrs=[string("staticSelection", "ssl", "defaultRenderGlobals\ndefaultResolution")]),
+        Node("absUniqueOverride", "fxStart", attrs=[string("attribute", "atr", "startFrame"),
+                                                    Attr("attrValue", "atv", 20),
+                                                    string("targetNodeName", "tgName", "defaultRenderGlobals")]),
+        Node("absUniqueOverride", "fxEnd", attrs=[string("attribute", "atr", "endFrame"),
+                                                  Attr("attrValue", "atv", 30),
+                                                  string("targetNodeName", "tgName", "defaultRenderGlobals")]),
+        Node("collection", "fxCameras"),
+        Node("simpleSelector", "fxCamerasSelector", attrs=[string("pattern", "pat", "side*")]),
+        Node("absOverride", "fxSideRenderable", attrs=[string("attribute", "atr", "renderable"),
+                                                      Attr("attrValue", "atv", True)]),
+    ]  # fmt: skip
+    scene.links += [
+        Link("fx", LIST_ITEMS, "fxSettings", PARENT),
+        Link("fxSettingsSelector", ("output", "c"), "fxSettings", ("selector", "sel")),
+        Link("fxSettings", LIST_ITEMS, "fxStart", PARENT),
+        Link("fxSettings", LIST_ITEMS, "fxEnd", PARENT),
+        Link("fx", LIST_ITEMS, "fxCameras", PARENT),
+        Link("fxCamerasSelector", ("output", "c"), "fxCameras", ("selector", "sel")),
+        Link("fxCameras", LIST_ITEMS, "fxSideRenderable", PARENT),
+    ]
+    return scene

@@ -57,7 +57,7 @@ def test_every_node_kind_found_with_tiles_frames_and_variables(tmp_path):
     assert found[("envTex", "fileTextureName")].exists
     assert not found[("gone", "fileTextureName")].exists
     assert found[("charAbc", "abc_layerFiles")].path.endswith("char_fix.abc")
-    assert found[("rock|rockShape", "cacheFileName")].exists
+    assert found[("|rock|rockShape", "cacheFileName")].exists
     assert found[("smokeShape", "filename")].frames == "1-10" and not found[("smokeShape", "filename")].missing
     assert found[("crowdShape", "dso")].path.endswith("crowd.####.ass")
     assert found[("clothCache", "cacheName")].path.endswith("cloth/clothShape.xml")

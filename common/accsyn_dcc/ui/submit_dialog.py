@@ -61,6 +61,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self._tasks: List[BackgroundTask] = []
         self._scan_cancelled = False
         self._scanning = False
+        self._shown_scan: Optional[ScanResult] = None
         self._events = QtCore.QEventLoop(self)
         self._last_events = 0.0
         self.ask: Callable[[str], bool] = self._ask_with_message_box
@@ -292,7 +293,8 @@ class SubmitDialog(QtWidgets.QDialog):
 
     @property
     def scan(self) -> Optional[ScanResult]:
-        return self.session.scan_result
+        """The scan the dialog shows: set once its result reached this (the main) thread, not before."""
+        return self._shown_scan
 
     def _workspace_loaded(self, workspace: WorkspaceInfo) -> None:
         self.session.workspace = workspace
@@ -335,6 +337,7 @@ class SubmitDialog(QtWidgets.QDialog):
             return
         self._scanning = True
         self._scan_cancelled = False
+        self._shown_scan = None
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_scan_button.show()
@@ -393,6 +396,7 @@ class SubmitDialog(QtWidgets.QDialog):
             self.session.scan_result = None
             self._set_status("The scan was cancelled; scan again before submitting.")
             return
+        self._shown_scan = scan
         if not self.outputs and scan.outputs:
             self._set_outputs(scan.outputs)
         self.dependency_model.set_rows(dependency_model.rows_from_scan(scan, self.session.on_share()))

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, Dict, List, Optional, Sequence
 
 import nuke
 
-from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
-from accsyn_dcc.naming import natural_sort_key
+from accsyn_dcc.hosts import (
+    CancelledCallback,
+    HostAdapter,
+    HostWords,
+    PendingScan,
+    ProgressCallback,
+    engine_for_version,
+)
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import Engine
@@ -44,17 +49,6 @@ def number(value: Any, default: int) -> int:
 def is_movie(file_type: str, path: str) -> bool:
     extension = os.path.splitext(path)[1].lstrip(".").lower()
     return file_type.lower() in MOVIE_TYPES or extension in MOVIE_TYPES
-
-
-def engine_for_version(engines: Sequence[Engine], major: int) -> Optional[str]:
-    """The engine matching Nuke ``major``: ``nuke-16`` for 16.x, else one named like ``nuke-16.0``; None otherwise."""
-    codes = [engine.code for engine in engines]
-    exact = f"nuke-{major}"
-    if exact in codes:
-        return exact
-    pattern = re.compile(rf"^nuke-?{major}(?:[.\-v]\d.*)?$", re.IGNORECASE)
-    candidates = sorted((code for code in codes if pattern.match(code)), key=natural_sort_key)
-    return candidates[-1] if candidates else None
 
 
 class NukeHost(HostAdapter):
@@ -129,7 +123,7 @@ class NukeHost(HostAdapter):
         override = self.settings.get(ENGINE_SETTING)
         if override and any(engine.code == override for engine in engines):
             return str(override)
-        return engine_for_version(engines, self.major_version)
+        return engine_for_version(engines, self.host_name, self.major_version)
 
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import sys
-from typing import Any, List, Optional
+from typing import Any, Optional
 
 import nuke
 
@@ -17,7 +16,6 @@ REPO = os.path.dirname(os.path.dirname(PLUGIN_DIR))
 COMMON_DIR = os.path.join(REPO, "common")
 VENDOR_DIR = os.path.join(REPO, "build", "python-vendor")
 """Where ``install/install.py`` vendors requests, platformdirs and qtpy for Nuke's Python."""
-REQUIRED_MODULES = ("accsyn_dcc", "requests", "platformdirs", "qtpy")
 
 MENU_NAME = "accsyn"
 SUBMIT_RENDER = "Submit render..."
@@ -41,17 +39,17 @@ def report(text: str) -> None:
         nuke.tprint(text)
 
 
-def missing_modules() -> List[str]:
-    """The submitter's modules Nuke's Python cannot find; looked up without importing them (start-up stays instant)."""
-    return [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
-
-
 def install_menu() -> Optional[Any]:
     """Add accsyn > Submit render... / Submit selected Writes... to Nuke's main menu bar; None when it failed.
 
     Nothing heavy is imported here: Qt, requests and the dialog load when the artist first clicks.
     """
-    missing = missing_modules()
+    try:
+        from accsyn_dcc.plugin_start import missing_modules
+
+        missing = missing_modules()
+    except ImportError:
+        missing = ["accsyn_dcc"]
     if missing:
         report(
             f"accsyn: the submitter could not load (missing: {', '.join(missing)}). "

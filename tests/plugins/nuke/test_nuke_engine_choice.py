@@ -20,10 +20,10 @@ def test_engine_matches_the_running_major_version(nuke_ui: Any, major: int, expe
 
 
 def test_dotted_engine_codes_match_too() -> None:
-    from accsyn_nuke.adapter import engine_for_version
+    from accsyn_dcc.hosts import engine_for_version
 
     engines = [Engine("nuke-16.0"), Engine("nuke-160"), Engine("nuke-15.1")]
-    assert engine_for_version(engines, 16) == "nuke-16.0"
+    assert engine_for_version(engines, "nuke", 16) == "nuke-16.0"
 
 
 def test_setting_overrides_the_version_choice(nuke_ui: Any) -> None:

@@ -37,9 +37,9 @@ def test_failing_import_shows_one_message_and_start_up_goes_on(
     nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, gui: bool
 ) -> None:
     nuke_ui._ui.set_gui(gui)
-    from accsyn_nuke import startup
+    from accsyn_dcc import plugin_start
 
-    monkeypatch.setattr(startup, "REQUIRED_MODULES", (*startup.REQUIRED_MODULES, "accsyn_missing_dependency"))
+    monkeypatch.setattr(plugin_start, "REQUIRED_MODULES", (*plugin_start.REQUIRED_MODULES, "accsyn_missing_dependency"))
     runpy.run_path(str(PLUGIN_DIR / "menu.py"))
     assert nuke_ui.menu("Nuke").findItem("accsyn") is None
     assert len(nuke_ui._ui.shown) == 1

@@ -13,8 +13,9 @@ import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.scan.maya.layers import CONNECTED, SETTINGS_TYPES
 from accsyn_dcc.scan.maya.model import Connection, MayaNode, MayaReference, MayaScene, on_off
-from accsyn_dcc.scan.maya.node_types import NOT_INPUT_TYPES, RULES_BY_TYPE, SETTINGS_TYPES, SHARED_NODE_TYPES
+from accsyn_dcc.scan.maya.node_types import NOT_INPUT_TYPES, RULES_BY_TYPE, SHARED_NODE_TYPES
 from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size, scene_text
 
 MAX_SCENE_BYTES = 2 * 1024 * 1024 * 1024
@@ -31,7 +32,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 _SETATTR_FLAGS_WITH_VALUE = frozenset({"-s", "-size", "-k", "-keyable", "-l", "-lock", "-cb", "-channelBox",
                                        "-ch", "-capacityHint", "-ca", "-caching", "-type", "-typ"})  # fmt: skip
 
-RENDER_SETUP_PLUGS = frozenset({"pls", "parentList", "lrl", "legacyRenderLayer", "sel", "selector"})
+RENDER_SETUP_PLUGS = frozenset(name for plug in CONNECTED for name in plug.spellings)
 """Connections kept from the file: how render-setup layers, collections and overrides hang together."""
 
 WANTED_COMMANDS = frozenset({"requires", "currentUnit", "file", "createNode", "select", "setAttr", "connectAttr"})
@@ -165,10 +166,11 @@ class _Reader:
         node_type = arguments[0] if arguments else "unknown"
         name = options.get("-n") or options.get("-name") or node_type
         parent = options.get("-p") or options.get("-parent")
-        full_name = f"{parent.rstrip('|')}|{name}" if parent and parent.startswith("|") else name
-        if parent and not parent.startswith("|"):
+        full_name = name
+        if parent:  # a DAG child: its full path, as ``ls -long`` gives it
             parent_node = self.scene.node(parent)
-            full_name = f"{parent_node.name if parent_node else parent}|{name}"
+            parent_path = parent_node.name if parent_node else parent
+            full_name = f"|{parent_path.strip('|')}|{name}"
         self.current = self.scene.add(MayaNode(node_type, full_name, parent))
 
     def on_select(self, body: str) -> None:

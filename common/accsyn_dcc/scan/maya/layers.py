@@ -43,9 +43,10 @@ STATIC_SELECTION = A("staticSelection", "ssl")
 PATTERN = A("pattern", "pat")
 CURRENT_TIME = A("outTime", "o")
 OVERRIDES = ("absOverride", "absUniqueOverride")
-PARENT_PLUGS = ("pls", "parentList")
-SELECTOR_PLUGS = ("sel", "selector")
-LEGACY_LAYER_PLUGS = ("lrl", "legacyRenderLayer")
+PARENT, SELECTOR, LEGACY_LAYER = A("parentList", "pls"), A("selector", "sel"), A("legacyRenderLayer", "lrl")
+CONNECTED = (PARENT, SELECTOR, LEGACY_LAYER)
+"""Plugs whose incoming connections tell how layers, collections and overrides hang together."""
+RENDER_SETUP_TYPES = ("renderSetupLayer", "collection", "renderSettingsCollection", *OVERRIDES)
 
 TIME_UNITS: Dict[str, float] = {"game": 15, "film": 24, "pal": 25, "ntsc": 30, "show": 48, "palf": 50, "ntscf": 60}
 
@@ -55,8 +56,10 @@ class RendererOutput:
     """Where a renderer keeps its image prefix and image format."""
 
     prefix_node: str
+    prefix_type: str
     prefix: A
     format_node: str
+    format_type: str
     format: A
     default_format: str
     formats: Tuple[str, ...] = ()
@@ -64,15 +67,34 @@ class RendererOutput:
 
 
 RENDERERS: Dict[str, RendererOutput] = {
-    "arnold": RendererOutput(RENDER_GLOBALS, PREFIX, "defaultArnoldDriver", A("ai_translator", "ai_translator"), "exr"),
-    "vray": RendererOutput("vraySettings", A("fileNamePrefix", "fnprx"), "vraySettings",
-                           A("imageFormatStr", "imageFormatStr"), "exr"),
-    "redshift": RendererOutput("redshiftOptions", A("imageFilePrefix", "imageFilePrefix"), "redshiftOptions",
-                               A("imageFormat", "imageFormat"), "exr", ("iff", "exr", "png", "tga", "jpg", "tif")),
-    "renderman": RendererOutput("rmanGlobals", A("imageFileFormat", "imageFileFormat"), "rmanGlobals",
-                                A("imageFormat", "imageFormat"), "exr"),
+    "arnold": RendererOutput(RENDER_GLOBALS, "renderGlobals", PREFIX, "defaultArnoldDriver", "aiAOVDriver",
+                             A("ai_translator", "ai_translator"), "exr"),
+    "vray": RendererOutput("vraySettings", "VRaySettingsNode", A("fileNamePrefix", "fnprx"), "vraySettings",
+                           "VRaySettingsNode", A("imageFormatStr", "imageFormatStr"), "exr"),
+    "redshift": RendererOutput("redshiftOptions", "RedshiftOptions", A("imageFilePrefix", "imageFilePrefix"),
+                               "redshiftOptions", "RedshiftOptions", A("imageFormat", "imageFormat"), "exr",
+                               ("iff", "exr", "png", "tga", "jpg", "tif")),
+    "renderman": RendererOutput("rmanGlobals", "rmanGlobals", A("imageFileFormat", "imageFileFormat"), "rmanGlobals",
+                                "rmanGlobals", A("imageFormat", "imageFormat"), "exr"),
 }  # fmt: skip
-MAYA_RENDERER = RendererOutput(RENDER_GLOBALS, PREFIX, RENDER_GLOBALS, IMAGE_KEY, "iff")
+MAYA_RENDERER = RendererOutput(RENDER_GLOBALS, "renderGlobals", PREFIX, RENDER_GLOBALS, "renderGlobals", IMAGE_KEY,
+                               "iff")  # fmt: skip
+
+_OVERRIDE_ATTRIBUTES = (OVERRIDE_ATTRIBUTE, OVERRIDE_VALUE, OVERRIDE_TARGET, OVERRIDE_ENABLED)
+SETTINGS_ATTRIBUTES: Dict[str, Tuple[A, ...]] = {
+    "renderGlobals": (START, END, STEP, ANIMATION, PREFIX, RENDERER, PADDING, IMAGE_KEY, VERSION),
+    "renderLayer": (RENDERABLE,),
+    "camera": (CAMERA_RENDERABLE,),
+    "time": (CURRENT_TIME,),
+    "simpleSelector": (STATIC_SELECTION, PATTERN),
+    "absOverride": _OVERRIDE_ATTRIBUTES,
+    "absUniqueOverride": _OVERRIDE_ATTRIBUTES,
+}
+for _renderer in RENDERERS.values():
+    for _type, _attribute in ((_renderer.prefix_type, _renderer.prefix), (_renderer.format_type, _renderer.format)):
+        SETTINGS_ATTRIBUTES[_type] = tuple(dict.fromkeys((*SETTINGS_ATTRIBUTES.get(_type, ()), _attribute)))
+SETTINGS_TYPES = frozenset(SETTINGS_ATTRIBUTES) | frozenset(RENDER_SETUP_TYPES)
+"""Node types whose saved values layers, ranges and outputs are read from (every value kept by the reader)."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +134,7 @@ def render_layers(scene: MayaScene) -> List[RenderLayer]:
     setup_layers = scene.of_type("renderSetupLayer")
     if setup_layers:
         for layer in setup_layers:
-            legacy = next(iter(scene.sources(layer.name, LEGACY_LAYER_PLUGS)), f"rs_{layer.name}")
+            legacy = next(iter(scene.sources(layer.name, LEGACY_LAYER.spellings)), f"rs_{layer.name}")
             legacy_node = scene.node(legacy)
             overrides = _layer_overrides(scene, layer.name)
             layers.append(
@@ -235,7 +257,7 @@ def _ancestors(scene: MayaScene, name: str) -> List[str]:
     chain: List[str] = []
     current: Optional[str] = name
     while current is not None and len(chain) < 64:
-        parents = scene.sources(current, PARENT_PLUGS)
+        parents = scene.sources(current, PARENT.spellings)
         current = parents[0] if parents else None
         if current is None or current in chain:
             break
@@ -245,7 +267,7 @@ def _ancestors(scene: MayaScene, name: str) -> List[str]:
 
 def _selected(scene: MayaScene, collection: str) -> List[str]:
     """Full names of the nodes a collection's selector picks: its static list, then its name patterns."""
-    selectors = [scene.node(name) for name in scene.sources(collection, SELECTOR_PLUGS)]
+    selectors = [scene.node(name) for name in scene.sources(collection, SELECTOR.spellings)]
     names: List[str] = []
     for selector in selectors:
         if selector is None:

@@ -93,13 +93,6 @@ NOT_INPUT_TYPES: FrozenSet[str] = frozenset({
 })  # fmt: skip
 """Node types whose string values never name an input file (checked only by the path-shaped fallback)."""
 
-SETTINGS_TYPES: FrozenSet[str] = frozenset({
-    "renderGlobals", "resolution", "colorManagementGlobals", "time", "renderLayer", "renderSetupLayer",
-    "collection", "renderSettingsCollection", "simpleSelector", "absOverride", "absUniqueOverride", "camera",
-    "aiAOVDriver", "VRaySettingsNode", "RedshiftOptions", "rmanGlobals",
-})  # fmt: skip
-"""Node types whose every saved value a scan may need (render settings, layers, overrides, cameras)."""
-
 SHARED_NODE_TYPES: Dict[str, str] = {
     "defaultRenderGlobals": "renderGlobals",
     "defaultResolution": "resolution",

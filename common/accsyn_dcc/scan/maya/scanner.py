@@ -20,17 +20,18 @@ from accsyn_dcc.scan.maya.ascii import MayaSceneError, load_ascii
 from accsyn_dcc.scan.maya.layers import (
     RENDER_GLOBALS,
     RENDERER,
+    SETTINGS_ATTRIBUTES,
+    SETTINGS_TYPES,
     TIME_UNITS,
     layer_outputs,
     render_layers,
     scene_range,
 )
-from accsyn_dcc.scan.maya.model import MayaNode, MayaScene
+from accsyn_dcc.scan.maya.model import AttributeName, MayaNode, MayaScene
 from accsyn_dcc.scan.maya.node_types import (
     NOT_INPUT_TYPES,
     RULES_BY_TYPE,
     SEQUENCE,
-    SETTINGS_TYPES,
     SINGLE,
     FileAttribute,
 )
@@ -56,11 +57,19 @@ def scan_file(
 
 
 def scan_maya_scene(
-    scene: MayaScene, frames: Optional[FrameRange] = None, environ: Optional[Mapping[str, str]] = None
+    scene: MayaScene,
+    frames: Optional[FrameRange] = None,
+    environ: Optional[Mapping[str, str]] = None,
+    project: Optional[MayaProject] = None,
+    follow_references: bool = True,
 ) -> ScanResult:
-    """The records of ``scene`` (offline or live) checked against disk, each folder listed once."""
+    """The records of ``scene`` checked against disk, each folder listed once.
+
+    ``project``: Maya's current project (live), else the one found above the scene file. ``follow_references``:
+    read referenced ``.ma`` files (offline); a live scene already holds the referenced nodes.
+    """
     environ = os.environ if environ is None else environ
-    project = find_project(scene.path)
+    project = project or find_project(scene.path)
     layers = render_layers(scene)
     own_range = scene_range(scene)
     job_frames = frames or own_range
@@ -83,7 +92,8 @@ def scan_maya_scene(
         },
     )  # fmt: skip
     index = DirectoryIndex()
-    references = list(_scene_references(scene, project, environ, job_frames, result, index, set(), 0))
+    found = _scene_references(scene, project, environ, job_frames, result, index, set(), 0, follow_references)
+    references = list(found)
     references = [_relocated(reference, project, scene, job_frames, index, result) for reference in references]
     result.dependencies, result.unresolved = check_references(references, job_frames, index, environ)
     result.outputs = layer_outputs(scene, project, layers)
@@ -99,22 +109,23 @@ def _scene_references(
     index: DirectoryIndex,
     visited: Set[str],
     depth: int,
+    follow: bool,
     namespace: str = "",
 ) -> Iterator[FileReference]:
-    """The file references of ``scene``'s nodes and of the ``.ma`` scenes it references, recursively."""
+    """The file references of ``scene``'s nodes and, with ``follow``, of the ``.ma`` scenes it references."""
     visited.add(os.path.normcase(os.path.abspath(scene.path)))
     for node in scene.nodes:
         for reference in node_references(node, project, environ, frames):
-            yield replace(reference, node=namespace + reference.node) if namespace else reference
+            yield replace(reference, node=in_namespace(reference.node, namespace)) if namespace else reference
     for maya_reference in scene.references:
         reference = _path_reference(
-            f"{namespace}{maya_reference.reference_node or maya_reference.namespace}", "reference",
+            in_namespace(maya_reference.reference_node or maya_reference.namespace, namespace), "reference",
             maya_reference.raw, "reference", project, environ,
         )  # fmt: skip
         if not maya_reference.loaded:
             reference = replace(reference, needed=False, condition="an unloaded (deferred) reference")
         yield reference
-        if reference.path is None or not maya_reference.loaded or maya_reference.depth > 1:
+        if not follow or reference.path is None or not maya_reference.loaded or maya_reference.depth > 1:
             continue
         yield from _followed(reference.path, maya_reference.namespace, project, environ, frames, result, index,
                              visited, depth, namespace)  # fmt: skip
@@ -153,7 +164,23 @@ def _followed(
         result.errors.append(str(error))
         return
     child_namespace = f"{namespace}{reference_namespace}:" if reference_namespace else namespace
-    yield from _scene_references(child, project, environ, frames, result, index, visited, depth + 1, child_namespace)
+    yield from _scene_references(
+        child, project, environ, frames, result, index, visited, depth + 1, True, child_namespace
+    )
+
+
+def attributes_to_read(node_type: str) -> List[AttributeName]:
+    """The attributes a scan needs from a node of ``node_type`` (for the live scan, which reads no more)."""
+    wanted: List[AttributeName] = list(SETTINGS_ATTRIBUTES.get(node_type, ()))
+    for rule in RULES_BY_TYPE.get(node_type, ()):
+        wanted += [name for name in (rule.attribute, rule.switch, rule.frame_offset, rule.tiling, rule.enabled,
+                                     rule.folder) if name is not None]  # fmt: skip
+    return list(dict.fromkeys(wanted))
+
+
+def in_namespace(name: str, namespace: str) -> str:
+    """``name`` as Maya shows it once its scene is referenced under ``namespace`` (``ns:``), each DAG level."""
+    return "|".join(namespace + part if part else part for part in name.split("|"))
 
 
 def node_references(
