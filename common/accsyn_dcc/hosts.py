@@ -99,7 +99,12 @@ class HostAdapter(ABC):
         """The engine code to preselect for this host among ``engines``; None when none fits."""
         prefix = f"{self.host_name}-"
         candidates = sorted(
-            (engine.code for engine in engines if engine.code.lower().startswith(prefix)), key=natural_sort_key
+            (
+                engine.code
+                for engine in engines
+                if engine.code.lower() == self.host_name or engine.code.lower().startswith(prefix)
+            ),
+            key=natural_sort_key,
         )
         return candidates[-1] if candidates else None
 

@@ -1,4 +1,4 @@
-"""A stand-in Nuke executable for the engine tests."""
+"""Stand-in Nuke and Maya Render executables for the engine tests."""
 
 import stat
 import sys
@@ -32,3 +32,38 @@ def fake_nuke(tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_NUKE_ARGV", str(tmp_path / "argv.json"))
     return path
 
+
+
+FAKE_RENDER = textwrap.dedent(
+    """\
+    #!{python}
+    # Prints what Arnold's drivers print for each image: every layer of -rl, with a beauty and one AOV per frame.
+    import json, os, sys
+    with open(os.environ["FAKE_RENDER_ARGV"], "w") as stream:
+        json.dump({{"argv": sys.argv[1:], "pythonpath": os.environ.get("PYTHONPATH", ""),
+                    "pairs": os.environ.get("ACCSYN_MAYA_PATH_PAIRS", "")}}, stream)
+    first = int(sys.argv[sys.argv.index("-s") + 1]) if "-s" in sys.argv else 1
+    last = int(sys.argv[sys.argv.index("-e") + 1]) if "-e" in sys.argv else first
+    layers = sys.argv[sys.argv.index("-rl") + 1].split(",") if "-rl" in sys.argv else ["defaultRenderLayer"]
+    folder = sys.argv[sys.argv.index("-rd") + 1] if "-rd" in sys.argv else "/renders"
+    for layer in layers:
+        name = "masterLayer" if layer == "defaultRenderLayer" else layer.replace("rs_", "", 1)
+        for frame in range(first, last + 1):
+            for aov in ("beauty", "diffuse"):
+                path = "%s/shot/%s/%s_%s.%04d.exr" % (folder, name, name, aov, frame)
+                print("00:00:01   512MB         | [driver_exr] writing file `%s'" % path, flush=True)
+    sys.exit(int(os.environ.get("FAKE_RENDER_EXIT", "0")))
+    """
+)
+
+
+@pytest.fixture
+def fake_render(tmp_path, monkeypatch):
+    """A stand-in for Maya's Render that records argv and environment and prints Arnold's written-file lines."""
+    path = tmp_path / "bin" / "Render"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(FAKE_RENDER.format(python=sys.executable))
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("MAYA_RENDER_EXECUTABLE", str(path))
+    monkeypatch.setenv("FAKE_RENDER_ARGV", str(tmp_path / "render.json"))
+    return path

@@ -16,6 +16,7 @@ from common import Common
 
 NUKE = ENGINES / "nuke.py"
 BLENDER = ENGINES / "blender.py"
+MAYA = ENGINES / "maya.py"
 STYLE = ENGINES.parent / "tests" / "engines" / "style_engine.py"
 
 
@@ -51,7 +52,7 @@ def test_instance_attributes_of_the_stock_base_are_set(tmp_path):
     assert engine.path_pid == str(tmp_path / "process.pid")
 
 
-@pytest.mark.parametrize("script", [NUKE, BLENDER], ids=["nuke", "blender"])
+@pytest.mark.parametrize("script", [NUKE, BLENDER, MAYA], ids=["nuke", "blender", "maya"])
 def test_our_engines_call_only_stock_members(script):
     """Every ``self.X``/``Common.X`` an engine uses is defined by the stock base or by the engine itself."""
     tree = ast.parse(script.read_text())
@@ -59,6 +60,8 @@ def test_our_engines_call_only_stock_members(script):
     own = {node.name for node in engine_class.body if isinstance(node, ast.FunctionDef)}
     own |= {target.id for node in engine_class.body if isinstance(node, ast.Assign) for target in node.targets
             if isinstance(target, ast.Name)}  # fmt: skip
+    own |= {node.target.id for node in engine_class.body
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}  # fmt: skip
     allowed = public_members(stock_common()) | own | {"path_pid", "item", "data", "process", "exitcode_force"}
     used = {
         node.attr
@@ -126,7 +129,8 @@ def _module_functions(path):
 
 def test_the_helpers_each_single_file_engine_must_carry_are_the_same_in_both():
     """Engines are single files on stock ``common``, so they carry their own copies; the copies never drift."""
-    nuke, blender = _module_functions(NUKE), _module_functions(BLENDER)
-    shared = set(nuke) & set(blender)
-    assert shared >= {"bucket_of", "conversion_pairs"}
-    assert [name for name in sorted(shared) if nuke[name] != blender[name]] == []
+    engines = [_module_functions(script) for script in (NUKE, BLENDER, MAYA)]
+    for other in engines[1:]:
+        shared = set(engines[0]) & set(other)
+        assert shared >= {"bucket_of", "conversion_pairs"}
+        assert [name for name in sorted(shared) if engines[0][name] != other[name]] == []
