@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from installers.base import Context, HostInstaller, current_os, resolve_home
 from installers.files import InstallError
 
-HOSTS = ("nuke", "blender")
+HOSTS = ("nuke", "blender", "maya")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
