@@ -18,3 +18,13 @@ def test_benchmark_counts_listings_and_per_frame_checks(tmp_path):
     _seconds, exists_calls, missing = figures["naive"]
     assert exists_calls == 20 * 10
     assert missing == 20
+
+
+def test_maya_benchmark_reads_what_it_generates_and_counts_progress_calls(tmp_path):
+    from maya_bench import make_big_ma, measure_live, measure_offline
+
+    scene = make_big_ma(str(tmp_path), file_nodes=30, mesh_mb=0.05)
+    offline = measure_offline(scene, runs=1)
+    assert offline["nodes"] == 30 * 2 + 2 + 1  # file and place2dTexture nodes, one mesh and its transform, globals
+    live = measure_live(file_nodes=100, getattr_seconds=0.0, runs=1)
+    assert live["progress_calls"] == 100 // 25 + 1  # every 25 nodes, and once at the end
