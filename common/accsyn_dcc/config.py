@@ -120,7 +120,7 @@ def _checked(path: str, values: Dict[str, Any]) -> Dict[str, Any]:
     """``values`` when every key and type is right; else one ConfigError naming the file, the key and the type."""
     misplaced = sorted(key for key in WORKSPACE_SECTIONS if key in values)
     if misplaced:
-        raise ConfigError(f"{path}: {', '.join(misplaced)} belong under \"workspace\", not at the top level")
+        raise ConfigError(f'{path}: {", ".join(misplaced)} belong under "workspace", not at the top level')
     problem = settings_problem(values)
     if problem:
         raise ConfigError(f"{path}: {problem}")

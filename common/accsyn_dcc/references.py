@@ -15,9 +15,12 @@ from typing import Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.ocio import config_dependencies
-from accsyn_dcc.scan.records import Dependency, Unresolved
+from accsyn_dcc.scan.records import Dependency, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, Variant, check_path
-from accsyn_dcc.tokens import TokenError
+from accsyn_dcc.tokens import PathPattern, TokenError
+
+MAX_FRAMES_PER_FILE = 100_000
+"""More frames than this for one sequence is reported unresolved instead of checked frame by frame."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,9 @@ def check_references(
     seen = set()
     for reference in references:
         if reference.path is None:
-            unresolved.append(Unresolved(reference.node, reference.attribute, reference.raw, reference.condition))
+            unresolved.append(
+                Unresolved(reference.node, reference.attribute, quoted_value(reference.raw), reference.condition)
+            )
             continue
         key = (reference.node, reference.attribute, reference.path)
         if key in seen:
@@ -85,15 +90,19 @@ def check_reference(
 ) -> Union[Dependency, Unresolved]:
     """One reference as a ``Dependency``, or ``Unresolved`` when a token in it cannot be filled."""
     assert reference.path is not None
+    raw = quoted_value(reference.raw)
     needed = (reference.frames or frames) if reference.frame_dependent else None
     variants: Sequence[Variant] = reference.variants
+    if needed is not None and len(needed) > MAX_FRAMES_PER_FILE and PathPattern.parse(reference.path).is_sequence:
+        too_many = f"{len(needed)} frames to check, more than {MAX_FRAMES_PER_FILE}; narrow the job's range"
+        return Unresolved(reference.node, reference.attribute, raw, too_many)
     try:
         check = check_path(reference.path, needed, variants, index)
     except TokenError as error:
-        return Unresolved(reference.node, reference.attribute, reference.raw, str(error))
+        return Unresolved(reference.node, reference.attribute, raw, str(error))
     if check.unresolved:
         names = ", ".join(check.unresolved)
-        return Unresolved(reference.node, reference.attribute, reference.raw, f"no value for the {names} token(s)")
+        return Unresolved(reference.node, reference.attribute, raw, f"no value for the {names} token(s)")
     return Dependency(
         path=reference.path,
         kind=reference.kind,

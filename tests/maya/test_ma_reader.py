@@ -161,3 +161,20 @@ def test_references_of_the_every_kind_scene_described_to_the_writer(tmp_path):
     result = scan_file(str(write_ma(description)), environ=ENVIRON)
     assert by_node(result)[("propRN", "reference")].exists
     assert result.facts["not_followed"][0]["path"].endswith("prop.mb")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected_range"),
+    [("1e400", "10", "1-10"), ("nan", "nan", "1-10"), ("1", "999999999", "1-1000000")],
+)
+def test_strange_ranges_end_in_a_readable_range(tmp_path, first, last, expected_range):
+    body = texture("seq", (tmp_path / "seq.0001.exr").as_posix(), '\tsetAttr ".ufe" yes;\n')
+    settings = render_globals("", 1, 10).replace('".fs" 1;', f'".fs" {first};').replace('".ef" 10;', f'".ef" {last};')
+    body += settings.replace('".pad" 4;', '".pad" 999999999;')
+    result = scan_scene(str(write(tmp_path / "odd.ma", maya_ascii("odd.ma", body))))
+    assert result.frame_range == expected_range
+    if expected_range == "1-1000000":
+        assert "cut to 1-1000000" in result.errors[0]
+        [too_many] = result.unresolved
+        assert "1000000 frames to check" in too_many.reason
+    assert result.outputs[0].path.endswith("/images/odd.##########.exr")  # padding capped at 10

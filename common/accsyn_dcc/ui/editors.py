@@ -210,4 +210,3 @@ class SiteSettingsEditor(QtWidgets.QWidget):
         if limit != -1:
             settings["common"] = {"transfer_speedlimit": f"{limit:g}"}
         return {site: settings} if settings else {}
-

@@ -321,8 +321,10 @@ class SubmitDialog(QtWidgets.QDialog):
             self.engine_info.setText("")
             return
         settings = engine.settings
-        parts = [f"default range {settings.default_range}" if settings.default_range else "",
-                 f"bucket size {settings.default_bucketsize}"]
+        parts = [
+            f"default range {settings.default_range}" if settings.default_range else "",
+            f"bucket size {settings.default_bucketsize}",
+        ]
         self.engine_info.setText(", ".join(part for part in parts if part))
         if not self.range_edit.text().strip() and settings.default_range:
             self.range_edit.setText(settings.default_range)

@@ -7,6 +7,7 @@ Rules therefore name both spellings, and ``MayaNode.value`` answers for either.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -47,10 +48,12 @@ class MayaNode:
         return on_off(self.value(attribute), default)
 
     def number(self, attribute: AttributeName, default: float) -> float:
+        """A numeric attribute; ``default`` when it is not set, not a number, infinite or NaN."""
         try:
-            return float(self.value(attribute) or "")
+            value = float(self.value(attribute) or "")
         except ValueError:
             return default
+        return value if math.isfinite(value) else default
 
     @property
     def short_name(self) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from typing import Iterator, List, Mapping, Optional, Set
 
-from accsyn_dcc.ranges import FrameRange, compact
+from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
 from accsyn_dcc.references import FileReference, check_reference, check_references
 from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables
 from accsyn_dcc.scan.maya.ascii import MayaSceneError, load_ascii
@@ -91,6 +91,8 @@ def scan_maya_scene(
             "relocated": [],
         },
     )  # fmt: skip
+    if len(own_range) >= MAX_ITEMS:
+        result.errors.append(f"{RENDER_GLOBALS}: the range is longer than {MAX_ITEMS} frames; cut to {own_range}")
     index = DirectoryIndex()
     found = _scene_references(scene, project, environ, job_frames, result, index, set(), 0, follow_references)
     references = list(found)

@@ -27,8 +27,6 @@ _TRUE = ("true", "1")
 
 MAX_SCRIPT_BYTES = 512 * 1024 * 1024
 """A larger file is refused: no real script comes near it (a Precomp on ``/dev/zero`` would never end)."""
-MAX_FRAMES_PER_FILE = 100_000
-"""More frames than this for one sequence is reported unresolved instead of checked frame by frame."""
 
 
 def load_script(path: str) -> NukeScript:
@@ -253,10 +251,6 @@ class _Scanner:
         if not path:
             return
         file_frames, needed, note = _file_frames(frames, node) if sequence else (None, True, "")
-        if file_frames is not None and len(file_frames) > MAX_FRAMES_PER_FILE:
-            too_many = f"{len(file_frames)} frames to check, more than {MAX_FRAMES_PER_FILE}; narrow the job's range"
-            result.unresolved.append(Unresolved(full, knob, quoted_value(raw), too_many))
-            return
         reference = FileReference(
             full, knob, raw, path, kind, frames=file_frames, frame_dependent=sequence,
             required=not condition, condition=condition or note, variants=tuple(view_variants(views)), needed=needed,
