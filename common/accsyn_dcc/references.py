@@ -59,8 +59,11 @@ def check_references(
 ) -> Tuple[List[Dependency], List[Unresolved]]:
     """Dependencies (checked against disk, each path once per node and attribute) and unresolved values.
 
-    An OCIO config found brings the LUTs it loads, its ``$VARIABLES`` from ``environ`` (default: this process's).
+    An OCIO config found brings the LUTs it loads, its ``$VARIABLES`` from ``environ`` (default: this process's);
+    a USD layer found brings every layer and asset it loads (``accsyn_dcc.scan.usd``).
     """
+    from accsyn_dcc.scan.usd import is_usd, layer_dependencies  # here: it uses this module (pxr loads on use)
+
     index = index or DirectoryIndex()
     dependencies: List[Dependency] = []
     unresolved: List[Unresolved] = []
@@ -79,9 +82,14 @@ def check_references(
         if isinstance(checked, Unresolved):
             unresolved.append(checked)
             continue
-        luts, not_resolved = config_dependencies(checked, os.environ if environ is None else environ, index)
+        environment = os.environ if environ is None else environ
+        luts, not_resolved = config_dependencies(checked, environment, index)
         dependencies += [checked, *luts]
         unresolved += not_resolved
+        if is_usd(checked.path):
+            loaded, not_resolved = layer_dependencies(checked, environment, index)
+            dependencies += loaded
+            unresolved += not_resolved
     return dependencies, unresolved
 
 

@@ -17,6 +17,10 @@ _SCANNERS: Dict[str, str] = {
     ".gizmo": "accsyn_dcc.scan.nuke:scan_file",
     ".blend": "accsyn_dcc.scan.blend:scan_file",
     ".ma": "accsyn_dcc.scan.maya:scan_file",
+    ".usd": "accsyn_dcc.scan.usd:scan_file",
+    ".usda": "accsyn_dcc.scan.usd:scan_file",
+    ".usdc": "accsyn_dcc.scan.usd:scan_file",
+    ".usdz": "accsyn_dcc.scan.usd:scan_file",
 }
 """Extension -> ``module:function``; each function is ``(path, frames=None, **options) -> ScanResult``."""
 

@@ -1,0 +1,101 @@
+"""USD layers written with OpenUSD itself: every layer, texture and UDIM tile found, nothing that is not a file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pxr = pytest.importorskip("pxr")
+from pxr import Sdf, Usd, UsdShade  # noqa: E402
+
+from accsyn_dcc.references import FileReference, check_references  # noqa: E402
+from accsyn_dcc.scan.usd import layer_assets  # noqa: E402
+
+
+def touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x")
+    return path
+
+
+def build_asset(root: Path) -> Path:
+    """A sublayer chain, a reference, a payload, a variant, value clips and a UDIM texture with a tile missing."""
+    for name in ("base", "deep", "chair", "heavy", "red", "blue"):
+        Sdf.Layer.CreateNew(str(root / f"{name}.usda")).Save()
+    base = Sdf.Layer.FindOrOpen(str(root / "base.usda"))
+    base.subLayerPaths.append("./deep.usda")
+    base.Save()
+    for frame in (1, 2):
+        clip = Sdf.Layer.CreateNew(str(root / "clips" / f"anim.{frame:03d}.usda"))
+        clip.Save()
+    for tile in (1001, 1002):  # 1011 is named by the material's tiles but not on disk
+        touch(root / "tex" / f"skin.{tile}.exr")
+    stage = Usd.Stage.CreateNew(str(root / "asset.usda"))
+    stage.GetRootLayer().subLayerPaths.append("./base.usda")
+    world = stage.DefinePrim("/World", "Xform")
+    world.GetReferences().AddReference("./chair.usda")
+    world.GetPayloads().AddPayload("./heavy.usda")
+    look = world.GetVariantSets().AddVariantSet("look")
+    for variant in ("red", "blue", "green"):
+        look.AddVariant(variant)
+        look.SetVariantSelection(variant)
+        with look.GetVariantEditContext():
+            stage.DefinePrim("/World/Geo").GetReferences().AddReference(f"./{variant}.usda")
+    look.SetVariantSelection("red")
+    clips = Usd.ClipsAPI(stage.DefinePrim("/World/Anim"))
+    clips.SetClipAssetPaths([Sdf.AssetPath("./clips/anim.001.usda"), Sdf.AssetPath("./clips/anim.002.usda")])
+    clips.SetClipPrimPath("/Anim")
+    clips.SetClipActive([(1, 0), (2, 1)])
+    shader = UsdShade.Shader.Define(stage, "/World/Looks/skin")
+    shader.CreateIdAttr("UsdUVTexture")
+    shader.CreateInput("file", Sdf.ValueTypeNames.Asset).Set("./tex/skin.<UDIM>.exr")
+    stage.GetRootLayer().Save()
+    return root / "asset.usda"
+
+
+def test_scan_lists_layers_tiles_and_missing_assets_with_their_layer(tmp_path):
+    asset = build_asset(tmp_path)
+    completed = subprocess.run([sys.executable, "-m", "accsyn_dcc", "scan", str(asset), "--json"],
+                               capture_output=True, text=True, check=True)  # fmt: skip
+    report = json.loads(completed.stdout)
+    found = {Path(dep["path"]).relative_to(tmp_path).as_posix(): dep for dep in report["dependencies"]}
+    assert sorted(found) == [
+        "base.usda", "blue.usda", "chair.usda", "clips/anim.001.usda", "clips/anim.002.usda", "deep.usda",
+        "green.usda", "heavy.usda", "red.usda", "tex/skin.<UDIM>.exr",
+    ]  # fmt: skip
+    assert found["tex/skin.<UDIM>.exr"]["tiles"] == ["1001", "1002"]
+    assert not found["green.usda"]["exists"] and found["green.usda"]["node"] == str(asset)
+    assert found["deep.usda"]["node"] == str(tmp_path / "base.usda")  # the layer that holds it
+    assert all(dep["exists"] for name, dep in found.items() if name != "green.usda")
+    assert "UsdUVTexture" not in completed.stdout  # a shader identifier is not a file
+
+
+def test_a_host_dependency_on_a_layer_brings_what_the_layer_loads(tmp_path):
+    asset = build_asset(tmp_path)
+    reference = FileReference("|set|setShape", "filePath", str(asset), str(asset), "usd", frame_dependent=False)
+    dependencies, unresolved = check_references([reference], None, environ={})
+    by_path = {Path(dep.path).name: dep for dep in dependencies}
+    assert by_path["asset.usda"].node == "|set|setShape"
+    assert by_path["chair.usda"].node == "|set|setShape"
+    assert by_path["chair.usda"].knob == f"filePath > {asset}"
+    assert unresolved == []
+
+
+def test_a_layer_openusd_cannot_read_is_reported_not_a_traceback(tmp_path):
+    broken = tmp_path / "broken.usda"
+    broken.write_text('#usda 1.0\ndef Xform "A" (\n references = @unterminated\n')
+    reference = FileReference("geo", "file", str(broken), str(broken), "usd", frame_dependent=False)
+    dependencies, unresolved = check_references([reference], None, environ={})
+    assert [dep.path for dep in dependencies] == [str(broken)]
+    [problem] = unresolved
+    assert problem.node == "geo" and "OpenUSD could not read it" in problem.reason
+
+
+def test_layer_assets_keeps_the_authored_path_and_its_layer(tmp_path):
+    asset = build_asset(tmp_path)
+    pairs = layer_assets(str(asset))
+    assert (str(tmp_path / "base.usda"), "./deep.usda") in pairs
