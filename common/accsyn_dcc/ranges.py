@@ -17,6 +17,7 @@ Decisions the accsyn documentation leaves open:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -186,6 +187,22 @@ def _parse_entry(token: str) -> RangeEntry:
     if step < 1:
         raise ValueError("the step must be a positive whole number")
     return _entry(first, last, step)
+
+
+LAST_FRAME = 10**9
+"""Saved frame numbers are kept within this (a typo of ``1e400`` still gives a range that can be read)."""
+
+
+def saved_range(first: float, last: float, step: float = 1, default: int = 1) -> FrameRange:
+    """The range a scene saved as numbers: non-finite values become ``default``, the rest rounded, kept
+    within 0 and ``LAST_FRAME``, put in order, and cut to ``MAX_ITEMS`` frames (``len`` says when it was)."""
+
+    def frame(value: float) -> int:
+        return round(min(max(value, 0), LAST_FRAME)) if math.isfinite(value) else default
+
+    low, high = sorted((frame(first), frame(last)))
+    every = max(frame(step), 1)
+    return FrameRange.from_bounds(low, min(high, low + (MAX_ITEMS - 1) * every), every)
 
 
 def consecutive_runs(frames: Sequence[int]) -> Iterator[Tuple[int, int]]:

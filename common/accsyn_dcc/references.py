@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -124,6 +125,16 @@ def check_reference(
         condition=reference.condition if not (reference.required and reference.needed) else "",
         needed=reference.needed,
     )
+
+
+_PATH_SHAPED = re.compile(r"^[^\n]{0,4095}[\\/][^\n\\/]*\.[A-Za-z][A-Za-z0-9]{0,7}$")
+UNKNOWN_KIND_CONDITION = "a path in a node type accsyn does not know; read if that node uses it"
+"""Why a path-shaped value of an unknown node type is reported as conditional (never dropped, never assumed)."""
+
+
+def looks_like_a_file(value: str) -> bool:
+    """True for a one-line value with a folder separator and a file extension (``/a/b.exr``, ``$HIP/x.bgeo.sc``)."""
+    return bool(_PATH_SHAPED.match(value.strip()))
 
 
 def absolute_path(value: str, base_folder: str, blender_relative: bool = False) -> str:

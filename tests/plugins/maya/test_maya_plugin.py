@@ -141,8 +141,7 @@ def test_shelf_button_opens_the_dialog_on_mayas_main_window_and_scans_live(shot,
     main.setObjectName("MayaWindow")
     qtbot.addWidget(main)
     dialog = commands.open_dialog()
-    assert dialog is not None and dialog.parent() is main
-    qtbot.addWidget(dialog)
+    assert dialog is not None and dialog.parent() is main  # closed with its parent at the end of the test
     qtbot.waitUntil(lambda: "Scan done" in dialog.status(), timeout=10_000)
     assert any(dep.node == "woodFile" and dep.exists for dep in dialog.session.scan_result.dependencies)
     dialog.close()

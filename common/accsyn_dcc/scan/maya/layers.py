@@ -11,12 +11,11 @@ RenderMan: ``rmanGlobals``), below the project's ``images`` rule.
 from __future__ import annotations
 
 import fnmatch
-import math
 import os
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from accsyn_dcc.ranges import MAX_ITEMS, FrameRange
+from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.references import is_absolute_path
 from accsyn_dcc.scan.maya.model import AttributeName as A
 from accsyn_dcc.scan.maya.model import MayaNode, MayaScene, on_off
@@ -48,9 +47,6 @@ PARENT, SELECTOR, LEGACY_LAYER = A("parentList", "pls"), A("selector", "sel"), A
 CONNECTED = (PARENT, SELECTOR, LEGACY_LAYER)
 """Plugs whose incoming connections tell how layers, collections and overrides hang together."""
 RENDER_SETUP_TYPES = ("renderSetupLayer", "collection", "renderSettingsCollection", *OVERRIDES)
-
-LAST_FRAME = 10**9
-"""Frame numbers are kept within this (a typo of ``1e400`` becomes a range that can still be read)."""
 
 TIME_UNITS: Dict[str, float] = {"game": 15, "film": 24, "pal": 25, "ntsc": 30, "show": 48, "palf": 50, "ntscf": 60}
 
@@ -220,23 +216,18 @@ def _prefix_and_format(scene: MayaScene, renderer: RendererOutput) -> Tuple[str,
 
 
 def _range(globals_node: MayaNode, overrides: Dict[str, str], scene: MayaScene) -> FrameRange:
-    def number(attribute: A, default: float) -> int:
+    def number(attribute: A, default: float) -> float:
         text = overrides.get(attribute.long)
         try:
-            value = float(text) if text is not None else globals_node.number(attribute, default)
+            return float(text) if text is not None else globals_node.number(attribute, default)
         except ValueError:
-            value = default
-        return round(max(min(value, LAST_FRAME), -LAST_FRAME)) if math.isfinite(value) else round(default)
+            return default
 
     if not globals_node.flag(ANIMATION, False) and "startFrame" not in overrides:
         time_node = scene.node("time1")
-        current = round(min(max(time_node.number(CURRENT_TIME, 1), 0), LAST_FRAME)) if time_node else 1
-        return FrameRange.from_bounds(max(current, 0), max(current, 0))
-    first, last = number(START, 1), number(END, 10)
-    step = max(number(STEP, 1), 1)
-    first, last = max(min(first, last), 0), max(first, last, 0)
-    last = min(last, first + (MAX_ITEMS - 1) * step)
-    return FrameRange.from_bounds(first, last, step)
+        current = time_node.number(CURRENT_TIME, 1) if time_node else 1
+        return saved_range(current, current)
+    return saved_range(number(START, 1), number(END, 10), number(STEP, 1))
 
 
 def _layer_overrides(scene: MayaScene, layer: str) -> Dict[str, Dict[str, str]]:

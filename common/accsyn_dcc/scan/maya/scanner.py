@@ -14,7 +14,13 @@ from dataclasses import replace
 from typing import Iterator, List, Mapping, Optional, Set
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
-from accsyn_dcc.references import FileReference, check_reference, check_references
+from accsyn_dcc.references import (
+    UNKNOWN_KIND_CONDITION,
+    FileReference,
+    check_reference,
+    check_references,
+    looks_like_a_file,
+)
 from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables
 from accsyn_dcc.scan.maya.ascii import MayaSceneError, load_ascii
 from accsyn_dcc.scan.maya.layers import (
@@ -43,9 +49,7 @@ MAX_REFERENCE_DEPTH = 32
 _FRAME_DIGITS = re.compile(r"(\d+)(?=\.[A-Za-z0-9]+$)")
 _UDIM_DIGITS = re.compile(r"(?<!\d)1\d{3}(?!\d)(?=[^\\/]*$)")
 _UV_DIGITS = re.compile(r"u\d+_v\d+(?=[^\\/]*$)")
-_PATH_SHAPED = re.compile(r"^[^\n]{0,4095}[\\/][^\n\\/]*\.[A-Za-z][A-Za-z0-9]{0,7}$")
 TILING_TOKENS = {1: "u<u>_v<v>", 2: "u<U>_v<V>", 3: "<UDIM>"}
-UNKNOWN_TYPE_CONDITION = "a path in a node type accsyn does not know; read if that node uses it"
 BINARY_REFERENCE = "a Maya binary scene: sent as it is; its own references and textures cannot be read offline"
 
 
@@ -199,9 +203,9 @@ def node_references(
         return []
     return [
         replace(_path_reference(node.name, attribute, value, "file", project, environ), required=False,
-                condition=UNKNOWN_TYPE_CONDITION)
+                condition=UNKNOWN_KIND_CONDITION)
         for attribute, value in node.attributes.items()
-        if _PATH_SHAPED.match(value.strip())
+        if looks_like_a_file(value)
     ]  # fmt: skip
 
 

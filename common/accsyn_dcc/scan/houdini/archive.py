@@ -1,0 +1,76 @@
+"""The sections of a Houdini scene file: an old-portable cpio archive (``070707`` headers) of text sections.
+
+``.hip`` files use cpio's ASCII "odc" header: a six-character magic, then octal fields of fixed width,
+the section's name (NUL-terminated) and its bytes. Houdini Indie (``.hiplc``) and Apprentice
+(``.hipnc``) files frame each section the same way behind a magic of ``HouLC1``/``HouNC1``. The
+archive ends at ``TRAILER!!!``. Sizes are checked against the file before anything is read.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+from accsyn_dcc.errors import AccsynDccError
+
+MAGICS = {b"070707": "hip", b"HouLC1": "hiplc", b"HouNC1": "hipnc"}
+HEADER_BYTES = 76
+TRAILER = "TRAILER!!!"
+MAX_SECTIONS = 2_000_000
+# odc header after the 6-byte magic: dev ino mode uid gid nlink rdev (6 each), mtime (11), namesize (6), filesize (11)
+_NAMESIZE = slice(59, 65)
+_FILESIZE = slice(65, 76)
+
+
+class HipError(AccsynDccError):
+    """A Houdini scene file that cannot be read, with where the problem is (never the file's contents)."""
+
+    def __init__(self, path: str, offset: int, message: str) -> None:
+        self.path, self.offset = path, offset
+        super().__init__(f"{path}: {message}" + (f" (at byte {offset})" if offset else ""))
+
+
+def sections(data: bytes, path: str = "<scene>") -> Tuple[str, List[Tuple[str, bytes]]]:
+    """``(format, [(section name, bytes)])`` of a scene file's archive, in file order."""
+    kind = MAGICS.get(data[:6])
+    if kind is None:
+        raise HipError(path, 0, "not a Houdini scene file (no 070707, HouLC or HouNC section header)")
+    found: List[Tuple[str, bytes]] = []
+    offset = 0
+    while True:
+        header = data[offset : offset + HEADER_BYTES]
+        if len(header) < HEADER_BYTES:
+            raise HipError(path, offset, "the archive ends without its TRAILER!!! entry (a truncated file?)")
+        if header[:6] not in MAGICS:
+            raise HipError(path, offset, "a section header is damaged")
+        try:
+            name_size = int(header[_NAMESIZE], 8)
+            file_size = int(header[_FILESIZE], 8)
+        except ValueError:
+            raise HipError(path, offset, "a section header holds a size that is not a number") from None
+        name_start = offset + HEADER_BYTES
+        body_start = name_start + name_size
+        end = body_start + file_size
+        if name_size < 1 or end > len(data):
+            raise HipError(path, offset, "a section is larger than the file (a truncated file?)")
+        name = data[name_start : body_start - 1].decode("utf-8", "replace")
+        if name == TRAILER:
+            return kind, found
+        found.append((name, data[body_start:end]))
+        if len(found) > MAX_SECTIONS:
+            raise HipError(path, offset, f"more than {MAX_SECTIONS} sections; not read")
+        offset = end
+
+
+def text_sections(data: bytes, path: str = "<scene>") -> Tuple[str, Dict[str, str]]:
+    """The sections as text (UTF-8, else Latin-1); a binary section (geometry, images) is kept as empty text."""
+    kind, found = sections(data, path)
+    texts: Dict[str, str] = {}
+    for name, body in found:
+        if b"\x00" in body[:4096]:
+            texts[name] = ""
+            continue
+        try:
+            texts[name] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            texts[name] = body.decode("latin-1")
+    return kind, texts

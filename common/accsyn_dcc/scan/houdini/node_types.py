@@ -1,0 +1,74 @@
+"""Which Houdini node types read files in which parms, and which ROPs write what; kept as data.
+
+Shared by the offline ``.hip`` reader and the live scan (which starts from ``hou.fileReferences()`` and
+adds these). A parm name ending in ``#`` is a multiparm (``filepath1``, ``filepath2``...). A node type
+not listed is still looked at: its string parms shaped like a file path are reported as conditional.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Tuple
+
+
+@dataclass(frozen=True)
+class FileParm:
+    node_type: str
+    parm: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class RopOutput:
+    node_type: str
+    parm: str
+    """The parm naming the file(s) the ROP writes."""
+    kind: str = "image"
+
+
+INPUTS: Tuple[FileParm, ...] = (
+    FileParm("file", "file", "file"),  # File SOP, and File CHOP (sound), whose parm is named the same
+    FileParm("alembic", "fileName", "cache"),
+    FileParm("alembicarchive", "fileName", "cache"),
+    FileParm("filecache", "file", "cache"),
+    FileParm("filecache::2.0", "file", "cache"),
+    FileParm("redshift_proxySOP", "RS_proxy_file", "proxy"),
+    FileParm("redshift_packedProxySOP", "RS_proxy_file", "proxy"),
+    FileParm("sublayer", "filepath#", "usd"),
+    FileParm("reference", "filepath#", "usd"),
+    FileParm("reference::2.0", "filepath#", "usd"),
+    FileParm("loadlayer", "filepath", "usd"),
+    FileParm("mtlximage", "file", "texture"),
+    FileParm("mtlxtiledimage", "file", "texture"),
+    FileParm("arnold::image", "filename", "texture"),
+    FileParm("redshift::TextureSampler", "tex0", "texture"),
+    FileParm("texture::2.0", "map", "texture"),
+    FileParm("file", "filename1", "image"),  # File COP
+    FileParm("ocio_transform", "config", "ocio"),
+)
+
+ROP_OUTPUTS: Tuple[RopOutput, ...] = (
+    RopOutput("ifd", "vm_picture"),
+    RopOutput("karma", "picture"),
+    RopOutput("usdrender", "outputimage"),
+    RopOutput("usdrender_rop", "outputimage"),
+    RopOutput("Redshift_ROP", "RS_outputFileNamePrefix"),
+    RopOutput("arnold", "ar_picture"),
+    RopOutput("opengl", "picture"),
+    RopOutput("geometry", "sopoutput", "geometry"),
+    RopOutput("rop_geometry", "sopoutput", "geometry"),
+    RopOutput("alembic", "filename", "cache"),
+    RopOutput("rop_alembic", "filename", "cache"),
+    RopOutput("usd", "lopoutput", "usd"),
+    RopOutput("usd_rop", "lopoutput", "usd"),
+)
+ROP_TYPES = frozenset(output.node_type for output in ROP_OUTPUTS) | {"fetch", "merge", "null", "wedge"}
+"""Node types found in ``/out`` and ROP networks that render or route renders."""
+
+INPUTS_BY_TYPE: Dict[str, Tuple[FileParm, ...]] = {}
+for _input in INPUTS:
+    INPUTS_BY_TYPE[_input.node_type] = (*INPUTS_BY_TYPE.get(_input.node_type, ()), _input)
+OUTPUTS_BY_TYPE: Dict[str, RopOutput] = {output.node_type: output for output in ROP_OUTPUTS}
+
+NOT_INPUT_TYPES = frozenset({"subnet", "geo", "cam", "null", "merge", "xform", "ropnet", "shopnet", "matnet"})
+"""Node types whose strings never name an input file (skipped by the path-shaped fallback)."""

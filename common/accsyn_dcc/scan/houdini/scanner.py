@@ -1,0 +1,175 @@
+"""Scan a Houdini scene: every file its render reads, each ROP's output and range, what stays unresolved.
+
+``scan_hip_scene`` serves the offline ``.hip`` reader and the live scan alike (both fill a ``HipScene``).
+A failure on one parm is a finding on that parm, never an aborted scan; a file a ROP of the same scene
+writes is reported as made by that ROP, not as missing, and is not sent; each path is reported once
+per node and parm.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from typing import Dict, Iterator, Mapping, Optional
+
+from accsyn_dcc.ranges import FrameRange, saved_range
+from accsyn_dcc.references import (
+    UNKNOWN_KIND_CONDITION,
+    FileReference,
+    absolute_path,
+    check_references,
+    looks_like_a_file,
+)
+from accsyn_dcc.scan.houdini.hip import load_hip
+from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
+from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE, NOT_INPUT_TYPES, OUTPUTS_BY_TYPE, FileParm
+from accsyn_dcc.scan.houdini.variables import HoudiniUnresolved, expand, package_variables, scene_variables
+from accsyn_dcc.scan.records import Output, ScanResult, Unresolved, quoted_value
+from accsyn_dcc.sequences import DirectoryIndex
+from accsyn_dcc.tokens import PathPattern
+
+DEFAULT_RANGE = (1.0, 240.0)
+"""Houdini's playbar in a new scene."""
+CURRENT_FRAME_ONLY = ("off", "0")
+"""``trange`` values meaning "Render Current Frame"."""
+DRIVER = "Driver"
+"""The category of ROPs."""
+_MULTIPARM = re.compile(r"^(.*?)(\d+)$")
+
+
+def scan_file(
+    path: str, frames: Optional[FrameRange] = None, environ: Optional[Mapping[str, str]] = None, **options: object
+) -> ScanResult:
+    """Scan the ``.hip``/``.hiplc``/``.hipnc`` at ``path`` for ``frames`` (None: its playbar range)."""
+    return scan_hip_scene(load_hip(os.path.abspath(path)), frames, environ)
+
+
+def scan_hip_scene(
+    scene: HipScene, frames: Optional[FrameRange] = None, environ: Optional[Mapping[str, str]] = None
+) -> ScanResult:
+    environ = os.environ if environ is None else environ
+    environment = {**environ, **package_variables(environ)}
+    variables = scene_variables(scene.path, scene.variables)
+    own_range = saved_range(*(scene.frame_range or DEFAULT_RANGE))
+    result = ScanResult(
+        scene=scene.path,
+        frame_range=str(own_range),
+        fps=scene.fps,
+        facts={"houdini_version": scene.houdini_version, "format": scene.file_format, "rops": []},
+    )
+    outputs = list(rop_outputs(scene, variables, environment, result))
+    result.outputs = outputs
+    made_by = {os.path.normpath(output.path): output.node for output in outputs}
+    references = [_made_here(reference, made_by) for reference in _references(scene, variables, environment)]
+    index = DirectoryIndex()
+    result.dependencies, result.unresolved = check_references(references, frames or own_range, index, environment)
+    return result
+
+
+def rop_outputs(
+    scene: HipScene, variables: Mapping[str, str], environ: Mapping[str, str], result: ScanResult
+) -> Iterator[Output]:
+    """One output per ROP that writes files, with its own frame range; a parm that cannot expand is unresolved."""
+    for node in scene.nodes:
+        rop = OUTPUTS_BY_TYPE.get(node.type) if node.category == DRIVER else None
+        if rop is None or node.bypassed:
+            continue
+        frames = rop_range(node, scene)
+        result.facts["rops"].append({"node": node.path, "type": node.type, "range": str(frames)})
+        value = node.first(rop.parm)
+        if value is None or not value.raw.strip():
+            continue
+        reference = _parm_reference(node, rop.parm, value, rop.kind, scene, variables, environ)
+        if reference.path is None:
+            result.unresolved.append(Unresolved(node.path, rop.parm, quoted_value(value.raw), reference.condition))
+            continue
+        yield Output(node=node.path, path=reference.path, range=str(frames), file_type=_extension(reference.path))
+
+
+def rop_range(node: HipNode, scene: HipScene) -> FrameRange:
+    """A ROP's frames: ``trange`` "Render Current Frame", else its ``f`` start, end and step."""
+    mode = (node.first("trange") or ParmValue("normal")).raw.strip().lower()
+    if mode in CURRENT_FRAME_ONLY:
+        return saved_range(scene.current_frame, scene.current_frame)
+    first, last = scene.frame_range or DEFAULT_RANGE
+    return saved_range(node.number("f", 0, first), node.number("f", 1, last), node.number("f", 2, 1))
+
+
+def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[str, str]) -> Iterator[FileReference]:
+    for node in scene.nodes:
+        if node.category == DRIVER:
+            continue
+        rules = INPUTS_BY_TYPE.get(node.type)
+        for parm, values in node.parms.items():
+            rule = _rule_for(rules, parm) if rules is not None else None
+            if rule is None and (rules is not None or node.type in NOT_INPUT_TYPES):
+                continue
+            for value in values:
+                if rule is None and (value.channel or not looks_like_a_file(value.raw)):
+                    continue
+                if not value.raw.strip() and not value.channel:
+                    continue
+                reference = _parm_reference(node, parm, value, rule.kind if rule else "file", scene, variables, environ)
+                if rule is None:
+                    reference = replace(reference, required=False, condition=UNKNOWN_KIND_CONDITION)
+                if node.bypassed:
+                    reference = replace(reference, needed=False, condition="the node is bypassed")
+                yield reference
+    for library in scene.libraries:
+        reference = _path_reference("(scene)", "HDA library", library, "hda", scene, "", variables, environ)
+        hfs = environ.get("HFS", "").replace("\\", "/").rstrip("/")
+        if reference.path is not None and hfs and reference.path.replace("\\", "/").startswith(hfs + "/"):
+            continue  # Houdini's own libraries are on every node that runs Houdini
+        yield reference
+
+
+def _rule_for(rules: Optional[tuple], parm: str) -> Optional[FileParm]:
+    for rule in rules or ():
+        if rule.parm == parm:
+            return rule
+        multiparm = _MULTIPARM.match(parm)
+        if rule.parm.endswith("#") and multiparm and multiparm.group(1) == rule.parm[:-1]:
+            return rule
+    return None
+
+
+def _parm_reference(
+    node: HipNode, parm: str, value: ParmValue, kind: str, scene: HipScene,
+    variables: Mapping[str, str], environ: Mapping[str, str],
+) -> FileReference:  # fmt: skip
+    if value.channel is not None:
+        what = "an expression" if value.expression else "keyframes"
+        reason = f"driven by {what} (channel {value.channel}), evaluated by Houdini only"
+        return FileReference(node.path, parm, value.expression or value.raw, None, kind, condition=reason)
+    return _path_reference(node.path, parm, value.raw, kind, scene, node.name, variables, environ)
+
+
+def _path_reference(
+    node: str, parm: str, raw: str, kind: str, scene: HipScene, node_name: str,
+    variables: Mapping[str, str], environ: Mapping[str, str],
+) -> FileReference:  # fmt: skip
+    try:
+        expanded = expand(raw.strip(), node_name, variables, environ)
+    except HoudiniUnresolved as error:
+        return FileReference(node, parm, raw, None, kind, condition=str(error))
+    path = absolute_path(expanded, os.path.dirname(scene.path))
+    return FileReference(node, parm, raw, path, kind, frame_dependent=PathPattern.parse(path).is_sequence)
+
+
+def _made_here(reference: FileReference, made_by: Dict[str, str]) -> FileReference:
+    """A file a ROP of this scene writes: reported as made by it, never sent, never missing."""
+    if reference.path is None:
+        return reference
+    rop = made_by.get(os.path.normpath(reference.path))
+    if rop is None:
+        return reference
+    return replace(reference, needed=False, condition=f"written by {rop} in this scene")
+
+
+def _extension(path: str) -> str:
+    name = os.path.basename(path).lower()
+    for compound in (".bgeo.sc", ".bgeo.gz", ".vdb.sc"):
+        if name.endswith(compound):
+            return compound[1:]
+    return os.path.splitext(name)[1].lstrip(".")

@@ -1,0 +1,98 @@
+"""Houdini's variables in a parm's text, expanded the way Houdini would for a render.
+
+``$HIP``/``$HIPFILE``/``$HIPNAME`` come from where the scene is now (Houdini sets them on load),
+``$OS`` is the node's name, ``$F``/``$F4``/``$FF``/``${F4}`` stay as frame tokens for the core's grammar,
+the rest come from the scene's ``set -g`` globals, Houdini packages (``HOUDINI_PACKAGE_DIR``) and the
+environment, in Houdini's order. A backtick expression, ``$T`` and other time values, a variable no one
+sets or one that holds a credential leave the parm unresolved, with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Dict, List, Mapping
+
+from accsyn_dcc.scan.environment import UnresolvedVariable, scene_variable
+from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
+
+FRAME_VARIABLE = re.compile(r"^(?:F\d*|FF)$")
+TIME_VARIABLES = frozenset({"T", "SF", "ST", "RFSTART", "RFEND", "NFRAMES", "FSTART", "FEND", "FPS"})
+_VARIABLE = re.compile(r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)")
+MAX_PACKAGE_BYTES = 1024 * 1024
+
+
+class HoudiniUnresolved(ValueError):
+    """Why a parm's text cannot be expanded offline."""
+
+
+def scene_variables(scene_path: str, saved: Mapping[str, str]) -> Dict[str, str]:
+    """The scene's globals as Houdini has them after loading the file from ``scene_path``."""
+    folder, name = os.path.split(os.path.abspath(scene_path))
+    variables = dict(saved)
+    variables.update(HIP=folder.replace("\\", "/"), HIPFILE=os.path.abspath(scene_path).replace("\\", "/"),
+                     HIPNAME=os.path.splitext(name)[0])  # fmt: skip
+    return variables
+
+
+def expand(text: str, node_name: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
+    """``text`` with every variable replaced (frame variables kept as tokens); raises ``HoudiniUnresolved``."""
+    if "`" in text:
+        raise HoudiniUnresolved("a backtick expression, evaluated by Houdini only")
+    for _round in range(8):  # a variable's value may name others ($JOB = $HIP/..)
+        if "$" not in text:
+            return text
+        expanded = _VARIABLE.sub(lambda match: _value(match, node_name, variables, environ), text)
+        if expanded == text:
+            return text
+        text = expanded
+    raise HoudiniUnresolved("variables that name each other in a loop")
+
+
+def _value(match: re.Match[str], node_name: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
+    name = match.group("braced") or match.group("plain") or ""
+    if FRAME_VARIABLE.match(name):
+        return match.group(0)
+    if name == "OS":
+        return node_name
+    if name in TIME_VARIABLES:
+        raise HoudiniUnresolved(f"${name} depends on the time, evaluated by Houdini only")
+    if name in variables:
+        return variables[name]
+    try:
+        return scene_variable(name, environ)
+    except UnresolvedVariable as error:
+        raise HoudiniUnresolved(str(error)) from None
+
+
+def package_variables(environ: Mapping[str, str]) -> Dict[str, str]:
+    """Variables the Houdini packages in ``HOUDINI_PACKAGE_DIR`` set (``"env": [{"NAME": "value"}, ...]``)."""
+    found: Dict[str, str] = {}
+    folders = [part for part in environ.get("HOUDINI_PACKAGE_DIR", "").split(os.pathsep) if part]
+    for folder in folders:
+        try:
+            names = sorted(name for name in os.listdir(folder) if name.endswith(".json"))
+        except OSError:
+            continue
+        for name in names:
+            for key, value in _package_env(os.path.join(folder, name)):
+                found[key] = value
+    return found
+
+
+def _package_env(path: str) -> List[tuple]:
+    try:
+        regular_file_size(path, MAX_PACKAGE_BYTES, "the package")
+        with open(path, encoding="utf-8") as stream:
+            data = json.load(stream)
+    except (UnreadableFile, OSError, ValueError):
+        return []
+    entries = data.get("env", []) if isinstance(data, dict) else []
+    pairs: List[tuple] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and "var" in entry and isinstance(entry.get("value"), str):
+            pairs.append((str(entry["var"]), entry["value"]))
+        elif isinstance(entry, dict):
+            pairs += [(str(key), value) for key, value in entry.items() if isinstance(value, str)]
+    return pairs
