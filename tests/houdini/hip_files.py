@@ -155,7 +155,11 @@ def touch(path: Path, data: bytes = b"x") -> Path:
     return path
 
 
-def must_show_scene(folder: Path, file_format: str = "hip", name: Optional[str] = None) -> Path:
+def must_show_scene(folder: Path, file_format: str = "hip") -> Path:
+    return must_show_hip(folder, file_format).write()
+
+
+def must_show_hip(folder: Path, file_format: str = "hip", name: Optional[str] = None) -> HipFile:
     """Issue 14's scene: Redshift packed proxies reading $HIP/a.rs (present) and $HIP/b.rs (absent), a
     Redshift ROP writing $HIP/render/$HIPNAME.$OS.$F4.exr for frames 1-48, and $MYPKG/sound.wav."""
     touch(folder / "a.rs")
@@ -172,4 +176,4 @@ def must_show_scene(folder: Path, file_format: str = "hip", name: Optional[str] 
             "f": [("f1", "1", "$FSTART"), ("f2", "48", "$FEND"), 1],
         }),
     ]  # fmt: skip
-    return hip.write()
+    return hip

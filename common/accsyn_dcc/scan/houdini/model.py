@@ -19,6 +19,8 @@ class ParmValue:
     """The channel's name when the parm is animated or driven by an expression; ``raw`` is then its last value."""
     expression: str = ""
     """The channel's expression, when it has one."""
+    error: str = ""
+    """Why the host could not read the parm (the live scan); the parm is then reported unresolved with it."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from typing import Dict, Iterator, Mapping, Optional
+from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.references import (
@@ -48,43 +48,61 @@ def scan_file(
 def scan_hip_scene(
     scene: HipScene, frames: Optional[FrameRange] = None, environ: Optional[Mapping[str, str]] = None
 ) -> ScanResult:
-    environ = os.environ if environ is None else environ
-    environment = {**environ, **package_variables(environ)}
-    variables = scene_variables(scene.path, scene.variables)
+    environment, variables = _expansion(scene, os.environ if environ is None else environ)
     own_range = saved_range(*(scene.frame_range or DEFAULT_RANGE))
+    rops = [node for node in scene.nodes if node.category == DRIVER and node.type in OUTPUTS_BY_TYPE]
     result = ScanResult(
         scene=scene.path,
         frame_range=str(own_range),
         fps=scene.fps,
-        facts={"houdini_version": scene.houdini_version, "format": scene.file_format, "rops": []},
-    )
-    outputs = list(rop_outputs(scene, variables, environment, result))
-    result.outputs = outputs
-    made_by = {os.path.normpath(output.path): output.node for output in outputs}
+        facts={
+            "houdini_version": scene.houdini_version,
+            "format": scene.file_format,
+            "rops": [{"node": node.path, "type": node.type, "range": str(rop_range(node, scene)),
+                      "bypassed": node.bypassed} for node in rops],
+        },
+    )  # fmt: skip
+    result.outputs, result.unresolved = rop_outputs(scene, variables, environment)
+    made_by = {os.path.normpath(output.path): output.node for output in result.outputs}
     references = [_made_here(reference, made_by) for reference in _references(scene, variables, environment)]
     index = DirectoryIndex()
-    result.dependencies, result.unresolved = check_references(references, frames or own_range, index, environment)
+    dependencies, unresolved = check_references(references, frames or own_range, index, environment)
+    result.dependencies = dependencies
+    result.unresolved += unresolved
     return result
 
 
+def scene_outputs(scene: HipScene, environ: Mapping[str, str]) -> List[Output]:
+    """The outputs of the scene's ROPs (for a host's output list, without a scan)."""
+    environment, variables = _expansion(scene, environ)
+    return rop_outputs(scene, variables, environment)[0]
+
+
+def _expansion(scene: HipScene, environ: Mapping[str, str]) -> Tuple[Dict[str, str], Dict[str, str]]:
+    """(the environment with Houdini packages applied, the scene's variables as Houdini has them on load)."""
+    return {**environ, **package_variables(environ)}, scene_variables(scene.path, scene.variables)
+
+
 def rop_outputs(
-    scene: HipScene, variables: Mapping[str, str], environ: Mapping[str, str], result: ScanResult
-) -> Iterator[Output]:
+    scene: HipScene, variables: Mapping[str, str], environ: Mapping[str, str]
+) -> Tuple[List[Output], List[Unresolved]]:
     """One output per ROP that writes files, with its own frame range; a parm that cannot expand is unresolved."""
+    outputs: List[Output] = []
+    unresolved: List[Unresolved] = []
     for node in scene.nodes:
         rop = OUTPUTS_BY_TYPE.get(node.type) if node.category == DRIVER else None
-        if rop is None or node.bypassed:
-            continue
-        frames = rop_range(node, scene)
-        result.facts["rops"].append({"node": node.path, "type": node.type, "range": str(frames)})
-        value = node.first(rop.parm)
-        if value is None or not value.raw.strip():
+        value = node.first(rop.parm) if rop is not None and not node.bypassed else None
+        if rop is None or value is None or not value.raw.strip():
             continue
         reference = _parm_reference(node, rop.parm, value, rop.kind, scene, variables, environ)
         if reference.path is None:
-            result.unresolved.append(Unresolved(node.path, rop.parm, quoted_value(value.raw), reference.condition))
+            unresolved.append(Unresolved(node.path, rop.parm, quoted_value(value.raw), reference.condition))
             continue
-        yield Output(node=node.path, path=reference.path, range=str(frames), file_type=_extension(reference.path))
+        frames = rop_range(node, scene)
+        outputs.append(
+            Output(node=node.path, path=reference.path, range=str(frames), file_type=_extension(reference.path))
+        )
+    return outputs, unresolved
 
 
 def rop_range(node: HipNode, scene: HipScene) -> FrameRange:
@@ -106,9 +124,9 @@ def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[
             if rule is None and (rules is not None or node.type in NOT_INPUT_TYPES):
                 continue
             for value in values:
-                if rule is None and (value.channel or not looks_like_a_file(value.raw)):
+                if rule is None and (value.channel or value.error or not looks_like_a_file(value.raw)):
                     continue
-                if not value.raw.strip() and not value.channel:
+                if not value.raw.strip() and not (value.channel or value.error):
                     continue
                 reference = _parm_reference(node, parm, value, rule.kind if rule else "file", scene, variables, environ)
                 if rule is None:
@@ -138,6 +156,8 @@ def _parm_reference(
     node: HipNode, parm: str, value: ParmValue, kind: str, scene: HipScene,
     variables: Mapping[str, str], environ: Mapping[str, str],
 ) -> FileReference:  # fmt: skip
+    if value.error:
+        return FileReference(node.path, parm, value.raw, None, kind, condition=value.error)
     if value.channel is not None:
         what = "an expression" if value.expression else "keyframes"
         reason = f"driven by {what} (channel {value.channel}), evaluated by Houdini only"

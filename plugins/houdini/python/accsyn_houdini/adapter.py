@@ -1,0 +1,85 @@
+"""The Houdini host adapter: what the shared submit dialog and scripted submits learn from the open scene."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Sequence
+
+import hou
+
+from accsyn_dcc.hosts import (
+    CancelledCallback,
+    HostAdapter,
+    HostWords,
+    PendingScan,
+    ProgressCallback,
+    engine_for_version,
+)
+from accsyn_dcc.ranges import FrameRange, saved_range
+from accsyn_dcc.scan.houdini.scanner import scene_outputs
+from accsyn_dcc.scan.records import Output
+from accsyn_dcc.workspace import Engine
+
+ENGINE_SETTING = "houdini_engine"
+"""Settings key that overrides the engine chosen from the running Houdini version."""
+
+
+class HoudiniHost(HostAdapter):
+    """The scene open in Houdini, read through ``hou`` on Houdini's main thread."""
+
+    host_name = "houdini"
+    words = HostWords(output="ROP", outputs="ROPs", scene="scene")
+
+    def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
+        self.settings = dict(settings or {})
+
+    @property
+    def host_version(self) -> str:
+        return str(hou.applicationVersionString())
+
+    @property
+    def major_version(self) -> int:
+        found = re.match(r"\d+", self.host_version)
+        return int(found.group(0)) if found else 0
+
+    def scene_path(self) -> Optional[str]:
+        path = str(hou.hipFile.path())
+        return None if path.endswith("untitled.hip") else path
+
+    def is_modified(self) -> bool:
+        return bool(hou.hipFile.hasUnsavedChanges())
+
+    def save_scene(self) -> None:
+        hou.hipFile.save()
+
+    def frame_range(self) -> Optional[FrameRange]:
+        first, last = hou.playbar.frameRange()
+        return saved_range(first, last)
+
+    def outputs(self, selected_only: bool = False) -> List[Output]:
+        """Every ROP that writes files, with its own range; ``selected_only``: the selected ones."""
+        from accsyn_houdini import live_scan
+
+        snapshot = live_scan.collect(rops_only=True)
+        found = scene_outputs(snapshot.scene, snapshot.environ)
+        if selected_only:
+            chosen = {node.path() for node in hou.selectedNodes()}
+            found = [output for output in found if output.node in chosen]
+        return found
+
+    def collect_scan(
+        self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback
+    ) -> PendingScan:
+        from accsyn_houdini import live_scan
+
+        return live_scan.collect(frames=frames, progress=progress, cancelled=cancelled)
+
+    def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
+        """The ROPs to render, by full path (the engine renders only these)."""
+        return {"rops": [output.node for output in outputs]}
+
+    def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
+        override = self.settings.get(ENGINE_SETTING)
+        if override and any(engine.code == override for engine in engines):
+            return str(override)
+        return engine_for_version(engines, self.host_name, self.major_version) or super().default_engine(engines)
