@@ -33,7 +33,6 @@ def fake_nuke(tmp_path, monkeypatch):
     return path
 
 
-
 FAKE_RENDER = textwrap.dedent(
     """\
     #!{python}

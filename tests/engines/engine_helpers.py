@@ -1,5 +1,6 @@
 """Run engines the way the accsyn daemon does, on data JSON in its layout."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -9,6 +10,17 @@ from pathlib import Path
 ENGINES = Path(__file__).parents[2] / "engines"
 STOCK = Path(__file__).parent / "stock"
 """A stock-style ``common`` written from the protocol notes: only accsyn's rev-49 members."""
+
+
+def engine_common():
+    """Our engine base, ``engines/common.py``, imported as ``common`` without putting ``engines/`` on
+    ``sys.path`` (where its ``nuke.py`` and ``maya.py`` would hide the host stand-ins from other tests)."""
+    if "common" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("common", ENGINES / "common.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["common"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["common"]
 
 
 def write_data(folder, compute, **extra):

@@ -1,14 +1,12 @@
 """The engine base: protocol lines, items, accsyn-style engines, output clearing and path resolution."""
 
 import json
-import sys
 
 import pytest
 
-from engine_helpers import ENGINES, run_engine, write_data
+from engine_helpers import ENGINES, engine_common, run_engine, write_data
 
-sys.path.insert(0, str(ENGINES))
-from common import Common
+Common = engine_common().Common
 
 STYLE = ENGINES.parent / "tests" / "engines" / "style_engine.py"
 

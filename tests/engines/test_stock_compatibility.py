@@ -5,14 +5,12 @@ import importlib.util
 import inspect
 import json
 import shutil
-import sys
 
 import pytest
 
-from engine_helpers import ENGINES, STOCK, run_engine, write_data
+from engine_helpers import ENGINES, STOCK, engine_common, run_engine, write_data
 
-sys.path.insert(0, str(ENGINES))
-from common import Common
+Common = engine_common().Common
 
 NUKE = ENGINES / "nuke.py"
 BLENDER = ENGINES / "blender.py"

@@ -178,8 +178,13 @@ def _alive(pid):
 
 
 def test_an_output_folder_another_node_creates_first_is_not_an_error(tmp_path, monkeypatch):
-    sys.path.insert(0, str(Path(__file__).parents[2] / "engines"))
-    import common
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "accsyn_engine_common", Path(__file__).parents[2] / "engines" / "common.py"
+    )
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
 
     data = tmp_path / "data.json"
     data.write_text(json.dumps({"compute": {"input": "", "output": str(tmp_path / "out"), "parameters": {}},

@@ -161,7 +161,8 @@ class Common:
             code = head.split("=", 1)[1]
             for share in self.data.get("shares", []):
                 if (code == "(default)" and share.get("default")) or code.lower() in (
-                    share["code"].lower(), str(share.get("id")).lower()
+                    share["code"].lower(),
+                    str(share.get("id")).lower(),
                 ):
                     prefix = self.get_mapped_share_path(share["code"]) or share["paths"][node]
                     return self._fix(prefix.replace("\\", "/").rstrip("/") + ("/" + rel if rel else ""))
@@ -293,14 +294,22 @@ class Common:
         if mode and mode != "never" and not is_binary and os.path.exists(compute["input"]):
             node = self.get_os()
             remote = self.get_remote_os()
-            if mode == "always" or (mode in ("platform", "auto") and remote != node) or (
-                mode == "auto" and parameters.get("mapped_share_paths")
+            if (
+                mode == "always"
+                or (mode in ("platform", "auto") and remote != node)
+                or (mode == "auto" and parameters.get("mapped_share_paths"))
             ):
-                pairs = [(s["paths"][remote], s["paths"][node]) for s in self.data.get("shares", [])
-                         if s["paths"].get(remote) and s["paths"].get(node)]
+                pairs = [
+                    (s["paths"][remote], s["paths"][node])
+                    for s in self.data.get("shares", [])
+                    if s["paths"].get(remote) and s["paths"].get(node)
+                ]
                 entries = parameters.get("mapped_share_paths", [])
-                pairs += [(m["remote"], self.normalize_path(m["local"])) for m in entries
-                          if not m.get("os") or m["os"] == node]
+                pairs += [
+                    (m["remote"], self.normalize_path(m["local"]))
+                    for m in entries
+                    if not m.get("os") or m["os"] == node
+                ]
                 stem, ext = os.path.splitext(compute["input"])
                 target = f"{stem}_accsynlocalized_hq_{node}{ext}"
                 self.convert_input(compute["input"], target, pairs)
@@ -349,8 +358,12 @@ class Common:
                 self.task_started(one)
             env["ACCSYN_ITEM"] = one
             self.process = subprocess.Popen(
-                self.get_commandline(one), env={k: str(v) for k, v in env.items()}, cwd=self.get_working_path(),
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                self.get_commandline(one),
+                env={k: str(v) for k, v in env.items()},
+                cwd=self.get_working_path(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                universal_newlines=True,
             )
             for line in self.process.stdout:
                 if self.log_policy(line, False) == Common.LOG_POLICY_PUBLIC:

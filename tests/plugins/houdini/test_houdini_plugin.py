@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from hip_files import must_show_hip
-from standin_loader import load
+from hou_loader import load
 from test_hip_reader import every_kind
 
 from accsyn_dcc.scan.houdini import scan_file

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from maya_loader import load
 from maya_scene import every_kind_scene, layered_scene, write_ma
-from standin_loader import load
 
 from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.scan.maya import scan_file

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from maya_loader import load
 from maya_scene import layered_scene, write_ma
-from standin_loader import load
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.preflight import PreflightError
