@@ -66,3 +66,51 @@ def fake_render(tmp_path, monkeypatch):
     monkeypatch.setenv("MAYA_RENDER_EXECUTABLE", str(path))
     monkeypatch.setenv("FAKE_RENDER_ARGV", str(tmp_path / "render.json"))
     return path
+
+
+FAKE_HYTHON = textwrap.dedent(
+    """\
+    #!{python}
+    # Records argv and HOUDINI_PATHMAP, then prints what the render script prints for each frame.
+    import json, os, sys
+    options = json.loads(sys.argv[-1])
+    with open(os.environ["FAKE_HOUDINI_ARGV"], "w") as stream:
+        json.dump({{"argv": sys.argv[1:], "pathmap": os.environ.get("HOUDINI_PATHMAP", "")}}, stream)
+    for frame in range(options["first"], options["last"] + 1):
+        print("ROP node endRender", flush=True)
+        print("accsyn: frame %d rendered" % frame, flush=True)
+    sys.exit(int(os.environ.get("FAKE_HOUDINI_EXIT", "0")))
+    """
+)
+
+FAKE_HUSK = textwrap.dedent(
+    """\
+    #!{python}
+    import json, os, sys
+    with open(os.environ["FAKE_HOUDINI_ARGV"], "w") as stream:
+        json.dump({{"argv": sys.argv[1:], "pathmap": os.environ.get("HOUDINI_PATHMAP", "")}}, stream)
+    first = int(sys.argv[sys.argv.index("--frame") + 1])
+    count = int(sys.argv[sys.argv.index("--frame-count") + 1])
+    for frame in range(first, first + count):
+        print("[12:00:01] Wrote image: /renders/shot.%04d.exr" % frame, flush=True)
+    """
+)
+
+
+def _executable(folder, name, text):
+    path = folder / "bin" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text.format(python=sys.executable))
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+@pytest.fixture
+def fake_houdini(tmp_path, monkeypatch):
+    """Stand-in hython and husk executables that record argv and HOUDINI_PATHMAP."""
+    hython = _executable(tmp_path, "hython", FAKE_HYTHON)
+    husk = _executable(tmp_path, "husk", FAKE_HUSK)
+    monkeypatch.setenv("HOUDINI_HYTHON", str(hython))
+    monkeypatch.setenv("HUSK_EXECUTABLE", str(husk))
+    monkeypatch.setenv("FAKE_HOUDINI_ARGV", str(tmp_path / "houdini.json"))
+    return hython, husk

@@ -15,6 +15,8 @@ Common = engine_common().Common
 NUKE = ENGINES / "nuke.py"
 BLENDER = ENGINES / "blender.py"
 MAYA = ENGINES / "maya.py"
+HOUDINI = ENGINES / "houdini.py"
+HUSK = ENGINES / "husk.py"
 STYLE = ENGINES.parent / "tests" / "engines" / "style_engine.py"
 
 
@@ -50,7 +52,9 @@ def test_instance_attributes_of_the_stock_base_are_set(tmp_path):
     assert engine.path_pid == str(tmp_path / "process.pid")
 
 
-@pytest.mark.parametrize("script", [NUKE, BLENDER, MAYA], ids=["nuke", "blender", "maya"])
+@pytest.mark.parametrize(
+    "script", [NUKE, BLENDER, MAYA, HOUDINI, HUSK], ids=["nuke", "blender", "maya", "houdini", "husk"]
+)
 def test_our_engines_call_only_stock_members(script):
     """Every ``self.X``/``Common.X`` an engine uses is defined by the stock base or by the engine itself."""
     tree = ast.parse(script.read_text())
@@ -127,7 +131,7 @@ def _module_functions(path):
 
 def test_the_helpers_each_single_file_engine_must_carry_are_the_same_in_both():
     """Engines are single files on stock ``common``, so they carry their own copies; the copies never drift."""
-    engines = [_module_functions(script) for script in (NUKE, BLENDER, MAYA)]
+    engines = [_module_functions(script) for script in (NUKE, BLENDER, MAYA, HOUDINI, HUSK)]
     for other in engines[1:]:
         shared = set(engines[0]) & set(other)
         assert shared >= {"bucket_of", "conversion_pairs"}

@@ -1,0 +1,141 @@
+"""accsyn engine: render a USD scene with Houdini's ``husk`` (Karma, or any Hydra delegate), a bucket per task.
+
+husk is ``HUSK_EXECUTABLE``, else ``$HFS/bin/husk``, else that of the newest Houdini in the usual install
+folder of each OS. A bucket renders ``husk --frame <first> --frame-count <n> [--renderer R]
+[--settings /Render/rendersettings] [--output <job output>/<scene>.$F4.exr --make-output-path] <scene>``;
+without a job output folder the scene's own render products name the images. Paths inside a ``.usda``
+are converted by accsyn's text conversion; for the binary ``.usd``/``.usdc``/``.usdz`` and the layers
+they load, Houdini's resolver maps the submitter's prefixes through ``HOUDINI_PATHMAP``. A line naming an
+image written reports its frame done (exit code 0 marks the whole bucket done, as accsyn does). Uses only
+the members of accsyn's stock ``Common`` (rev 49), so it runs on a real farm.
+"""
+
+import glob
+import json
+import os
+import re
+import sys
+import traceback
+
+if "ACCSYN_COMPUTE_COMMON_PATH" in os.environ:
+    sys.path.append(os.environ["ACCSYN_COMPUTE_COMMON_PATH"])
+
+from common import Common
+
+
+class Engine(Common):
+    __revision__ = 1
+
+    # -- ENGINE CONFIG START --
+    SETTINGS = {
+        "items": True,
+        "default_range": "1-100",
+        "default_bucketsize": 5,
+        "filename_extensions": ".usd,.usda,.usdc,.usdz",
+        "binary_filename_extensions": ".usd,.usdc,.usdz",
+        "color": "255,140,40",
+        "vendor": "SideFX",
+    }
+    PARAMETERS = {"arguments": "", "renderer": "", "render_settings": "", "mapped_share_paths": [],
+                  "input_conversion": "auto"}  # fmt: skip
+    # -- ENGINE CONFIG END --
+
+    WRITTEN = re.compile(r"(?:[Ww]rote|[Ss]aved|[Ww]riting)\b.*?(\d+)\.[A-Za-z0-9]+['\"]?\s*$")
+
+    def get_executable(self):
+        if os.environ.get("HUSK_EXECUTABLE"):
+            return os.environ["HUSK_EXECUTABLE"]
+        if os.environ.get("HFS"):
+            return os.path.join(os.environ["HFS"], "bin", "husk.exe" if self.get_os() == "windows" else "husk")
+        patterns = {
+            "linux": ["/opt/hfs[0-9]*/bin/husk"],
+            "mac": ["/Applications/Houdini/Houdini*/Frameworks/Houdini.framework/Versions/Current/Resources/bin/husk"],
+            "windows": ["C:\\Program Files\\Side Effects Software\\Houdini*\\bin\\husk.exe"],
+        }[self.get_os()]
+        found = [path for pattern in patterns for path in glob.glob(pattern) if os.path.isfile(path)]
+        return sorted(found, key=_version_key)[-1] if found else None
+
+    def probe(self):
+        executable = self.get_executable()
+        if not executable or not os.path.exists(executable):
+            raise Exception("Houdini's husk was not found; set HUSK_EXECUTABLE or HFS")
+        Common.info("Found {}".format(executable))
+        return True
+
+    def get_envs(self):
+        pairs = conversion_pairs(self) if self.data else []
+        return {"HOUDINI_PATHMAP": json.dumps(dict(pairs))} if pairs else {}
+
+    def get_commandline(self, item):
+        executable = self.get_executable()
+        if not executable:
+            raise Exception("Houdini's husk was not found; set HUSK_EXECUTABLE or HFS")
+        parameters = self.get_compute().get("parameters") or {}
+        scene = self.get_input()
+        command = [executable, *Common.build_arguments(parameters.get("arguments"))]
+        bucket = bucket_of(self.item)
+        if bucket is not None:
+            command += ["--frame", str(bucket[0]), "--frame-count", str(bucket[1] - bucket[0] + 1)]
+        if parameters.get("renderer"):
+            command += ["--renderer", parameters["renderer"]]
+        if parameters.get("render_settings"):
+            command += ["--settings", parameters["render_settings"]]
+        output = self.get_output()
+        if output:
+            name = os.path.splitext(os.path.basename(scene))[0]
+            command += ["--output", os.path.join(output, name + ".$F4.exr"), "--make-output-path"]
+        command.append(scene)
+        return command
+
+    def process_output(self, stdout, stderr):
+        written = self.WRITTEN.search(stdout or stderr or "")
+        bucket = bucket_of(self.item)
+        if written and (bucket is None or bucket[0] <= int(written.group(1)) <= bucket[1]):
+            self.task_done(str(int(written.group(1))))
+        return None
+
+
+def _version_key(path):
+    return [int(number) for number in re.findall(r"\d+", path)]
+
+
+def bucket_of(item):
+    """(first, last) of ``ACCSYN_ITEM`` (``1001`` or ``1001-1005``), or None for ``all``/unset."""
+    text = (item or "all").strip()
+    if not text or text.lower() == "all":
+        return None
+    first, _, last = text.partition("-")
+    return int(first), int(last or first)
+
+
+def conversion_pairs(engine):
+    """(submitter prefix, node prefix) pairs, as accsyn converts an input (protocol section 4.8.5)."""
+    remote_os, node_os = engine.get_remote_os(), engine.get_os()
+    pairs = []
+    for share in engine.data.get("shares") or []:
+        paths = share.get("paths") or {}
+        if paths.get(remote_os) and paths.get(node_os):
+            local = engine.get_mapped_share_path(share.get("code", "")) or paths[node_os]
+            pairs.append((paths[remote_os], local))
+    for entry in (engine.get_compute().get("parameters") or {}).get("mapped_share_paths") or []:
+        if not entry.get("os") or entry["os"] == node_os:
+            pairs.append((entry["remote"], engine.normalize_path(entry["local"])))
+    return [(remote, local) for remote, local in pairs if remote and local]
+
+
+if __name__ == "__main__":
+    if "--help" in sys.argv:
+        Common.info("usage: python husk.py [--dev] <path to data.json> | --probe | --help")
+    else:
+        try:
+            engine = Engine(sys.argv)
+            if "--probe" in sys.argv:
+                engine.probe()
+            else:
+                engine.load()
+                engine.execute()
+        except SystemExit:
+            raise
+        except BaseException:
+            Common.warning(traceback.format_exc())
+            sys.exit(1)
