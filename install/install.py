@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from installers.base import Context, HostInstaller, current_os, resolve_home
 from installers.files import InstallError
 
-HOSTS = ("nuke", "blender", "maya")
+HOSTS = ("nuke", "blender", "maya", "houdini")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -49,7 +49,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     os_name = current_os()
     context = Context(home=resolve_home(args.home, os.environ, os_name), repo=REPO, os_name=os_name)
-    actions = installer_for(args.host).actions(context, vendor=args.vendor)
+    try:
+        actions = installer_for(args.host).actions(context, vendor=args.vendor)
+    except InstallError as error:
+        print(f"install.py {args.host}: {error}", file=sys.stderr)
+        return 1
     if args.uninstall:
         actions = list(reversed(actions))
     for action in actions:
