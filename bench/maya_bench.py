@@ -20,12 +20,14 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple
+from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 for folder in (ROOT / "tests" / "standins", ROOT / "plugins" / "maya" / "scripts"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+
+from scan_bench import median_seconds  # noqa: E402
 
 from accsyn_dcc.scan.maya.ascii import load_ascii  # noqa: E402
 
@@ -70,15 +72,6 @@ def make_big_ma(folder: str, file_nodes: int, mesh_mb: float) -> str:
     scene.parent.mkdir(parents=True, exist_ok=True)
     scene.write_text("".join(parts), encoding="utf-8")
     return str(scene)
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    times: List[float] = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def measure_offline(scene: str, runs: int) -> Dict[str, float]:

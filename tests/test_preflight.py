@@ -147,17 +147,19 @@ def test_blender_style_relative_output_counts_from_the_blend() -> None:
 
 def test_initial_choices_follow_the_precedence() -> None:
     workspace = WorkspaceInfo(
-        engines=[Engine("nuke-15", settings=EngineSettings(default_bucketsize=7)), Engine("stub-2")]
+        engines=[Engine("nuke-15", settings=EngineSettings(default_bucketsize=7)), Engine("stub-1")]
     )
     settings = Settings({"defaults": {"engine": "nuke-15", "queue": "Medium", "envs": {"A": "1"}}})
     session = SubmitSession(StubHost(outputs=[WRITE]), settings, workspace=workspace)
     first = session.initial_choices()
-    assert (first.engine, first.range_text, first.bucket_size, first.queue) == ("stub-2", "1001-1010", 1, "Medium")
+    assert (first.engine, first.range_text, first.bucket_size, first.queue) == ("stub-1", "1001-1010", 1, "Medium")
     assert first.envs == {"A": "1"} and first.name == "comp" and first.outputs == (WRITE,)
     remembered = session.initial_choices({"bucket_size": 3, "queue": "High"})
     assert (remembered.bucket_size, remembered.queue) == (3, "High")
     studio = SubmitSession(StubHost(), settings, workspace=WorkspaceInfo(engines=workspace.engines[:1]))
     assert (studio.initial_choices().engine, studio.initial_choices().bucket_size) == ("nuke-15", 7)
+    other_version = WorkspaceInfo(engines=[*workspace.engines[:1], Engine("stub-2")])  # never another version's
+    assert SubmitSession(StubHost(), settings, workspace=other_version).initial_choices().engine == "nuke-15"
 
 
 def test_one_job_per_output_uses_each_outputs_range_and_the_hosts_parameters() -> None:

@@ -12,7 +12,8 @@ import os
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from types import MappingProxyType
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
 from accsyn_dcc.naming import natural_sort_key
@@ -95,18 +96,31 @@ class HostAdapter(ABC):
     ) -> PendingScan:
         """Main-thread part of the scan: read what the host API knows. Raises ScanCancelled when cancelled."""
 
+    engine_setting: str = ""
+    """Settings key that names the engine to preselect (``nuke_engine``, ``maya_engine``); empty: none."""
+    settings: Mapping[str, Any] = MappingProxyType({})
+    """The user's remembered settings, as the plugin was given them."""
+
+    @property
+    def major_version(self) -> int:
+        """The running application's major version (``2024`` of ``2024.2``, ``20`` of ``20.5.370``); 0 unknown."""
+        found = re.match(r"\d+", self.host_version)
+        return int(found.group(0)) if found else 0
+
     def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
-        """The engine code to preselect for this host among ``engines``; None when none fits."""
+        """The engine to preselect: the ``engine_setting`` override, else the one for this version
+        (``maya-2024``), else one named like the host alone (``maya``), never another version's; for a host
+        whose version is unknown, the newest of its engines."""
+        override = self.settings.get(self.engine_setting) if self.engine_setting else None
+        codes = [engine.code for engine in engines]
+        if override and override in codes:
+            return str(override)
+        versioned = engine_for_version(engines, self.host_name, self.major_version)
+        if versioned or self.major_version:
+            return versioned or next((code for code in codes if code.lower() == self.host_name), None)
         prefix = f"{self.host_name}-"
-        candidates = sorted(
-            (
-                engine.code
-                for engine in engines
-                if engine.code.lower() == self.host_name or engine.code.lower().startswith(prefix)
-            ),
-            key=natural_sort_key,
-        )
-        return candidates[-1] if candidates else None
+        own = [code for code in codes if code.lower() == self.host_name or code.lower().startswith(prefix)]
+        return sorted(own, key=natural_sort_key)[-1] if own else None
 
     def suggested_envs(self, scan: Optional[ScanResult]) -> Dict[str, str]:
         """Environment variables the render probably needs (e.g. NUKE_PATH for gizmos); empty by default."""

@@ -28,6 +28,21 @@ def regular_file_size(path: str, max_bytes: int, what: str = "the file") -> int:
     return status.st_size
 
 
+def shown(path: str) -> str:
+    """A path as an error may print it (a NUL byte, which no real file name holds, shown as ``\\0``)."""
+    return path.replace("\x00", "\\0")
+
+
+def read_bounded(path: str, max_bytes: int, what: str = "the file") -> bytes:
+    """The bytes of ``path`` under the rule above; ``UnreadableFile`` says why not (never what it holds)."""
+    size = regular_file_size(path, max_bytes, what)
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(size + 1)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read {what} ({error.strerror})") from None
+
+
 def scene_text(data: bytes) -> str:
     """Decode a text scene file: UTF-8 (a byte-order mark dropped), else Latin-1 (every byte maps), CRLF folded."""
     if data.startswith(b"\xef\xbb\xbf"):

@@ -13,11 +13,9 @@ from accsyn_dcc.hosts import (
     HostWords,
     PendingScan,
     ProgressCallback,
-    engine_for_version,
 )
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output, ScanResult
-from accsyn_dcc.workspace import Engine
 
 WRITE_CLASSES = ("Write", "DeepWrite", "WriteGeo")
 MOVIE_TYPES = frozenset({"mov", "mov32", "mov64", "mp4", "m4v", "mxf", "avi", "ffmpeg", "gif", "webm", "mkv"})
@@ -55,6 +53,7 @@ class NukeHost(HostAdapter):
     """The open Nuke script, read through Foundry's API on Nuke's main thread."""
 
     host_name = "nuke"
+    engine_setting = ENGINE_SETTING
     words = HostWords(output="Write", outputs="Writes", scene="script")
 
     def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
@@ -118,12 +117,6 @@ class NukeHost(HostAdapter):
             file_type=file_type,
             is_movie=is_movie(file_type, path),
         )
-
-    def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
-        override = self.settings.get(ENGINE_SETTING)
-        if override and any(engine.code == override for engine in engines):
-            return str(override)
-        return engine_for_version(engines, self.host_name, self.major_version)
 
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional
 
 from accsyn_dcc.scan.houdini.archive import HipError, text_sections
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
-from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
+from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, shown
 
 MAX_SCENE_BYTES = 4 * 1024 * 1024 * 1024
 _PARM_LINE = re.compile(r"^(\S+)\s*\[[^\]\n]*\]\s*\((.*)\)\s*$", re.M)
@@ -34,13 +34,9 @@ NETWORK_CATEGORIES = {"geo": "Sop", "ropnet": "Driver", "lopnet": "Lop", "chopne
 def load_hip(path: str) -> HipScene:
     """Read the scene file at ``path`` (a regular file of bounded size)."""
     try:
-        size = regular_file_size(path, MAX_SCENE_BYTES, "the scene")
-        with open(path, "rb") as stream:
-            data = stream.read(size + 1)
+        data = read_bounded(path, MAX_SCENE_BYTES, "the scene")
     except UnreadableFile as error:
-        raise HipError(path.replace("\x00", "\\0"), 0, str(error)) from None
-    except OSError as error:
-        raise HipError(path, 0, f"cannot read the scene ({error.strerror})") from None
+        raise HipError(shown(path), 0, str(error)) from None
     return parse_hip(data, path)
 
 

@@ -15,7 +15,7 @@ import re
 from typing import Dict, List, Mapping
 
 from accsyn_dcc.scan.environment import UnresolvedVariable, scene_variable
-from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
+from accsyn_dcc.scan.readable import UnreadableFile, read_bounded
 
 FRAME_VARIABLE = re.compile(r"^(?:F\d*|FF)$")
 TIME_VARIABLES = frozenset({"T", "SF", "ST", "RFSTART", "RFEND", "NFRAMES", "FSTART", "FEND", "FPS"})
@@ -83,10 +83,8 @@ def package_variables(environ: Mapping[str, str]) -> Dict[str, str]:
 
 def _package_env(path: str) -> List[tuple]:
     try:
-        regular_file_size(path, MAX_PACKAGE_BYTES, "the package")
-        with open(path, encoding="utf-8") as stream:
-            data = json.load(stream)
-    except (UnreadableFile, OSError, ValueError):
+        data = json.loads(read_bounded(path, MAX_PACKAGE_BYTES, "the package"))
+    except (UnreadableFile, ValueError):
         return []
     entries = data.get("env", []) if isinstance(data, dict) else []
     pairs: List[tuple] = []

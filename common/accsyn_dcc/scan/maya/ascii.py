@@ -16,7 +16,7 @@ from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.scan.maya.layers import CONNECTED, SETTINGS_TYPES
 from accsyn_dcc.scan.maya.model import Connection, MayaNode, MayaReference, MayaScene, on_off
 from accsyn_dcc.scan.maya.node_types import NOT_INPUT_TYPES, RULES_BY_TYPE, SHARED_NODE_TYPES
-from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size, scene_text
+from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
 
 MAX_SCENE_BYTES = 2 * 1024 * 1024 * 1024
 """A larger file is refused (a 2 GB Maya ASCII scene is far beyond any real one)."""
@@ -49,13 +49,9 @@ class MayaSceneError(AccsynDccError):
 def load_ascii(path: str) -> MayaScene:
     """Read the ``.ma`` file at ``path`` (a regular file of bounded size)."""
     try:
-        size = regular_file_size(path, MAX_SCENE_BYTES, "the scene")
-        with open(path, "rb") as stream:
-            data = stream.read(size + 1)
+        data = read_bounded(path, MAX_SCENE_BYTES, "the scene")
     except UnreadableFile as error:
-        raise MayaSceneError(path.replace("\x00", "\\0"), 0, str(error)) from None
-    except OSError as error:
-        raise MayaSceneError(path, 0, f"cannot read the scene ({error.strerror})") from None
+        raise MayaSceneError(shown(path), 0, str(error)) from None
     return parse_ascii(scene_text(data), path)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List
 
 from accsyn_dcc.references import is_absolute_path
-from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size, scene_text
+from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text
 
 WORKSPACE_FILE = "workspace.mel"
 MAX_WORKSPACE_BYTES = 1024 * 1024
@@ -81,9 +81,7 @@ def find_project(scene_path: str) -> MayaProject:
 def read_file_rules(workspace: str) -> Dict[str, str]:
     """The ``workspace -fr "rule" "folder";`` lines of a ``workspace.mel`` (empty when it cannot be read)."""
     try:
-        size = regular_file_size(workspace, MAX_WORKSPACE_BYTES, "workspace.mel")
-        with open(workspace, "rb") as stream:
-            text = scene_text(stream.read(size + 1))
-    except (UnreadableFile, OSError):
+        text = scene_text(read_bounded(workspace, MAX_WORKSPACE_BYTES, "workspace.mel"))
+    except UnreadableFile:
         return {}
     return {rule: folder for rule, folder in _FILE_RULE.findall(text) if folder}

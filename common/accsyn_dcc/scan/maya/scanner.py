@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Iterator, List, Mapping, Optional, Set
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
@@ -98,81 +98,65 @@ def scan_maya_scene(
     if len(own_range) >= MAX_ITEMS:
         result.errors.append(f"{RENDER_GLOBALS}: the range is longer than {MAX_ITEMS} frames; cut to {own_range}")
     index = DirectoryIndex()
-    found = _scene_references(scene, project, environ, job_frames, result, index, set(), 0, follow_references)
-    references = list(found)
+    walk = _ReferenceWalk(project, environ, job_frames, result, index)
+    references = list(walk.references(scene, 0, follow_references))
     references = [_relocated(reference, project, scene, job_frames, index, result) for reference in references]
     result.dependencies, result.unresolved = check_references(references, job_frames, index, environ)
     result.outputs = layer_outputs(scene, project, layers)
     return result
 
 
-def _scene_references(
-    scene: MayaScene,
-    project: MayaProject,
-    environ: Mapping[str, str],
-    frames: FrameRange,
-    result: ScanResult,
-    index: DirectoryIndex,
-    visited: Set[str],
-    depth: int,
-    follow: bool,
-    namespace: str = "",
-) -> Iterator[FileReference]:
-    """The file references of ``scene``'s nodes and, with ``follow``, of the ``.ma`` scenes it references."""
-    visited.add(os.path.normcase(os.path.abspath(scene.path)))
-    for node in scene.nodes:
-        for reference in node_references(node, project, environ, frames):
-            yield replace(reference, node=in_namespace(reference.node, namespace)) if namespace else reference
-    for maya_reference in scene.references:
-        reference = _path_reference(
-            in_namespace(maya_reference.reference_node or maya_reference.namespace, namespace), "reference",
-            maya_reference.raw, "reference", project, environ,
-        )  # fmt: skip
-        if not maya_reference.loaded:
-            reference = replace(reference, needed=False, condition="an unloaded (deferred) reference")
-        yield reference
-        if not follow or reference.path is None or not maya_reference.loaded or maya_reference.depth > 1:
-            continue
-        yield from _followed(reference.path, maya_reference.namespace, project, environ, frames, result, index,
-                             visited, depth, namespace)  # fmt: skip
+@dataclass
+class _ReferenceWalk:
+    """What walking a scene and the ``.ma`` scenes it references shares: where, which frames, what was read."""
 
+    project: MayaProject
+    environ: Mapping[str, str]
+    frames: FrameRange
+    result: ScanResult
+    index: DirectoryIndex
+    visited: Set[str] = field(default_factory=set)
 
-def _followed(
-    path: str,
-    reference_namespace: str,
-    project: MayaProject,
-    environ: Mapping[str, str],
-    frames: FrameRange,
-    result: ScanResult,
-    index: DirectoryIndex,
-    visited: Set[str],
-    depth: int,
-    namespace: str,
-) -> Iterator[FileReference]:
-    """The references inside a referenced scene: read when it is Maya ASCII, reported when it is binary."""
-    located = path if index.exists(path) else next(
-        (place for place in project.fallbacks(path, os.path.dirname(result.scene)) if index.exists(place)), None
-    )  # fmt: skip
-    if located is None:
-        return
-    extension = os.path.splitext(located)[1].lower()
-    if extension == ".mb":
-        result.facts["not_followed"].append({"path": located, "reason": BINARY_REFERENCE})
-        return
-    if extension != ".ma" or os.path.normcase(os.path.abspath(located)) in visited:
-        return
-    if depth >= MAX_REFERENCE_DEPTH:
-        result.errors.append(f"{located}: references nested deeper than {MAX_REFERENCE_DEPTH}; not read")
-        return
-    try:
-        child = load_ascii(located)
-    except MayaSceneError as error:
-        result.errors.append(str(error))
-        return
-    child_namespace = f"{namespace}{reference_namespace}:" if reference_namespace else namespace
-    yield from _scene_references(
-        child, project, environ, frames, result, index, visited, depth + 1, True, child_namespace
-    )
+    def references(self, scene: MayaScene, depth: int, follow: bool, namespace: str = "") -> Iterator[FileReference]:
+        """The file references of ``scene``'s nodes and, with ``follow``, of the ``.ma`` scenes it references."""
+        self.visited.add(os.path.normcase(os.path.abspath(scene.path)))
+        for node in scene.nodes:
+            for reference in node_references(node, self.project, self.environ, self.frames):
+                yield replace(reference, node=in_namespace(reference.node, namespace)) if namespace else reference
+        for maya_reference in scene.references:
+            reference = _path_reference(
+                in_namespace(maya_reference.reference_node or maya_reference.namespace, namespace), "reference",
+                maya_reference.raw, "reference", self.project, self.environ,
+            )  # fmt: skip
+            if not maya_reference.loaded:
+                reference = replace(reference, needed=False, condition="an unloaded (deferred) reference")
+            yield reference
+            if follow and reference.path is not None and maya_reference.loaded and maya_reference.depth == 1:
+                yield from self.followed(reference.path, maya_reference.namespace, depth, namespace)
+
+    def followed(self, path: str, reference_namespace: str, depth: int, namespace: str) -> Iterator[FileReference]:
+        """The references inside a referenced scene: read when it is Maya ASCII, reported when it is binary."""
+        scene_folder = os.path.dirname(self.result.scene)
+        places = [path, *self.project.fallbacks(path, scene_folder)]
+        located = next((place for place in places if self.index.exists(place)), None)
+        if located is None:
+            return
+        extension = os.path.splitext(located)[1].lower()
+        if extension == ".mb":
+            self.result.facts["not_followed"].append({"path": located, "reason": BINARY_REFERENCE})
+            return
+        if extension != ".ma" or os.path.normcase(os.path.abspath(located)) in self.visited:
+            return
+        if depth >= MAX_REFERENCE_DEPTH:
+            self.result.errors.append(f"{located}: references nested deeper than {MAX_REFERENCE_DEPTH}; not read")
+            return
+        try:
+            child = load_ascii(located)
+        except MayaSceneError as error:
+            self.result.errors.append(str(error))
+            return
+        child_namespace = f"{namespace}{reference_namespace}:" if reference_namespace else namespace
+        yield from self.references(child, depth + 1, True, child_namespace)
 
 
 def attributes_to_read(node_type: str) -> List[AttributeName]:

@@ -17,7 +17,7 @@ from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_scri
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.ocio import config_dependencies
-from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size, scene_text
+from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
@@ -32,14 +32,9 @@ MAX_SCRIPT_BYTES = 512 * 1024 * 1024
 def load_script(path: str) -> NukeScript:
     """Parse the script at ``path``: a regular file only (never a device, FIFO or folder), of bounded size."""
     try:
-        size = regular_file_size(path, MAX_SCRIPT_BYTES, "the script")
+        data = read_bounded(path, MAX_SCRIPT_BYTES, "the script")
     except UnreadableFile as error:
-        raise NukeScriptError(path.replace("\x00", "\\0"), 0, 0, str(error)) from None
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(size + 1)
-    except OSError as error:
-        raise NukeScriptError(path, 0, 0, f"cannot read the script ({error.strerror})") from None
+        raise NukeScriptError(shown(path), 0, 0, str(error)) from None
     return parse_script(scene_text(data), path)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Sequence
 
 import hou
@@ -13,12 +12,10 @@ from accsyn_dcc.hosts import (
     HostWords,
     PendingScan,
     ProgressCallback,
-    engine_for_version,
 )
 from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.scan.houdini.scanner import scene_outputs
 from accsyn_dcc.scan.records import Output
-from accsyn_dcc.workspace import Engine
 
 ENGINE_SETTING = "houdini_engine"
 """Settings key that overrides the engine chosen from the running Houdini version."""
@@ -28,6 +25,7 @@ class HoudiniHost(HostAdapter):
     """The scene open in Houdini, read through ``hou`` on Houdini's main thread."""
 
     host_name = "houdini"
+    engine_setting = ENGINE_SETTING
     words = HostWords(output="ROP", outputs="ROPs", scene="scene")
 
     def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
@@ -36,11 +34,6 @@ class HoudiniHost(HostAdapter):
     @property
     def host_version(self) -> str:
         return str(hou.applicationVersionString())
-
-    @property
-    def major_version(self) -> int:
-        found = re.match(r"\d+", self.host_version)
-        return int(found.group(0)) if found else 0
 
     def scene_path(self) -> Optional[str]:
         path = str(hou.hipFile.path())
@@ -77,9 +70,3 @@ class HoudiniHost(HostAdapter):
     def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
         """The ROPs to render, by full path (the engine renders only these)."""
         return {"rops": [output.node for output in outputs]}
-
-    def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
-        override = self.settings.get(ENGINE_SETTING)
-        if override and any(engine.code == override for engine in engines):
-            return str(override)
-        return engine_for_version(engines, self.host_name, self.major_version) or super().default_engine(engines)

@@ -6,17 +6,13 @@ Imported at the first click, so Qt, requests and the dialog cost nothing at Houd
 from __future__ import annotations
 
 import logging
-from typing import Any, List
+from typing import Any
 
 import hou
 
-from accsyn_dcc.errors import AccsynDccError
 from accsyn_houdini.adapter import HoudiniHost
 
 log = logging.getLogger(__name__)
-
-_open_dialogs: List[Any] = []
-"""Open dialogs, kept referenced so Python does not collect a non-modal window."""
 
 
 def report(text: str) -> None:
@@ -30,34 +26,18 @@ def report(text: str) -> None:
 
 def open_dialog(selected_only: bool = False) -> Any:
     """Show the submit dialog parented to Houdini's main window (``hou.qt.mainWindow()``)."""
-    try:
-        from accsyn_dcc.plugin_start import missing_modules
+    from accsyn_dcc.plugin_start import missing_modules
 
-        missing = missing_modules()
-        if missing:
-            raise AccsynDccError(
-                f"the submitter could not load (missing: {', '.join(missing)}). "
-                "Run 'python install/install.py houdini' from the accsyn-dcc folder, then restart Houdini."
-            )
-        from accsyn_dcc.remembered import RememberedSettings
-        from accsyn_dcc.ui.submit_dialog import SubmitDialog
-
-        remembered = RememberedSettings.load()
-        main_window: Any = hou.qt.mainWindow()  # Houdini's own Qt binding; the dialog's is the same one
-        dialog = SubmitDialog(
-            HoudiniHost(settings=remembered.values),
-            selected_only=selected_only,
-            parent=main_window,
-            settings=remembered,
+    missing = missing_modules()
+    if missing:
+        report(
+            f"accsyn: the submitter could not load (missing: {', '.join(missing)}). "
+            "Run 'python install/install.py houdini' from the accsyn-dcc folder, then restart Houdini."
         )
-    except AccsynDccError as error:
-        report(f"accsyn: {error}")
         return None
-    except Exception as error:
-        log.exception("accsyn submit dialog failed to open")
-        report(f"accsyn: the submit dialog could not open ({type(error).__name__}: {error}).")
-        return None
-    _open_dialogs[:] = [open_one for open_one in _open_dialogs if open_one.isVisible()]
-    _open_dialogs.append(dialog)
-    dialog.show()
-    return dialog
+    from accsyn_dcc.ui.launch import open_submit_dialog
+
+    main_window: Any = hou.qt.mainWindow()  # Houdini's own Qt binding; the dialog's is the same one
+    return open_submit_dialog(
+        lambda settings: HoudiniHost(settings=settings), main_window, report, selected_only=selected_only
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Sequence
 
 from maya import cmds
@@ -13,12 +12,10 @@ from accsyn_dcc.hosts import (
     HostWords,
     PendingScan,
     ProgressCallback,
-    engine_for_version,
 )
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.maya.layers import RenderLayer, layer_outputs, render_layers, scene_range
 from accsyn_dcc.scan.records import Output
-from accsyn_dcc.workspace import Engine
 
 ENGINE_SETTING = "maya_engine"
 """Settings key that overrides the engine chosen from the running Maya version."""
@@ -37,6 +34,7 @@ class MayaHost(HostAdapter):
     """The scene open in Maya, read through ``maya.cmds`` on Maya's main thread."""
 
     host_name = "maya"
+    engine_setting = ENGINE_SETTING
     words = HostWords(output="render layer", outputs="render layers", scene="scene")
 
     def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
@@ -46,11 +44,6 @@ class MayaHost(HostAdapter):
     @property
     def host_version(self) -> str:
         return str(cmds.about(version=True))
-
-    @property
-    def major_version(self) -> int:
-        found = re.match(r"\d+", self.host_version)
-        return int(found.group(0)) if found else 0
 
     def scene_path(self) -> Optional[str]:
         from accsyn_maya.live_scan import scene_path
@@ -98,9 +91,3 @@ class MayaHost(HostAdapter):
         layers = list(dict.fromkeys(legacy.get(layer_of(output), layer_of(output)) for output in outputs))
         cameras = list(dict.fromkeys(camera_of(output) for output in outputs if camera_of(output)))
         return {"layers": layers, "cameras": cameras}
-
-    def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
-        override = self.settings.get(ENGINE_SETTING)
-        if override and any(engine.code == override for engine in engines):
-            return str(override)
-        return engine_for_version(engines, self.host_name, self.major_version) or super().default_engine(engines)

@@ -1,0 +1,46 @@
+"""Open the shared submit dialog from a host's menu, shelf or button: one way for every host plugin.
+
+Any failure becomes one message through the host's own ``report`` (Nuke's message box, Maya's warning
+line, Houdini's message), never a traceback in the artist's face; open dialogs stay referenced so
+Python does not collect a window that is still showing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Dict, List, Optional
+
+from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.hosts import HostAdapter
+
+log = logging.getLogger(__name__)
+
+_open_dialogs: List[Any] = []
+
+
+def open_submit_dialog(
+    make_host: Callable[[Dict[str, Any]], HostAdapter],
+    parent: Any,
+    report: Callable[[str], None],
+    selected_only: bool = False,
+) -> Optional[Any]:
+    """Show the dialog on the host ``make_host(remembered settings)`` builds, parented to ``parent``."""
+    try:
+        from accsyn_dcc.remembered import RememberedSettings
+        from accsyn_dcc.ui.submit_dialog import SubmitDialog
+
+        remembered = RememberedSettings.load()
+        dialog = SubmitDialog(
+            make_host(remembered.values), selected_only=selected_only, parent=parent, settings=remembered
+        )
+    except AccsynDccError as error:
+        report(f"accsyn: {error}")
+        return None
+    except Exception as error:
+        log.exception("accsyn submit dialog failed to open")
+        report(f"accsyn: the submit dialog could not open ({type(error).__name__}: {error}).")
+        return None
+    _open_dialogs[:] = [open_one for open_one in _open_dialogs if open_one.isVisible()]
+    _open_dialogs.append(dialog)
+    dialog.show()
+    return dialog
