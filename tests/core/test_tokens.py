@@ -64,8 +64,11 @@ def test_tile_tokens(name, tile, label):
     [
         ("/r/out_%V.%04d.exr", {"view": "left"}, "/r/out_left.0001.exr"),
         ("/r/out_%v.%04d.exr", {"view": "left"}, "/r/out_l.0001.exr"),
-        ("/r/<Scene>/<RenderLayer>/<Camera>.####.exr", {"scene": "s", "layer": "bg", "camera": "cam"},
-         "/r/s/bg/cam.0001.exr"),
+        (
+            "/r/<Scene>/<RenderLayer>/<Camera>.####.exr",
+            {"scene": "s", "layer": "bg", "camera": "cam"},
+            "/r/s/bg/cam.0001.exr",
+        ),
         ("/r/<Layer>_<RenderPass>.<f4>.exr", {"layer": "fg", "pass": "beauty"}, "/r/fg_beauty.0001.exr"),
     ],
 )

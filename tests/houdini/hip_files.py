@@ -32,7 +32,7 @@ inputsNamed3
 }}
 inputs
 {{
-}}
+{inputs}}}
 stat
 {{
   create 1732500000
@@ -61,6 +61,8 @@ class Node:
     type: str
     parms: Dict[str, List[Value]] = field(default_factory=dict)
     bypass: bool = False
+    inputs: List[str] = field(default_factory=list)
+    """Names of sibling nodes wired in, in input order."""
 
 
 @dataclass
@@ -86,7 +88,8 @@ class HipFile:
             base = node.path.lstrip("/")
             entries.append((f"{base}.init", f"type = {node.type}\nmatchesdef = 0\n"))
             flags = FLAGS.format(bypass="on" if node.bypass else "off")
-            entries.append((f"{base}.def", DEF.format(flags=flags)))
+            wired = "".join(f"{index} \t{name} 0 1\n" for index, name in enumerate(node.inputs))
+            entries.append((f"{base}.def", DEF.format(flags=flags, inputs=wired)))
             entries.append((f"{base}.parm", parm_section(node.parms)))
             channels = [(value[0], value[2]) for values in node.parms.values() for value in values
                         if isinstance(value, tuple)]  # fmt: skip

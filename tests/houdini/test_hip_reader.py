@@ -68,6 +68,10 @@ def every_kind(root: Path) -> HipFile:
         Node("/out/geo_cache", "geometry", {"sopoutput": ["$HIP/geo/out.$F4.bgeo.sc"], "trange": ["normal"],
                                             "f": [1, 10, 1]}),
         Node("/out/still", "ifd", {"vm_picture": ["$HIP/render/still.exr"], "trange": ["off"], "f": [1, 10, 1]}),
+        Node("/out/beauty", "karma", {"picture": ["$HIP/render/beauty.$F4.exr"], "trange": ["normal"],
+                                      "f": [1, 10, 1]}, inputs=["geo_cache"]),
+        Node("/out/fetch_cache", "fetch", {"source": ["../geo_cache"], "trange": ["normal"], "f": [1, 5, 1]}),
+        Node("/out/all", "merge", {"trange": ["normal"], "f": [1, 10, 1]}, inputs=["fetch_cache", "beauty"]),
     ]  # fmt: skip
     return hip
 
@@ -97,6 +101,14 @@ def test_every_kind_of_parm_and_each_failure_a_finding(tmp_path):
     outputs = {output.node: output for output in result.outputs}
     assert outputs["/out/geo_cache"].range == "1-10" and outputs["/out/still"].range == "1"
     assert outputs["/out/geo_cache"].file_type == "bgeo.sc"
+    assert (
+        outputs["/out/fetch_cache"].path == outputs["/out/geo_cache"].path
+        and outputs["/out/fetch_cache"].range == "1-5"
+    )
+    chains = {rop["node"]: rop["renders"] for rop in result.facts["rops"]}
+    assert chains["/out/beauty"] == ["/out/geo_cache", "/out/beauty"]
+    assert chains["/out/all"] == ["/out/geo_cache", "/out/fetch_cache", "/out/beauty", "/out/all"]
+    assert outputs["/out/all"].path == outputs["/out/geo_cache"].path
 
 
 def test_package_variables_and_a_scene_saved_elsewhere(tmp_path):

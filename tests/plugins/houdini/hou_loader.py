@@ -30,7 +30,9 @@ def load(hip: HipFile, hda_files: Dict[str, List[str]] = ()) -> hou._State:  # t
     for node in hip.nodes:
         parms = {name: [(value[0], value[1], value[2]) if isinstance(value, tuple) else value for value in values]
                  for name, values in node.parms.items()}  # fmt: skip
-        made = hou._add_node(node.path, node.type, category(hip, node.path), parms, node.bypass)
+        parent = node.path.rpartition("/")[0]
+        wired = [f"{parent}/{name}" for name in node.inputs]
+        made = hou._add_node(node.path, node.type, category(hip, node.path), parms, node.bypass, wired)
         if node.type not in INPUTS_BY_TYPE:
             state.references += [(parm, parm.evalAsString()) for parm in made.parms() if isinstance(parm.eval(), str)]
     return state

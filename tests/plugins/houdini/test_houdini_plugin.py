@@ -93,6 +93,8 @@ def test_scripted_submit_of_one_rop_takes_its_range(tmp_path, monkeypatch):
     assert payload["engine"] == "houdini-20" and payload["range"] == "1-10"
     assert payload["parameters"]["rops"] == ["/out/geo_cache"]
     assert payload["input"] == "share=projects/shot.hip"
+    [merged] = submit(rops=["/out/all"], dry_run=True, workspace=workspace, allow_missing=True)
+    assert merged["parameters"]["rops"] == ["/out/all"] and merged["range"] == "1-10"  # hython renders its chain
 
 
 def test_shelf_and_render_menu_files_are_well_formed_and_open_the_dialog():

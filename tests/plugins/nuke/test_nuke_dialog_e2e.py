@@ -47,6 +47,7 @@ def session(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Gr
             Dependency("/mnt/projects/tools/gizmos/Glow.gizmo", "gizmo", "Glow1", "", True),
         ],
     )
+
     def collect(self: Any, frames: Any, progress: Any, cancelled: Any) -> StubScan:
         progress(1, 1)
         return StubScan(result)

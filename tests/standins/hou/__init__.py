@@ -104,6 +104,10 @@ class Node:
     def __init__(self, path: str, node_type: OpNodeType, bypassed: bool = False) -> None:
         self._path, self._type, self._bypassed = path, node_type, bypassed
         self._parms: Dict[str, List[Parm]] = {}
+        self.wired: List[str] = []
+
+    def inputs(self) -> Tuple[Optional[Node], ...]:
+        return tuple(STATE.nodes.get(path) for path in self.wired)
 
     def path(self) -> str:
         return self._path
@@ -167,11 +171,19 @@ def _category(name: str) -> NodeTypeCategory:
     return STATE.categories.setdefault(name, NodeTypeCategory(name))
 
 
-def _add_node(path: str, type_name: str, category: str, parms: Dict[str, List[Any]], bypassed: bool = False) -> Node:
+def _add_node(
+    path: str,
+    type_name: str,
+    category: str,
+    parms: Dict[str, List[Any]],
+    bypassed: bool = False,
+    inputs: Sequence[str] = (),
+) -> Node:
     """Add a node whose parms are lists of components: a value, or ``("keyframes", cached, expression)``."""
     owner = _category(category)
     node_type = owner.types.setdefault(type_name, OpNodeType(type_name, owner))
     node = Node(path, node_type, bypassed)
+    node.wired = list(inputs)
     node_type.nodes.append(node)
     for name, values in parms.items():
         components = []

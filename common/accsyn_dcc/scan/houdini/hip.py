@@ -2,7 +2,7 @@
 
 ``.start`` gives the playbar (``frange``, ``fps``, ``tcur``), ``.variables`` the ``set -g`` globals,
 ``.OPlibraries`` the HDA files, and each node three sections: ``<path>.init`` (``type = ...``),
-``<path>.def`` (flags, e.g. bypass) and ``<path>.parm`` (one line per parm:
+``<path>.def`` (flags, e.g. bypass, and the ``inputs`` wired in) and ``<path>.parm`` (one line per parm:
 ``name [ flags ] ( values )``, a value being a quoted string, a number, or ``[ channel value ]`` for a
 parm a channel drives, whose expression is in ``<path>.chn``).
 """
@@ -23,6 +23,8 @@ _ESCAPE = re.compile(r"\\(.)")
 _VARIABLE_LINE = re.compile(r"""^set\s+-g\s+(\w+)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(\S*))""", re.M)
 _CHANNEL = re.compile(r"channel\s+(\S+)\s*\{(.*?)\n\s*\}", re.S)
 _EXPRESSION = re.compile(r'expr\s*=\s*("(?:[^"\\]|\\.)*"|\S+)')
+_INPUTS = re.compile(r"^inputs\s*\{\s*\n(.*?)^\}", re.M | re.S)
+_INPUT_LINE = re.compile(r"^\s*\d+\s+(\S+)", re.M)
 _LIBRARY = re.compile(r"[^\s\"']+\.(?:hda|otl|hdanc|hdalc|otlnc|otllc)\b")
 ROOT_CATEGORIES = {"out": "Driver", "obj": "Object", "stage": "Lop", "mat": "Vop", "ch": "Chop", "img": "Cop2",
                    "shop": "Shop", "tasks": "Top"}  # fmt: skip
@@ -56,7 +58,11 @@ def parse_hip(data: bytes, path: str = "<scene>") -> HipScene:
         if node_type is None:
             continue
         node = HipNode("/" + base.lstrip("/"), node_type)
-        node.bypassed = " bypass on" in texts.get(base + ".def", "")
+        definition = texts.get(base + ".def", "")
+        node.bypassed = " bypass on" in definition
+        wired = _INPUTS.search(definition)
+        parent = node.path.rpartition("/")[0]
+        node.inputs = [f"{parent}/{name}" for name in _INPUT_LINE.findall(wired.group(1))] if wired else []
         expressions = _channels(texts.get(base + ".chn", ""))
         node.parms = _parms(texts.get(base + ".parm", ""), expressions)
         scene.nodes.append(node)

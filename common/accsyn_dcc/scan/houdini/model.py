@@ -31,6 +31,8 @@ class HipNode:
     type: str
     parms: Dict[str, List[ParmValue]] = field(default_factory=dict)
     bypassed: bool = False
+    inputs: List[str] = field(default_factory=list)
+    """Full paths of the nodes wired into this one, in input order."""
     category: str = ""
     """Houdini's node type category (``Sop``, ``Driver``, ``Lop``...): a type name means a node of it only
     within its category (an ``alembic`` SOP reads, an ``alembic`` ROP writes)."""

@@ -62,8 +62,9 @@ ROP_OUTPUTS: Tuple[RopOutput, ...] = (
     RopOutput("usd", "lopoutput", "usd"),
     RopOutput("usd_rop", "lopoutput", "usd"),
 )
-ROP_TYPES = frozenset(output.node_type for output in ROP_OUTPUTS) | {"fetch", "merge", "null", "wedge"}
-"""Node types found in ``/out`` and ROP networks that render or route renders."""
+ROUTING_ROPS: Dict[str, str] = {"fetch": "source", "wedge": "driver", "merge": ""}
+"""ROPs that write nothing themselves but render others: the parm naming the ROP they render (a merge
+renders its inputs). Every ROP renders its inputs first."""
 
 INPUTS_BY_TYPE: Dict[str, Tuple[FileParm, ...]] = {}
 for _input in INPUTS:

@@ -9,9 +9,10 @@ per node and parm.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from dataclasses import replace
-from typing import Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.references import (
@@ -23,7 +24,13 @@ from accsyn_dcc.references import (
 )
 from accsyn_dcc.scan.houdini.hip import load_hip
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
-from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE, NOT_INPUT_TYPES, OUTPUTS_BY_TYPE, FileParm
+from accsyn_dcc.scan.houdini.node_types import (
+    INPUTS_BY_TYPE,
+    NOT_INPUT_TYPES,
+    OUTPUTS_BY_TYPE,
+    ROUTING_ROPS,
+    FileParm,
+)
 from accsyn_dcc.scan.houdini.variables import HoudiniUnresolved, expand, package_variables, scene_variables
 from accsyn_dcc.scan.records import Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
@@ -50,7 +57,8 @@ def scan_hip_scene(
 ) -> ScanResult:
     environment, variables = _expansion(scene, os.environ if environ is None else environ)
     own_range = saved_range(*(scene.frame_range or DEFAULT_RANGE))
-    rops = [node for node in scene.nodes if node.category == DRIVER and node.type in OUTPUTS_BY_TYPE]
+    rops = [node for node in scene.nodes if node.category == DRIVER and _renders(node)]
+    by_path = {node.path: node for node in scene.nodes}
     result = ScanResult(
         scene=scene.path,
         frame_range=str(own_range),
@@ -59,11 +67,13 @@ def scan_hip_scene(
             "houdini_version": scene.houdini_version,
             "format": scene.file_format,
             "rops": [{"node": node.path, "type": node.type, "range": str(rop_range(node, scene)),
-                      "bypassed": node.bypassed} for node in rops],
+                      "bypassed": node.bypassed, "renders": render_order(node, by_path)} for node in rops],
         },
     )  # fmt: skip
     result.outputs, result.unresolved = rop_outputs(scene, variables, environment)
-    made_by = {os.path.normpath(output.path): output.node for output in result.outputs}
+    made_by: Dict[str, str] = {}
+    for output in result.outputs:  # the ROPs that write come before the fetch and merge ROPs that run them
+        made_by.setdefault(os.path.normpath(output.path), output.node)
     references = [_made_here(reference, made_by) for reference in _references(scene, variables, environment)]
     index = DirectoryIndex()
     dependencies, unresolved = check_references(references, frames or own_range, index, environment)
@@ -86,8 +96,9 @@ def _expansion(scene: HipScene, environ: Mapping[str, str]) -> Tuple[Dict[str, s
 def rop_outputs(
     scene: HipScene, variables: Mapping[str, str], environ: Mapping[str, str]
 ) -> Tuple[List[Output], List[Unresolved]]:
-    """One output per ROP that writes files, with its own frame range; a parm that cannot expand is unresolved."""
-    outputs: List[Output] = []
+    """One output per ROP that writes files, with its own frame range (a parm that cannot expand is
+    unresolved), then one per fetch, merge or wedge ROP: the first file its chain writes, at its own range."""
+    outputs: Dict[str, Output] = {}
     unresolved: List[Unresolved] = []
     for node in scene.nodes:
         rop = OUTPUTS_BY_TYPE.get(node.type) if node.category == DRIVER else None
@@ -98,11 +109,40 @@ def rop_outputs(
         if reference.path is None:
             unresolved.append(Unresolved(node.path, rop.parm, quoted_value(value.raw), reference.condition))
             continue
-        frames = rop_range(node, scene)
-        outputs.append(
-            Output(node=node.path, path=reference.path, range=str(frames), file_type=_extension(reference.path))
+        frames = str(rop_range(node, scene))
+        outputs[node.path] = Output(
+            node=node.path, path=reference.path, range=frames, file_type=_extension(reference.path)
         )
-    return outputs, unresolved
+    by_path = {node.path: node for node in scene.nodes}
+    for node in scene.nodes:
+        if node.category != DRIVER or node.type not in ROUTING_ROPS or node.bypassed:
+            continue
+        written = [outputs[path] for path in render_order(node, by_path) if path in outputs]
+        if written:
+            outputs[node.path] = replace(written[0], node=node.path, range=str(rop_range(node, scene)))
+    return list(outputs.values()), unresolved
+
+
+def render_order(node: HipNode, by_path: Mapping[str, HipNode], seen: Optional[Set[str]] = None) -> List[str]:
+    """The ROPs rendering ``node`` renders, in order: its inputs, the ROP it fetches or drives, then itself."""
+    seen = set() if seen is None else seen
+    if node.path in seen:
+        return []
+    seen.add(node.path)
+    order: List[str] = []
+    upstream = list(node.inputs)
+    parm = ROUTING_ROPS.get(node.type)
+    target = node.first(parm) if parm else None
+    if target is not None and target.raw.strip():
+        upstream.append(posixpath.normpath(posixpath.join(node.path, target.raw.strip())))  # relative to the node
+    for path in upstream:
+        if path in by_path:
+            order += render_order(by_path[path], by_path, seen)
+    return [*order, node.path]
+
+
+def _renders(node: HipNode) -> bool:
+    return node.type in OUTPUTS_BY_TYPE or node.type in ROUTING_ROPS
 
 
 def rop_range(node: HipNode, scene: HipScene) -> FrameRange:

@@ -23,7 +23,7 @@ from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.environment import CREDENTIAL
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
-from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE, OUTPUTS_BY_TYPE
+from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE, OUTPUTS_BY_TYPE, ROUTING_ROPS
 from accsyn_dcc.scan.houdini.scanner import DRIVER, scan_hip_scene
 from accsyn_dcc.scan.houdini.variables import FRAME_VARIABLE, TIME_VARIABLES
 from accsyn_dcc.scan.records import ScanResult
@@ -88,9 +88,10 @@ def nodes_to_read(rops_only: bool) -> Iterable[Tuple[Any, Optional[Set[str]]]]:
     nodes: Dict[str, Any] = {}
     for category in hou.nodeTypeCategories().values():
         for name, node_type in category.nodeTypes().items():
-            wanted = (
-                name in OUTPUTS_BY_TYPE if category.name() == DRIVER else (name in INPUTS_BY_TYPE and not rops_only)
-            )
+            if category.name() == DRIVER:
+                wanted = name in OUTPUTS_BY_TYPE or name in ROUTING_ROPS
+            else:
+                wanted = name in INPUTS_BY_TYPE and not rops_only
             if not wanted or not isinstance(node_type, hou.OpNodeType):
                 continue
             for node in node_type.instances():
@@ -113,6 +114,8 @@ def snapshot(node: Any, parm_names: Optional[Set[str]]) -> HipNode:
     node_type = node.type()
     category = node_type.category().name()
     found = HipNode(node.path(), node_type.name(), category=category, bypassed=bypassed(node))
+    if category == DRIVER:
+        found.inputs = [str(wired.path()) for wired in node.inputs() if wired is not None]
     names = parm_names if parm_names is not None else wanted_parms(node, node_type.name(), category)
     for name in sorted(names):
         if name == RANGE_TUPLE:
@@ -127,7 +130,9 @@ def snapshot(node: Any, parm_names: Optional[Set[str]]) -> HipNode:
 
 def wanted_parms(node: Any, type_name: str, category: str) -> Set[str]:
     if category == DRIVER:
-        return {OUTPUTS_BY_TYPE[type_name].parm, *ROP_PARMS, RANGE_TUPLE}
+        rop = OUTPUTS_BY_TYPE.get(type_name)
+        named = rop.parm if rop is not None else ROUTING_ROPS.get(type_name, "")
+        return {name for name in (named, *ROP_PARMS, RANGE_TUPLE) if name}
     wanted: Set[str] = set()
     for rule in INPUTS_BY_TYPE.get(type_name, ()):
         if rule.parm.endswith("#"):
