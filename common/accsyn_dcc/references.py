@@ -128,7 +128,7 @@ def check_reference(
 
 
 _PATH_SHAPED = re.compile(r"^[^\n]{0,4095}[\\/][^\n\\/]*\.[A-Za-z][A-Za-z0-9]{0,7}$")
-UNKNOWN_KIND_CONDITION = "a path in a node type accsyn does not know; read if that node uses it"
+UNKNOWN_KIND_CONDITION = "its node, of a type accsyn does not know, uses this path"
 """Why a path-shaped value of an unknown node type is reported as conditional (never dropped, never assumed)."""
 
 

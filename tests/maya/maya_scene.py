@@ -163,7 +163,12 @@ def every_kind_scene(root: Path) -> SceneDescription:
     touch(project / "proxies" / "tree.vrmesh")
     touch(project / "proxies" / "bush.rs")
     touch(project / "usd" / "set.usda", b"#usda 1.0\n")
-    touch(project / "xgen" / "shot__hair.xgen")
+    touch(project / "xgen" / "collections" / "hair" / "hairDesc" / "guides.abc")
+    (project / "xgen" / "shot__hair.xgen").write_text(
+        "# XGen Collection File\n#\nFileVersion 18\n\nPalette\n\tname\t\t\thair\n\tparent\t\t\t\n"
+        "\txgDataPath\t\t${PROJECT}xgen/collections/hair\n\txgProjectPath\t\t" + f"{project}/\n"
+        "\txgDogTag\t\t\nendAttrs\n\nDescription\n\tname\t\t\thairDesc\nendAttrs\n"
+    )
     touch(project / "ies" / "spot.ies")
     touch(project / "yeti" / "fur.0001.fur")
     touch(project / "bifrost" / "splash.bob")

@@ -66,6 +66,8 @@ def test_every_node_kind_found_with_tiles_frames_and_variables(tmp_path):
                             ("spotShape", "aiFilename"), ("defaultColorMgtGlobals", "configFilePath")]:  # fmt: skip
         assert found[(node, attribute)].exists, (node, attribute)
     assert found[("furShape", "cacheFileName")].missing == "2-10"
+    xgen_data = found[("hair", "xgDataPath")]
+    assert xgen_data.path == f"{project.as_posix()}/xgen/collections/hair" and xgen_data.exists
     bifrost = found[("splashShape", "cachePath")]
     assert bifrost.conditional and bifrost.exists
     assert any(dep.path.endswith("luts/log.spi1d") and dep.exists for dep in result.dependencies)

@@ -37,7 +37,7 @@ def test_every_node_kind_same_records_live_and_offline(tmp_path):
     load(description, EVERY_KIND_RULES, registered=["file", "audio", "bifrostGraphShape.cachePath"])
     live = live_scan()
     assert records(live) == records(offline)
-    assert len(live.dependencies) == 23  # every node kind of the scene, and the LUT its OCIO config loads
+    assert len(live.dependencies) == 24  # every node kind, the LUT the OCIO config loads, the XGen data folder
 
 
 def test_render_setup_layers_same_records_live_and_offline(tmp_path):

@@ -42,6 +42,7 @@ from accsyn_dcc.scan.maya.node_types import (
     FileAttribute,
 )
 from accsyn_dcc.scan.maya.project import MayaProject, find_project
+from accsyn_dcc.scan.maya.xgen import collection_folders
 from accsyn_dcc.scan.records import Dependency, ScanResult, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
 
@@ -101,6 +102,7 @@ def scan_maya_scene(
     walk = _ReferenceWalk(project, environ, job_frames, result, index)
     references = list(walk.references(scene, 0, follow_references))
     references = [_relocated(reference, project, scene, job_frames, index, result) for reference in references]
+    references += [folder for reference in references for folder in _xgen_folders(reference, project)]
     result.dependencies, result.unresolved = check_references(references, job_frames, index, environ)
     result.outputs = layer_outputs(scene, project, layers)
     return result
@@ -238,6 +240,16 @@ def _with_frames(reference: FileReference, node: MayaNode, rule: FileAttribute, 
             shifted = [frame + offset for frame in frames if frame + offset >= 0]
             return replace(reference, path=path, frames=FrameRange.parse(compact(shifted)) if shifted else None)
     return replace(reference, path=path)
+
+
+def _xgen_folders(reference: FileReference, project: MayaProject) -> List[FileReference]:
+    """The data folders of an XGen collection file the scene names (each one sent whole)."""
+    if reference.kind != "xgen" or reference.path is None:
+        return []
+    return [
+        FileReference(reference.node, "xgDataPath", raw, folder, "xgen data", frame_dependent=False)
+        for raw, folder in collection_folders(reference.path, project.root)
+    ]
 
 
 def _path_reference(
