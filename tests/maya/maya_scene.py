@@ -285,3 +285,34 @@ def layered_scene(root: Path) -> SceneDescription:
         Link("fxCameras", LIST_ITEMS, "fxSideRenderable", PARENT),
     ]
     return scene
+
+
+def legacy_layers_scene(root: Path) -> SceneDescription:
+    """Legacy render layers (no Render Setup): ``bg`` adjusts the range to 20-30 and makes the side camera
+    renderable; the master layer's own values sit in ``defaultRenderLayer``'s adjustments."""
+    scene = SceneDescription(root / "old" / "scenes" / "legacy.ma")
+    scene.nodes += [
+        Node("transform", "shotCam"),
+        Node("camera", "shotCamShape", "shotCam"),
+        Node("transform", "side"),
+        Node("camera", "sideShape", "side", [Attr("renderable", "rnd", False)]),
+        Node("renderLayerManager", "renderLayerManager"),
+        Node("renderLayer", "defaultRenderLayer", attrs=[
+            Attr("adjustments[0].value", "adjs[0].val", 1), Attr("adjustments[1].value", "adjs[1].val", 48),
+            Attr("adjustments[2].value", "adjs[2].val", False)]),
+        Node("renderLayer", "bg", attrs=[
+            Attr("adjustments[0].value", "adjs[0].val", 20), Attr("adjustments[1].value", "adjs[1].val", 30),
+            Attr("adjustments[2].value", "adjs[2].val", True)]),
+        Node("renderLayer", "fg", attrs=[Attr("renderable", "rndr", False)]),
+        Node("renderGlobals", "defaultRenderGlobals", shared=True,
+             attrs=[string("currentRenderer", "ren", "mayaSoftware"), Attr("animation", "an", True),
+                    Attr("startFrame", "fs", 1), Attr("endFrame", "ef", 48),
+                    string("imageFilePrefix", "ifp", "<RenderLayer>/<Camera>/<Scene>")]),
+    ]  # fmt: skip
+    for layer in ("defaultRenderLayer", "bg"):
+        scene.links += [
+            Link("defaultRenderGlobals", ("startFrame", "fs"), layer, ("adjustments[0].plug", "adjs[0].plg")),
+            Link("defaultRenderGlobals", ("endFrame", "ef"), layer, ("adjustments[1].plug", "adjs[1].plg")),
+            Link("sideShape", ("renderable", "rnd"), layer, ("adjustments[2].plug", "adjs[2].plg")),
+        ]
+    return scene

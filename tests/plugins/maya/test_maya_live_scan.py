@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from maya_loader import load
-from maya_scene import every_kind_scene, layered_scene, write_ma
+from maya_scene import every_kind_scene, layered_scene, legacy_layers_scene, write_ma
 
 from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.scan.maya import scan_file
@@ -72,3 +72,14 @@ def test_progress_and_cancel_on_ten_thousand_file_nodes():
     with pytest.raises(ScanCancelled):
         live_scan(cancelled=cancel_after_a_while)
     assert state.getattr_calls < 600
+
+
+def test_legacy_render_layer_adjustments_same_records_live_and_offline(tmp_path):
+    description = legacy_layers_scene(tmp_path)
+    offline = scan_file(str(write_ma(description)), environ=ENVIRON)
+    load(description, {})
+    live = live_scan()
+    assert records(live) == records(offline)
+    assert [(output.node, output.range) for output in offline.outputs] == [
+        ("masterLayer/shotCam", "1-48"), ("bg/shotCam", "20-30"), ("bg/side", "20-30"),
+    ]  # fmt: skip

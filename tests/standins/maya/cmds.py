@@ -104,7 +104,7 @@ def getAttr(*args: str, asString: bool = False, silent: bool = False) -> Any:
     current.getattr_calls += 1
     if current.on_getattr is not None:
         current.on_getattr(args[0])
-    node_name, _, attribute = args[0].rpartition(".")
+    node_name, _, attribute = args[0].partition(".")
     node = current.find(node_name)
     if node is None:
         raise ValueError(f"No object matches name: {args[0]}")
@@ -123,14 +123,26 @@ def listAttr(arg0: str = "", /, *, usedAsFilename: bool = False) -> Optional[Lis
 
 
 def listConnections(
-    *args: str, source: bool = True, destination: bool = True, plugs: bool = False
+    *args: str, source: bool = True, destination: bool = True, plugs: bool = False, connections: bool = False
 ) -> Optional[List[str]]:
     node_name, _, attribute = args[0].partition(".")
-    found = []
+
+    def matches(plug_attribute: str) -> bool:
+        return (
+            not attribute
+            or plug_attribute == attribute
+            or plug_attribute.startswith((attribute + "[", attribute + "."))
+        )
+
+    found: List[str] = []
     for source_node, source_attribute, target_node, target_attribute in state().connections:
-        if source and target_node == node_name and (not attribute or target_attribute == attribute):
+        if source and target_node == node_name and matches(target_attribute):
+            if connections:
+                found.append(f"{target_node}.{target_attribute}")
             found.append(f"{source_node}.{source_attribute}" if plugs else source_node)
-        if destination and source_node == node_name and (not attribute or source_attribute == attribute):
+        if destination and source_node == node_name and matches(source_attribute):
+            if connections:
+                found.append(f"{source_node}.{source_attribute}")
             found.append(f"{target_node}.{target_attribute}" if plugs else target_node)
     return found or None
 

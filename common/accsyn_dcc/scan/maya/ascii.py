@@ -13,7 +13,7 @@ import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.scan.maya.layers import CONNECTED, SETTINGS_TYPES
+from accsyn_dcc.scan.maya.layers import ADJUSTMENTS, CONNECTED, SETTINGS_TYPES
 from accsyn_dcc.scan.maya.model import Connection, MayaNode, MayaReference, MayaScene, on_off
 from accsyn_dcc.scan.maya.node_types import NOT_INPUT_TYPES, RULES_BY_TYPE, SHARED_NODE_TYPES
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
@@ -32,8 +32,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 _SETATTR_FLAGS_WITH_VALUE = frozenset({"-s", "-size", "-k", "-keyable", "-l", "-lock", "-cb", "-channelBox",
                                        "-ch", "-capacityHint", "-ca", "-caching", "-type", "-typ"})  # fmt: skip
 
-RENDER_SETUP_PLUGS = frozenset(name for plug in CONNECTED for name in plug.spellings)
-"""Connections kept from the file: how render-setup layers, collections and overrides hang together."""
+RENDER_SETUP_PLUGS = frozenset(name for plug in (*CONNECTED, ADJUSTMENTS) for name in plug.spellings)
+"""Connections kept from the file: how render-setup layers, collections and overrides hang together, and
+which plugs a legacy render layer adjusts."""
 
 WANTED_COMMANDS = frozenset({"requires", "currentUnit", "file", "createNode", "select", "setAttr", "connectAttr"})
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -46,6 +47,10 @@ OVERRIDES = ("absOverride", "absUniqueOverride")
 PARENT, SELECTOR, LEGACY_LAYER = A("parentList", "pls"), A("selector", "sel"), A("legacyRenderLayer", "lrl")
 CONNECTED = (PARENT, SELECTOR, LEGACY_LAYER)
 """Plugs whose incoming connections tell how layers, collections and overrides hang together."""
+ADJUSTMENTS = A("adjustments", "adjs")
+"""A legacy render layer's overrides: ``adjs[i].plg`` is wired from the plug it changes, ``adjs[i].val``
+holds the value."""
+_ADJUSTMENT = re.compile(r"^(?:adjs|adjustments)\[(\d+)\]\.(?:plg|plug)$")
 RENDER_SETUP_TYPES = ("renderSetupLayer", "collection", "renderSettingsCollection", *OVERRIDES)
 
 TIME_UNITS: Dict[str, float] = {"game": 15, "film": 24, "pal": 25, "ntsc": 30, "show": 48, "palf": 50, "ntscf": 60}
@@ -79,6 +84,9 @@ RENDERERS: Dict[str, RendererOutput] = {
 }  # fmt: skip
 MAYA_RENDERER = RendererOutput(RENDER_GLOBALS, "renderGlobals", PREFIX, RENDER_GLOBALS, "renderGlobals", IMAGE_KEY,
                                "iff")  # fmt: skip
+
+ADJUSTED = {spelling: name.long for name in (START, END, STEP, CAMERA_RENDERABLE) for spelling in name.spellings}
+"""The attributes a legacy layer's adjustments are read for, by either spelling."""
 
 _OVERRIDE_ATTRIBUTES = (OVERRIDE_ATTRIBUTE, OVERRIDE_VALUE, OVERRIDE_TARGET, OVERRIDE_ENABLED)
 SETTINGS_ATTRIBUTES: Dict[str, Tuple[A, ...]] = {
@@ -121,40 +129,46 @@ def render_layers(scene: MayaScene) -> List[RenderLayer]:
     """Every render layer of the scene, the default one first."""
     globals_node = scene.node(RENDER_GLOBALS) or MayaNode("renderGlobals", RENDER_GLOBALS)
     cameras = scene.of_type("camera")
-    default = scene.node(DEFAULT_LEGACY_LAYER)
-    layers = [
-        RenderLayer(
-            DEFAULT_LAYER,
-            DEFAULT_LEGACY_LAYER,
-            default.flag(RENDERABLE, True) if default else True,
-            _range(globals_node, {}, scene),
-            tuple(_camera_name(camera) for camera in cameras if camera.flag(CAMERA_RENDERABLE, True)),
+
+    def layer(name: str, legacy: str, overrides: Dict[str, Dict[str, str]]) -> RenderLayer:
+        legacy_node = scene.node(legacy)
+        return RenderLayer(
+            name,
+            legacy,
+            legacy_node.flag(RENDERABLE, True) if legacy_node else True,
+            _range(globals_node, overrides.get(RENDER_GLOBALS, {}), scene),
+            tuple(_camera_name(camera) for camera in cameras if _renderable(camera, overrides)),
         )
-    ]
+
+    layers = [layer(DEFAULT_LAYER, DEFAULT_LEGACY_LAYER, _adjustments(scene, DEFAULT_LEGACY_LAYER))]
     setup_layers = scene.of_type("renderSetupLayer")
-    if setup_layers:
-        for layer in setup_layers:
-            legacy = next(iter(scene.sources(layer.name, LEGACY_LAYER.spellings)), f"rs_{layer.name}")
-            legacy_node = scene.node(legacy)
-            overrides = _layer_overrides(scene, layer.name)
-            layers.append(
-                RenderLayer(
-                    layer.name,
-                    legacy,
-                    legacy_node.flag(RENDERABLE, True) if legacy_node else True,
-                    _range(globals_node, overrides.get(RENDER_GLOBALS, {}), scene),
-                    tuple(_camera_name(camera) for camera in cameras if _renderable(camera, overrides)),
-                )
-            )
-        return layers
-    for legacy_node in scene.of_type("renderLayer"):
-        if legacy_node.name == DEFAULT_LEGACY_LAYER or ":" in legacy_node.name:
-            continue
-        layers.append(
-            RenderLayer(legacy_node.name, legacy_node.name, legacy_node.flag(RENDERABLE, True), layers[0].frames,
-                        layers[0].cameras)
-        )  # fmt: skip
+    for setup_layer in setup_layers:
+        legacy = next(iter(scene.sources(setup_layer.name, LEGACY_LAYER.spellings)), f"rs_{setup_layer.name}")
+        layers.append(layer(setup_layer.name, legacy, _layer_overrides(scene, setup_layer.name)))
+    if not setup_layers:
+        for legacy_node in scene.of_type("renderLayer"):
+            if legacy_node.name != DEFAULT_LEGACY_LAYER and ":" not in legacy_node.name:
+                layers.append(layer(legacy_node.name, legacy_node.name, _adjustments(scene, legacy_node.name)))
     return layers
+
+
+def _adjustments(scene: MayaScene, layer: str) -> Dict[str, Dict[str, str]]:
+    """``{node: {attribute: value}}`` of a legacy render layer's adjustments of ranges and renderable cameras."""
+    node = scene.node(layer)
+    found: Dict[str, Dict[str, str]] = {}
+    if node is None:
+        return found
+    for connection in scene.connections:
+        adjustment = _ADJUSTMENT.match(connection.target_attribute)
+        attribute = ADJUSTED.get(connection.source_attribute)
+        if connection.target_node != node.name or adjustment is None or attribute is None:
+            continue
+        index = adjustment.group(1)
+        value = node.attributes.get(f"adjs[{index}].val", node.attributes.get(f"adjustments[{index}].value"))
+        source = scene.node(connection.source_node)
+        if value is not None:
+            found.setdefault(source.name if source else connection.source_node, {})[attribute] = value
+    return found
 
 
 def layer_outputs(scene: MayaScene, project: MayaProject, layers: Sequence[RenderLayer]) -> List[Output]:

@@ -9,6 +9,7 @@ runs on a worker thread: the core's rules and the file checks, each folder liste
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
@@ -17,7 +18,7 @@ from maya import cmds
 from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.scan.maya.layers import CONNECTED, RENDER_SETUP_TYPES, SETTINGS_TYPES
+from accsyn_dcc.scan.maya.layers import ADJUSTMENTS, CONNECTED, RENDER_SETUP_TYPES, SETTINGS_TYPES
 from accsyn_dcc.scan.maya.model import Connection, MayaNode, MayaReference, MayaScene
 from accsyn_dcc.scan.maya.node_types import RULES_BY_TYPE
 from accsyn_dcc.scan.maya.project import MayaProject
@@ -27,6 +28,7 @@ from accsyn_dcc.scan.records import ScanResult
 PROGRESS_EVERY = 25
 """Nodes read between two progress calls (each lets the dialog repaint and the artist cancel)."""
 PROJECT_RULES = ("images", "sourceImages")
+LEGACY_LAYER_TYPE = "renderLayer"
 
 
 @dataclass
@@ -72,6 +74,8 @@ def collect(
                 node.attributes[attribute] = value
         if node_type in RENDER_SETUP_TYPES:
             scene.connections += connections_into(name)
+        if node_type == LEGACY_LAYER_TYPE:
+            scene.connections += adjustments_of(node)
     progress(len(work), len(work))
     if not settings_only:
         scene.references = list(references())
@@ -145,6 +149,22 @@ def connections_into(name: str) -> List[Connection]:
     for plug in CONNECTED:
         for source in strings(cmds.listConnections(f"{name}.{plug.long}", source=True, destination=False)):
             found.append(Connection(source, "", name, plug.long))
+    return found
+
+
+def adjustments_of(layer: MayaNode) -> List[Connection]:
+    """A legacy render layer's adjustments: the plug each changes, and (into ``layer``) the value it sets."""
+    found: List[Connection] = []
+    plug = f"{layer.name}.{ADJUSTMENTS.long}"
+    pairs = strings(cmds.listConnections(plug, source=True, destination=False, plugs=True, connections=True))
+    for this_plug, other_plug in zip(pairs[0::2], pairs[1::2]):
+        target_attribute = this_plug.partition(".")[2]
+        source_node, _, source_attribute = other_plug.partition(".")
+        found.append(Connection(source_node, source_attribute, layer.name, target_attribute))
+        index = re.search(r"\[(\d+)\]", target_attribute)
+        value = read_attribute(layer.name, f"{ADJUSTMENTS.long}[{index.group(1)}].value") if index else None
+        if index and value is not None:
+            layer.attributes[f"{ADJUSTMENTS.long}[{index.group(1)}].value"] = value
     return found
 
 
