@@ -71,9 +71,7 @@ def check_references(
     seen = set()
     for reference in references:
         if reference.path is None:
-            unresolved.append(
-                Unresolved(reference.node, reference.attribute, quoted_value(reference.raw), reference.condition)
-            )
+            unresolved.append(_unresolved(reference, reference.condition))
             continue
         key = (reference.node, reference.attribute, reference.path)
         if key in seen:
@@ -99,19 +97,17 @@ def check_reference(
 ) -> Union[Dependency, Unresolved]:
     """One reference as a ``Dependency``, or ``Unresolved`` when a token in it cannot be filled."""
     assert reference.path is not None
-    raw = quoted_value(reference.raw)
     needed = (reference.frames or frames) if reference.frame_dependent else None
     variants: Sequence[Variant] = reference.variants
     if needed is not None and len(needed) > MAX_FRAMES_PER_FILE and PathPattern.parse(reference.path).is_sequence:
         too_many = f"{len(needed)} frames to check, more than {MAX_FRAMES_PER_FILE}; narrow the job's range"
-        return Unresolved(reference.node, reference.attribute, raw, too_many)
+        return _unresolved(reference, too_many)
     try:
         check = check_path(reference.path, needed, variants, index)
     except TokenError as error:
-        return Unresolved(reference.node, reference.attribute, raw, str(error))
+        return _unresolved(reference, str(error))
     if check.unresolved:
-        names = ", ".join(check.unresolved)
-        return Unresolved(reference.node, reference.attribute, raw, f"no value for the {names} token(s)")
+        return _unresolved(reference, f"no value for the {', '.join(check.unresolved)} token(s)")
     return Dependency(
         path=reference.path,
         kind=reference.kind,
@@ -135,6 +131,11 @@ UNKNOWN_KIND_CONDITION = "its node, of a type accsyn does not know, uses this pa
 def looks_like_a_file(value: str) -> bool:
     """True for a one-line value with a folder separator and a file extension (``/a/b.exr``, ``$HIP/x.bgeo.sc``)."""
     return bool(_PATH_SHAPED.match(value.strip()))
+
+
+def _unresolved(reference: FileReference, reason: str) -> Unresolved:
+    """``reference`` as unresolved for ``reason``, its value as reported (``quoted_value``)."""
+    return Unresolved(reference.node, reference.attribute, quoted_value(reference.raw), reason)
 
 
 def absolute_path(value: str, base_folder: str, blender_relative: bool = False) -> str:

@@ -113,3 +113,39 @@ def test_self_reference_does_not_loop():
     loop = TclEvaluator(lambda node, knob: "[value A.k]", "/a.nk", {})
     with pytest.raises(TclUnresolved, match="loop"):
         loop.evaluate("[value A.k]")
+
+
+NODE_ALPHABET = st.sampled_from(list('{}[]"\\#; \n\tReadfile1'))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(NODE_ALPHABET, max_size=30), max_size=4), st.sampled_from(["Read", "Blur", "set", "x.y"]))
+def test_the_whole_node_reader_agrees_with_the_word_by_word_tokenizer(lines, node_class):
+    """``tokenize`` takes tidy nodes whole; it gives what reading them word by word gives (lines and columns
+    too), and so does the script read from it."""
+    from accsyn_dcc.scan.nuke import tokenizer
+
+    text = f"{node_class} {{\n" + "".join(f" {line}\n" for line in lines) + "}\nBlur {\n size 2\n}\n"
+
+    def read():
+        try:
+            commands = [[tuple(word[:4]) for word in command.words] for command in tokenize(text)]
+        except NukeScriptError as error:
+            return str(error)
+        try:
+            nodes = [
+                (node.node_class, node.name, node.knobs, list(node.user_file_knobs))
+                for node in parse_script(text).nodes
+            ]
+        except NukeScriptError as error:
+            nodes = str(error)
+        return commands, nodes
+
+    fast = read()
+    original = tokenizer._plain_nodes
+    tokenizer._plain_nodes = lambda text, position, line, line_start, commands: (position, line, line_start)
+    try:
+        slow = read()
+    finally:
+        tokenizer._plain_nodes = original
+    assert fast == slow

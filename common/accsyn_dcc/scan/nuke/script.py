@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from accsyn_dcc.scan.nuke.tokenizer import Command, NukeScriptError, plain_lines, tokenize
+from accsyn_dcc.scan.nuke.tokenizer import NODE_CLASS, Command, NukeScriptError, plain_lines, tidy_knobs, tokenize
 
 CONTAINERS = {"Group", "Gizmo", "LiveGroup", "VariableGroup"}
 MAX_GROUP_DEPTH = 1000
 """Groups nested deeper than this are refused as a damaged file (Nuke's own scripts stay far below)."""
 _IGNORED = {"set", "push", "add_layer", "define_window_layout_xml", "cut_paste_input", "version"}
-_NODE_CLASS = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+_NODE_CLASS = re.compile(rf"^{NODE_CLASS}$")
+_SPECIAL_NODES = frozenset({"Root", "Gizmo", "clone", "end_group", *_IGNORED})
+"""Commands that may look like a node (``Name {...}``) but are not a node of the script."""
 _USER_KNOB = re.compile(r"^\s*(\d+)\s+(\S+)")
 
 
@@ -31,7 +33,7 @@ class Node:
     node_class: str
     name: str
     knobs: Dict[str, str] = field(default_factory=dict)
-    user_file_knobs: List[str] = field(default_factory=list)
+    user_file_knobs: Sequence[str] = ()
     parent: Optional[str] = None
     line: int = 0
 
@@ -58,7 +60,10 @@ def parse_script(text: str, path: str = "<script>") -> NukeScript:
     taken: Set[str] = set()
     for command in tokenize(text, path):
         name = command.name
-        if name == "version":
+        words = command.words
+        if len(words) == 2 and words[1].plain and name not in _SPECIAL_NODES:  # most commands: a tidy node
+            _add_node(script, name, _knobs(command, path), groups, counters, taken, command, path)
+        elif name == "version":
             script.version = " ".join(word.text for word in command.words[1:])
         elif name == "end_group":
             if not groups:
@@ -66,6 +71,8 @@ def parse_script(text: str, path: str = "<script>") -> NukeScript:
             groups.pop()
         elif name == "clone" and len(command.words) == 4 and command.words[3].braced:
             # ``clone node<address>|<Class>|<id> <Class> {knobs}``: a clone's first (and only) definition.
+            if not _NODE_CLASS.match(command.words[2].text):
+                raise NukeScriptError(path, command.line, command.words[0].column, "a clone names no node class")
             _add_node(script, command.words[2].text, _knobs(command, path, 3), groups, counters, taken, command, path)
         elif name in _IGNORED or name == "clone":
             continue
@@ -84,11 +91,9 @@ def parse_script(text: str, path: str = "<script>") -> NukeScript:
 
 
 def _add_node(
-    script: NukeScript, node_class: str, parsed: Tuple[Dict[str, str], List[str]], groups: List[str],
+    script: NukeScript, node_class: str, parsed: Tuple[Dict[str, str], Sequence[str]], groups: List[str],
     counters: Dict[str, int], taken: Set[str], command: Command, path: str,
 ) -> None:  # fmt: skip
-    if not _NODE_CLASS.match(node_class):
-        raise NukeScriptError(path, command.line, command.words[0].column, "a clone names no node class")
     knobs, user_files = parsed
     prefix = groups[-1] if groups else ""
     short = knobs.get("name") or _next_name(node_class, counters, taken, prefix)
@@ -110,9 +115,11 @@ def _next_name(node_class: str, counters: Dict[str, int], taken: Set[str], prefi
             return candidate
 
 
-def _knobs(command: Command, path: str, body_word: int = 1) -> Tuple[Dict[str, str], List[str]]:
+def _knobs(command: Command, path: str, body_word: int = 1) -> Tuple[Dict[str, str], Sequence[str]]:
     """The knob lines of a node body: ``name value...`` -> raw value text; and its file user knobs."""
     body = command.words[body_word]
+    if body.plain and "addUserKnob" not in body.text:  # the common case: one dictionary from one pass
+        return tidy_knobs(body.text), ()
     lines = plain_lines(body.text)
     if lines is None:
         lines = [

@@ -9,7 +9,7 @@ a command starts. Malformed text raises ``NukeScriptError`` with line and column
 from __future__ import annotations
 
 import re
-from typing import List, NamedTuple, Optional, Pattern, Tuple
+from typing import Dict, List, NamedTuple, Optional, Pattern, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
 
@@ -32,6 +32,8 @@ class Word(NamedTuple):
     braced: bool
     line: int
     column: int
+    plain: bool = False
+    """A braced node body already known to hold only tidy knob lines (read by ``tidy_knobs``)."""
 
 
 class Command(NamedTuple):
@@ -90,6 +92,11 @@ def tokenize(text: str, path: str = "<script>", first_line: int = 1) -> List[Com
                 line, line_start = line + 1, position
             continue
         if kind == 5:
+            if not words:  # a command starts: take the plain nodes (``Class {`` knob lines ``}``) from here whole
+                after, line, line_start = _plain_nodes(text, start, line, line_start, commands)
+                if after != start:
+                    position = after
+                    continue
             words.append(Word(match.group(5), False, line, start - line_start + 1))  # type: ignore[union-attr]
             continue
         if kind == 2 and not words:
@@ -128,6 +135,29 @@ _BLANK_RUN = re.compile(r"[ \t\r]+")
 _ODD_BLANKS = re.compile(r"[\t\r]|  ")
 
 
+_TIDY_KNOB_LINE = rf" (?!#)({_WORD})(?: (?:({_WORD}(?: {_WORD})*)|(\{{)([^{{}}\\\n]*)\}}))?\n"
+"""A knob line as Nuke writes it: one space before the name and between words, a flat ``{...}`` at most."""
+_TIDY_KNOB = re.compile(_TIDY_KNOB_LINE)
+NODE_CLASS = r"[A-Za-z_][A-Za-z0-9_.]*"
+"""A node class name (``Read``, ``Blur``, ``OFXuk.co.thefoundry.keylight.keylight_v201``)."""
+_PLAIN_NODE = re.compile(rf"({NODE_CLASS})[ \t]+\{{(\n(?:{_TIDY_KNOB_LINE})*)\}}[ \t\r]*(?:\n|\Z)")
+"""A whole node command whose body holds only tidy knob lines, with its line end (one step each)."""
+
+
+def _plain_nodes(text: str, position: int, line: int, line_start: int, commands: List[Command]) -> Tuple[int, int, int]:
+    """Append the plain node commands that follow one another from ``position``; the position, line and
+    line start after them (``position`` unchanged when none starts there)."""
+    node = _PLAIN_NODE.match(text, position)
+    while node is not None:
+        body = node.group(2)
+        commands.append(Command([Word(node.group(1), False, line, position - line_start + 1),
+                                 Word(body, True, line, node.start(2) - line_start, True)]))  # fmt: skip
+        line += body.count("\n") + 1
+        position = line_start = node.end()
+        node = _PLAIN_NODE.match(text, position)
+    return position, line, line_start
+
+
 def plain_lines(text: str) -> Optional[List[Tuple[str, str]]]:
     """``(name, value)`` of each knob line of a node body, as ``tokenize`` would give them (several
     words joined by one space), when every line is plain words or a name and one flat ``{...}``;
@@ -140,6 +170,13 @@ def plain_lines(text: str) -> Optional[List[Tuple[str, str]]]:
         for name, plain, brace, braced in _KNOB.findall(body)
         if plain or brace
     ]
+
+
+def tidy_knobs(body: str) -> Dict[str, str]:
+    """The knobs of a body ``tokenize`` marked tidy (``Word.plain``): one pass, nothing to fold."""
+    return {
+        name: braced if brace else plain for name, plain, brace, braced in _TIDY_KNOB.findall(body) if plain or brace
+    }
 
 
 def _end(pattern: Pattern[str], text: str, position: int) -> int:
