@@ -9,7 +9,7 @@ a command starts. Malformed text raises ``NukeScriptError`` with line and column
 from __future__ import annotations
 
 import re
-from typing import Dict, List, NamedTuple, Optional, Pattern, Tuple
+from typing import Dict, List, NamedTuple, Optional, Pattern, Sequence, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
 
@@ -37,7 +37,7 @@ class Word(NamedTuple):
 
 
 class Command(NamedTuple):
-    words: List[Word]
+    words: Sequence[Word]
 
     @property
     def name(self) -> str:
@@ -150,8 +150,8 @@ def _plain_nodes(text: str, position: int, line: int, line_start: int, commands:
     node = _PLAIN_NODE.match(text, position)
     while node is not None:
         body = node.group(2)
-        commands.append(Command([Word(node.group(1), False, line, position - line_start + 1),
-                                 Word(body, True, line, node.start(2) - line_start, True)]))  # fmt: skip
+        commands.append(Command((Word(node.group(1), False, line, position - line_start + 1),
+                                 Word(body, True, line, node.start(2) - line_start, True))))  # fmt: skip
         line += body.count("\n") + 1
         position = line_start = node.end()
         node = _PLAIN_NODE.match(text, position)
