@@ -151,3 +151,10 @@ def test_binary_sections_are_skipped(tmp_path):
     (tmp_path / "bin.hip").write_bytes(archive(entries))
     result = scan_scene(str(tmp_path / "bin.hip"))
     assert [dep.node for dep in result.dependencies] == ["/obj/geo1/file1"]
+
+
+def test_sections_that_are_not_text_are_said_not_read(tmp_path):
+    encoded = [(".start", b"\x00\x93\x11" * 40), ("obj/geo1.init", b"\x00\xff\x01" * 10)]
+    (tmp_path / "locked.hipnc").write_bytes(archive(encoded, b"HouNC1"))
+    with pytest.raises(HipError, match=r"none of its sections reads as Houdini's text .*Apprentice or Indie"):
+        scan_scene(str(tmp_path / "locked.hipnc"))

@@ -44,6 +44,9 @@ def load_hip(path: str) -> HipScene:
 
 def parse_hip(data: bytes, path: str = "<scene>") -> HipScene:
     kind, texts = text_sections(data, path)
+    if not texts.get(".start") and not any(name.endswith(".init") and text for name, text in texts.items()):
+        encoded = " (Houdini may keep an Apprentice or Indie file encoded)" if kind != "hip" else ""
+        raise HipError(path, 0, f"none of its sections reads as Houdini's text{encoded}; scan it inside Houdini")
     scene = HipScene(path, file_format=kind)
     _read_start(scene, texts.get(".start", ""))
     saved = _VARIABLE_LINE.findall(texts.get(".variables", ""))
