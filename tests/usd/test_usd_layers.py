@@ -99,3 +99,24 @@ def test_layer_assets_keeps_the_authored_path_and_its_layer(tmp_path):
     asset = build_asset(tmp_path)
     pairs = layer_assets(str(asset))
     assert (str(tmp_path / "base.usda"), "./deep.usda") in pairs
+
+
+def test_a_stage_scanned_on_its_own_lists_its_render_products_and_range(tmp_path):
+    from pxr import UsdRender
+
+    from accsyn_dcc.scan import scan_scene
+
+    stage = Usd.Stage.CreateNew(str(tmp_path / "shot.usda"))
+    stage.SetStartTimeCode(1001)
+    stage.SetEndTimeCode(1048)
+    UsdRender.Product.Define(stage, "/Render/Products/beauty").CreateProductNameAttr("./render/beauty.$F4.exr")
+    stage.GetRootLayer().Save()
+    result = scan_scene(str(tmp_path / "shot.usda"))
+    assert result.frame_range == "1001-1048"
+    [product] = result.outputs
+    assert (product.node, product.path, product.range, product.file_type) == (
+        "/Render/Products/beauty",
+        f"{tmp_path}/render/beauty.$F4.exr",
+        "1001-1048",
+        "exr",
+    )

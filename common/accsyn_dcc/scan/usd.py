@@ -5,7 +5,8 @@ UDIM tiles) are found by OpenUSD itself (``pxr``: inside Houdini, maya-usd, Blen
 ``usd-core`` from the package index for the command line); each asset path is kept with the layer
 that holds it, made absolute against that layer, and checked against disk with the core's rules (UDIM
 tiles listed). Token-valued shader identifiers are not asset paths, so they never appear. Used for
-``accsyn-dcc scan file.usd[a|c|z]`` and for every ``.usd*`` dependency any host finds (of a per-frame
+``accsyn-dcc scan file.usd[a|c|z]`` (with the stage's render products as its outputs, as husk renders
+them) and for every ``.usd*`` dependency any host finds (of a per-frame
 layer sequence, the first frame on disk is read: the frames of a cache load the same files).
 """
 
@@ -15,10 +16,10 @@ import os
 from typing import Any, List, Mapping, Optional, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.references import FileReference, check_reference
 from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
-from accsyn_dcc.scan.records import Dependency, ScanResult, Unresolved, quoted_value
+from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
 from accsyn_dcc.tokens import PathPattern
 
@@ -121,7 +122,33 @@ def scan_file(path: str, frames: Optional[FrameRange] = None, **options: object)
         raise AccsynDccError(f"{absolute}: {error}") from None
     result.dependencies, result.unresolved = checked(references, DirectoryIndex())
     result.facts["layers"] = sorted({dep.path for dep in result.dependencies if dep.kind == "usd"})
+    result.frame_range, result.outputs = render_products(absolute)
     return result
+
+
+def render_products(path: str) -> Tuple[Optional[str], List[Output]]:
+    """The stage's authored frame range, and one output per ``RenderProduct`` (its ``productName``), as
+    husk renders them; payloads are not loaded to find them."""
+    from pxr import Usd
+
+    try:
+        stage = Usd.Stage.Open(path, Usd.Stage.LoadNone)
+    except Exception:  # already reported: the layer's dependencies could not be listed either
+        return None, []
+    frames: Optional[str] = None
+    if stage.HasAuthoredTimeCodeRange():
+        frames = str(saved_range(stage.GetStartTimeCode(), stage.GetEndTimeCode()))
+    outputs: List[Output] = []
+    for prim in stage.Traverse():
+        if prim.GetTypeName() != "RenderProduct":
+            continue
+        name = prim.GetAttribute("productName").Get() if prim.HasAttribute("productName") else None
+        if name:
+            product = str(name)
+            absolute = _anchored(product, path) or product
+            extension = os.path.splitext(product)[1].lstrip(".").lower()
+            outputs.append(Output(node=str(prim.GetPath()), path=absolute, range=frames, file_type=extension))
+    return frames, outputs
 
 
 def _first_on_disk(layer: Dependency, index: DirectoryIndex) -> Optional[str]:
