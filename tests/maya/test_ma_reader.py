@@ -131,6 +131,12 @@ def test_not_maya_ascii_and_not_a_regular_file_end_in_one_line(tmp_path):
     (tmp_path / "bad.ma").write_text("createNode file;\n")
     with pytest.raises(MayaSceneError, match=r"bad\.ma:1: not a Maya ASCII file"):
         scan_scene(str(tmp_path / "bad.ma"))
+    whole = maya_ascii("cut.ma", texture("wood", "/show/tex/wood.exr"))
+    (tmp_path / "cut.ma").write_text(whole[: whole.index("/show/tex/") + 5])
+    with pytest.raises(
+        MayaSceneError, match=r"cut\.ma:\d+: the file ends inside this statement \(a truncated file\?\)"
+    ):
+        scan_scene(str(tmp_path / "cut.ma"))
     fifo = tmp_path / "pipe.ma"
     os.mkfifo(fifo)
     with pytest.raises(MayaSceneError, match="not a regular file"):

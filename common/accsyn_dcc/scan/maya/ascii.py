@@ -116,9 +116,14 @@ class _Reader:
         return self.scene
 
     def statements(self, text: str) -> Iterator[Tuple[str, str]]:
-        """``(command, body)`` of each statement a scan needs; comments and other commands skipped."""
+        """``(command, body)`` of each statement a scan needs; comments and other commands skipped.
+
+        A statement the file ends inside (no ``;``, or a string never closed) means the file was cut short."""
         for match in _STATEMENT.finditer(text):
             command = match.group("command")
+            if command is not None and not match.group(0).endswith(";"):
+                line = text.count("\n", 0, match.start()) + 1
+                raise MayaSceneError(self.scene.path, line, "the file ends inside this statement (a truncated file?)")
             if command in WANTED_COMMANDS:
                 yield command, match.group("body")
 
