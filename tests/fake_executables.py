@@ -1,4 +1,4 @@
-"""Stand-in host executables (Maya's Render) for engine and farm tests, written into a test's folder."""
+"""Stand-in host executables (Maya's Render, Houdini's hython) for engine and farm tests."""
 
 import stat
 import sys
@@ -24,6 +24,22 @@ FAKE_RENDER = textwrap.dedent(
                 path = "%s/shot/%s/%s_%s.%04d.exr" % (folder, name, name, aov, frame)
                 print("00:00:01   512MB         | [driver_exr] writing file `%s'" % path, flush=True)
     sys.exit(int(os.environ.get("FAKE_RENDER_EXIT", "0")))
+    """
+)
+
+
+FAKE_HYTHON = textwrap.dedent(
+    """\
+    #!{python}
+    # Records argv and HOUDINI_PATHMAP, then prints what the render script prints for each frame.
+    import json, os, sys
+    options = json.loads(sys.argv[-1])
+    with open(os.environ["FAKE_HOUDINI_ARGV"], "w") as stream:
+        json.dump({{"argv": sys.argv[1:], "pathmap": os.environ.get("HOUDINI_PATHMAP", "")}}, stream)
+    for frame in range(options["first"], options["last"] + 1):
+        print("ROP node endRender", flush=True)
+        print("accsyn: frame %d rendered" % frame, flush=True)
+    sys.exit(int(os.environ.get("FAKE_HOUDINI_EXIT", "0")))
     """
 )
 

@@ -3,7 +3,7 @@
 import textwrap
 
 import pytest
-from fake_executables import FAKE_RENDER, install_executable
+from fake_executables import FAKE_HYTHON, FAKE_RENDER, install_executable
 
 FAKE_NUKE = textwrap.dedent(
     """\
@@ -37,21 +37,6 @@ def fake_render(tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_RENDER_ARGV", str(tmp_path / "render.json"))
     return path
 
-
-FAKE_HYTHON = textwrap.dedent(
-    """\
-    #!{python}
-    # Records argv and HOUDINI_PATHMAP, then prints what the render script prints for each frame.
-    import json, os, sys
-    options = json.loads(sys.argv[-1])
-    with open(os.environ["FAKE_HOUDINI_ARGV"], "w") as stream:
-        json.dump({{"argv": sys.argv[1:], "pathmap": os.environ.get("HOUDINI_PATHMAP", "")}}, stream)
-    for frame in range(options["first"], options["last"] + 1):
-        print("ROP node endRender", flush=True)
-        print("accsyn: frame %d rendered" % frame, flush=True)
-    sys.exit(int(os.environ.get("FAKE_HOUDINI_EXIT", "0")))
-    """
-)
 
 FAKE_HUSK = textwrap.dedent(
     """\
