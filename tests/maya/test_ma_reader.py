@@ -116,6 +116,9 @@ def test_statements_span_lines_and_strings_hold_semicolons_and_quotes():
     assert scene.node("odd").attributes["ftn"] == '/show/a;b "q"/\ntex.exr'
     assert scene.node("img").attributes["filename"] == "/x/y.<f>.exr"
     assert words('"a\\\\b" -type {"x","y"}') == [("a\\b", True), ("-type", False), ("x", True), ("y", True)]
+    bare = parse_ascii('//Maya ASCII 2024 scene\nfile -r "/show/set.ma";\ncreateNode transform -s -n "persp";\n')
+    assert [item.raw for item in bare.references] == ["/show/set.ma"]  # -r takes no value: the path is not it
+    assert bare.node("persp").type == "transform"
 
 
 def test_windows_paths_and_crlf_and_bom(tmp_path):

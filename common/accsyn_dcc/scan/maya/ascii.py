@@ -10,7 +10,7 @@ geometry ``setAttr`` blocks cost one regular-expression step each. Nothing in th
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.scan.maya.layers import ADJUSTMENTS, CONNECTED, SETTINGS_TYPES
@@ -35,6 +35,10 @@ _SETATTR_FLAGS_WITH_VALUE = frozenset({"-s", "-size", "-k", "-keyable", "-l", "-
 RENDER_SETUP_PLUGS = frozenset(name for plug in (*CONNECTED, ADJUSTMENTS) for name in plug.spellings)
 """Connections kept from the file: how render-setup layers, collections and overrides hang together, and
 which plugs a legacy render layer adjusts."""
+
+FILE_SWITCHES = frozenset({"-r", "-reference"})
+CREATE_NODE_SWITCHES = frozenset({"-s", "-shared", "-ss", "-skipSelect"})
+"""Flags of ``file`` and ``createNode`` that take no value (the word after them is not theirs)."""
 
 WANTED_COMMANDS = frozenset({"requires", "currentUnit", "file", "createNode", "select", "setAttr", "connectAttr"})
 
@@ -75,15 +79,18 @@ def words(body: str) -> List[Tuple[str, bool]]:
     return found
 
 
-def flags(tokens: List[Tuple[str, bool]]) -> Tuple[Dict[str, Optional[str]], List[str]]:
-    """``-flag value`` pairs and the trailing arguments of a MEL command (a flag before a flag has no value)."""
+def flags(
+    tokens: List[Tuple[str, bool]], switches: FrozenSet[str] = frozenset()
+) -> Tuple[Dict[str, Optional[str]], List[str]]:
+    """``-flag value`` pairs and the trailing arguments of a MEL command. A flag in ``switches`` takes no
+    value; any other takes the next word unless that is a flag too."""
     options: Dict[str, Optional[str]] = {}
     arguments: List[str] = []
     index = 0
     while index < len(tokens):
         text, quoted = tokens[index]
         if not quoted and text.startswith("-") and not _is_number(text):
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            following = tokens[index + 1] if index + 1 < len(tokens) and text not in switches else None
             if following is not None and (following[1] or not following[0].startswith("-") or _is_number(following[0])):
                 options[text] = following[0]
                 index += 2
@@ -104,10 +111,11 @@ def _is_number(text: str) -> bool:
 
 
 class _Reader:
+    """Fills a ``MayaScene`` statement by statement; ``current`` is the node ``setAttr`` applies to."""
+
     def __init__(self, path: str) -> None:
         self.scene = MayaScene(path)
         self.current: Optional[MayaNode] = None
-        self.keep_all_strings = False
 
     def read(self, text: str) -> MayaScene:
         for command, body in self.statements(text):
@@ -137,8 +145,7 @@ class _Reader:
         self.scene.time_unit = options.get("-t") or options.get("-time") or self.scene.time_unit
 
     def on_file(self, body: str) -> None:
-        tokens = words(body)
-        options, arguments = flags(tokens)
+        options, arguments = flags(words(body), FILE_SWITCHES)
         depth_text = options.get("-rdi") or options.get("-referenceDepthInfo")
         is_reference = "-r" in options or "-reference" in options
         if not arguments or not (is_reference or depth_text):
@@ -164,7 +171,7 @@ class _Reader:
         )
 
     def on_createNode(self, body: str) -> None:
-        options, arguments = flags(words(body))
+        options, arguments = flags(words(body), CREATE_NODE_SWITCHES)
         node_type = arguments[0] if arguments else "unknown"
         name = options.get("-n") or options.get("-name") or node_type
         parent = options.get("-p") or options.get("-parent")
