@@ -93,6 +93,11 @@ def test_scripted_submit_of_one_rop_takes_its_range(tmp_path, monkeypatch):
     assert payload["engine"] == "houdini-20" and payload["range"] == "1-10"
     assert payload["parameters"]["rops"] == ["/out/geo_cache"]
     assert payload["input"] == "share=projects/shot.hip"
+    from accsyn_houdini.adapter import HoudiniHost
+
+    hou_state = load(hip)
+    hou_state.selected = ["/out/still", "/obj/geo1"]
+    assert [output.node for output in HoudiniHost().outputs(selected_only=True)] == ["/out/still"]
     [merged] = submit(rops=["/out/all"], dry_run=True, workspace=workspace, allow_missing=True)
     assert merged["parameters"]["rops"] == ["/out/all"] and merged["range"] == "1-10"  # hython renders its chain
 

@@ -152,6 +152,7 @@ class _State:
     references: List[Tuple[Optional[Parm], str]] = field(default_factory=list)
     hda_files: Dict[str, List[str]] = field(default_factory=dict)
     """HDA file -> the node type names it defines."""
+    selected: List[str] = field(default_factory=list)
     ui_available: bool = True
     messages: List[str] = field(default_factory=list)
     main_window: Any = None
@@ -219,6 +220,10 @@ def frame() -> float:
 
 def node(path: str) -> Optional[Node]:
     return STATE.nodes.get(path)
+
+
+def selectedNodes(include_hidden: bool = False) -> Tuple[Node, ...]:
+    return tuple(STATE.nodes[path] for path in STATE.selected if path in STATE.nodes)
 
 
 def nodeTypeCategories() -> Dict[str, NodeTypeCategory]:
