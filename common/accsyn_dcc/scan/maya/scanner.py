@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterator, List, Mapping, Optional, Set
+from typing import Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
 from accsyn_dcc.references import (
@@ -101,9 +101,12 @@ def scan_maya_scene(
     index = DirectoryIndex()
     walk = _ReferenceWalk(project, environ, job_frames, result, index)
     references = list(walk.references(scene, 0, follow_references))
-    references = [_relocated(reference, project, scene, job_frames, index, result) for reference in references]
-    references += [folder for reference in references for folder in _xgen_folders(reference, project)]
     result.dependencies, result.unresolved = check_references(references, job_frames, index, environ)
+    references = _relocate_missing(references, result, project, job_frames, index, environ)
+    folders = [folder for reference in references for folder in _xgen_folders(reference, project)]
+    found, unresolved = check_references(folders, job_frames, index, environ)
+    result.dependencies += found
+    result.unresolved += unresolved
     result.outputs = layer_outputs(scene, project, layers)
     return result
 
@@ -259,34 +262,41 @@ def _path_reference(
     try:
         expanded = expand_variables(raw.strip(), environ)
     except UnresolvedVariable as error:
-        return FileReference(node, attribute, quoted_value(raw), None, kind, condition=str(error))
-    return FileReference(node, attribute, quoted_value(raw), project.absolute(expanded), kind)
+        return FileReference(node, attribute, raw, None, kind, condition=str(error))
+    return FileReference(node, attribute, raw, project.absolute(expanded), kind)
 
 
-def _relocated(
-    reference: FileReference,
+def _relocate_missing(
+    references: List[FileReference],
+    result: ScanResult,
     project: MayaProject,
-    scene: MayaScene,
     frames: FrameRange,
     index: DirectoryIndex,
-    result: ScanResult,
-) -> FileReference:
-    """A missing file found where Maya also looks (beside the scene, the project's source images...)."""
-    if reference.path is None or _found(reference, frames, index):
-        return reference
-    for place in project.fallbacks(reference.path, os.path.dirname(scene.path)):
-        moved = replace(reference, path=place)
-        if _found(moved, frames, index):
-            result.facts["relocated"].append(
-                {"node": reference.node, "attribute": reference.attribute, "saved": reference.raw, "found": place}
-            )
-            return moved
-    return reference
-
-
-def _found(reference: FileReference, frames: FrameRange, index: DirectoryIndex) -> bool:
-    checked = check_reference(reference, frames, index)
-    return isinstance(checked, Dependency) and checked.exists
+    environ: Mapping[str, str],
+) -> List[FileReference]:
+    """Move each reference whose file is missing to where Maya also looks (beside the scene, the project's
+    source images...) when it is there: its records in ``result`` are replaced and the move is listed in
+    ``facts["relocated"]``. Only the missing files are checked again; the references, as moved, are returned."""
+    missing = {(dep.node, dep.knob, dep.path) for dep in result.dependencies if not dep.exists}
+    moved: Dict[Tuple[str, str, Optional[str]], FileReference] = {}
+    for reference in references:
+        key = (reference.node, reference.attribute, reference.path)
+        if reference.path is None or key not in missing:
+            continue
+        for place in project.fallbacks(reference.path, os.path.dirname(result.scene)):
+            candidate = replace(reference, path=place)
+            checked = check_reference(candidate, frames, index)
+            if isinstance(checked, Dependency) and checked.exists:
+                moved[key] = candidate
+                result.facts["relocated"].append({"node": reference.node, "attribute": reference.attribute,
+                                                  "saved": quoted_value(reference.raw), "found": place})  # fmt: skip
+                break
+    if not moved:
+        return references
+    found, unresolved = check_references(list(moved.values()), frames, index, environ)
+    result.dependencies = [dep for dep in result.dependencies if (dep.node, dep.knob, dep.path) not in moved] + found
+    result.unresolved += unresolved
+    return [moved.get((reference.node, reference.attribute, reference.path), reference) for reference in references]
 
 
 def _renderer(scene: MayaScene) -> str:
