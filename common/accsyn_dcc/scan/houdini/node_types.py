@@ -7,8 +7,9 @@ not listed is still looked at: its string parms shaped like a file path are repo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Dict, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,20 @@ INPUTS_BY_TYPE: Dict[str, Tuple[FileParm, ...]] = {}
 for _input in INPUTS:
     INPUTS_BY_TYPE[_input.node_type] = (*INPUTS_BY_TYPE.get(_input.node_type, ()), _input)
 OUTPUTS_BY_TYPE: Dict[str, RopOutput] = {output.node_type: output for output in ROP_OUTPUTS}
+
+_MULTIPARM = re.compile(r"^(.*?)(\d+)$")
+
+
+def rule_for_parm(rules: Sequence[FileParm], parm: str) -> Optional[FileParm]:
+    """The rule of ``rules`` naming ``parm``, a multiparm rule (``filepath#``) naming each of its instances."""
+    for rule in rules:
+        if rule.parm == parm:
+            return rule
+        multiparm = _MULTIPARM.match(parm)
+        if rule.parm.endswith("#") and multiparm and multiparm.group(1) == rule.parm[:-1]:
+            return rule
+    return None
+
 
 NOT_INPUT_TYPES = frozenset({"subnet", "geo", "cam", "null", "merge", "xform", "ropnet", "shopnet", "matnet"})
 """Node types whose strings never name an input file (skipped by the path-shaped fallback)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from dataclasses import replace
 from typing import Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
@@ -29,7 +28,7 @@ from accsyn_dcc.scan.houdini.node_types import (
     NOT_INPUT_TYPES,
     OUTPUTS_BY_TYPE,
     ROUTING_ROPS,
-    FileParm,
+    rule_for_parm,
 )
 from accsyn_dcc.scan.houdini.variables import HoudiniUnresolved, expand, package_variables, scene_variables
 from accsyn_dcc.scan.records import Output, ScanResult, Unresolved, quoted_value
@@ -42,7 +41,6 @@ CURRENT_FRAME_ONLY = ("off", "0")
 """``trange`` values meaning "Render Current Frame"."""
 DRIVER = "Driver"
 """The category of ROPs."""
-_MULTIPARM = re.compile(r"^(.*?)(\d+)$")
 
 
 def scan_file(
@@ -160,7 +158,7 @@ def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[
             continue
         rules = INPUTS_BY_TYPE.get(node.type)
         for parm, values in node.parms.items():
-            rule = _rule_for(rules, parm) if rules is not None else None
+            rule = rule_for_parm(rules, parm) if rules is not None else None
             if rule is None and (rules is not None or node.type in NOT_INPUT_TYPES):
                 continue
             for value in values:
@@ -180,16 +178,6 @@ def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[
         if reference.path is not None and hfs and reference.path.replace("\\", "/").startswith(hfs + "/"):
             continue  # Houdini's own libraries are on every node that runs Houdini
         yield reference
-
-
-def _rule_for(rules: Optional[tuple], parm: str) -> Optional[FileParm]:
-    for rule in rules or ():
-        if rule.parm == parm:
-            return rule
-        multiparm = _MULTIPARM.match(parm)
-        if rule.parm.endswith("#") and multiparm and multiparm.group(1) == rule.parm[:-1]:
-            return rule
-    return None
 
 
 def _parm_reference(

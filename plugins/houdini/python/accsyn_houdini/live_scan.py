@@ -23,7 +23,7 @@ from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.environment import CREDENTIAL
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
-from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE, OUTPUTS_BY_TYPE, ROUTING_ROPS
+from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE, OUTPUTS_BY_TYPE, ROUTING_ROPS, rule_for_parm
 from accsyn_dcc.scan.houdini.scanner import DRIVER, scan_hip_scene
 from accsyn_dcc.scan.houdini.variables import FRAME_VARIABLE, TIME_VARIABLES
 from accsyn_dcc.scan.records import ScanResult
@@ -133,13 +133,10 @@ def wanted_parms(node: Any, type_name: str, category: str) -> Set[str]:
         rop = OUTPUTS_BY_TYPE.get(type_name)
         named = rop.parm if rop is not None else ROUTING_ROPS.get(type_name, "")
         return {name for name in (named, *ROP_PARMS, RANGE_TUPLE) if name}
-    wanted: Set[str] = set()
-    for rule in INPUTS_BY_TYPE.get(type_name, ()):
-        if rule.parm.endswith("#"):
-            prefix = rule.parm[:-1]
-            wanted |= {parm.name() for parm in node.parms() if re.fullmatch(re.escape(prefix) + r"\d+", parm.name())}
-        else:
-            wanted.add(rule.parm)
+    rules = INPUTS_BY_TYPE.get(type_name, ())
+    wanted = {rule.parm for rule in rules if not rule.parm.endswith("#")}
+    if any(rule.parm.endswith("#") for rule in rules):  # a multiparm: its instances, as the node has them
+        wanted |= {parm.name() for parm in node.parms() if rule_for_parm(rules, parm.name())}
     return wanted
 
 

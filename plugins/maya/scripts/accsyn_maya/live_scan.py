@@ -59,16 +59,14 @@ def collect(
                                                         for name in nodes_of_type(node_type)]  # fmt: skip
     if not settings_only:
         work += list(registered_file_attributes())
+    table = {node_type: [attribute.long for attribute in attributes_to_read(node_type)] for node_type in types}
     for done, (name, node_type, attributes) in enumerate(work, start=1):
         if done % PROGRESS_EVERY == 0:
             progress(done, len(work))
             if cancelled():
                 raise ScanCancelled()
         node = scene.add(MayaNode(node_type, name, parent_of(name)))
-        wanted = (
-            attributes if attributes is not None else [attribute.long for attribute in attributes_to_read(node_type)]
-        )
-        for attribute in wanted:
+        for attribute in table[node_type] if attributes is None else attributes:
             value = read_attribute(name, attribute)
             if value is not None:
                 node.attributes[attribute] = value
