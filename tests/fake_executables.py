@@ -10,9 +10,11 @@ FAKE_RENDER = textwrap.dedent(
     #!{python}
     # Prints what Arnold's drivers print for each image: every layer of -rl, with a beauty and one AOV per frame.
     import json, os, sys
-    with open(os.environ["FAKE_RENDER_ARGV"], "w") as stream:
+    record = os.environ["FAKE_RENDER_ARGV"] + ".%d" % os.getpid()  # parallel workers: each writes whole, then swaps
+    with open(record, "w") as stream:
         json.dump({{"argv": sys.argv[1:], "pythonpath": os.environ.get("PYTHONPATH", ""),
                     "pairs": os.environ.get("ACCSYN_MAYA_PATH_PAIRS", "")}}, stream)
+    os.replace(record, os.environ["FAKE_RENDER_ARGV"])
     first = int(sys.argv[sys.argv.index("-s") + 1]) if "-s" in sys.argv else 1
     last = int(sys.argv[sys.argv.index("-e") + 1]) if "-e" in sys.argv else first
     layers = sys.argv[sys.argv.index("-rl") + 1].split(",") if "-rl" in sys.argv else ["defaultRenderLayer"]
@@ -34,8 +36,10 @@ FAKE_HYTHON = textwrap.dedent(
     # Records argv and HOUDINI_PATHMAP, then prints what the render script prints for each frame.
     import json, os, sys
     options = json.loads(sys.argv[-1])
-    with open(os.environ["FAKE_HOUDINI_ARGV"], "w") as stream:
+    record = os.environ["FAKE_HOUDINI_ARGV"] + ".%d" % os.getpid()  # parallel workers: each writes whole, then swaps
+    with open(record, "w") as stream:
         json.dump({{"argv": sys.argv[1:], "pathmap": os.environ.get("HOUDINI_PATHMAP", "")}}, stream)
+    os.replace(record, os.environ["FAKE_HOUDINI_ARGV"])
     for frame in range(options["first"], options["last"] + 1):
         print("ROP node endRender", flush=True)
         print("accsyn: frame %d rendered" % frame, flush=True)

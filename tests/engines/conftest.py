@@ -9,8 +9,10 @@ FAKE_NUKE = textwrap.dedent(
     """\
     #!{python}
     import json, os, sys
-    with open(os.environ["FAKE_NUKE_ARGV"], "w") as stream:
+    record = os.environ["FAKE_NUKE_ARGV"] + ".%d" % os.getpid()  # parallel workers: each writes whole, then swaps
+    with open(record, "w") as stream:
         json.dump(sys.argv[1:], stream)
+    os.replace(record, os.environ["FAKE_NUKE_ARGV"])
     frames = sys.argv[sys.argv.index("-F") + 1] if "-F" in sys.argv else "1"
     first, _, last = frames.partition("-")
     for frame in range(int(first), int(last or first) + 1):
@@ -42,8 +44,10 @@ FAKE_HUSK = textwrap.dedent(
     """\
     #!{python}
     import json, os, sys
-    with open(os.environ["FAKE_HOUDINI_ARGV"], "w") as stream:
+    record = os.environ["FAKE_HOUDINI_ARGV"] + ".%d" % os.getpid()  # parallel workers: each writes whole, then swaps
+    with open(record, "w") as stream:
         json.dump({{"argv": sys.argv[1:], "pathmap": os.environ.get("HOUDINI_PATHMAP", "")}}, stream)
+    os.replace(record, os.environ["FAKE_HOUDINI_ARGV"])
     first = int(sys.argv[sys.argv.index("--frame") + 1])
     count = int(sys.argv[sys.argv.index("--frame-count") + 1])
     for frame in range(first, first + count):
