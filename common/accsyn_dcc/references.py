@@ -70,11 +70,8 @@ def check_references(
     unresolved: List[Unresolved] = []
     seen = set()
     for reference in references:
-        if reference.path is None:
-            unresolved.append(_unresolved(reference, reference.condition))
-            continue
         key = (reference.node, reference.attribute, reference.path)
-        if key in seen:
+        if reference.path is not None and key in seen:
             continue
         seen.add(key)
         checked = check_reference(reference, frames, index)
@@ -86,7 +83,7 @@ def check_references(
         dependencies += [checked, *luts]
         unresolved += not_resolved
         if is_usd(checked.path):
-            loaded, not_resolved = layer_dependencies(checked, environment, index)
+            loaded, not_resolved = layer_dependencies(checked, index)
             dependencies += loaded
             unresolved += not_resolved
     return dependencies, unresolved
@@ -95,8 +92,10 @@ def check_references(
 def check_reference(
     reference: FileReference, frames: Optional[FrameRange], index: DirectoryIndex
 ) -> Union[Dependency, Unresolved]:
-    """One reference as a ``Dependency``, or ``Unresolved`` when a token in it cannot be filled."""
-    assert reference.path is not None
+    """One reference as a ``Dependency``, or ``Unresolved`` when its path could not be evaluated or a token in
+    it cannot be filled."""
+    if reference.path is None:
+        return _unresolved(reference, reference.condition)
     needed = (reference.frames or frames) if reference.frame_dependent else None
     variants: Sequence[Variant] = reference.variants
     if needed is not None and len(needed) > MAX_FRAMES_PER_FILE and PathPattern.parse(reference.path).is_sequence:

@@ -13,7 +13,7 @@ layer sequence, the first frame on disk is read: the frames of a cache load the 
 from __future__ import annotations
 
 import os
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange, saved_range
@@ -80,9 +80,7 @@ def layer_references(path: str, node: Optional[str] = None, attribute: Optional[
     return references
 
 
-def layer_dependencies(
-    layer: Dependency, environ: Mapping[str, str], index: DirectoryIndex
-) -> Tuple[List[Dependency], List[Unresolved]]:
+def layer_dependencies(layer: Dependency, index: DirectoryIndex) -> Tuple[List[Dependency], List[Unresolved]]:
     """What a found ``.usd*`` dependency loads, on its node and attribute; what stays unresolved, named."""
     if not layer.exists or not is_usd(layer.path):
         return [], []
@@ -97,13 +95,10 @@ def layer_dependencies(
 
 
 def checked(references: List[FileReference], index: DirectoryIndex) -> Tuple[List[Dependency], List[Unresolved]]:
+    """Each reference checked on its own: a layer's assets bring nothing further (OpenUSD listed them all)."""
     dependencies: List[Dependency] = []
     unresolved: List[Unresolved] = []
     for reference in references:
-        if reference.path is None:
-            unresolved.append(Unresolved(reference.node, reference.attribute, quoted_value(reference.raw),
-                                         reference.condition))  # fmt: skip
-            continue
         result = check_reference(reference, None, index)
         if isinstance(result, Unresolved):
             unresolved.append(result)
