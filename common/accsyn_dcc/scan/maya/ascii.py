@@ -32,7 +32,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 _SETATTR_FLAGS_WITH_VALUE = frozenset({"-s", "-size", "-k", "-keyable", "-l", "-lock", "-cb", "-channelBox",
                                        "-ch", "-capacityHint", "-ca", "-caching", "-type", "-typ"})  # fmt: skip
 
-RENDER_SETUP_PLUGS = frozenset(name for plug in (*CONNECTED, ADJUSTMENTS) for name in plug.spellings)
+KEPT_PLUGS = frozenset(name for plug in (*CONNECTED, ADJUSTMENTS) for name in plug.spellings)
 """Connections kept from the file: how render-setup layers, collections and overrides hang together, and
 which plugs a legacy render layer adjusts."""
 
@@ -205,14 +205,14 @@ class _Reader:
             node.attributes[attribute[1:]] = values[0] if len(values) == 1 else "\n".join(values)
 
     def on_connectAttr(self, body: str) -> None:
-        if not any(plug in body for plug in RENDER_SETUP_PLUGS):
+        if not any(plug in body for plug in KEPT_PLUGS):
             return
         _, arguments = flags(words(body))
         if len(arguments) < 2:
             return
         source_node, _, source_attribute = arguments[0].partition(".")
         target_node, _, target_attribute = arguments[1].partition(".")
-        if target_attribute.split("[", 1)[0] in RENDER_SETUP_PLUGS:
+        if target_attribute.split("[", 1)[0] in KEPT_PLUGS:
             self.scene.connections.append(
                 Connection(source_node.lstrip(":"), source_attribute, target_node.lstrip(":"), target_attribute)
             )
