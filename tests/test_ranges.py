@@ -97,6 +97,6 @@ def test_buckets_cover_exactly_the_frames(raw_entries, size):
     text = ",".join(f"{first}-{first + length}x{step}" for first, length, step in raw_entries)
     frame_range = FrameRange.parse(text)
     bucketed = [frame for bucket in frame_range.buckets(size) for frame in bucket.frames()]
-    assert bucketed == frame_range.frames()
+    assert bucketed == list(frame_range.frames())
     assert all(len(bucket) <= size for bucket in frame_range.buckets(size))
-    assert FrameRange.parse(str(frame_range)).frames() == frame_range.frames()
+    assert list(FrameRange.parse(str(frame_range)).frames()) == list(frame_range.frames())

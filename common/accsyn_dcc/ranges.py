@@ -133,10 +133,10 @@ class FrameRange:
     def __iter__(self) -> Iterator[int]:
         return iter(self.frames())
 
-    def frames(self) -> List[int]:
+    def frames(self) -> Sequence[int]:
         """Every item in dispatch order, each once."""
         if len(self.entries) == 1:
-            return list(self.entries[0].frames())
+            return self.entries[0].frames()
         return list(dict.fromkeys(frame for entry in self.entries for frame in entry.frames()))
 
     def __len__(self) -> int:

@@ -1,15 +1,16 @@
 """Files on disk for a path pattern: a directory index that lists each folder once, frames, tiles, views.
 
 The tokens a pattern may hold are those of ``accsyn_dcc.tokens``. Existence is answered from one
-listing per folder, never by a stat per frame: a needed frame costs one string build and one set look-up.
+listing per folder, never by a stat per frame: the needed names are built in C and checked as a set.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import AbstractSet, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.tokens import PathPattern, tile_label
@@ -81,26 +82,29 @@ def check_path(
         return PathCheck(present, pattern.is_sequence, None, "")
     missing: Set[int] = set()
     for variant in variants:
-        _folder, wanted, on_disk = _frames_on_disk(pattern, variant, frames, index)
-        missing.update(wanted[name] for name in wanted.keys() - on_disk)  # set operations, not a loop per frame
+        _folder, wanted, names, on_disk = _frames_on_disk(pattern, variant, frames, index)
+        if not on_disk.issuperset(names):  # set operations in C, never a Python step per frame
+            absent = set(names).difference(on_disk)
+            missing.update(itertools.compress(wanted, map(absent.__contains__, names)))
     found_any = len(missing) < len(frames)
     return PathCheck(found_any, True, str(frames), compact(missing))
 
 
 def _frames_on_disk(
     pattern: PathPattern, variant: Variant, frames: FrameRange, index: DirectoryIndex
-) -> Tuple[str, Dict[str, int], AbstractSet[str]]:
-    """``(folder, {file name: frame} of the needed frames, the names on disk)`` with one listing per folder.
+) -> Tuple[str, Sequence[int], List[str], FrozenSet[str]]:
+    """``(folder, the needed frames, their file names, the names on disk)`` with one listing per folder.
 
     When a frame token stands in a folder name, the folder is empty and the names are whole paths.
     """
     concrete = PathPattern.parse(pattern.with_values(None, variant))
+    wanted = frames.frames()
     try:
         folder, name = concrete.split_name()
     except ValueError:
-        wanted = concrete.frame_names(frames.frames())
-        return "", wanted, {path for path in wanted if index.exists(path)}
-    return folder, name.frame_names(frames.frames()), index.names(folder)
+        paths = concrete.frame_names(wanted)
+        return "", wanted, paths, frozenset(path for path in paths if index.exists(path))
+    return folder, wanted, name.frame_names(wanted), index.names(folder)
 
 
 def _check_tiles(
@@ -141,8 +145,8 @@ def needed_files(
     if pattern.is_sequence and frames and not pattern.is_tiled:
         needed = FrameRange.parse(frames)
         for variant in variants:
-            folder, wanted, present = _frames_on_disk(pattern, variant, needed, index)
-            for name in wanted:
+            folder, _frames, names, present = _frames_on_disk(pattern, variant, needed, index)
+            for name in names:
                 if name in present:
                     where, file_name = (folder, name) if folder else os.path.split(name)
                     files.setdefault(where, {})[file_name] = None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accsyn_dcc.tokens import FRAME, TILE, VIEW, PathPattern, TokenError, find_tokens
 
@@ -84,3 +86,18 @@ def test_token_kinds_and_order():
 def test_absurd_padding_is_refused():
     with pytest.raises(TokenError, match="999999999"):
         find_tokens("/p/a.%0999999999d.exr")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["/s/a.%04d.exr", "/s/a.####.exr", "/s/a_$F3.x", "/s/a.<f2>.x", "/s/a.%d.x", "/s/a\0b.%04d.x"]),
+    st.lists(st.integers(-20_000, 20_000), max_size=40) | st.builds(range, st.integers(-50, 50), st.integers(-50, 150)),
+)
+def test_frame_names_are_the_paths_with_each_frame(path, frames):
+    pattern = PathPattern.parse(path)
+    assert pattern.frame_names(frames) == [pattern.with_values(frame) for frame in frames]
+
+
+def test_frame_names_with_two_frame_tokens():
+    pattern = PathPattern.parse("/s/%03d/a.####.exr")
+    assert pattern.frame_names(range(9, 11)) == ["/s/009/a.0009.exr", "/s/010/a.0010.exr"]
