@@ -7,9 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.nuke import NukeScriptError, scan_file
+from accsyn_dcc.scan.nuke.read_frames import read_timing
+from accsyn_dcc.scan.nuke.scanner import _file_frames
+from accsyn_dcc.scan.nuke.script import Node
 
 
 def script(tmp_path: Path, body: str, first: str = "1001", last: str = "1010", name: str = "comp.nk") -> Path:
@@ -248,3 +253,23 @@ def test_a_pipe_named_like_a_font_in_a_font_folder_is_never_opened(tmp_path):
     environ = {"HOME": str(tmp_path), "NUKE_FONT_PATH": str(fonts), "ACCSYN_DCC_SYSTEM_FONTS": ""}
     [font] = scan_file(str(script(tmp_path, body)), environ=environ).dependencies
     assert font.path == str(fonts / "sans-bold.ttf") and font.exists
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(-5, 40), st.integers(-5, 40), st.sampled_from(["", "offset", '"start at"']), st.integers(-30, 30),
+    st.sampled_from(["hold", "loop", "bounce", "black"]), st.sampled_from(["hold", "loop", "bounce", "black"]),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8)), min_size=1, max_size=3),
+)  # fmt: skip
+def test_the_frames_a_read_needs_are_its_frame_by_frame_mapping(first, last, mode, frame, before, after, runs):
+    knobs = {"first": str(first), "last": str(last), "before": before, "after": after}
+    if mode:
+        knobs.update(frame_mode=mode, frame=str(frame))
+    job = FrameRange.parse(",".join(f"{start}-{start + length}" for start, length in runs))
+    timing = read_timing(knobs)
+    by_frame = {mapped for mapped in map(timing.map, (f - timing.shift for f in job.frames())) if mapped is not None}
+    needed_frames, needed, _note = _file_frames(job, Node("Read", "Read1", knobs))
+    if {frame for frame in by_frame if frame >= 0}:
+        assert needed and set(needed_frames.frames()) == {frame for frame in by_frame if frame >= 0}
+    else:
+        assert not needed

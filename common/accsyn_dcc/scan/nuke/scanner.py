@@ -349,6 +349,8 @@ def _file_frames(frames: FrameRange, node: Node) -> Tuple[Optional[FrameRange], 
     if timing.problem:
         whole = FrameRange.from_bounds(max(timing.first, 0), max(timing.last, timing.first, 0))
         return whole, True, f"{timing.problem}; all its frames are checked"
+    if not timing.shift and max(timing.first, 0) <= frames.first and frames.last <= timing.last:
+        return frames, True, ""  # the common case: the job's frames are all the file's own
     needed = {frame for frame in timing.file_frames(frames.frames()) if frame >= 0}
     if not needed:
         modes = f"{timing.before}/{timing.after}"
