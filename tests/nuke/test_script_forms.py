@@ -273,3 +273,13 @@ def test_the_frames_a_read_needs_are_its_frame_by_frame_mapping(first, last, mod
         assert needed and set(needed_frames.frames()) == {frame for frame in by_frame if frame >= 0}
     else:
         assert not needed
+
+
+@pytest.mark.parametrize(("first", "last", "knob"), [("{{parent.start}}", "1005", "first"), ("1001", "1005x", "last")])
+def test_a_write_whose_limit_is_not_a_number_renders_the_job_s_frames_and_says_so(tmp_path, first, last, knob):
+    body = f"Write {{\n file {tmp_path}/out.%04d.exr\n use_limit true\n first {first}\n last {last}\n name Write1\n}}\n"
+    result = scan(script(tmp_path, body))
+    [output] = result.outputs
+    assert output.range is None
+    [unresolved] = result.unresolved
+    assert (unresolved.node, unresolved.knob) == ("Write1", knob) and "expression" in unresolved.reason

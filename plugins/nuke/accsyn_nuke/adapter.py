@@ -40,7 +40,7 @@ def truthy(value: Any) -> bool:
 def number(value: Any, default: int) -> int:
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite value
         return default
 
 

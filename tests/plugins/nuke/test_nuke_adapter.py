@@ -159,3 +159,10 @@ def test_unknown_writes_and_options_are_named(graph: Graph, scanned: None) -> No
         submit(writes=["Write9"], dry_run=True, workspace=WORKSPACE)
     with pytest.raises(AccsynDccError, match="unknown option"):
         submit(dry_run=True, workspace=WORKSPACE, colour="red")
+
+
+@pytest.mark.parametrize("value", ["inf", float("-inf"), float("nan"), "1001x", None])
+def test_a_knob_that_is_not_a_whole_number_gives_the_default(value: Any) -> None:
+    from accsyn_nuke.adapter import number
+
+    assert number(value, 7) == 7

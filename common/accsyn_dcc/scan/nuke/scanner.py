@@ -290,9 +290,11 @@ class _Scanner:
             result.unresolved.append(Unresolved(full, knob, quoted_value(raw), str(reason)))
             return
         file_type = node.knobs.get("file_type") or os.path.splitext(path)[1].lstrip(".").lower()
-        limit = None
-        if node.knobs.get("use_limit", "false") in _TRUE:
-            limit = f"{int(float(node.knobs.get('first', '1')))}-{int(float(node.knobs.get('last', '1')))}"
+        bounds, not_a_number = _write_limit(node)
+        limit = f"{bounds[0]}-{bounds[1]}" if bounds else None
+        if not_a_number:
+            why = "the limit of its frame range is an expression; the job's frames are used"
+            result.unresolved.append(Unresolved(full, not_a_number, quoted_value(node.knobs[not_a_number]), why))
         own_views = node.knobs.get("views", "").split()
         result.outputs.append(Output(full, path, limit, own_views or views, file_type, file_type in MOVIE_TYPES))
 
@@ -339,12 +341,8 @@ def _file_frames(frames: FrameRange, node: Node) -> Tuple[Optional[FrameRange], 
     """(file frames, needed, note) a Read reads for the job's ``frames`` (see ``read_frames``); a Write that
     reads its own file reads the job's frames (within its ``use_limit`` range)."""
     if node.node_class in OUTPUT_CLASSES:
-        limited = frames
-        if node.knobs.get("use_limit", "false") in _TRUE:
-            first, last = saved_integer(node.knobs.get("first", "1")), saved_integer(node.knobs.get("last", "1"))
-            if first is not None and last is not None:
-                limited = frames.clipped(min(first, last), max(first, last)) or frames
-        return limited, True, ""
+        bounds, _not_a_number = _write_limit(node)  # reported with the Write's output
+        return (frames.clipped(*bounds) or frames) if bounds else frames, True, ""
     timing = read_timing(node.knobs)
     if timing.problem:
         whole = FrameRange.from_bounds(max(timing.first, 0), max(timing.last, timing.first, 0))
@@ -360,6 +358,16 @@ def _file_frames(frames: FrameRange, node: Node) -> Tuple[Optional[FrameRange], 
     if len(needed) == high - low + 1:  # the common case: a run of frames, no sorting needed
         return FrameRange.from_bounds(low, high), True, ""
     return FrameRange.parse(compact(needed)), True, ""
+
+
+def _write_limit(node: Node) -> Tuple[Optional[Tuple[int, int]], str]:
+    """A Write's ``use_limit`` frames as (first, last) or None, and the knob (``first``/``last``) not a number."""
+    if node.knobs.get("use_limit", "false") not in _TRUE:
+        return None, ""
+    first, last = saved_integer(node.knobs.get("first", "1")), saved_integer(node.knobs.get("last", "1"))
+    if first is None or last is None:
+        return None, "first" if first is None else "last"
+    return (min(first, last), max(first, last)), ""
 
 
 def _inside(parent: str, groups: Set[str]) -> bool:
