@@ -98,10 +98,10 @@ def check_reference(
         return _unresolved(reference, reference.condition)
     needed = (reference.frames or frames) if reference.frame_dependent else None
     variants: Sequence[Variant] = reference.variants
-    if needed is not None and len(needed) > MAX_FRAMES_PER_FILE and PathPattern.parse(reference.path).is_sequence:
-        too_many = f"{len(needed)} frames to check, more than {MAX_FRAMES_PER_FILE}; narrow the job's range"
-        return _unresolved(reference, too_many)
     try:
+        if needed is not None and len(needed) > MAX_FRAMES_PER_FILE and PathPattern.parse(reference.path).is_sequence:
+            too_many = f"{len(needed)} frames to check, more than {MAX_FRAMES_PER_FILE}; narrow the job's range"
+            return _unresolved(reference, too_many)
         check = check_path(reference.path, needed, variants, index)
     except TokenError as error:
         return _unresolved(reference, str(error))

@@ -158,3 +158,15 @@ def test_sections_that_are_not_text_are_said_not_read(tmp_path):
     (tmp_path / "locked.hipnc").write_bytes(archive(encoded, b"HouNC1"))
     with pytest.raises(HipError, match=r"none of its sections reads as Houdini's text .*Apprentice or Indie"):
         scan_scene(str(tmp_path / "locked.hipnc"))
+
+
+def test_a_path_with_an_impossible_frame_padding_is_a_finding_on_its_parm(tmp_path):
+    hip = HipFile(tmp_path / "scene.hip", libraries=["$HIP/otls/tool.%0999d.hda"])
+    hip.nodes = [
+        Node("/obj/geo1/cache", "file", {"file": ["$HIP/geo/x.%0999d.bgeo"]}),
+        Node("/out/geo", "geometry", {"sopoutput": ["$HIP/geo/out.%0999d.bgeo"], "trange": ["normal"]}),
+    ]
+    result = scan_file(str(hip.write()), environ=ENVIRON)
+    reasons = {(item.node, item.knob): item.reason for item in result.unresolved}
+    assert "padding of 999 digits" in reasons[("/obj/geo1/cache", "file")]
+    assert "padding of 999 digits" in reasons[("(scene)", "HDA library")]

@@ -33,7 +33,6 @@ from accsyn_dcc.scan.houdini.node_types import (
 from accsyn_dcc.scan.houdini.variables import HoudiniUnresolved, expand, package_variables, scene_variables
 from accsyn_dcc.scan.records import Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
-from accsyn_dcc.tokens import PathPattern
 
 DEFAULT_RANGE = (1.0, 240.0)
 """Houdini's playbar in a new scene."""
@@ -202,7 +201,7 @@ def _path_reference(
     except HoudiniUnresolved as error:
         return FileReference(node, parm, raw, None, kind, condition=str(error))
     path = absolute_path(expanded, os.path.dirname(scene.path))
-    return FileReference(node, parm, raw, path, kind, frame_dependent=PathPattern.parse(path).is_sequence)
+    return FileReference(node, parm, raw, path, kind)  # frames are checked where its path names them
 
 
 def _made_here(reference: FileReference, made_by: Dict[str, str]) -> FileReference:
