@@ -15,6 +15,7 @@ PIECES = [
     "{", "}", "[", "]", '"', "\\", "\n", ";", "$", "#", "%0999999999d", "[value root.name]", "[value N.v][value N.v]",
     "\ufeff", "{{1e400}}", " first_frame nan\n", " last_frame 999999\n", "clone $C0 {\n}\n", "end_group\n",
     "Group {\n}\n", "Precomp {\n file /dev/zero\n}\n", "[getenv ACCSYN_API_KEY]", "\x00", "\x1b[2J", "%V", "####",
+    " use_limit true\n first x\n",
 ]  # fmt: skip
 
 
