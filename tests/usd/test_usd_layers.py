@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,7 @@ def test_scan_lists_layers_tiles_and_missing_assets_with_their_layer(tmp_path):
     assert found["deep.usda"]["node"] == str(tmp_path / "base.usda")  # the layer that holds it
     assert all(dep["exists"] for name, dep in found.items() if name != "green.usda")
     assert "UsdUVTexture" not in completed.stdout  # a shader identifier is not a file
+    assert completed.stderr == ""  # the missing green.usda is in the report, not in OpenUSD's warnings too
 
 
 def test_a_host_dependency_on_a_layer_brings_what_the_layer_loads(tmp_path):
@@ -120,3 +122,20 @@ def test_a_stage_scanned_on_its_own_lists_its_render_products_and_range(tmp_path
         "1001-1048",
         "exr",
     )
+
+
+USD_PIECES = [
+    "(", ")", "[", "]", "{", "}", '"', "@", "@@@", "<UDIM>", "$F4", "%0999d", "\n", "#usda 1.0\n", "\x00", "1e400",
+    "subLayers = [@/dev/zero@]", "subLayers = [@./asset.usda@]", "references = @/proc/self/environ@", "nan",
+]  # fmt: skip
+
+
+def test_mutated_layers_end_in_a_result_or_the_typed_error(tmp_path):
+    from fuzzing import mutate, scan_each
+
+    from accsyn_dcc.scan.usd import scan_file
+
+    source = build_asset(tmp_path).read_text()
+    rng = random.Random("accsyn-usd")
+    inputs = (mutate(source, rng, USD_PIECES) for _ in range(80))
+    assert scan_each(scan_file, tmp_path / "mutated.usda", inputs, {}) > 0

@@ -17,6 +17,7 @@ from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan import scan_scene
 from accsyn_dcc.scan.records import ScanResult
+from accsyn_dcc.scan.usd import HOLD_DIAGNOSTICS
 
 JSON_KEYS = ("scene", "frame_range", "dependencies", "outputs", "unresolved", "errors", "facts")
 
@@ -32,6 +33,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Exit 0 even when files are missing; a scene that cannot be read makes it 1."""
     frames = FrameRange.parse(args.range) if args.range else None
+    HOLD_DIAGNOSTICS.set(True)  # each file OpenUSD could not load is in the scan's own report
     documents: List[Dict[str, Any]] = []
     failed = False
     for scene in args.scenes:
