@@ -22,6 +22,10 @@ PLUGIN_DIR = os.path.join(
 )
 
 
+BLENDER_SECONDS = 900
+"""The longest a Blender subprocess may take (loading a heavy scene with its libraries) before it is stopped."""
+
+
 class BlenderError(AccsynDccError):
     """Blender is missing, or could not do what was asked."""
 
@@ -46,13 +50,17 @@ def run_plugin_script(name: str, arguments: Sequence[str], marker: str, what: st
         raise BlenderError(
             f"{script}: the Blender plug-in's script is missing (is accsyn-dcc installed from its folder?)"
         )
-    process = subprocess.run(
-        [*blender_command(script), "--", *arguments],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        check=False,
-    )
+    try:
+        process = subprocess.run(
+            [*blender_command(script), "--", *arguments],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+            timeout=BLENDER_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise BlenderError(f"Blender did not {what} within {BLENDER_SECONDS} s; it was stopped") from None
     for line in process.stdout.splitlines():
         if line.startswith(marker + " "):
             return line[len(marker) + 1 :]

@@ -82,3 +82,18 @@ def test_cancel_stops_the_live_scan(everything, monkeypatch):
 
     with pytest.raises(ScanCancelled):
         BlenderHost().collect_scan(None, lambda done, total: None, lambda: True)
+
+
+def test_a_blender_that_never_answers_is_stopped_with_one_line(tmp_path, monkeypatch):
+    from accsyn_dcc import blender_process
+    from accsyn_dcc.scan.blend import scan_file
+
+    hanging = tmp_path / "blender"
+    hanging.write_text("#!/bin/sh\nexec sleep 60\n")
+    hanging.chmod(0o755)
+    scene = tmp_path / "shot.blend"
+    scene.write_bytes(b"BLENDER")
+    monkeypatch.setenv("BLENDER_EXECUTABLE", str(hanging))
+    monkeypatch.setattr(blender_process, "BLENDER_SECONDS", 0.5)
+    with pytest.raises(blender_process.BlenderError, match=r"did not read .*shot\.blend within 0\.5 s"):
+        scan_file(str(scene))
