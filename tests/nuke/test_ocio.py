@@ -166,3 +166,21 @@ def test_a_config_that_is_not_a_regular_file_is_never_opened(tmp_path, reader):
     os.mkfifo(fifo)
     found = config_files(str(fifo), {}, DirectoryIndex())
     assert found.unresolved == [(str(fifo), "not a regular file (a folder, device or pipe); not read")]
+
+
+def test_the_command_line_holds_back_opencolorio_s_own_warnings(tmp_path, capfd):
+    import contextvars
+
+    pytest.importorskip("PyOpenColorIO")
+    from accsyn_dcc.scan import library_warnings
+
+    config = write_config(tmp_path, CONFIG.replace("search_path:", "an_unknown_key: 1\nsearch_path:"))
+
+    def held() -> OcioFiles:
+        library_warnings.HOLD.set(True)
+        return config_files(config, {"SHOT": "sh010"}, DirectoryIndex())
+
+    assert contextvars.copy_context().run(held).files
+    assert "an_unknown_key" not in capfd.readouterr().err
+    config_files(config, {"SHOT": "sh010"}, DirectoryIndex())  # a host: OpenColorIO keeps its own say
+    assert "an_unknown_key" in capfd.readouterr().err

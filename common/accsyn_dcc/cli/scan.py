@@ -15,9 +15,8 @@ from typing import Any, Dict, List
 from accsyn_dcc.cli.terminal import printable
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.scan import scan_scene
+from accsyn_dcc.scan import library_warnings, scan_scene
 from accsyn_dcc.scan.records import ScanResult
-from accsyn_dcc.scan.usd import HOLD_DIAGNOSTICS
 
 JSON_KEYS = ("scene", "frame_range", "dependencies", "outputs", "unresolved", "errors", "facts")
 
@@ -33,7 +32,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Exit 0 even when files are missing; a scene that cannot be read makes it 1."""
     frames = FrameRange.parse(args.range) if args.range else None
-    HOLD_DIAGNOSTICS.set(True)  # each file OpenUSD could not load is in the scan's own report
+    library_warnings.HOLD.set(True)  # what OpenUSD or OpenColorIO could not load is in the report
     documents: List[Dict[str, Any]] = []
     failed = False
     for scene in args.scenes:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
+from accsyn_dcc.scan.library_warnings import opencolorio_held
 from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
 from accsyn_dcc.scan.records import Dependency, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
@@ -93,7 +94,8 @@ def _read_with_library(config: str) -> Tuple[List[str], List[str], Dict[str, str
     import PyOpenColorIO as OCIO
 
     try:
-        loaded = OCIO.Config.CreateFromFile(config)
+        with opencolorio_held(OCIO):
+            loaded = OCIO.Config.CreateFromFile(config)
     except Exception as error:  # OCIO raises its own Exception type
         raise _ConfigError(f"OpenColorIO cannot read it ({type(error).__name__})") from None
     transforms: List[Any] = []

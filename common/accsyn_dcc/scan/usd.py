@@ -12,14 +12,13 @@ layer sequence, the first frame on disk is read: the frames of a cache load the 
 
 from __future__ import annotations
 
-import contextlib
 import os
-from contextvars import ContextVar
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.references import FileReference, check_reference
+from accsyn_dcc.scan.library_warnings import openusd_held
 from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
@@ -33,11 +32,6 @@ KINDS = {
     ".jpeg": "texture", ".tif": "texture", ".tiff": "texture", ".hdr": "texture", ".rat": "texture",
 }  # fmt: skip
 NO_USD = "OpenUSD (pxr) is not importable here, so the files this layer loads were not listed"
-
-
-HOLD_DIAGNOSTICS: ContextVar[bool] = ContextVar("accsyn_dcc_hold_usd_diagnostics", default=False)
-"""Set by the command line: OpenUSD's own warnings are held back while it reads for a scan (the scan reports
-each file it could not find itself). Hosts leave it unset: a held delegate would take their warnings too."""
 
 
 class UsdUnavailable(ImportError):
@@ -65,7 +59,7 @@ def layer_assets(path: str) -> List[Tuple[str, str]]:
         return info
 
     try:
-        with _openusd_diagnostics():
+        with openusd_held():
             UsdUtils.ComputeAllDependencies(Sdf.AssetPath(path), visit)
     except Exception as error:  # pxr raises Tf.ErrorException for a layer it cannot parse
         raise UnreadableFile(f"OpenUSD could not read it ({type(error).__name__})") from None
@@ -135,7 +129,7 @@ def render_products(path: str) -> Tuple[Optional[str], List[Output]]:
     from pxr import Usd
 
     try:
-        with _openusd_diagnostics():
+        with openusd_held():
             stage = Usd.Stage.Open(path, Usd.Stage.LoadNone)
     except Exception:  # already reported: the layer's dependencies could not be listed either
         return None, []
@@ -153,21 +147,6 @@ def render_products(path: str) -> Tuple[Optional[str], List[Output]]:
             extension = os.path.splitext(product)[1].lstrip(".").lower()
             outputs.append(Output(node=str(prim.GetPath()), path=absolute, range=frames, file_type=extension))
     return frames, outputs
-
-
-@contextlib.contextmanager
-def _openusd_diagnostics() -> Iterator[None]:
-    """OpenUSD's warnings held back and dropped while ``HOLD_DIAGNOSTICS`` is set, else left to OpenUSD."""
-    if not HOLD_DIAGNOSTICS.get():
-        yield
-        return
-    from pxr import UsdUtils
-
-    delegate = UsdUtils.CoalescingDiagnosticDelegate()  # while it lives, OpenUSD prints nothing
-    try:
-        yield
-    finally:
-        delegate.TakeUncoalescedDiagnostics()
 
 
 def _first_on_disk(layer: Dependency, index: DirectoryIndex) -> Optional[str]:

@@ -1,0 +1,43 @@
+"""Whether OpenUSD and OpenColorIO may print their own warnings while a scan reads with them.
+
+The command line holds them back: each file a library could not load is in the scan's own report, and a
+library's warning quotes the file it read. Hosts leave ``HOLD`` unset: holding a library's warnings is
+process-wide and would take the host's own too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from typing import Any, Iterator
+
+HOLD: ContextVar[bool] = ContextVar("accsyn_dcc_hold_library_warnings", default=False)
+
+
+@contextlib.contextmanager
+def openusd_held() -> Iterator[None]:
+    """While open (and ``HOLD`` is set), OpenUSD's diagnostics are collected and dropped, not printed."""
+    if not HOLD.get():
+        yield
+        return
+    from pxr import UsdUtils
+
+    delegate = UsdUtils.CoalescingDiagnosticDelegate()  # while it lives, OpenUSD prints nothing
+    try:
+        yield
+    finally:
+        delegate.TakeUncoalescedDiagnostics()
+
+
+@contextlib.contextmanager
+def opencolorio_held(ocio: Any) -> Iterator[None]:
+    """While open (and ``HOLD`` is set), OpenColorIO logs nothing; its level is put back after."""
+    if not HOLD.get():
+        yield
+        return
+    level = ocio.GetLoggingLevel()
+    ocio.SetLoggingLevel(ocio.LOGGING_LEVEL_NONE)
+    try:
+        yield
+    finally:
+        ocio.SetLoggingLevel(level)
