@@ -22,6 +22,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from platformdirs import user_config_dir
 
+from accsyn_dcc import json_text
 from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.settings_schema import settings_problem
@@ -158,7 +159,7 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> Dict[str, Any
 def _read_json(path: str, what: str) -> Dict[str, Any]:
     try:
         with open(path, encoding="utf-8") as stream:
-            data = json.load(stream)
+            data = json_text.load(stream)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read {what} ({error.strerror})") from None
     except ValueError as error:

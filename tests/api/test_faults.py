@@ -109,6 +109,8 @@ def test_a_server_that_trickles_its_reply_ends_at_the_deadline():
     [
         ((500, b"<html><body>Internal Server Error</body></html>", "text/html"), "HTTP 500 and no JSON"),
         ((200, b'{"result": ', "application/json"), "no JSON"),
+        ((200, b"[" * 100_000 + b"]" * 100_000, "application/json"), "no JSON"),  # deeper than JSON reads
+        ((200, b'{"a": ' * 600 + b"1" + b"}" * 600, "application/json"), "no JSON"),  # deeper than replies go
         ((200, b"[1, 2]", "application/json"), "not a JSON object"),
         ((200, b'{"result": {"role": "admin"}}', "application/json"), "no session"),
     ],

@@ -31,9 +31,10 @@ def test_workspace_section_describes_volumes(tmp_path, environ):
     assert [volume.code for volume in load_settings(environ).workspace.volumes] == ["p"]
 
 
-def test_bad_studio_config_names_the_file(tmp_path, environ):
+@pytest.mark.parametrize("text", ["{not json", "[" * 100_000])
+def test_bad_studio_config_names_the_file(tmp_path, environ, text):
     studio = tmp_path / "studio.json"
-    studio.write_text("{not json")
+    studio.write_text(text)
     environ["ACCSYN_DCC_STUDIO_CONFIG"] = str(studio)
     with pytest.raises(ConfigError, match=r"studio\.json"):
         load_settings(environ)

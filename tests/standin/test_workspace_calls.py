@@ -176,3 +176,12 @@ def test_a_write_that_meets_another_servers_lock_rolls_back_and_the_next_one_wor
     blocker.execute("ROLLBACK")
     second.add_job(job, "fingerprint", [{"id": "t1"}])  # no "transaction within a transaction"
     assert first.job("a" * 24) == job
+
+
+def test_a_body_nested_too_deeply_gets_an_answer(standin):
+    body = b"[" * 100_000
+    request = (
+        f"PUT /api/v3/api/login HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
+    reply = _raw(standin.port, request)
+    assert reply.split(b" ")[1] == b"400"

@@ -8,7 +8,6 @@ with the existing job instead of creating a second one. Refusals (``message``) a
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -17,6 +16,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple, Union
 
 import requests
 
+from accsyn_dcc import json_text
 from accsyn_dcc.api import transport
 from accsyn_dcc.api.errors import (
     AuthenticationError,
@@ -316,8 +316,8 @@ class AccsynClient:
             raise UnreachableError(self._scrub(f"Could not reach accsyn at {where}: {error}")) from None
         text = data.decode(response.encoding or "utf-8", errors="replace")
         try:
-            reply = transport.strip_object_ids(json.loads(text))
-        except ValueError:
+            reply = transport.strip_object_ids(json_text.loads(text))
+        except (ValueError, RecursionError):  # RecursionError: a reply nested as deep as JSON allows
             snippet = " ".join(text.split())[:200]
             raise ProtocolError(
                 self._scrub(

@@ -13,7 +13,7 @@ import urllib.parse
 import uuid
 from typing import Any, Dict, Optional
 
-from accsyn_dcc import __version__
+from accsyn_dcc import __version__, json_text
 
 GZIP_THRESHOLD = 100 * 1024
 """Payloads whose size *estimate* is strictly above this travel gzipped and base64-encoded in ``gz_data``."""
@@ -54,7 +54,7 @@ def gzip_data(data: Any) -> str:
 
 
 def ungzip_data(text: str) -> Any:
-    return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+    return json_text.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
 
 
 def envelope(

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from accsyn_dcc import json_text
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.farm import run_local
 
@@ -30,7 +31,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         with open(args.payload, encoding="utf-8") as stream:
-            payload = json.load(stream)
+            payload = json_text.load(stream)
     except (OSError, ValueError) as error:
         raise AccsynDccError(f"{args.payload}: cannot read the payload ({error})") from None
     summary = run_local(

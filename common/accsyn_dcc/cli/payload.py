@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
+from accsyn_dcc import json_text
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.payload_rules import validate_payload
 
@@ -19,7 +19,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         with open(args.validate, encoding="utf-8") as stream:
-            payload = json.load(stream)
+            payload = json_text.load(stream)
     except OSError as error:
         raise AccsynDccError(f"{args.validate}: cannot read it ({error.strerror})") from None
     except ValueError as error:

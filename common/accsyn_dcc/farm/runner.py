@@ -28,6 +28,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from platformdirs import user_cache_dir
 
+from accsyn_dcc import json_text
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.farm.engines import (
     common_folder,
@@ -294,7 +295,7 @@ class LocalFarm:
         """The buckets a previous run of this same job finished (another job's state is ignored)."""
         try:
             with open(self._state_path, encoding="utf-8") as stream:
-                state = json.load(stream)
+                state = json_text.load(stream)
         except (OSError, ValueError):
             return set()
         return set(state.get("done", [])) if state.get("job") == self.job["id"] else set()
@@ -399,7 +400,7 @@ def _task_status(line: str) -> Optional[int]:
     if not text.startswith('{"taskstatus"'):
         return None
     try:
-        record = json.loads(text)
+        record = json_text.loads(text)
         return int(record["uri"]) if record.get("status") == "done" else None
     except (ValueError, KeyError, TypeError):
         return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, Optional
 
+from accsyn_dcc import json_text
 from accsyn_dcc.standin.backend import Backend, RefusedRequest, load_seed
 from accsyn_dcc.standin.dispatch import LocalDispatcher
 from accsyn_dcc.standin.store import Store
@@ -226,6 +227,6 @@ class _Handler(BaseHTTPRequestHandler):
 def _decode(method: str, raw_query: str, body: bytes) -> Any:
     text = urllib.parse.unquote(raw_query) if method in ("GET", "DELETE") else body.decode("utf-8", "replace")
     try:
-        return json.loads(text) if text else None
+        return json_text.loads(text) if text else None
     except ValueError:
         return None
