@@ -116,12 +116,15 @@ def test_package_variables_and_a_scene_saved_elsewhere(tmp_path):
     packages.mkdir()
     (packages / "studio.json").write_text(json.dumps({"env": [{"STUDIO_LIB": str(tmp_path / "lib")},
                                                               {"var": "SHOW", "value": "sh010"}]}))  # fmt: skip
+    (packages / "broken.json").write_text("[" * 100_000)  # nested deeper than JSON reads
     touch(tmp_path / "lib" / "sh010" / "rig.bgeo")
     hip = HipFile(tmp_path / "scenes" / "moved.hip")  # saved with HIP=/mnt/ws042/shots/sh010
     hip.nodes.append(Node("/obj/geo1/rig", "file", {"file": ["$STUDIO_LIB/$SHOW/rig.bgeo"]}))
     result = scan_file(str(hip.write()), environ={"HOUDINI_PACKAGE_DIR": str(packages)})
     [rig] = result.dependencies
     assert rig.exists and rig.path == f"{tmp_path}/lib/sh010/rig.bgeo"
+    [unread] = result.errors
+    assert unread.startswith(f"{packages}/broken.json: Houdini package not read") and "[[" not in unread
 
 
 def test_damaged_files_end_in_one_line(tmp_path):

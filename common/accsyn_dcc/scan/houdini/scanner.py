@@ -52,7 +52,7 @@ def scan_file(
 def scan_hip_scene(
     scene: HipScene, frames: Optional[FrameRange] = None, environ: Optional[Mapping[str, str]] = None
 ) -> ScanResult:
-    environment, variables = _expansion(scene, os.environ if environ is None else environ)
+    environment, variables, unread = _expansion(scene, os.environ if environ is None else environ)
     own_range = saved_range(*(scene.frame_range or DEFAULT_RANGE))
     rops = [node for node in scene.nodes if node.category == DRIVER and _renders(node)]
     by_path = {node.path: node for node in scene.nodes}
@@ -67,6 +67,7 @@ def scan_hip_scene(
                       "bypassed": node.bypassed, "renders": render_order(node, by_path)} for node in rops],
         },
     )  # fmt: skip
+    result.errors += unread
     result.outputs, result.unresolved = rop_outputs(scene, variables, environment)
     made_by: Dict[str, str] = {}
     for output in result.outputs:  # the ROPs that write come before the fetch and merge ROPs that run them
@@ -81,13 +82,15 @@ def scan_hip_scene(
 
 def scene_outputs(scene: HipScene, environ: Mapping[str, str]) -> List[Output]:
     """The outputs of the scene's ROPs (for a host's output list, without a scan)."""
-    environment, variables = _expansion(scene, environ)
+    environment, variables, _unread = _expansion(scene, environ)
     return rop_outputs(scene, variables, environment)[0]
 
 
-def _expansion(scene: HipScene, environ: Mapping[str, str]) -> Tuple[Dict[str, str], Dict[str, str]]:
-    """(the environment with Houdini packages applied, the scene's variables as Houdini has them on load)."""
-    return {**environ, **package_variables(environ)}, scene_variables(scene.path, scene.variables)
+def _expansion(scene: HipScene, environ: Mapping[str, str]) -> Tuple[Dict[str, str], Dict[str, str], List[str]]:
+    """(the environment with Houdini packages applied, the scene's variables as Houdini has them on load,
+    a line for each package that could not be read)."""
+    packaged, unread = package_variables(environ)
+    return {**environ, **packaged}, scene_variables(scene.path, scene.variables), unread
 
 
 def rop_outputs(

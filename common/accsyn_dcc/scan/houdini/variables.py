@@ -9,13 +9,13 @@ sets or one that holds a credential leave the parm unresolved, with the reason.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from typing import Dict, List, Mapping
+from typing import Dict, List, Mapping, Tuple
 
+from accsyn_dcc import json_text
 from accsyn_dcc.scan.environment import UnresolvedVariable, scene_variable
-from accsyn_dcc.scan.readable import UnreadableFile, read_bounded
+from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, shown
 
 FRAME_VARIABLE = re.compile(r"^(?:F\d*|FF)$")
 TIME_VARIABLES = frozenset({"T", "SF", "ST", "RFSTART", "RFEND", "NFRAMES", "FSTART", "FEND", "FPS"})
@@ -66,9 +66,11 @@ def _value(match: re.Match[str], node_name: str, variables: Mapping[str, str], e
         raise HoudiniUnresolved(str(error)) from None
 
 
-def package_variables(environ: Mapping[str, str]) -> Dict[str, str]:
-    """Variables the Houdini packages in ``HOUDINI_PACKAGE_DIR`` set (``"env": [{"NAME": "value"}, ...]``)."""
+def package_variables(environ: Mapping[str, str]) -> Tuple[Dict[str, str], List[str]]:
+    """Variables the Houdini packages in ``HOUDINI_PACKAGE_DIR`` set (``"env": [{"NAME": "value"}, ...]``),
+    and one line for each package that could not be read (its variables stay unset)."""
     found: Dict[str, str] = {}
+    unread: List[str] = []
     folders = [part for part in environ.get("HOUDINI_PACKAGE_DIR", "").split(os.pathsep) if part]
     for folder in folders:
         try:
@@ -76,18 +78,18 @@ def package_variables(environ: Mapping[str, str]) -> Dict[str, str]:
         except OSError:
             continue
         for name in names:
-            for key, value in _package_env(os.path.join(folder, name)):
-                found[key] = value
-    return found
+            path = os.path.join(folder, name)
+            try:
+                found.update(_package_env(path))
+            except (UnreadableFile, ValueError) as error:
+                unread.append(f"{shown(path)}: Houdini package not read ({error}); its variables are not set")
+    return found, unread
 
 
-def _package_env(path: str) -> List[tuple]:
-    try:
-        data = json.loads(read_bounded(path, MAX_PACKAGE_BYTES, "the package"))
-    except (UnreadableFile, ValueError):
-        return []
+def _package_env(path: str) -> List[Tuple[str, str]]:
+    data = json_text.loads(read_bounded(path, MAX_PACKAGE_BYTES, "the package"))
     entries = data.get("env", []) if isinstance(data, dict) else []
-    pairs: List[tuple] = []
+    pairs: List[Tuple[str, str]] = []
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and "var" in entry and isinstance(entry.get("value"), str):
             pairs.append((str(entry["var"]), entry["value"]))
