@@ -28,3 +28,10 @@ def test_maya_benchmark_reads_what_it_generates_and_counts_progress_calls(tmp_pa
     assert offline["nodes"] == 30 * 2 + 2 + 1  # file and place2dTexture nodes, one mesh and its transform, globals
     live = measure_live(file_nodes=100, getattr_seconds=0.0, runs=1)
     assert live["progress_calls"] == 100 // 25 + 1  # every 25 nodes, and once at the end
+
+
+def test_houdini_benchmark_reads_what_it_generates(tmp_path):
+    from hip_bench import make_big_hip, measure
+
+    figures = measure(make_big_hip(str(tmp_path), nodes=30), runs=1)
+    assert figures["nodes"] == 30 + 3 and figures["dependencies"] == 3  # a File SOP after every tenth transform
