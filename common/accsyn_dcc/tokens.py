@@ -27,6 +27,8 @@ FRAME = "frame"
 TILE = "tile"
 VIEW = "view"
 
+MAX_KEPT_RUN = 2_000
+"""The longest run of frames whose padded digits are kept for the next file needing the same run."""
 MAX_PADDING = 32
 """A padding wider than this is refused as a typo (``%0999999999d``)."""
 
@@ -122,7 +124,8 @@ def _digits(frames: Sequence[int], width: int) -> Sequence[str]:
 
 @functools.lru_cache(maxsize=8)
 def _run_digits(frames: range, width: int) -> Sequence[str]:
-    """``_digits`` of a run of frames, kept: most files of a scan are needed for the same few runs."""
+    """``_digits`` of a run of frames, kept: most files of a scan are needed for the same few runs (a host
+    keeps at most 8 runs of ``MAX_KEPT_RUN`` frames between scans, well under a megabyte)."""
     return tuple(_digits(frames, width))
 
 
@@ -202,7 +205,8 @@ class PathPattern:
         tail = self.path[position:]
         if len(widths) == 1 and "\0" not in self.path and frames:
             head = pieces[0]
-            digits = _run_digits(frames, widths[0]) if isinstance(frames, range) else _digits(frames, widths[0])
+            kept = isinstance(frames, range) and len(frames) <= MAX_KEPT_RUN
+            digits = _run_digits(frames, widths[0]) if kept else _digits(frames, widths[0])
             return (head + (tail + "\0" + head).join(digits) + tail).split("\0")
         return [
             "".join(piece + frame_text(frame, width) for piece, width in zip(pieces, widths)) + tail
