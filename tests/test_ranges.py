@@ -100,3 +100,12 @@ def test_buckets_cover_exactly_the_frames(raw_entries, size):
     assert bucketed == list(frame_range.frames())
     assert all(len(bucket) <= size for bucket in frame_range.buckets(size))
     assert list(FrameRange.parse(str(frame_range)).frames()) == list(frame_range.frames())
+
+
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(0, 40)), min_size=1, max_size=8))
+def test_from_runs_is_the_union_of_the_runs_in_order(raw_runs):
+    runs = [(first, first + length) for first, length in raw_runs]
+    union = sorted({frame for first, last in runs for frame in range(first, last + 1)})
+    merged = FrameRange.from_runs(reversed(runs))
+    assert list(merged.frames()) == union
+    assert len(merged.entries) == sum(1 for a, b in zip([None, *union], union) if a is None or b != a + 1)

@@ -127,6 +127,17 @@ class FrameRange:
         text = f"{first}-{last}x{step}" if step != 1 else f"{first}-{last}"
         return cls.parse(text)
 
+    @classmethod
+    def from_runs(cls, runs: Iterable[Tuple[int, int]]) -> FrameRange:
+        """The frames of ``runs`` ((first, last) pairs, in any order, overlapping or not), merged and ascending."""
+        merged: List[List[int]] = []
+        for first, last in sorted(runs):
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], last)
+            else:
+                merged.append([first, last])
+        return cls.parse(",".join(f"{first}-{last}" if first != last else str(first) for first, last in merged))
+
     def __str__(self) -> str:
         return ",".join(str(entry) for entry in self.entries)
 

@@ -255,17 +255,17 @@ def test_a_pipe_named_like_a_font_in_a_font_folder_is_never_opened(tmp_path):
     assert font.path == str(fonts / "sans-bold.ttf") and font.exists
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
     st.integers(-5, 40), st.integers(-5, 40), st.sampled_from(["", "offset", '"start at"']), st.integers(-30, 30),
     st.sampled_from(["hold", "loop", "bounce", "black"]), st.sampled_from(["hold", "loop", "bounce", "black"]),
-    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8)), min_size=1, max_size=3),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 90), st.sampled_from([1, 1, 1, 3])), min_size=1, max_size=3),
 )  # fmt: skip
 def test_the_frames_a_read_needs_are_its_frame_by_frame_mapping(first, last, mode, frame, before, after, runs):
     knobs = {"first": str(first), "last": str(last), "before": before, "after": after}
     if mode:
         knobs.update(frame_mode=mode, frame=str(frame))
-    job = FrameRange.parse(",".join(f"{start}-{start + length}" for start, length in runs))
+    job = FrameRange.parse(",".join(f"{start}-{start + length}x{step}" for start, length, step in runs))
     timing = read_timing(knobs)
     by_frame = {mapped for mapped in map(timing.map, (f - timing.shift for f in job.frames())) if mapped is not None}
     needed_frames, needed, _note = _file_frames(job, Node("Read", "Read1", knobs))
@@ -283,3 +283,24 @@ def test_a_write_whose_limit_is_not_a_number_renders_the_job_s_frames_and_says_s
     assert output.range is None
     [unresolved] = result.unresolved
     assert (unresolved.node, unresolved.knob) == ("Write1", knob) and "expression" in unresolved.reason
+
+
+def test_a_huge_job_range_is_mapped_per_run_not_per_frame(tmp_path, monkeypatch):
+    from accsyn_dcc.scan.nuke.read_frames import ReadTiming
+
+    mapped = []
+    monkeypatch.setattr(ReadTiming, "map", lambda self, frame: mapped.append(frame))
+    modes = ["hold", "loop", "bounce", "black"]
+    body = "".join(read(f"{tmp_path}/p{index}.%04d.exr", name=f"Read{index}", first="1", last="50", before=mode,
+                        after=mode) for index, mode in enumerate(modes * 25))  # fmt: skip
+    result = scan(script(tmp_path, body, first="0", last="999999"), "0-999999")
+    assert {dep.frames for dep in result.dependencies} == {"1-50"}
+    assert not mapped  # frame by frame, 100 Reads over a million frames took minutes
+
+
+@pytest.mark.parametrize("knobs", [{"frame_mode": "offset", "frame": "{{x}}"}, {"before": "black", "after": "black"}])
+def test_a_read_whose_own_frames_are_too_many_to_check_is_named(tmp_path, knobs):
+    body = read(f"{tmp_path}/p.%04d.exr", first="2000000", last="999999999", **knobs)
+    result = scan(script(tmp_path, body))
+    [unresolved] = result.unresolved
+    assert unresolved.node == "Read1" and "more than 100000 to check" in unresolved.reason

@@ -14,7 +14,9 @@ Nuke's rules, as a Read node applies them:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Set
+from typing import List, Mapping, Optional, Tuple
+
+from accsyn_dcc.ranges import FrameRange
 
 MODES = ("hold", "loop", "bounce", "black")
 
@@ -31,15 +33,55 @@ class ReadTiming:
     """File frame = output frame - shift."""
     problem: str = ""
 
-    def file_frames(self, frames: Iterable[int]) -> Set[int]:
-        """The file frames read for ``frames`` (output frames)."""
-        first, last, shift = self.first, self.last, self.shift
-        shifted = [frame - shift for frame in frames]
-        needed = {frame for frame in shifted if first <= frame <= last}
-        if len(needed) < len(shifted):  # some frames lie outside the file's: before/after decide
-            mapped = (self.map(frame) for frame in shifted if not first <= frame <= last)
-            needed.update(frame for frame in mapped if frame is not None)
-        return needed
+    def file_runs(self, frames: FrameRange) -> List[Tuple[int, int]]:
+        """The file frames read for ``frames`` (output frames) as (first, last) runs, worked out per run of
+        output frames: a job of a million frames costs no more than one of ten (a stepped run goes frame by frame).
+        """
+        runs: List[Tuple[int, int]] = []
+        for entry in frames.entries:
+            if entry.step != 1:
+                mapped = {self.map(frame - self.shift) for frame in entry.frames()}
+                runs += [(frame, frame) for frame in mapped if frame is not None]
+                continue
+            low, high = entry.first - self.shift, entry.last - self.shift
+            if max(low, self.first) <= min(high, self.last):
+                runs.append((max(low, self.first), min(high, self.last)))
+            if low < self.first:
+                runs += self._outside(self.before, low, min(high, self.first - 1))
+            if high > self.last:
+                runs += self._outside(self.after, max(low, self.last + 1), high)
+        return runs
+
+    def _outside(self, mode: str, low: int, high: int) -> List[Tuple[int, int]]:
+        """The runs read for the output frames ``low..high``, all before ``first`` or all after ``last``."""
+        length = self.last - self.first + 1
+        count = high - low + 1
+        if mode == "black":
+            return []
+        if mode == "loop":
+            if count >= length:
+                return [(self.first, self.last)]
+            start = self.first + (low - self.first) % length
+            end = start + count - 1
+            return [(start, end)] if end <= self.last else [(start, self.last), (self.first, end - length)]
+        if mode == "bounce" and length > 1:
+            period = 2 * (length - 1)
+            if count >= period:
+                return [(self.first, self.last)]
+            runs: List[Tuple[int, int]] = []
+            position, remaining = (low - self.first) % period, count
+            while remaining:  # at most four pieces: up to the turn, back down, up again
+                if position < length:
+                    piece = min(remaining, length - position)
+                    runs.append((self.first + position, self.first + position + piece - 1))
+                else:
+                    piece = min(remaining, period - position)
+                    runs.append((self.first + period - (position + piece - 1), self.first + period - position))
+                remaining -= piece
+                position = (position + piece) % period
+            return runs
+        edge = self.first if high < self.first else self.last  # hold
+        return [(edge, edge)]
 
     def map(self, frame: int) -> Optional[int]:
         if self.first <= frame <= self.last:

@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, compact
-from accsyn_dcc.references import FileReference, check_reference
+from accsyn_dcc.ranges import MAX_ITEMS, FrameRange
+from accsyn_dcc.references import MAX_FRAMES_PER_FILE, FileReference, check_reference
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
-from accsyn_dcc.scan.nuke.read_frames import read_timing, saved_integer
+from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing, saved_integer
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
@@ -245,7 +245,11 @@ class _Scanner:
             return
         if not path:
             return
-        file_frames, needed, note = _file_frames(frames, node) if sequence else (None, True, "")
+        try:
+            file_frames, needed, note = _file_frames(frames, node) if sequence else (None, True, "")
+        except _TooManyFrames as reason:
+            result.unresolved.append(Unresolved(full, knob, quoted_value(raw), str(reason)))
+            return
         reference = FileReference(
             full, knob, raw, path, kind, frames=file_frames, frame_dependent=sequence,
             required=not condition, condition=condition or note, variants=tuple(view_variants(views)), needed=needed,
@@ -345,19 +349,27 @@ def _file_frames(frames: FrameRange, node: Node) -> Tuple[Optional[FrameRange], 
         return (frames.clipped(*bounds) or frames) if bounds else frames, True, ""
     timing = read_timing(node.knobs)
     if timing.problem:
-        whole = FrameRange.from_bounds(max(timing.first, 0), max(timing.last, timing.first, 0))
-        return whole, True, f"{timing.problem}; all its frames are checked"
+        return _own_frames(timing), True, f"{timing.problem}; all its frames are checked"
     if not timing.shift and max(timing.first, 0) <= frames.first and frames.last <= timing.last:
         return frames, True, ""  # the common case: the job's frames are all the file's own
-    needed = {frame for frame in timing.file_frames(frames.frames()) if frame >= 0}
-    if not needed:
+    runs = [(max(first, 0), last) for first, last in timing.file_runs(frames) if last >= 0]
+    if not runs:
         modes = f"{timing.before}/{timing.after}"
         note = f"its frames {timing.first}-{timing.last} lie outside the job's, before/after {modes}"
-        return FrameRange.from_bounds(max(timing.first, 0), max(timing.last, 0)), False, note
-    low, high = min(needed), max(needed)
-    if len(needed) == high - low + 1:  # the common case: a run of frames, no sorting needed
-        return FrameRange.from_bounds(low, high), True, ""
-    return FrameRange.parse(compact(needed)), True, ""
+        return _own_frames(timing), False, note
+    return FrameRange.from_runs(runs), True, ""
+
+
+class _TooManyFrames(ValueError):
+    """A Read's own frame range is too long to check file by file."""
+
+
+def _own_frames(timing: ReadTiming) -> FrameRange:
+    """A Read's own frames, ``first``-``last`` (none below 0); ``_TooManyFrames`` past ``MAX_FRAMES_PER_FILE``."""
+    first, last = max(timing.first, 0), max(timing.last, 0)
+    if last - first >= MAX_FRAMES_PER_FILE:
+        raise _TooManyFrames(f"its frames {first}-{last} are more than {MAX_FRAMES_PER_FILE} to check")
+    return FrameRange.from_bounds(first, last)
 
 
 def _write_limit(node: Node) -> Tuple[Optional[Tuple[int, int]], str]:
