@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import FrameRange, compact
@@ -111,24 +111,49 @@ def _check_tiles(
     pattern: PathPattern, frames: Optional[FrameRange], variants: Sequence[Variant], index: DirectoryIndex
 ) -> PathCheck:
     """A tiled texture exists when at least one tile does; every tile on disk is needed (the mesh picks them)."""
-    sample_frames = list(frames.frames()) if (frames is not None and pattern.is_sequence) else [None]
-    tiles: Dict[str, None] = {}
-    missing: List[int] = []
-    for frame in sample_frames:
-        found_here = False
-        for variant in variants:
-            concrete = PathPattern.parse(pattern.with_values(frame, variant))
-            folder = os.path.dirname(concrete.path)
-            matcher = concrete.tile_matcher()
-            for entry in sorted(index.names(folder or ".")):
-                match = matcher.match(entry)
-                if match:
-                    tiles.setdefault(tile_label(match))
-                    found_here = True
-        if frame is not None and not found_here:
-            missing.append(frame)
-    needed = str(frames) if (frames is not None and pattern.is_sequence) else None
-    return PathCheck(bool(tiles), pattern.is_sequence, needed, compact(missing), list(tiles))
+    needed = frames.frames() if (frames is not None and pattern.is_sequence) else None
+    found = [tile for variant in variants for tile in _tiles_on_disk(pattern, variant, needed, index)]
+    tiles = dict.fromkeys(tile.label for tile in found)
+    missing = set(needed).difference(tile.frame for tile in found) if needed is not None else ()
+    return PathCheck(bool(tiles), pattern.is_sequence, str(frames) if needed is not None else None, compact(missing),
+                     list(tiles))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Tile:
+    frame: Optional[int]
+    folder: str
+    name: str
+    label: str
+    """The tile as artists name it (``1001``, ``u1_v2``)."""
+
+
+def _tiles_on_disk(
+    pattern: PathPattern, variant: Variant, frames: Optional[Sequence[int]], index: DirectoryIndex
+) -> List[_Tile]:
+    """The tiles on disk of ``frames`` (None: a still), in name order; each folder listed and walked once,
+    not once per frame. A token in a folder name makes each frame's folder a walk of its own."""
+    concrete = PathPattern.parse(pattern.with_values(None, variant))
+    try:
+        folder, name = concrete.split_name()
+    except ValueError:
+        tiles: List[_Tile] = []
+        for frame in frames if frames is not None else [None]:
+            folder, file_name = os.path.split(concrete.with_values(frame))
+            tiles += [replace(tile, frame=frame) for tile in _walk_tiles(folder, PathPattern.parse(file_name), index)]
+        return tiles
+    wanted = set(frames) if frames is not None else {None}
+    return [tile for tile in _walk_tiles(folder, name, index) if tile.frame in wanted]
+
+
+def _walk_tiles(folder: str, name: PathPattern, index: DirectoryIndex) -> List[_Tile]:
+    matcher = name.name_matcher()
+    tiles: List[_Tile] = []
+    for entry in sorted(index.names(folder or ".")):
+        match = matcher.match(entry)
+        if match:
+            tiles.append(_Tile(name.frame_of(match), folder, entry, tile_label(match)))
+    return tiles
 
 
 FolderFiles = Dict[str, Dict[str, None]]
@@ -151,22 +176,16 @@ def needed_files(
                     where, file_name = (folder, name) if folder else os.path.split(name)
                     files.setdefault(where, {})[file_name] = None
         return files
-    frame_list: List[Optional[int]] = [None]
-    if pattern.is_sequence and frames:
-        absent = set(FrameRange.parse(missing).frames()) if missing else set()
-        frame_list = [frame for frame in FrameRange.parse(frames).frames() if frame not in absent]
-    for frame in frame_list:
+    if pattern.is_tiled:
+        needed_frames = FrameRange.parse(frames).frames() if (pattern.is_sequence and frames) else None
         for variant in variants:
-            folder, name = os.path.split(pattern.with_values(frame, variant))
-            listing = index.names(folder or ".")
-            if not pattern.is_tiled:
-                if name in listing:
-                    files.setdefault(folder, {})[name] = None
-                continue
-            matcher = PathPattern.parse(name).tile_matcher()
-            for entry in sorted(listing):
-                if matcher.match(entry):
-                    files.setdefault(folder, {})[entry] = None
+            for tile in _tiles_on_disk(pattern, variant, needed_frames, index):
+                files.setdefault(tile.folder, {})[tile.name] = None
+        return files
+    for variant in variants:
+        folder, name = os.path.split(pattern.with_values(None, variant))
+        if name in index.names(folder or "."):
+            files.setdefault(folder, {})[name] = None
     return files
 
 

@@ -21,7 +21,7 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Pattern, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
 FRAME = "frame"
 TILE = "tile"
@@ -48,6 +48,8 @@ _TILE_DIGITS = {
     "u<u>_v<v>": r"u(?P<u>\d+)_v(?P<v>\d+)",
     "_u#_v#": r"_u(?P<u>\d+)_v(?P<v>\d+)",
 }
+_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+_GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
 _VIEW_NAMES = {
     "%V": "view",
     "%v": "view",
@@ -183,7 +185,7 @@ class PathPattern:
 
         Raises ValueError when a token stands in the folder part, where a per-name listing cannot answer.
         """
-        name_start = max(self.path.rfind("/"), self.path.rfind("\\")) + 1
+        name_start = self._name_start
         if any(token.start < name_start for token in self.tokens):
             raise ValueError("a token in the folder part")
         return self.path[: max(name_start - 1, 0)] or ".", PathPattern.parse(self.path[name_start:])
@@ -213,19 +215,44 @@ class PathPattern:
             for frame in frames
         ]
 
-    def tile_matcher(self) -> Pattern[str]:
-        """A regular expression matching this path's file name with any tile (and nothing else) in place."""
-        name_start = max(self.path.rfind("/"), self.path.rfind("\\")) + 1
+    def name_matcher(self) -> Pattern[str]:
+        """A regular expression for this path's file name: any tile in each tile token (a repeated one the
+        same tile), any number in each frame token (``frame_of`` reads it), the rest as written."""
         parts: List[str] = []
-        position = name_start
+        position = self._name_start
+        defined: Set[str] = set()
+        frame_tokens = 0
         for token in self.tokens:
-            if token.start < name_start:
+            if token.start < self._name_start:
                 continue
             parts.append(re.escape(self.path[position : token.start]))
             position = token.end
-            parts.append(_TILE_DIGITS[token.text] if token.kind == TILE else re.escape(token.text))
+            if token.kind == TILE:
+                digits = _TILE_DIGITS[token.text]
+                names = set(_GROUP_NAME.findall(digits))
+                parts.append(_GROUP.sub(r"(?P=\1)", digits) if names <= defined else digits)
+                defined |= names
+            elif token.kind == FRAME:
+                parts.append(f"(?P<frame{frame_tokens}>-?\\d+)")
+                frame_tokens += 1
+            else:
+                parts.append(re.escape(token.text))
         parts.append(re.escape(self.path[position:]))
         return re.compile("".join(parts) + r"\Z")
+
+    def frame_of(self, match: re.Match[str]) -> Optional[int]:
+        """The frame a ``name_matcher`` match names; None when the name has no frame token, or holds a number
+        this pattern would not write (``01001`` for ``%04d``, two different frames)."""
+        widths = [token.width for token in self.tokens if token.kind == FRAME and token.start >= self._name_start]
+        if not widths:
+            return None
+        texts = [match.group(f"frame{index}") for index in range(len(widths))]
+        frame = int(texts[0])
+        return frame if all(frame_text(frame, width) == text for width, text in zip(widths, texts)) else None
+
+    @property
+    def _name_start(self) -> int:
+        return max(self.path.rfind("/"), self.path.rfind("\\")) + 1
 
 
 def tile_label(match: re.Match[str]) -> str:

@@ -56,9 +56,9 @@ def test_tile_tokens(name, tile, label):
 
     pattern = PathPattern.parse("/tex/" + name)
     assert pattern.is_tiled and not pattern.is_sequence
-    match = pattern.tile_matcher().match(tile)
+    match = pattern.name_matcher().match(tile)
     assert match is not None and tile_label(match) == label
-    assert pattern.tile_matcher().match("other." + tile) is None
+    assert pattern.name_matcher().match("other." + tile) is None
 
 
 @pytest.mark.parametrize(
@@ -101,3 +101,17 @@ def test_frame_names_are_the_paths_with_each_frame(path, frames):
 def test_frame_names_with_two_frame_tokens():
     pattern = PathPattern.parse("/s/%03d/a.####.exr")
     assert pattern.frame_names(range(9, 11)) == ["/s/009/a.0009.exr", "/s/010/a.0010.exr"]
+
+
+def test_a_repeated_tile_token_names_the_same_tile_and_frames_are_read_as_written():
+    from accsyn_dcc.tokens import tile_label
+
+    repeated = PathPattern.parse("/tex/wood.<UDIM>.<UDIM>.exr")
+    assert tile_label(repeated.name_matcher().match("wood.1012.1012.exr")) == "1012"
+    assert repeated.name_matcher().match("wood.1012.1013.exr") is None
+    animated = PathPattern.parse("/tex/fire.<UDIM>.%04d.exr")
+    matcher = animated.name_matcher()
+    assert animated.frame_of(matcher.match("fire.1001.0012.exr")) == 12
+    assert animated.frame_of(matcher.match("fire.1001.00012.exr")) is None  # %04d never writes 00012
+    twice = PathPattern.parse("/tex/fire.<UDIM>.%04d.####.exr")
+    assert twice.frame_of(twice.name_matcher().match("fire.1001.0012.0013.exr")) is None

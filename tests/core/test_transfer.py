@@ -123,3 +123,19 @@ def test_frames_wider_than_the_padding_and_percent_signs_in_names(tmp_path):
     [dependency], plan = _plan([reference], "998-1001")
     assert (dependency.exists, dependency.missing) == (True, "1001")
     assert plan.paths == (str(plates),)
+
+
+def test_animated_tiles_walk_their_folder_once_and_name_each_missing_frame(tmp_path, monkeypatch):
+    from accsyn_dcc.sequences import DirectoryIndex
+
+    textures = tmp_path / "tex"
+    _touch(textures, [f"fire.{tile}.{frame:04d}.exr" for tile in (1001, 1002) for frame in range(1, 51) if frame != 7])
+    _touch(textures, ["fire.1001.00020.exr", "fire.1003.0099.exr"])  # not as %04d writes frame 20; not needed
+    walks = []
+    listed = DirectoryIndex.names
+    monkeypatch.setattr(DirectoryIndex, "names", lambda self, folder: walks.append(folder) or listed(self, folder))
+    reference = FileReference("file1", "fileTextureName", "x", str(textures / "fire.<UDIM>.%04d.exr"))
+    [dependency], plan = _plan([reference], "1-50")
+    assert (dependency.exists, dependency.missing, dependency.tiles) == (True, "7", ["1001", "1002"])
+    assert len(walks) == 3  # to check, to plan the transfer, to see if it may send the folder: never per frame
+    assert plan.file_count == 2 * 49 and str(textures / "fire.1001.00020.exr") not in plan.paths
