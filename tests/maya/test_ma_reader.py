@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -144,6 +145,23 @@ def test_not_maya_ascii_and_not_a_regular_file_end_in_one_line(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(MayaSceneError, match="not a regular file"):
         scan_scene(str(fifo))
+
+
+def test_a_file_cut_after_a_backslash_in_a_string_ends_in_one_line_at_once(tmp_path):
+    whole = maya_ascii("cut.ma", texture("wood", "C:\\\\show\\\\textures\\\\wood_diffuse_v012.exr"))
+    (tmp_path / "cut.ma").write_text(whole[: whole.index("wood_diffuse_v012")] + "\\")
+
+    def backtracking(*_frame: object) -> None:
+        raise TimeoutError("the statement reader backtracked for 10 s over a 3 KB file")
+
+    previous = signal.signal(signal.SIGALRM, backtracking)
+    signal.alarm(10)
+    try:
+        with pytest.raises(MayaSceneError, match=r"cut\.ma:\d+: the file ends inside this statement"):
+            scan_scene(str(tmp_path / "cut.ma"))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_legacy_layers_renderers_and_animation_off(tmp_path):

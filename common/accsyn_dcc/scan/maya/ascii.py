@@ -21,12 +21,15 @@ from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, s
 MAX_SCENE_BYTES = 2 * 1024 * 1024 * 1024
 """A larger file is refused (a 2 GB Maya ASCII scene is far beyond any real one)."""
 
+_IN_QUOTES = r'[^"\\]*(?:\\(?:.|\Z)[^"\\]*)*'
+"""A quoted string's text, unrolled (plain runs between escapes) so that no input makes the engine backtrack;
+a file may end inside one, even right after a backslash."""
 _STATEMENT = re.compile(
     r"//[^\n]*|/\*.*?(?:\*/|\Z)"
-    r'|(?P<command>[A-Za-z_][A-Za-z0-9_]*)(?P<body>(?:[^;"]+|"(?:[^"\\]+|\\.)*(?:"|\Z))*)(?:;|\Z)',
+    rf'|(?P<command>[A-Za-z_][A-Za-z0-9_]*)(?P<body>[^;"]*(?:"{_IN_QUOTES}(?:"|\Z)[^;"]*)*)(?:;|\Z)',
     re.S,
 )
-_WORD = re.compile(r'"((?:[^"\\]+|\\.)*)(?:"|\Z)|([^\s"{},]+)', re.S)
+_WORD = re.compile(rf'"({_IN_QUOTES})(?:"|\Z)|([^\s"{{}},]+)', re.S)
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 _SETATTR_FLAGS_WITH_VALUE = frozenset({"-s", "-size", "-k", "-keyable", "-l", "-lock", "-cb", "-channelBox",
