@@ -2,8 +2,9 @@
 
 A host collector (live Nuke, Blender, Maya, Houdini) or an offline reader makes one ``FileReference``
 per (node, attribute) that names a file, with the value as stored and the path as evaluated;
-``check_references`` turns them into the ``ScanResult`` records, listing each folder once. A
-reference whose path could not be evaluated is kept as ``Unresolved``, never dropped.
+``check_reference`` turns one into a ``ScanResult`` record, listing each folder once (``scan.dependencies``
+checks them all, with what each found file brings). A reference whose path could not be evaluated is kept
+as ``Unresolved``, never dropped.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Mapping, Optional, Sequence, Tuple, Union
 
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.scan.ocio import config_dependencies
 from accsyn_dcc.scan.records import Dependency, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, Variant, check_path
 from accsyn_dcc.tokens import PathPattern, TokenError
@@ -50,43 +50,6 @@ class FileReference:
     """Values for the path's view tokens, one mapping per view; empty when it has none."""
     needed: bool = True
     """False for a file the job's frames never read: checked and reported, never sent."""
-
-
-def check_references(
-    references: Iterable[FileReference],
-    frames: Optional[FrameRange],
-    index: Optional[DirectoryIndex] = None,
-    environ: Optional[Mapping[str, str]] = None,
-) -> Tuple[List[Dependency], List[Unresolved]]:
-    """Dependencies (checked against disk, each path once per node and attribute) and unresolved values.
-
-    An OCIO config found brings the LUTs it loads, its ``$VARIABLES`` from ``environ`` (default: this process's);
-    a USD layer found brings every layer and asset it loads (``accsyn_dcc.scan.usd``).
-    """
-    from accsyn_dcc.scan.usd import is_usd, layer_dependencies  # here: it uses this module (pxr loads on use)
-
-    index = index or DirectoryIndex()
-    dependencies: List[Dependency] = []
-    unresolved: List[Unresolved] = []
-    seen = set()
-    for reference in references:
-        key = (reference.node, reference.attribute, reference.path)
-        if reference.path is not None and key in seen:
-            continue
-        seen.add(key)
-        checked = check_reference(reference, frames, index)
-        if isinstance(checked, Unresolved):
-            unresolved.append(checked)
-            continue
-        environment = os.environ if environ is None else environ
-        luts, not_resolved = config_dependencies(checked, environment, index)
-        dependencies += [checked, *luts]
-        unresolved += not_resolved
-        if is_usd(checked.path):
-            loaded, not_resolved = layer_dependencies(checked, index)
-            dependencies += loaded
-            unresolved += not_resolved
-    return dependencies, unresolved
 
 
 def check_reference(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.references import FileReference, check_references
+from accsyn_dcc.references import FileReference
+from accsyn_dcc.scan.dependencies import check_references
 from accsyn_dcc.transfer import describe_size, plan_transfer
 
 

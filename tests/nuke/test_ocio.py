@@ -5,7 +5,8 @@ import os
 
 import pytest
 
-from accsyn_dcc.references import FileReference, check_references
+from accsyn_dcc.references import FileReference
+from accsyn_dcc.scan.dependencies import check_references
 from accsyn_dcc.scan.ocio import OcioFiles, config_files
 from accsyn_dcc.sequences import DirectoryIndex
 

@@ -13,7 +13,8 @@ import pytest
 pxr = pytest.importorskip("pxr")
 from pxr import Sdf, Usd, UsdShade  # noqa: E402
 
-from accsyn_dcc.references import FileReference, check_references  # noqa: E402
+from accsyn_dcc.references import FileReference  # noqa: E402
+from accsyn_dcc.scan.dependencies import check_references  # noqa: E402
 from accsyn_dcc.scan.usd import layer_assets  # noqa: E402
 
 
@@ -139,3 +140,17 @@ def test_mutated_layers_end_in_a_result_or_the_typed_error(tmp_path):
     rng = random.Random("accsyn-usd")
     inputs = (mutate(source, rng, USD_PIECES) for _ in range(80))
     assert scan_each(scan_file, tmp_path / "mutated.usda", inputs, {}) > 0
+
+
+def test_a_nuke_readgeo_of_a_layer_brings_what_the_layer_loads(tmp_path):
+    from accsyn_dcc.scan.nuke import scan_file
+
+    asset = build_asset(tmp_path)
+    script = tmp_path / "comp.nk"
+    script.write_text(f"Root {{\n inputs 0\n first_frame 1\n last_frame 2\n}}\n"
+                      f"ReadGeo2 {{\n inputs 0\n file {asset}\n name ReadGeo1\n}}\n")  # fmt: skip
+    result = scan_file(str(script), environ={})
+    found = {(dep.node, Path(dep.path).name) for dep in result.dependencies}
+    assert ("ReadGeo1", "asset.usda") in found and ("ReadGeo1", "deep.usda") in found
+    [green] = [dep for dep in result.dependencies if dep.path.endswith("green.usda")]
+    assert not green.exists and green.knob == f"file > {asset}"

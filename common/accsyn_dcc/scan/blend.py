@@ -13,7 +13,8 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from accsyn_dcc.blender_process import BlenderError, run_plugin_script
 from accsyn_dcc.ranges import FrameRange, compact
-from accsyn_dcc.references import FileReference, check_references
+from accsyn_dcc.references import FileReference
+from accsyn_dcc.scan.dependencies import check_references
 from accsyn_dcc.scan.records import Output, ScanResult
 
 

@@ -18,9 +18,9 @@ from accsyn_dcc.references import (
     UNKNOWN_KIND_CONDITION,
     FileReference,
     absolute_path,
-    check_references,
     looks_like_a_file,
 )
+from accsyn_dcc.scan.dependencies import check_references
 from accsyn_dcc.scan.houdini.hip import load_hip
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
 from accsyn_dcc.scan.houdini.node_types import (

@@ -18,9 +18,9 @@ from accsyn_dcc.references import (
     UNKNOWN_KIND_CONDITION,
     FileReference,
     check_reference,
-    check_references,
     looks_like_a_file,
 )
+from accsyn_dcc.scan.dependencies import check_references
 from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables
 from accsyn_dcc.scan.maya.ascii import MayaSceneError, load_ascii
 from accsyn_dcc.scan.maya.layers import (

@@ -10,13 +10,13 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange
 from accsyn_dcc.references import MAX_FRAMES_PER_FILE, FileReference, check_reference
+from accsyn_dcc.scan.dependencies import brought_by
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
 from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing, saved_integer
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
-from accsyn_dcc.scan.ocio import config_dependencies
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
@@ -258,7 +258,9 @@ class _Scanner:
         if isinstance(checked, Unresolved):
             result.unresolved.append(checked)
             return
-        result.dependencies.append(checked)
+        brought, not_resolved = brought_by(checked, self.environ, self.index)
+        result.dependencies += [checked, *brought]
+        result.unresolved += not_resolved
         if visited is not None and kind in SCRIPT_KINDS and checked.exists:
             self._nested_script(path, full, frames, result, visited)
 
@@ -329,7 +331,7 @@ class _Scanner:
             result.unresolved.append(Unresolved("root", "customOCIOConfigPath", raw, str(reason)))
             return
         dependency = Dependency(config, "ocio", "root", "customOCIOConfigPath", self.index.exists(config))
-        luts, unresolved = config_dependencies(dependency, self.environ, self.index)
+        luts, unresolved = brought_by(dependency, self.environ, self.index)
         result.dependencies += [dependency, *luts]
         result.unresolved += unresolved
 
