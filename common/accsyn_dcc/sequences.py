@@ -147,6 +147,7 @@ def _tiles_on_disk(
 
 
 def _walk_tiles(folder: str, name: PathPattern, index: DirectoryIndex) -> List[_Tile]:
+    """Every file of ``folder`` that ``name`` matches, with its frame and tile, in name order."""
     matcher = name.name_matcher()
     tiles: List[_Tile] = []
     for entry in sorted(index.names(folder or ".")):
@@ -160,9 +161,7 @@ FolderFiles = Dict[str, Dict[str, None]]
 """Folder -> the names needed in it, in order (a dict used as an ordered set)."""
 
 
-def needed_files(
-    path: str, frames: Optional[str], missing: str, variants: Sequence[Variant], index: DirectoryIndex
-) -> FolderFiles:
+def needed_files(path: str, frames: Optional[str], variants: Sequence[Variant], index: DirectoryIndex) -> FolderFiles:
     """The files on disk a checked dependency needs (every present frame, view and tile), by folder."""
     pattern = PathPattern.parse(path)
     variants = [dict(variant) for variant in variants if variant] or [{}]

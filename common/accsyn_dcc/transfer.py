@@ -80,7 +80,7 @@ def plan_transfer(
         if not PathPattern.parse(dependency.path).tokens:
             singles[dependency.path] = None
             continue
-        needed = needed_files(dependency.path, dependency.frames, dependency.missing, variants, index)
+        needed = needed_files(dependency.path, dependency.frames, variants, index)
         for folder, names in needed.items():
             by_folder.setdefault(folder, {}).update(names)
     paths: Dict[str, None] = {}
