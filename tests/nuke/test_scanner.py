@@ -98,7 +98,7 @@ def test_crlf_latin1_clipboard_without_root():
     [
         ("Read {\n file /a\n", "1:6", "unbalanced '{'"),
         ('Read {\n file "/a\n}\n', "2:7", "unterminated"),
-        ("Group {\n}\nRead {\n}\n", "0:0", "no end_group"),
+        ("Group {\n}\nRead {\n}\n", "", "no end_group"),  # the whole file: no line to name
         ("end_group\n", "1:1", "end_group without a group"),
         ("}\n", "1:1", "unexpected '}'"),
         ("Read {\n file [value x\n}\n", "2:7", "unbalanced '['"),
@@ -109,7 +109,7 @@ def test_malformed_scripts_raise_one_error_with_position(tmp_path, text, where, 
     path.write_text(text)
     with pytest.raises(NukeScriptError) as caught:
         scan_file(str(path))
-    assert f"bad.nk:{where}:" in str(caught.value) and message in str(caught.value)
+    assert (f"bad.nk:{where}: " if where else "bad.nk: ") in str(caught.value) and message in str(caught.value)
 
 
 def test_scan_cli_json_shape(show, tmp_path, monkeypatch, capsys):

@@ -18,8 +18,9 @@ class NukeScriptError(AccsynDccError):
     """A Nuke script that cannot be read, with where the problem is."""
 
     def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        """``line`` 0 for a problem of the whole file (it cannot be read, a group is never closed)."""
         self.path, self.line, self.column = path, line, column
-        super().__init__(f"{path}:{line}:{column}: {message}")
+        super().__init__(f"{path}:{line}:{column}: {message}" if line else f"{path}: {message}")
 
 
 class Word(NamedTuple):
