@@ -5,7 +5,8 @@
 Parse: the script reader against a bare ``re.finditer`` token pass over the same text. Scan: the full
 scan (parse, rules, file checks) against a naive loop calling ``os.path.exists`` per frame, with the
 file-system calls each makes; ``--latency-ms`` adds that much sleep to every ``os.listdir`` and
-``os.path.exists`` call, as a file server's round trip would. Each figure is the median of the runs.
+``os.path.exists`` call, as a file server's round trip would. Floor: parsing plus listing the folders
+once each, the least any scan that lists folders must spend. Each figure is the median of the runs.
 """
 
 from __future__ import annotations
@@ -91,10 +92,18 @@ def measure(script_path: str, latency: float, runs: int) -> Dict[str, Tuple[floa
     exists_calls = naive_calls.counts["exists"]
     with CallCounter(latency):
         naive_seconds = median_seconds(naive, runs)
+    folders = sorted({os.path.dirname(dependency.path) for dependency in result.dependencies})
+
+    def list_folders() -> int:
+        return sum(len(frozenset(os.listdir(folder))) for folder in folders)
+
+    with CallCounter(latency):
+        listing_seconds = median_seconds(list_folders, runs)
     return {
         "parse": (size_mb, parse_seconds, bare_seconds, len(script.nodes)),
         "scan": (scan_seconds, listings, len(result.dependencies)),
         "naive": (naive_seconds, exists_calls, missing),
+        "floor": (parse_seconds + listing_seconds, listing_seconds),
     }
 
 
@@ -114,6 +123,10 @@ def main() -> None:
     print(f"scan:     {scan_seconds:.3f} s for {int(dependencies)} dependencies, {int(listings)} directory listings")
     print(f"baseline: {naive_seconds:.3f} s with {int(exists_calls)} os.path.exists calls ({int(missing)} missing); "
           f"scan {naive_seconds / scan_seconds:.1f}x faster (latency {arguments.latency_ms} ms per call)")  # fmt: skip
+    floor_seconds, listing_seconds = figures["floor"]
+    print(f"floor:    parsing and listing the folders alone take {floor_seconds:.3f} s "
+          f"(listing {listing_seconds:.3f} s): no scan that parses and lists can be more than "
+          f"{naive_seconds / floor_seconds:.1f}x faster")  # fmt: skip
 
 
 if __name__ == "__main__":
