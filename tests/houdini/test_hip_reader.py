@@ -173,3 +173,17 @@ def test_a_path_with_an_impossible_frame_padding_is_a_finding_on_its_parm(tmp_pa
     reasons = {(item.node, item.knob): item.reason for item in result.unresolved}
     assert "padding of 999 digits" in reasons[("/obj/geo1/cache", "file")]
     assert "padding of 999 digits" in reasons[("(scene)", "HDA library")]
+
+
+def test_a_rop_without_an_output_is_a_finding_on_its_output_parm(tmp_path):
+    hip = HipFile(tmp_path / "scene.hip")
+    hip.nodes = [
+        Node("/out/usdrender1", "usdrender", {"outputimage": [""], "loppath": ["/stage/karmasettings"]}),
+        Node("/out/geo", "geometry", {"sopoutput": [""]}),
+        Node("/out/off", "geometry", {"sopoutput": [""]}, bypass=True),
+    ]
+    result = scan_file(str(hip.write()), environ=ENVIRON)
+    reasons = {(item.node, item.knob): item.reason for item in result.unresolved}
+    assert "render products of its LOP stage" in reasons[("/out/usdrender1", "outputimage")]
+    assert "writes nothing" in reasons[("/out/geo", "sopoutput")]
+    assert ("/out/off", "sopoutput") not in reasons and result.outputs == []

@@ -25,6 +25,14 @@ class RopOutput:
     parm: str
     """The parm naming the file(s) the ROP writes."""
     kind: str = "image"
+    when_empty: str = "no output file set, so it writes nothing to submit"
+    """Why the ROP cannot be submitted when ``parm`` is empty (a finding on it, never a ROP left out unsaid)."""
+
+
+STAGE_PRODUCTS = (
+    "no output image set: the render products of its LOP stage name the images, which only Houdini can cook; "
+    "set its Output Image to submit it"
+)
 
 
 INPUTS: Tuple[FileParm, ...] = (
@@ -51,8 +59,8 @@ INPUTS: Tuple[FileParm, ...] = (
 ROP_OUTPUTS: Tuple[RopOutput, ...] = (
     RopOutput("ifd", "vm_picture"),
     RopOutput("karma", "picture"),
-    RopOutput("usdrender", "outputimage"),
-    RopOutput("usdrender_rop", "outputimage"),
+    RopOutput("usdrender", "outputimage", when_empty=STAGE_PRODUCTS),
+    RopOutput("usdrender_rop", "outputimage", when_empty=STAGE_PRODUCTS),
     RopOutput("Redshift_ROP", "RS_outputFileNamePrefix"),
     RopOutput("arnold", "ar_picture"),
     RopOutput("opengl", "picture"),

@@ -102,8 +102,11 @@ def rop_outputs(
     unresolved: List[Unresolved] = []
     for node in scene.nodes:
         rop = OUTPUTS_BY_TYPE.get(node.type) if node.category == DRIVER else None
-        value = node.first(rop.parm) if rop is not None and not node.bypassed else None
-        if rop is None or value is None or not value.raw.strip():
+        if rop is None or node.bypassed:
+            continue
+        value = node.first(rop.parm)
+        if value is None or not (value.raw.strip() or value.channel or value.error):
+            unresolved.append(Unresolved(node.path, rop.parm, "", rop.when_empty))
             continue
         reference = _parm_reference(node, rop.parm, value, rop.kind, scene, variables, environ)
         if reference.path is None:
