@@ -24,6 +24,11 @@ MAX_FRAMES_PER_FILE = 100_000
 """More frames than this for one sequence is reported unresolved instead of checked frame by frame."""
 
 
+def too_many_frames(count: int) -> str:
+    """Why a file needing ``count`` frames is reported instead of checked frame by frame; empty when it is checked."""
+    return f"{count} frames to check, more than {MAX_FRAMES_PER_FILE}" if count > MAX_FRAMES_PER_FILE else ""
+
+
 @dataclass(frozen=True)
 class FileReference:
     """One file (or pattern) a render may read, as a host found it."""
@@ -62,9 +67,9 @@ def check_reference(
     needed = (reference.frames or frames) if reference.frame_dependent else None
     variants: Sequence[Variant] = reference.variants
     try:
-        if needed is not None and len(needed) > MAX_FRAMES_PER_FILE and PathPattern.parse(reference.path).is_sequence:
-            too_many = f"{len(needed)} frames to check, more than {MAX_FRAMES_PER_FILE}; narrow the job's range"
-            return _unresolved(reference, too_many)
+        too_many = too_many_frames(len(needed)) if needed is not None else ""
+        if too_many and PathPattern.parse(reference.path).is_sequence:
+            return _unresolved(reference, f"{too_many}; narrow the job's range")
         check = check_path(reference.path, needed, variants, index)
     except TokenError as error:
         return _unresolved(reference, str(error))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange
-from accsyn_dcc.references import MAX_FRAMES_PER_FILE, FileReference, check_reference
+from accsyn_dcc.references import FileReference, check_reference, too_many_frames
 from accsyn_dcc.scan.dependencies import brought_by
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
 from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing, saved_integer
@@ -367,10 +367,11 @@ class _TooManyFrames(ValueError):
 
 
 def _own_frames(timing: ReadTiming) -> FrameRange:
-    """A Read's own frames, ``first``-``last`` (none below 0); ``_TooManyFrames`` past ``MAX_FRAMES_PER_FILE``."""
+    """A Read's own frames, ``first``-``last`` (none below 0); ``_TooManyFrames`` when too many to check."""
     first, last = max(timing.first, 0), max(timing.last, 0)
-    if last - first >= MAX_FRAMES_PER_FILE:
-        raise _TooManyFrames(f"its frames {first}-{last} are more than {MAX_FRAMES_PER_FILE} to check")
+    too_many = too_many_frames(last - first + 1)
+    if too_many:
+        raise _TooManyFrames(f"{too_many} in its own range {first}-{last}")
     return FrameRange.from_bounds(first, last)
 
 
