@@ -136,7 +136,7 @@ class FrameRange:
                 merged[-1][1] = max(merged[-1][1], last)
             else:
                 merged.append([first, last])
-        return cls.parse(",".join(f"{first}-{last}" if first != last else str(first) for first, last in merged))
+        return cls.parse(runs_text((first, last) for first, last in merged))
 
     def __str__(self) -> str:
         return ",".join(str(entry) for entry in self.entries)
@@ -233,9 +233,12 @@ def consecutive_runs(frames: Sequence[int]) -> Iterator[Tuple[int, int]]:
 
 def compact(frames: Iterable[int]) -> str:
     """Frames as a short range string (``1012-1015,1020``); empty text for no frames."""
-    return ",".join(
-        f"{first}-{last}" if first != last else str(first) for first, last in consecutive_runs(sorted(set(frames)))
-    )
+    return runs_text(consecutive_runs(sorted(set(frames))))
+
+
+def runs_text(runs: Iterable[Tuple[int, int]]) -> str:
+    """(first, last) runs as range text: ``1012-1015,1020``."""
+    return ",".join(f"{first}-{last}" if first != last else str(first) for first, last in runs)
 
 
 def parse_item(item: Optional[str]) -> Optional[Bucket]:
