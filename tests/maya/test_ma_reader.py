@@ -207,3 +207,17 @@ def test_strange_ranges_end_in_a_readable_range(tmp_path, first, last, expected_
         [too_many] = result.unresolved
         assert "1000000 frames to check" in too_many.reason
     assert result.outputs[0].path.endswith("/images/odd.##########.exr")  # padding capped at 10
+
+
+def test_a_workspace_mel_that_cannot_be_read_is_said_and_default_rules_stand_in(tmp_path):
+    from accsyn_dcc.scan.maya.project import MAX_WORKSPACE_BYTES
+
+    project = tmp_path / "shot"
+    (project / "scenes").mkdir(parents=True)
+    (project / "workspace.mel").write_text("//" + "x" * MAX_WORKSPACE_BYTES)
+    scene = project / "scenes" / "shot.ma"
+    scene.write_text(maya_ascii("shot.ma", texture("wood", "sourceimages/wood.exr")))
+    result = scan_file(str(scene), environ={})
+    [problem] = result.errors
+    assert problem.startswith(f"{project}/workspace.mel: not read") and "default file rules" in problem
+    assert by_node(result)[("wood", "fileTextureName")].path == f"{project}/sourceimages/wood.exr"

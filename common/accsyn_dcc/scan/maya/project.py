@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List
 
 from accsyn_dcc.references import is_absolute_path
-from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text
+from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
 
 WORKSPACE_FILE = "workspace.mel"
 MAX_WORKSPACE_BYTES = 1024 * 1024
@@ -34,6 +34,8 @@ class MayaProject:
     rules: Dict[str, str] = field(default_factory=dict)
     workspace_file: str = ""
     """The ``workspace.mel`` read, empty when the project was inferred from the folders."""
+    problem: str = ""
+    """Why ``workspace_file`` could not be read (Maya's default file rules stand in for its own)."""
 
     def folder(self, rule: str) -> str:
         """The absolute folder of a file rule (``images``, ``sourceImages``)."""
@@ -68,7 +70,11 @@ def find_project(scene_path: str) -> MayaProject:
     for _level in range(SEARCH_LEVELS + 1):
         workspace = os.path.join(candidate, WORKSPACE_FILE)
         if os.path.isfile(workspace):
-            return MayaProject(candidate, read_file_rules(workspace), workspace)
+            try:
+                return MayaProject(candidate, read_file_rules(workspace), workspace)
+            except UnreadableFile as error:
+                problem = f"{shown(workspace)}: not read ({error}); Maya's default file rules are used"
+                return MayaProject(candidate, {}, workspace, problem)
         parent = os.path.dirname(candidate)
         if parent == candidate:
             break
@@ -79,9 +85,7 @@ def find_project(scene_path: str) -> MayaProject:
 
 
 def read_file_rules(workspace: str) -> Dict[str, str]:
-    """The ``workspace -fr "rule" "folder";`` lines of a ``workspace.mel`` (empty when it cannot be read)."""
-    try:
-        text = scene_text(read_bounded(workspace, MAX_WORKSPACE_BYTES, "workspace.mel"))
-    except UnreadableFile:
-        return {}
+    """The ``workspace -fr "rule" "folder";`` lines of a ``workspace.mel``; ``UnreadableFile`` when it cannot
+    be read."""
+    text = scene_text(read_bounded(workspace, MAX_WORKSPACE_BYTES, "workspace.mel"))
     return {rule: folder for rule, folder in _FILE_RULE.findall(text) if folder}

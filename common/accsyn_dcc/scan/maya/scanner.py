@@ -96,6 +96,8 @@ def scan_maya_scene(
             "relocated": [],
         },
     )  # fmt: skip
+    if project.problem:
+        result.errors.append(project.problem)
     if len(own_range) >= MAX_ITEMS:
         result.errors.append(f"{RENDER_GLOBALS}: the range is longer than {MAX_ITEMS} frames; cut to {own_range}")
     index = DirectoryIndex()
