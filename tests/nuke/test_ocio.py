@@ -185,3 +185,31 @@ def test_the_command_line_holds_back_opencolorio_s_own_warnings(tmp_path, capfd)
     assert "an_unknown_key" not in capfd.readouterr().err
     config_files(config, {"SHOT": "sh010"}, DirectoryIndex())  # a host: OpenColorIO keeps its own say
     assert "an_unknown_key" in capfd.readouterr().err
+
+
+OCIO_PIECES = [
+    "!<FileTransform> {src: x}", "$", "${", "{", "}", "[", "]", ":", "- ", "\n", "  ", "&a ", "*a", "!<", ">", "'",
+    '"', "\x00", "\x1b[2J", "search_path: ", "environment: {A: $A}", "src: /proc/self/environ",
+]  # fmt: skip
+
+
+def test_mutated_configs_give_files_or_a_named_reason(tmp_path, reader):
+    import random
+
+    from fuzzing import SECRET, mutate
+
+    config = write_config(tmp_path)
+    rng = random.Random(f"accsyn-ocio-{reader}")
+    for _ in range(150):
+        text = mutate(CONFIG, rng, OCIO_PIECES)
+        (tmp_path / "config.ocio").write_text(text, encoding="utf-8", errors="surrogatepass")
+        found = config_files(config, {"SHOT": "sh010", "ACCSYN_API_KEY": SECRET}, DirectoryIndex())
+        assert SECRET not in repr(found) and all(reason for _source, reason in found.unresolved)
+
+
+def test_a_config_is_data_no_tag_in_it_runs_code(tmp_path, reader):
+    ran = tmp_path / "ran"
+    tag = f"!!python/object/apply:os.system ['touch {ran}']"
+    config = write_config(tmp_path, CONFIG.replace("src: utility.clf", f"src: {tag}"))
+    config_files(config, {"SHOT": "sh010"}, DirectoryIndex())
+    assert not ran.exists()
