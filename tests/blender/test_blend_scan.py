@@ -97,3 +97,24 @@ def test_a_blender_that_never_answers_is_stopped_with_one_line(tmp_path, monkeyp
     monkeypatch.setattr(blender_process, "BLENDER_SECONDS", 0.5)
     with pytest.raises(blender_process.BlenderError, match=r"did not read .*shot\.blend within 0\.5 s"):
         scan_file(str(scene))
+
+
+def test_scanning_a_blend_never_runs_its_scripts_even_where_blender_would(tmp_path, monkeypatch, capsys):
+    import runpy
+
+    import bpy
+
+    ran = tmp_path / "ran"
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    text = bpy.data.texts.new("on_load.py")
+    text.write(f"open({str(ran)!r}, 'w').write('ran')\n")
+    text.use_module = True  # a registered text block: Blender runs it on load when scripts may run
+    scene = tmp_path / "untrusted.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(scene))
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    preferences = bpy.context.preferences.filepaths
+    monkeypatch.setattr(preferences, "use_scripts_auto_execute", True)  # an artist's "Auto Run Python Scripts"
+    monkeypatch.setattr(sys, "argv", ["report_scene.py", "--", str(scene)])
+    runpy.run_path(str(PLUGIN / "accsyn_blender" / "report_scene.py"), run_name="__main__")
+    assert "ACCSYN_SCAN_JSON " in capsys.readouterr().out
+    assert not ran.exists()

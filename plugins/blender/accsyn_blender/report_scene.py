@@ -15,5 +15,5 @@ import collect
 
 path = sys.argv[sys.argv.index("--") + 1]
 if os.path.abspath(bpy.data.filepath or "") != os.path.abspath(path):
-    bpy.ops.wm.open_mainfile(filepath=path, load_ui=False)
+    bpy.ops.wm.open_mainfile(filepath=path, load_ui=False, use_scripts=False)  # a scanned scene never runs code
 print("ACCSYN_SCAN_JSON " + json.dumps(collect.collect(bpy.context.scene)))
