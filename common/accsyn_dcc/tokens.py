@@ -243,16 +243,21 @@ class PathPattern:
     def frame_of(self, match: re.Match[str]) -> Optional[int]:
         """The frame a ``name_matcher`` match names; None when the name has no frame token, or holds a number
         this pattern would not write (``01001`` for ``%04d``, two different frames)."""
-        widths = [token.width for token in self.tokens if token.kind == FRAME and token.start >= self._name_start]
+        widths = self._name_frame_widths
         if not widths:
             return None
         texts = [match.group(f"frame{index}") for index in range(len(widths))]
         frame = int(texts[0])
         return frame if all(frame_text(frame, width) == text for width, text in zip(widths, texts)) else None
 
-    @property
+    @functools.cached_property
     def _name_start(self) -> int:
         return max(self.path.rfind("/"), self.path.rfind("\\")) + 1
+
+    @functools.cached_property
+    def _name_frame_widths(self) -> Tuple[int, ...]:
+        """The paddings of the frame tokens in the file name, in order (``frame_of`` reads one per file)."""
+        return tuple(token.width for token in self.tokens if token.kind == FRAME and token.start >= self._name_start)
 
 
 def tile_label(match: re.Match[str]) -> str:
