@@ -15,8 +15,9 @@ def test_benchmark_counts_listings_and_per_frame_checks(tmp_path):
     assert figures["parse"][3] == 40 + 1
     _seconds, listings, dependencies = figures["scan"]
     assert (listings, dependencies) == (4, 20)
-    floor_seconds, listing_seconds = figures["floor"]
+    floor_seconds, listing_seconds, ideal_seconds = figures["floor"]
     assert floor_seconds > listing_seconds > 0  # the floor is parsing plus listing
+    assert ideal_seconds > listing_seconds  # the ideal adds a bare token pass and the names looked up
     _seconds, exists_calls, missing = figures["naive"]
     assert exists_calls == 20 * 10
     assert missing == 20
