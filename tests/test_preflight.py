@@ -81,16 +81,21 @@ def test_missing_dependencies_block_unless_the_artist_submits_anyway() -> None:
             Dependency("/mnt/projects/grain.exr", "read", "Read4", "file", False),
             Dependency("/mnt/projects/ok.exr", "read", "Read5", "file", True),
         ],
-        unresolved=[Unresolved("Read6", "file", "[python odd()]", "python expression")],
+        unresolved=[
+            Unresolved("Read6", "file", "[python odd()]", "python expression"),
+            Unresolved("/out/karma1", "outputimage", "", "no output file set, so it writes nothing to submit"),
+        ],
     )
     blocked = checks(scan=scan)
     assert [(f.code, f.severity) for f in blocked] == [
         ("missing_frames", BLOCKER),
         ("missing_dependency", BLOCKER),
         ("unresolved", WARNING),
+        ("unresolved", WARNING),
     ]
     assert blocked[0].message == "Read3.file: /mnt/projects/plate.%04d.exr is missing frames 1004-1005."
     assert blocked[2].message == "Read6.file: could not resolve '[python odd()]' (python expression); it is not sent."
+    assert blocked[3].message == "/out/karma1.outputimage: no output file set, so it writes nothing to submit."
     assert "Read4.file" in blocked[1].message
     with pytest.raises(PreflightError, match=r"Read4\.file"):
         raise_for_blockers(blocked)

@@ -234,14 +234,8 @@ def check_dependencies(
                     )
                 )
     for item in scan.unresolved:
-        findings.append(
-            Finding(
-                WARNING,
-                "unresolved",
-                f"{item.node}.{item.knob}: could not resolve '{item.value}' ({item.reason}); it is not sent.",
-                item.node,
-            )
-        )
+        what = f"could not resolve '{item.value}' ({item.reason}); it is not sent" if item.value else item.reason
+        findings.append(Finding(WARNING, "unresolved", f"{item.node}.{item.knob}: {what}.", item.node))
     for error in scan.errors:
         findings.append(Finding(WARNING, "scan_error", f"{error}.".replace("..", "."), ""))
     return findings
