@@ -99,6 +99,21 @@ def test_a_blender_that_never_answers_is_stopped_with_one_line(tmp_path, monkeyp
         scan_file(str(scene))
 
 
+def test_a_blender_that_crashes_on_a_damaged_scene_says_so_in_one_line(tmp_path, monkeypatch):
+    """Blender dies by SIGSEGV on some damaged .blend files (a fuzz run found them), its last line a log line."""
+    from accsyn_dcc.blender_process import BlenderError
+    from accsyn_dcc.scan.blend import scan_file
+
+    crashing = tmp_path / "blender"
+    crashing.write_text('#!/bin/sh\necho \'00:00.258  blend  | Read blend: "shot.blend"\'\nkill -SEGV $$\n')
+    crashing.chmod(0o755)
+    scene = tmp_path / "shot.blend"
+    scene.write_bytes(b"BLENDER")
+    monkeypatch.setenv("BLENDER_EXECUTABLE", str(crashing))
+    with pytest.raises(BlenderError, match=r"^Blender crashed \(SIGSEGV\) trying to read .*shot\.blend$"):
+        scan_file(str(scene))
+
+
 def test_scanning_a_blend_never_runs_its_scripts_even_where_blender_would(tmp_path, monkeypatch, capsys):
     import runpy
 
