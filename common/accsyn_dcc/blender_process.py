@@ -11,12 +11,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from typing import List, Sequence
 
 from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.exit_status import stopped_by
 
 PLUGIN_DIR = os.path.join(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "plugins", "blender", "accsyn_blender"
@@ -65,14 +65,8 @@ def run_plugin_script(name: str, arguments: Sequence[str], marker: str, what: st
     for line in process.stdout.splitlines():
         if line.startswith(marker + " "):
             return line[len(marker) + 1 :]
-    if process.returncode < 0:  # killed by a signal: its last log line says what it was doing, not why it ended
-        raise BlenderError(f"Blender crashed ({_signal_name(-process.returncode)}) trying to {what}")
+    stopped = stopped_by(process.returncode)
+    if stopped:  # its last log line says what it was doing, not why it ended
+        raise BlenderError(f"Blender was stopped by {stopped} while trying to {what}")
     detail = (process.stderr or process.stdout).strip().splitlines()[-1:] or ["no output"]
     raise BlenderError(f"Blender could not {what} ({detail[0][:200]})")
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"

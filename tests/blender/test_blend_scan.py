@@ -105,12 +105,12 @@ def test_a_blender_that_crashes_on_a_damaged_scene_says_so_in_one_line(tmp_path,
     from accsyn_dcc.scan.blend import scan_file
 
     crashing = tmp_path / "blender"
-    crashing.write_text('#!/bin/sh\necho \'00:00.258  blend  | Read blend: "shot.blend"\'\nkill -SEGV $$\n')
+    crashing.write_text("#!/bin/sh\necho '00:00.258  blend  | Read blend: \"shot.blend\"'\nkill -SEGV $$\n")
     crashing.chmod(0o755)
     scene = tmp_path / "shot.blend"
     scene.write_bytes(b"BLENDER")
     monkeypatch.setenv("BLENDER_EXECUTABLE", str(crashing))
-    with pytest.raises(BlenderError, match=r"^Blender crashed \(SIGSEGV\) trying to read .*shot\.blend$"):
+    with pytest.raises(BlenderError, match=r"^Blender was stopped by SIGSEGV while trying to read .*shot\.blend$"):
         scan_file(str(scene))
 
 

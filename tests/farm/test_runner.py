@@ -107,6 +107,15 @@ def test_failed_bucket_is_retried_then_reported(tmp_path, engines):
     assert "exit code 7" in Path(summary.tasks[0].log).read_text()
 
 
+def test_an_engine_stopped_by_a_signal_is_reported_as_such(tmp_path, engines):
+    """The out-of-memory killer or a crash ends the engine itself: the reason names the signal, not a -9."""
+    (engines / "doomed.py").write_text("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    summary = farm(tmp_path, engines, payload(tmp_path, engine="doomed", range="1"), retries=0).run()
+    assert summary.failed_buckets == ["1"]
+    assert summary.tasks[0].reason == "stopped by SIGKILL"
+    assert Path(summary.tasks[0].log).read_text().rstrip().endswith("--- stopped by SIGKILL")
+
+
 def test_rerun_skips_buckets_already_done(tmp_path, engines):
     job = payload(tmp_path)
     (tmp_path / "out" / "fail-5").write_text("x")

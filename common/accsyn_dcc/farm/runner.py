@@ -30,6 +30,7 @@ from platformdirs import user_cache_dir
 
 from accsyn_dcc import json_text
 from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.exit_status import exit_status
 from accsyn_dcc.farm.engines import (
     common_folder,
     engine_config,
@@ -44,15 +45,21 @@ from accsyn_dcc.workspace import Volume
 TaskCallback = Callable[["TaskResult"], None]
 
 SUPERVISOR = """
-import os, signal, subprocess, sys, time
+import contextlib, os, signal, subprocess, sys, time
 parent = os.getppid()
 child = subprocess.Popen(sys.argv[1:])
 while True:
     try:
-        sys.exit(child.wait(timeout=0.25))
+        code = child.wait(timeout=0.25)
     except subprocess.TimeoutExpired:
         if os.getppid() == parent:
             continue
+    else:
+        if code < 0:  # the engine was stopped by a signal: stop by the same one, so the runner can name it
+            with contextlib.suppress(OSError, ValueError):  # SIGKILL's handler cannot be set, nor need be
+                signal.signal(-code, signal.SIG_DFL)
+            os.kill(os.getpid(), -code)
+        sys.exit(code)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.killpg(0, signal.SIGTERM)
     deadline = time.monotonic() + 5
@@ -285,7 +292,7 @@ class LocalFarm:
             exit_code = process.wait()
             with self._lock:
                 self._running.pop(item, None)
-            log.write(f"--- exit code {exit_code}\n")
+            log.write(f"--- {exit_status(exit_code)}\n")
         return exit_code, reported
 
     def _log_path(self, bucket: Optional[Bucket]) -> str:
@@ -371,17 +378,17 @@ _EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(Error|Exception)|ERROR)\b:?")
 
 def failure_reason(log_path: str, exit_code: int) -> str:
     """Why the last attempt failed: its last exception or ``ERROR`` line, else the engine's last warning,
-    else the render application's last line, else the exit code."""
+    else the render application's last line, else the exit code (or the signal that stopped the engine)."""
     try:
         with open(log_path, encoding="utf-8", errors="replace") as stream:
             text = stream.read()
     except OSError:
-        return f"exit code {exit_code}"
+        return exit_status(exit_code)
     attempt = [line for line in text.rsplit("--- attempt ", 1)[-1].splitlines()[1:] if line.strip()]
     errors = [_plain(line) for line in attempt if _EXCEPTION.match(_plain(line))]
     warnings = [_plain(line) for line in attempt if "[WARNING] [ACCSYN]" in line and "Traceback" not in line]
     public = [_plain(line) for line in attempt if line.startswith("!(")]
-    chosen = (errors or warnings or public or [f"exit code {exit_code}"])[-1]
+    chosen = (errors or warnings or public or [exit_status(exit_code)])[-1]
     return chosen[:300]
 
 
