@@ -208,6 +208,14 @@ def owned_tree(source: str, target: str, ledger: Ledger) -> List[OwnedFile]:
     return files
 
 
+def run_pip(command: Sequence[str], what: str, environment: Optional[Mapping[str, str]] = None) -> None:
+    """Run pip; when it fails (offline, no wheel for that Python...), an InstallError with its last line."""
+    completed = subprocess.run(list(command), capture_output=True, text=True, check=False, env=environment)
+    if completed.returncode != 0:
+        last = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise InstallError(f"could not {what} ({last[0]})")
+
+
 @dataclass(frozen=True)
 class Vendor(Action):
     """Pure-Python wheels of the runtime dependencies, installed by pip into the repository's build folder.
@@ -248,7 +256,7 @@ class Vendor(Action):
         wanted = " ".join(self.requirements) + f" py{self.python_version}"
         changed = False
         if read_text(stamp) != wanted:
-            subprocess.run(self.command(), check=True)
+            run_pip(self.command(), f"vendor {' '.join(self.requirements)} into {self.target}")
             atomic_write(stamp, wanted.encode("utf-8"))
             changed = True
         users = self.users()

@@ -17,12 +17,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple
 
-from installers.base import Action, Context, HostInstaller, OwnedFile, Vendor, owned_tree
+from installers.base import Action, Context, HostInstaller, OwnedFile, Vendor, owned_tree, run_pip
 from installers.files import InstallError, Ledger, digest, read_bytes, remove_empty_folders
 
 EXTENSION_ID = "accsyn_blender"
@@ -111,10 +110,7 @@ class BlenderExtension(Action):
         # Fixed timestamps: the same sources give the same wheel bytes, so installing again changes nothing.
         environment = dict(os.environ, SOURCE_DATE_EPOCH="315532800")
         for command in steps:
-            completed = subprocess.run(command, capture_output=True, text=True, check=False, env=environment)
-            if completed.returncode != 0:
-                last = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
-                raise InstallError(f"could not get the wheels for the Blender extension ({last[0]})")
+            run_pip(command, "get the wheels for the Blender extension", environment)
         names = sorted(name for name in os.listdir(self.wheel_cache) if name.endswith(".whl"))
         return _newest_per_project(names)
 

@@ -141,6 +141,16 @@ def test_unreadable_and_damaged_files_give_one_clear_error(tmp_path: Path) -> No
         StartupBlock(str(damaged), "import nuke").apply()
 
 
+def test_a_failing_pip_is_one_line_naming_what_it_could_not_vendor(tmp_path: Path, monkeypatch) -> None:
+    """A studio machine without access to the package index: pip's last line, not a traceback."""
+    failing_pip = [sys.executable, "-c", "import sys; sys.exit('ERROR: No matching distribution found for requests')"]
+    monkeypatch.setattr(Vendor, "command", lambda self: failing_pip)
+    vendor = Vendor(str(tmp_path / "python-vendor"), user="/home/ann/.nuke/init.py")
+    with pytest.raises(InstallError, match=r"^could not vendor requests.* into .*python-vendor \(ERROR: No matching"):
+        vendor.apply()
+    assert not (tmp_path / "python-vendor" / ".accsyn-vendor").exists()
+
+
 def test_shared_vendored_dependencies_stay_while_another_install_uses_them(tmp_path: Path) -> None:
     vendor = tmp_path / "build" / "python-vendor"
     vendor.mkdir(parents=True)
