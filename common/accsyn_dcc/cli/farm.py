@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         with open(args.payload, encoding="utf-8") as stream:
             payload = json_text.load(stream)
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        raise AccsynDccError(f"{args.payload}: cannot read the payload ({error.strerror or error})") from None
+    except ValueError as error:
         raise AccsynDccError(f"{args.payload}: cannot read the payload ({error})") from None
     summary = run_local(
         payload,

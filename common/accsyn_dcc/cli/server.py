@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
             data_dir, seed_path=args.seed, port=args.port, run_jobs=args.run_jobs, on_status=_print_line
         ).start()
     except OSError as error:
-        raise AccsynDccError(f"cannot start the stand-in on 127.0.0.1:{args.port}: {error.strerror or error}") from None
+        where = f"{error.filename}" if error.filename else f"127.0.0.1:{args.port}"  # the data folder, else the port
+        raise AccsynDccError(f"cannot start the stand-in ({where}: {error.strerror or error})") from None
     except ValueError as error:
         raise AccsynDccError(f"{args.seed or DEFAULT_SEED}: not a valid seed ({error})") from None
     users = server.seed.get("users") or [{}]

@@ -36,9 +36,10 @@ def scanner_for(path: str) -> Callable[..., ScanResult]:
     """The scan function for ``path``'s extension; raise UnsupportedScene when there is none."""
     extension = os.path.splitext(path)[1].lower()
     target = _SCANNERS.get(extension)
-    if target is None:
+    if target is None or os.path.isdir(path):
         known = ", ".join(sorted(_SCANNERS))
-        raise UnsupportedScene(f"{path}: no scanner for '{extension}' files (known: {known})")
+        what = "a folder, not a scene file" if os.path.isdir(path) else f"no scanner for '{extension}' files"
+        raise UnsupportedScene(f"{path}: {what} (known: {known})")
     module_name, function_name = target.split(":")
     function: Callable[..., ScanResult] = getattr(importlib.import_module(module_name), function_name)
     return function
