@@ -138,6 +138,15 @@ def test_the_key_is_scrubbed_from_wrapped_transport_errors():
     assert KEY not in str(caught.value) and "***" in str(caught.value)
 
 
+def test_a_refused_connection_is_named_without_the_url_and_pool_text():
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(UnreachableError) as caught:
+        AccsynClient(_credentials(port), retries=0).login()
+    assert str(caught.value) == f"Could not reach accsyn at 127.0.0.1:{port} (Connection refused)"
+
+
 def test_payload_above_the_gzip_threshold_travels_as_gz_data(standin, credentials):
     seen: List[RecordedRequest] = []
     standin.hook = seen.append

@@ -313,7 +313,8 @@ class AccsynClient:
                 f"accsyn at {where} took the request but sent no reply within {timeout[1]:.1f} s ({method} {uri})"
             ) from None
         except requests.RequestException as error:
-            raise UnreachableError(self._scrub(f"Could not reach accsyn at {where}: {error}")) from None
+            reason = _innermost_reason(error)
+            raise UnreachableError(self._scrub(f"Could not reach accsyn at {where} ({reason})")) from None
         text = data.decode(response.encoding or "utf-8", errors="replace")
         try:
             reply = transport.strip_object_ids(json_text.loads(text))
@@ -348,3 +349,17 @@ class AccsynClient:
 
     def _scrub(self, text: str) -> str:
         return scrub(text, self._credentials.api_key)
+
+
+def _innermost_reason(error: BaseException) -> str:
+    """What ended a request at its root (``Connection refused``, ``Name or service not known``, an SSL error),
+    without the connection-pool and URL text that requests and urllib3 wrap around it."""
+    cause = error
+    for _depth in range(10):  # requests -> urllib3 retries -> connection -> socket; never a loop
+        inner = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        reason = getattr(cause, "reason", None)
+        following = inner or (reason if isinstance(reason, BaseException) else None) or cause.__cause__
+        if following is None:
+            break
+        cause = following
+    return cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
