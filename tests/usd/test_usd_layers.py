@@ -88,9 +88,17 @@ def test_a_host_dependency_on_a_layer_brings_what_the_layer_loads(tmp_path):
     assert unresolved == []
 
 
-def test_a_layer_openusd_cannot_read_is_reported_not_a_traceback(tmp_path):
-    broken = tmp_path / "broken.usda"
-    broken.write_text('#usda 1.0\ndef Xform "A" (\n references = @unterminated\n')
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("broken.usda", b'#usda 1.0\ndef Xform "A" (\n references = @unterminated\n'),  # OpenUSD raises
+        ("damaged.usd", b"PXR-USDC\x00\x07" + bytes(range(256)) * 4),  # OpenUSD opens nothing and says nothing
+        ("empty.usdc", b""),
+    ],
+)
+def test_a_layer_openusd_cannot_read_is_reported_not_a_traceback(tmp_path, name, content):
+    broken = tmp_path / name
+    broken.write_bytes(content)
     reference = FileReference("geo", "file", str(broken), str(broken), "usd", frame_dependent=False)
     dependencies, unresolved = check_references([reference], None, environ={})
     assert [dep.path for dep in dependencies] == [str(broken)]

@@ -60,9 +60,11 @@ def layer_assets(path: str) -> List[Tuple[str, str]]:
 
     try:
         with openusd_held():
-            UsdUtils.ComputeAllDependencies(Sdf.AssetPath(path), visit)
+            layers, _assets, _unresolved = UsdUtils.ComputeAllDependencies(Sdf.AssetPath(path), visit)
     except Exception as error:  # pxr raises Tf.ErrorException for a layer it cannot parse
         raise UnreadableFile(f"OpenUSD could not read it ({type(error).__name__})") from None
+    if not layers:  # some damaged layers raise nothing: the root layer is then simply not among those opened
+        raise UnreadableFile("OpenUSD could not read it (not a layer it can open)")
     return found
 
 
