@@ -187,6 +187,17 @@ def test_the_command_line_holds_back_opencolorio_s_own_warnings(tmp_path, capfd)
     assert "an_unknown_key" in capfd.readouterr().err
 
 
+def test_the_command_line_puts_its_caller_s_warning_setting_back(tmp_path):
+    """A pipeline that calls ``main`` in its own process keeps the libraries' warnings after a scan."""
+    from accsyn_dcc.cli import main
+    from accsyn_dcc.scan import library_warnings
+
+    script = tmp_path / "empty.nk"
+    script.write_text("")
+    assert main(["scan", str(script)]) == 0
+    assert library_warnings.HOLD.get() is False
+
+
 OCIO_PIECES = [
     "!<FileTransform> {src: x}", "$", "${", "{", "}", "[", "]", ":", "- ", "\n", "  ", "&a ", "*a", "!<", ">", "'",
     '"', "\x00", "\x1b[2J", "search_path: ", "environment: {A: $A}", "src: /proc/self/environ",

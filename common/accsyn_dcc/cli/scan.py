@@ -32,12 +32,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Exit 0 even when files are missing; a scene that cannot be read makes it 1."""
     frames = FrameRange.parse(args.range) if args.range else None
-    library_warnings.HOLD.set(True)  # what OpenUSD or OpenColorIO could not load is in the report
     documents: List[Dict[str, Any]] = []
     failed = False
     for scene in args.scenes:
         try:
-            result = scan_scene(scene, frames=frames)
+            with library_warnings.holding():  # what OpenUSD or OpenColorIO could not load is in the report
+                result = scan_scene(scene, frames=frames)
         except AccsynDccError as error:
             failed = True
             print(f"accsyn-dcc scan: {printable(str(error))}", file=sys.stderr)

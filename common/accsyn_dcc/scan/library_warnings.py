@@ -15,6 +15,16 @@ HOLD: ContextVar[bool] = ContextVar("accsyn_dcc_hold_library_warnings", default=
 
 
 @contextlib.contextmanager
+def holding() -> Iterator[None]:
+    """``HOLD`` set while open, and the caller's own setting back after (``main`` called in a pipeline's process)."""
+    token = HOLD.set(True)
+    try:
+        yield
+    finally:
+        HOLD.reset(token)
+
+
+@contextlib.contextmanager
 def openusd_held() -> Iterator[None]:
     """While open (and ``HOLD`` is set), OpenUSD's diagnostics are collected and dropped, not printed."""
     if not HOLD.get():
