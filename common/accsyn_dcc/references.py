@@ -55,6 +55,9 @@ class FileReference:
     """Values for the path's view tokens, one mapping per view; empty when it has none."""
     needed: bool = True
     """False for a file the job's frames never read: checked and reported, never sent."""
+    folder: bool = False
+    """True when the path names a folder the render reads whole (a simulation bake, XGen data); a path
+    that should name a file but names a folder (a typo, an empty file name) is reported, never sent."""
 
 
 def check_reference(
@@ -75,6 +78,10 @@ def check_reference(
         return _unresolved(reference, str(error))
     if check.unresolved:
         return _unresolved(reference, f"no value for the {', '.join(check.unresolved)} token(s)")
+    if check.exists and check.folder != reference.folder:
+        return _unresolved(
+            reference, "it names a folder, not a file" if check.folder else "it names a file, not a folder"
+        )
     return Dependency(
         path=reference.path,
         kind=reference.kind,

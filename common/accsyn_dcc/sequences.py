@@ -24,6 +24,7 @@ class DirectoryIndex:
 
     def __init__(self) -> None:
         self._listings: Dict[str, FrozenSet[str]] = {}
+        self._folders: Dict[str, bool] = {}
         self._lock = threading.Lock()
         self.listing_calls = 0
 
@@ -46,6 +47,16 @@ class DirectoryIndex:
         folder, name = os.path.split(os.path.normpath(path))
         return bool(name) and name in self.names(folder or ".")
 
+    def is_folder(self, path: str) -> bool:
+        """True when ``path`` is a folder: one stat, asked only of single paths found (never per frame)."""
+        with self._lock:
+            known = self._folders.get(path)
+        if known is None:
+            known = os.path.isdir(path)
+            with self._lock:
+                self._folders[path] = known
+        return known
+
 
 @dataclass(frozen=True)
 class PathCheck:
@@ -61,6 +72,8 @@ class PathCheck:
     """For a tiled texture, the tiles found (``1001``, ``u1_v1``), in name order."""
     unresolved: List[str] = field(default_factory=list)
     """View tokens (``camera``, ``layer``...) no value was given for; the path could not be checked."""
+    folder: bool = False
+    """A single path found that is a folder, not a file."""
 
 
 def check_path(
@@ -78,8 +91,9 @@ def check_path(
     if pattern.is_tiled:
         return _check_tiles(pattern, frames, variants, index)
     if not pattern.is_sequence or frames is None:
-        present = all(index.exists(pattern.with_values(None, variant)) for variant in variants)
-        return PathCheck(present, pattern.is_sequence, None, "")
+        paths = [pattern.with_values(None, variant) for variant in variants]
+        present = all(map(index.exists, paths))
+        return PathCheck(present, pattern.is_sequence, None, "", folder=present and any(map(index.is_folder, paths)))
     missing: Set[int] = set()
     for variant in variants:
         _folder, wanted, names, on_disk = _frames_on_disk(pattern, variant, frames, index)

@@ -39,7 +39,7 @@ from accsyn_dcc.preflight import (
 from accsyn_dcc.ranges import FrameRange, bucket_size_for, task_buckets
 from accsyn_dcc.references import absolute_path, is_absolute_path
 from accsyn_dcc.scan.records import Output, ScanResult
-from accsyn_dcc.transfer import TransferPlan, byte_count, describe_size, plan_transfer
+from accsyn_dcc.transfer import TransferPlan, byte_count, describe_size, plan_transfer, sent_as_they_are
 from accsyn_dcc.workspace import Engine, WorkspaceInfo
 
 Connector = Callable[[], Any]
@@ -348,7 +348,7 @@ class SubmitSession:
 
     def _transfer(self, choices: SubmitChoices) -> TransferPlan:
         scanned = plan_transfer(self.scan_result.dependencies if self.scan_result else [])
-        return scanned + TransferPlan.of_files(os.path.abspath(path) for path in choices.extra_dependencies)
+        return scanned + sent_as_they_are(os.path.abspath(path) for path in choices.extra_dependencies)
 
 
 def _output_range(choices: SubmitChoices, output: Output) -> str:

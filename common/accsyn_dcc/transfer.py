@@ -1,6 +1,7 @@
 """Which paths a job sends as dependencies, and how much that is.
 
-The rule: a single file is sent as it is. A sequence (frames, views, UDIM tiles) is sent as its
+The rule: a single file is sent as it is, and so is a folder the render reads whole (a simulation bake),
+with every file under it counted. A sequence (frames, views, UDIM tiles) is sent as its
 folder only when that folder holds nothing but files the job needs (of that sequence, or of other
 sequences the job reads from the same folder); otherwise each needed file is sent on its own. A
 plate folder holding ten versions of a plate therefore sends only the
@@ -26,12 +27,6 @@ class TransferPlan:
     paths: Tuple[str, ...]
     folders: Tuple[Tuple[str, Tuple[str, ...]], ...] = field(default=(), repr=False)
     """``(folder, names)`` of every file the paths stand for (a folder's files listed)."""
-
-    @classmethod
-    def of_files(cls, paths: Iterable[str]) -> TransferPlan:
-        """Files sent one by one, each as it is."""
-        unique = tuple(dict.fromkeys(paths))
-        return cls(unique, tuple((os.path.dirname(path), (os.path.basename(path),)) for path in unique))
 
     @property
     def file_count(self) -> int:
@@ -91,7 +86,21 @@ def plan_transfer(
         else:
             paths.update((os.path.join(folder, name), None) for name in names)
     folders = tuple((folder, tuple(names)) for folder, names in by_folder.items())
-    return TransferPlan.of_files(singles) + TransferPlan(tuple(paths), folders)
+    return sent_as_they_are(singles, index) + TransferPlan(tuple(paths), folders)
+
+
+def sent_as_they_are(paths: Iterable[str], index: Optional[DirectoryIndex] = None) -> TransferPlan:
+    """Paths sent as they are: a file itself, a folder (a bake, one the artist added) whole, with every file
+    under it counted."""
+    index = index or DirectoryIndex()
+    unique = tuple(dict.fromkeys(paths))
+    folders: List[Tuple[str, Tuple[str, ...]]] = []
+    for path in unique:
+        if index.is_folder(path):
+            folders += [(folder, tuple(sorted(names))) for folder, _subfolders, names in os.walk(path)]
+        else:
+            folders.append((os.path.dirname(path), (os.path.basename(path),)))
+    return TransferPlan(unique, tuple(folders))
 
 
 def describe_size(byte_count: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference
 from accsyn_dcc.scan.dependencies import check_references
-from accsyn_dcc.transfer import describe_size, plan_transfer
+from accsyn_dcc.transfer import describe_size, plan_transfer, sent_as_they_are
 
 
 def _touch(folder, names, size=10):
@@ -92,6 +92,34 @@ def test_single_files_sent_as_they_are_and_unresolved_kept(tmp_path):
     dependencies, unresolved = check_references(references, None)
     assert plan_transfer(dependencies).paths == (str(tmp_path / "lut.cube"),)
     assert unresolved[0].node == "Read2" and unresolved[0].reason == "python is not evaluated"
+
+
+def test_a_folder_the_render_reads_whole_is_sent_whole_with_every_file_under_it_counted(tmp_path):
+    bake = tmp_path / "bakes" / "gn"
+    _touch(bake, ["meta.json"])
+    _touch(bake / "data", ["0001.bphys", "0002.bphys"])
+    reference = FileReference("Object 'Cube'", "bake_directory", "//bakes/gn", str(bake), "geometry bake",
+                              frame_dependent=False, folder=True)  # fmt: skip
+    dependencies, plan = _plan([reference])
+    assert [dependency.exists for dependency in dependencies] == [True]
+    assert plan.paths == (str(bake),) and plan.file_count == 3 and plan.byte_count() == 30
+    assert sent_as_they_are([str(bake / "data"), str(bake / "meta.json")]).file_count == 3  # added by hand
+
+
+def test_a_path_that_names_a_folder_where_a_file_is_read_is_reported_never_sent(tmp_path):
+    """A Read set to the plates folder (a typo, an empty file name) would send the whole folder."""
+    plates = tmp_path / "plates"
+    _touch(plates, ["a.0001.exr", "b.0001.exr"])
+    references = [
+        FileReference("Read1", "file", str(plates), str(plates), "read", frame_dependent=False),
+        FileReference("Fluid", "cache_directory", "x", str(plates / "a.0001.exr"), "fluid cache", folder=True),
+    ]
+    dependencies, unresolved = check_references(references, None)
+    assert dependencies == [] and plan_transfer(dependencies).paths == ()
+    assert [(item.node, item.reason) for item in unresolved] == [
+        ("Read1", "it names a folder, not a file"),
+        ("Fluid", "it names a file, not a folder"),
+    ]
 
 
 def test_conditional_reference_is_marked():

@@ -63,6 +63,7 @@ def reference(record: Mapping[str, Any]) -> FileReference:
         frame_dependent=bool(record.get("frame_dependent", True)),
         required=bool(record.get("required", True)),
         condition=str(record.get("condition") or ""),
+        folder=bool(record.get("folder")),
     )
 
 

@@ -51,7 +51,8 @@ class _Collector:
 
     # -- helpers -------------------------------------------------------------------------------------
 
-    def add(self, node, attribute, raw, path, kind, frames=None, frame_dependent=True, required=True, condition=""):
+    def add(self, node, attribute, raw, path, kind, frames=None, frame_dependent=True, required=True, condition="",
+            folder=False):  # fmt: skip
         self.references.append(
             {
                 "node": node,
@@ -63,6 +64,7 @@ class _Collector:
                 "frame_dependent": frame_dependent,
                 "required": required,
                 "condition": condition,
+                "folder": folder,
             }
         )
 
@@ -254,7 +256,7 @@ class _Collector:
                 elif modifier.type == "FLUID" and modifier.fluid_type == "DOMAIN" and modifier.domain_settings:
                     folder = self.absolute(modifier.domain_settings.cache_directory, ob)
                     self.add(node, "cache_directory", modifier.domain_settings.cache_directory, folder, "fluid cache",
-                             frame_dependent=False)  # fmt: skip
+                             frame_dependent=False, folder=True)  # fmt: skip
                 cache = getattr(modifier, "point_cache", None)
                 if cache is not None:
                     self._point_cache(ob, cache, node)
@@ -270,7 +272,8 @@ class _Collector:
             if bake.use_custom_path and bake.directory:
                 folders.add(bake.directory)
         for folder in sorted(folders):
-            self.add(node, "bake_directory", folder, self.absolute(folder, ob), "geometry bake", frame_dependent=False)
+            self.add(node, "bake_directory", folder, self.absolute(folder, ob), "geometry bake", frame_dependent=False,
+                     folder=True)  # fmt: skip
 
     def _point_cache(self, ob, cache, node):
         """Disk caches: ``<name>_<frame:06d>_<index:02d>.bphys`` in ``//blendcache_<file>/`` or the external folder."""

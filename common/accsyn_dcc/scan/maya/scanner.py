@@ -252,7 +252,7 @@ def _xgen_folders(reference: FileReference, project: MayaProject) -> List[FileRe
     if reference.kind != "xgen" or reference.path is None:
         return []
     return [
-        FileReference(reference.node, "xgDataPath", raw, folder, "xgen data", frame_dependent=False)
+        FileReference(reference.node, "xgDataPath", raw, folder, "xgen data", frame_dependent=False, folder=True)
         for raw, folder in collection_folders(reference.path, project.root)
     ]
 
