@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from accsyn_dcc.errors import AccsynDccError
+
 SETTINGS_KEY = "submit"
 """Section of the per-user settings holding the dialog's remembered choices."""
 
@@ -26,9 +28,18 @@ class RememberedSettings:
 
         return cls(dict(load_settings().get(SETTINGS_KEY) or {}))
 
-    def update(self, **values: Any) -> None:
+    def update(self, **values: Any) -> str:
+        """Remember ``values`` (for this session in any case); why they could not be saved for the next, else
+        empty: a settings folder that cannot be written never stops a submit."""
         self.values.update(values)
-        if self._persist:
-            from accsyn_dcc.config import save_user_settings
+        if not self._persist:
+            return ""
+        from accsyn_dcc.config import save_user_settings, user_settings_path
 
+        try:
             save_user_settings({SETTINGS_KEY: self.values})
+        except OSError as error:
+            return f"Your choices could not be remembered ({error.filename or user_settings_path()}: {error.strerror})."
+        except AccsynDccError as error:
+            return f"Your choices could not be remembered ({error})."
+        return ""

@@ -39,3 +39,15 @@ def test_unpersisted_settings_write_nothing(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "settings.json"))
     RememberedSettings({"engine": "nuke-16"}, persist=False).update(engine="nuke-15")
     assert not (tmp_path / "settings.json").exists()
+
+
+def test_a_settings_folder_that_cannot_be_written_is_said_and_never_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "config"
+    blocker.write_text("a file where the settings folder should be")
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(blocker / "settings.json"))
+    remembered = RememberedSettings({"engine": "nuke-16"})
+    problem = remembered.update(engine="nuke-15")
+    assert problem.startswith(f"Your choices could not be remembered ({blocker}") and problem.endswith(").")
+    assert remembered.values["engine"] == "nuke-15"  # kept for this session

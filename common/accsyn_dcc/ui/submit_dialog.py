@@ -266,8 +266,9 @@ class SubmitDialog(QtWidgets.QDialog):
         self.filters_editor.set_state(values.get("filters_ram"), values.get("filters", {}))
         self.env_editor.set_values({str(name): str(value) for name, value in values.get("envs", [])})
 
-    def _remember(self) -> None:
-        self.remembered.update(
+    def _remember(self) -> str:
+        """Remember the choices for the next submit; why they could not be, else empty."""
+        return self.remembered.update(
             engine=self.engine(),
             queue=self.queue(),
             bucket_size=self.bucket_spin.value(),
@@ -573,17 +574,20 @@ class SubmitDialog(QtWidgets.QDialog):
             return
         choices = self.choices()
         self.submit_button.setEnabled(False)
-        self._set_status("Submitting...")
-        self._remember()
+        not_remembered = self._remember()
+        self._set_status(" ".join(filter(None, ["Submitting...", not_remembered])))
         self._background(
-            lambda: self.session.create(self.session.payloads(choices)), self._submitted, self._submit_failed
+            lambda: self.session.create(self.session.payloads(choices)),
+            lambda created: self._submitted(created, not_remembered),
+            self._submit_failed,
         )
 
-    def _submitted(self, created: List[Dict[str, Any]]) -> None:
+    def _submitted(self, created: List[Dict[str, Any]], not_remembered: str = "") -> None:
         self.created_jobs = created
         self.submit_button.setEnabled(True)
         ids = ", ".join(str(job.get("id", "?")) for job in created)
-        self._set_status(f"Submitted: job {ids}." if len(created) == 1 else f"Submitted {len(created)} jobs: {ids}.")
+        done = f"Submitted: job {ids}." if len(created) == 1 else f"Submitted {len(created)} jobs: {ids}."
+        self._set_status(" ".join(filter(None, [done, not_remembered])))
 
     def _submit_failed(self, sentence: str) -> None:
         self.submit_button.setEnabled(True)

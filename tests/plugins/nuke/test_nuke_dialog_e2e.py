@@ -108,6 +108,20 @@ def test_open_scan_edit_preview_submit_and_find_the_job(
     assert remembered["bucket_size"] == 4 and remembered["queue"] == "high"
 
 
+def test_choices_that_cannot_be_remembered_never_stop_the_submit(
+    qtbot: Any, backend: StandinServer, session: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "read-only-config"
+    blocker.write_text("")
+    dialog = open_dialog(qtbot, backend.port)
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(blocker / "settings.json"))  # unwritable from now on
+    qtbot.waitUntil(lambda: dialog.scan is not None and dialog.engine() != "", timeout=10000)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.created_jobs != [], timeout=10000)
+    job_id = dialog.created_jobs[0]["id"]
+    assert dialog.status().startswith(f"Submitted: job {job_id}. Your choices could not be remembered ({blocker}")
+
+
 def test_modified_script_is_saved_only_after_the_artist_agrees(
     qtbot: Any, backend: StandinServer, session: Graph, nuke_ui: Any
 ) -> None:
