@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
@@ -24,7 +25,7 @@ class DirectoryIndex:
 
     def __init__(self) -> None:
         self._listings: Dict[str, FrozenSet[str]] = {}
-        self._folders: Dict[str, bool] = {}
+        self._kinds: Dict[str, str] = {}
         self._lock = threading.Lock()
         self.listing_calls = 0
 
@@ -47,14 +48,18 @@ class DirectoryIndex:
         folder, name = os.path.split(os.path.normpath(path))
         return bool(name) and name in self.names(folder or ".")
 
-    def is_folder(self, path: str) -> bool:
-        """True when ``path`` is a folder: one stat, asked only of single paths found (never per frame)."""
+    def entry_kind(self, path: str) -> str:
+        """``folder`` or ``file`` for a path the listing holds, by one stat (asked only of single paths
+        found, never per frame); empty when it cannot be read (a link to nothing, gone since the listing)."""
         with self._lock:
-            known = self._folders.get(path)
+            known = self._kinds.get(path)
         if known is None:
-            known = os.path.isdir(path)
+            try:
+                known = "folder" if stat.S_ISDIR(os.stat(path).st_mode) else "file"
+            except (OSError, ValueError):
+                known = ""
             with self._lock:
-                self._folders[path] = known
+                self._kinds[path] = known
         return known
 
 
@@ -91,9 +96,10 @@ def check_path(
     if pattern.is_tiled:
         return _check_tiles(pattern, frames, variants, index)
     if not pattern.is_sequence or frames is None:
-        paths = [pattern.with_values(None, variant) for variant in variants]
-        present = all(map(index.exists, paths))
-        return PathCheck(present, pattern.is_sequence, None, "", folder=present and any(map(index.is_folder, paths)))
+        kinds = [index.entry_kind(path) if index.exists(path) else "" for path in
+                 (pattern.with_values(None, variant) for variant in variants)]  # fmt: skip
+        present = all(kinds)
+        return PathCheck(present, pattern.is_sequence, None, "", folder=present and "folder" in kinds)
     missing: Set[int] = set()
     for variant in variants:
         _folder, wanted, names, on_disk = _frames_on_disk(pattern, variant, frames, index)

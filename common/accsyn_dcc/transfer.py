@@ -96,7 +96,7 @@ def sent_as_they_are(paths: Iterable[str], index: Optional[DirectoryIndex] = Non
     unique = tuple(dict.fromkeys(paths))
     folders: List[Tuple[str, Tuple[str, ...]]] = []
     for path in unique:
-        if index.is_folder(path):
+        if index.entry_kind(path) == "folder":
             folders += [(folder, tuple(sorted(names))) for folder, _subfolders, names in os.walk(path)]
         else:
             folders.append((os.path.dirname(path), (os.path.basename(path),)))

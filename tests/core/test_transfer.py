@@ -122,6 +122,15 @@ def test_a_path_that_names_a_folder_where_a_file_is_read_is_reported_never_sent(
     ]
 
 
+def test_a_link_to_nothing_is_missing_not_sent(tmp_path):
+    """The folder's listing holds a link whose target is gone: the render could not read it either."""
+    (tmp_path / "grain.exr").symlink_to(tmp_path / "deleted.exr")
+    reference = FileReference("Read4", "file", "x", str(tmp_path / "grain.exr"), "read", frame_dependent=False)
+    [dependency], unresolved = check_references([reference], None)
+    assert not dependency.exists and unresolved == []
+    assert plan_transfer([dependency]).paths == ()
+
+
 def test_conditional_reference_is_marked():
     [dependency], _ = check_references(
         [FileReference("Read1", "file", "x", "/nowhere/a.exr", required=False, condition="read_from_file is {{x}}")],
