@@ -73,6 +73,14 @@ def test_each_problem_is_found_and_named(changes: dict, code: str, severity: str
     assert named in findings[0].message
 
 
+def test_a_missing_file_whose_folder_holds_it_in_another_case_says_which() -> None:
+    twin = Dependency("/mnt/projects/Grain.exr", "read", "Read4", "file", False, found_as="/mnt/projects/grain.exr")
+    [finding] = checks(scan=ScanResult(scene="comp.nk", dependencies=[twin]))
+    assert finding.code == "missing_dependency" and finding.message.startswith(
+        "Read4.file: /mnt/projects/Grain.exr is missing. Its folder holds /mnt/projects/grain.exr: only the letter"
+    )
+
+
 def test_missing_dependencies_block_unless_the_artist_submits_anyway() -> None:
     scan = ScanResult(
         scene="comp.nk",

@@ -13,7 +13,7 @@ from typing import Callable, List, Mapping, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import HostWords
-from accsyn_dcc.scan.records import Output, ScanResult
+from accsyn_dcc.scan.records import Dependency, Output, ScanResult
 from accsyn_dcc.workspace import Engine, WorkspaceInfo
 
 BLOCKER = "blocker"
@@ -188,6 +188,7 @@ def check_dependencies(
                 )
             )
             continue
+        after = _twin_on_disk(dependency) + left_out  # what follows a missing file or frame
         if dependency.conditional:
             state = "found" if dependency.exists else "missing"
             findings.append(
@@ -201,7 +202,10 @@ def check_dependencies(
         elif not dependency.exists:
             findings.append(
                 Finding(
-                    severity, "missing_dependency", f"{where}: {dependency.path} is missing.{left_out}", dependency.path
+                    severity,
+                    "missing_dependency",
+                    f"{where}: {dependency.path} is missing.{after}",
+                    dependency.path,
                 )
             )
         elif dependency.missing:
@@ -209,7 +213,7 @@ def check_dependencies(
                 Finding(
                     severity,
                     "missing_frames",
-                    f"{where}: {dependency.path} is missing frames {dependency.missing}.{left_out}",
+                    f"{where}: {dependency.path} is missing frames {dependency.missing}.{after}",
                     dependency.path,
                 )
             )
@@ -239,6 +243,14 @@ def check_dependencies(
     for error in scan.errors:
         findings.append(Finding(WARNING, "scan_error", f"{error}.".replace("..", "."), ""))
     return findings
+
+
+def _twin_on_disk(dependency: Dependency) -> str:
+    """What to say of a missing file whose folder holds it under another letter case or accent encoding."""
+    if not dependency.found_as:
+        return ""
+    return (f" Its folder holds {dependency.found_as}: only the letter case or accents differ, which this machine "
+            "may read but a Linux render node will not; rename one to match the other.")  # fmt: skip
 
 
 def _inside_folder(path: str, folder: str) -> bool:

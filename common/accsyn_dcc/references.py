@@ -94,6 +94,7 @@ def check_reference(
         conditional=not reference.required,
         condition=reference.condition if not (reference.required and reference.needed) else "",
         needed=reference.needed,
+        found_as=check.found_as,
     )
 
 

@@ -10,8 +10,9 @@ import itertools
 import os
 import stat
 import threading
+import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.tokens import PathPattern, tile_label
@@ -26,6 +27,7 @@ class DirectoryIndex:
     def __init__(self) -> None:
         self._listings: Dict[str, FrozenSet[str]] = {}
         self._kinds: Dict[str, str] = {}
+        self._folded: Dict[str, Dict[str, str]] = {}
         self._lock = threading.Lock()
         self.listing_calls = 0
 
@@ -47,6 +49,19 @@ class DirectoryIndex:
     def exists(self, path: str) -> bool:
         folder, name = os.path.split(os.path.normpath(path))
         return bool(name) and name in self.names(folder or ".")
+
+    def folded(self, folder: str) -> Dict[str, str]:
+        """The folder's names by their ``folded_name``, made only when a needed file, or a whole sequence, is
+        missing from it."""
+        key = os.path.normpath(folder)
+        with self._lock:
+            cached = self._folded.get(key)
+        if cached is None:
+            names = sorted(self.names(key), reverse=True)  # the first in name order wins a fold shared by two
+            cached = dict(zip(map(folded_name, names), names))
+            with self._lock:
+                self._folded[key] = cached
+        return cached
 
     def entry_kind(self, path: str) -> str:
         """``folder`` or ``file`` for a path the listing holds, by one stat (asked only of single paths
@@ -79,6 +94,9 @@ class PathCheck:
     """View tokens (``camera``, ``layer``...) no value was given for; the path could not be checked."""
     folder: bool = False
     """A single path found that is a folder, not a file."""
+    found_as: str = ""
+    """A missing file (or frame) the folder holds under a name that differs only in letter case or in how
+    its accents are encoded, as it is on disk: render nodes on Linux match names exactly."""
 
 
 def check_path(
@@ -96,18 +114,44 @@ def check_path(
     if pattern.is_tiled:
         return _check_tiles(pattern, frames, variants, index)
     if not pattern.is_sequence or frames is None:
-        kinds = [index.entry_kind(path) if index.exists(path) else "" for path in
-                 (pattern.with_values(None, variant) for variant in variants)]  # fmt: skip
+        paths = [pattern.with_values(None, variant) for variant in variants]
+        kinds = [index.entry_kind(path) if index.exists(path) else "" for path in paths]
         present = all(kinds)
-        return PathCheck(present, pattern.is_sequence, None, "", folder=present and "folder" in kinds)
+        found_as = "" if present else _found_as((("", path) for path, kind in zip(paths, kinds) if not kind), index)
+        return PathCheck(present, pattern.is_sequence, None, "", folder=present and "folder" in kinds,
+                         found_as=found_as)  # fmt: skip
     missing: Set[int] = set()
+    found_as = ""
     for variant in variants:
-        _folder, wanted, names, on_disk = _frames_on_disk(pattern, variant, frames, index)
+        folder, wanted, names, on_disk = _frames_on_disk(pattern, variant, frames, index)
         if not on_disk.issuperset(names):  # set operations in C, never a Python step per frame
             absent = set(names).difference(on_disk)
             missing.update(itertools.compress(wanted, map(absent.__contains__, names)))
+            if not found_as and on_disk.isdisjoint(names):  # none of it on disk: perhaps all under another case
+                found_as = _found_as(((folder, name) for name in names), index)
     found_any = len(missing) < len(frames)
-    return PathCheck(found_any, True, str(frames), compact(missing))
+    return PathCheck(found_any, True, str(frames), compact(missing), found_as=found_as)
+
+
+def folded_name(name: str) -> str:
+    """A file name as a case-insensitive file system compares it (macOS, Windows): letter case and the
+    encoding of accents (``é`` as one character or two) ignored."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+MAX_TWINS_LOOKED_FOR = 1000
+"""Missing names looked up by ``folded_name``: a sequence missing for another cause stops there."""
+
+
+def _found_as(missing: Iterable[Tuple[str, str]], index: DirectoryIndex) -> str:
+    """The first of the ``(folder, name)`` (an empty folder: the name is a whole path) that its folder holds
+    under another letter case or accent encoding, as it is on disk; empty when none is."""
+    for folder, name in itertools.islice(missing, MAX_TWINS_LOOKED_FOR):
+        where, base = (folder, name) if folder else os.path.split(name)
+        twin = index.folded(where or ".").get(folded_name(base))
+        if twin is not None and twin != base:
+            return os.path.join(where, twin)
+    return ""
 
 
 def _frames_on_disk(

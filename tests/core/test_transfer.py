@@ -127,8 +127,25 @@ def test_a_link_to_nothing_is_missing_not_sent(tmp_path):
     (tmp_path / "grain.exr").symlink_to(tmp_path / "deleted.exr")
     reference = FileReference("Read4", "file", "x", str(tmp_path / "grain.exr"), "read", frame_dependent=False)
     [dependency], unresolved = check_references([reference], None)
-    assert not dependency.exists and unresolved == []
+    assert not dependency.exists and unresolved == [] and dependency.found_as == ""  # not a twin of itself
     assert plan_transfer([dependency]).paths == ()
+
+
+def test_a_name_that_differs_only_in_case_or_accent_encoding_is_missing_with_its_twin_named(tmp_path):
+    """A Mac or Windows disk reads ``Plate.0001.exr`` as ``plate.0001.exr``; a Linux render node does not."""
+    _touch(tmp_path / "plates", ["plate.0001.exr", "plate.0002.exr", "plate.0003.exr"])
+    _touch(tmp_path / "fonts", ["cafe\u0301.ttf"])  # saved by macOS: the accent as a character of its own
+    references = [
+        FileReference("Read1", "file", "x", str(tmp_path / "plates" / "Plate.%04d.exr"), "read"),
+        FileReference("Text1", "font", "x", str(tmp_path / "fonts" / "caf\u00e9.ttf"), "font", frame_dependent=False),
+        FileReference("Read2", "file", "x", str(tmp_path / "plates" / "plate.%04d.exr"), "read"),
+    ]
+    dependencies, _unresolved = check_references(references, FrameRange.parse("1-3"))
+    assert [(dependency.exists, dependency.found_as) for dependency in dependencies] == [
+        (False, str(tmp_path / "plates" / "plate.0001.exr")),
+        (False, str(tmp_path / "fonts" / "cafe\u0301.ttf")),
+        (True, ""),
+    ]
 
 
 def test_conditional_reference_is_marked():
