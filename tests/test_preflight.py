@@ -81,6 +81,17 @@ def test_a_missing_file_whose_folder_holds_it_in_another_case_says_which() -> No
     )
 
 
+def test_what_an_output_of_the_scene_writes_is_a_note_not_a_blocker() -> None:
+    cache = Dependency("/mnt/projects/geo/out.$F4.bgeo.sc", "cache", "/obj/geo1/read_back", "file", True,
+                       "1-5", "4-5", written_by="/out/geo_cache")  # fmt: skip
+    [finding] = checks(scan=ScanResult(scene="shot.hip", dependencies=[cache]))
+    assert (finding.code, finding.severity) == ("written_by_scene", WARNING)
+    assert finding.message == (
+        "/obj/geo1/read_back.file: /mnt/projects/geo/out.$F4.bgeo.sc lacks frames 4-5; /out/geo_cache of this "
+        "script writes it, so render that before this job or with it."
+    )
+
+
 def test_missing_dependencies_block_unless_the_artist_submits_anyway() -> None:
     scan = ScanResult(
         scene="comp.nk",

@@ -168,7 +168,8 @@ def check_dependencies(
     scene_folder: str = "",
     scene_word: str = "scene",
 ) -> List[Finding]:
-    """Missing files and frames (blockers unless the artist submits anyway), unresolved, conditional, off-share.
+    """Missing files and frames (blockers unless the artist submits anyway, notes where an output of the scene
+    writes them), unresolved, conditional, off-share.
 
     A file on no share and outside the scene's folder (``../../etc/shadow`` in a script) blocks too, until
     the artist says to submit anyway: it is never sent without being looked at.
@@ -189,7 +190,18 @@ def check_dependencies(
             )
             continue
         after = _twin_on_disk(dependency) + left_out  # what follows a missing file or frame
-        if dependency.conditional:
+        if dependency.written_by and (dependency.missing or not dependency.exists):
+            what = f"lacks frames {dependency.missing}" if dependency.exists else "is not on disk yet"
+            findings.append(
+                Finding(
+                    WARNING,
+                    "written_by_scene",
+                    f"{where}: {dependency.path} {what}; {dependency.written_by} of this {scene_word} writes it, "
+                    "so render that before this job or with it.",
+                    dependency.path,
+                )
+            )
+        elif dependency.conditional:
             state = "found" if dependency.exists else "missing"
             findings.append(
                 Finding(

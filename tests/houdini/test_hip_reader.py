@@ -41,6 +41,24 @@ def test_must_show_proxies_rop_output_and_package_variable(tmp_path, file_format
     assert report["facts"]["format"] == file_format
 
 
+def test_a_cache_a_rop_of_the_scene_writes_is_sent_when_on_disk_and_left_to_the_render_when_not(tmp_path):
+    """Marking such a file as made by the job dropped a cache already on disk that this job does not render."""
+    from accsyn_dcc.transfer import plan_transfer
+
+    for frame in (1, 2, 3):
+        touch(tmp_path / "geo" / f"out.{frame:04d}.bgeo.sc")
+    hip = HipFile(tmp_path / "shot.hip", frame_range=(1, 5))
+    hip.nodes += [
+        Node("/obj/geo1", "geo"),
+        Node("/obj/geo1/read_back", "file", {"file": ["$HIP/geo/out.$F4.bgeo.sc"]}),
+        Node("/out/geo_cache", "geometry", {"sopoutput": ["$HIP/geo/out.$F4.bgeo.sc"], "f": [1, 5, 1]}),
+    ]
+    result = scan_file(str(hip.write()), environ=ENVIRON)
+    read_back = by_node(result)[("/obj/geo1/read_back", "file")]
+    assert (read_back.written_by, read_back.exists, read_back.missing) == ("/out/geo_cache", True, "4-5")
+    assert len(plan_transfer(result.dependencies).files) == 3  # the frames on disk travel with the job
+
+
 def every_kind(root: Path) -> HipFile:
     for frame in range(1, 11):
         if frame not in (4, 5):
@@ -87,7 +105,7 @@ def test_every_kind_of_parm_and_each_failure_a_finding(tmp_path):
     off = found[("/obj/geo1/off", "file")]
     assert not off.needed and off.condition == "the node is bypassed"
     written = found[("/obj/geo1/written", "file")]
-    assert not written.needed and written.condition == "written by /out/geo_cache in this scene"
+    assert written.needed and written.written_by == "/out/geo_cache" and written.missing == "1-10"
     custom = found[("/obj/geo1/custom", "source")]
     assert custom.conditional and custom.exists
     assert found[("/mat/wood", "file")].exists

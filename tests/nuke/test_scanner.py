@@ -169,3 +169,18 @@ def test_terminal_escapes_from_a_script_never_reach_the_terminal(tmp_path, capsy
     assert main(["scan", str(script)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\\x1b" in out
+
+
+def test_a_read_of_what_a_write_of_the_script_renders_is_marked_written_by_it(tmp_path):
+    """A precomp rendered by Write_pre and read back by Read_pre: its frames are the render's to make."""
+    (tmp_path / "pre").mkdir()
+    (tmp_path / "pre" / "pre.0001.exr").write_bytes(b"")
+    script = tmp_path / "comp.nk"
+    script.write_text(
+        "Root {\n inputs 0\n first_frame 1\n last_frame 3\n}\n"
+        f"Write {{\n file {tmp_path}/pre/pre.%04d.exr\n name Write_pre\n}}\n"
+        f"Read {{\n inputs 0\n file {tmp_path}/pre/pre.%04d.exr\n first 1\n last 3\n name Read_pre\n}}\n"
+        f"Write {{\n file {tmp_path}/out/comp.%04d.exr\n name Write_comp\n}}\n"
+    )
+    [read_back] = scan_file(str(script), environ={}).dependencies
+    assert (read_back.node, read_back.written_by, read_back.missing) == ("Read_pre", "Write_pre", "2-3")

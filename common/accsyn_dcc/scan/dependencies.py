@@ -4,12 +4,12 @@ a USD layer every layer and asset it loads. The one loop every host's scan ends 
 from __future__ import annotations
 
 import os
-from typing import Iterable, List, Mapping, Optional, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference, check_reference
 from accsyn_dcc.scan.ocio import config_dependencies
-from accsyn_dcc.scan.records import Dependency, Unresolved
+from accsyn_dcc.scan.records import Dependency, Output, Unresolved
 from accsyn_dcc.scan.usd import is_usd, layer_dependencies
 from accsyn_dcc.sequences import DirectoryIndex
 
@@ -40,6 +40,16 @@ def check_references(
         dependencies += [checked, *brought]
         unresolved += not_resolved
     return dependencies, unresolved
+
+
+def note_written(dependencies: Iterable[Dependency], outputs: Iterable[Output]) -> None:
+    """Mark each dependency that an output of the same scene writes with that output's node (the first one
+    listed: the writing ROP comes before the fetch and merge ROPs that run it)."""
+    writers: Dict[str, str] = {}
+    for output in outputs:
+        writers.setdefault(os.path.normpath(output.path), output.node)
+    for dependency in dependencies:
+        dependency.written_by = writers.get(os.path.normpath(dependency.path), "")
 
 
 def brought_by(

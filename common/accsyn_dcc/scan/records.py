@@ -32,6 +32,9 @@ class Dependency:
     condition: str = ""
     needed: bool = True
     """False when the job's frames never read it (a Read whose frames all fall outside, with ``black``)."""
+    written_by: str = ""
+    """The output of this scene that writes this file (a cache a ROP writes and a File SOP reads back): what of
+    it is not on disk yet is for the render to make, not missing; what is on disk is sent like any file."""
     found_as: str = ""
     """For a missing file or frame: the file its folder holds under a name differing only in letter case or
     accent encoding (``sequences.folded_name``), which a case-insensitive disk reads but a Linux node does not."""

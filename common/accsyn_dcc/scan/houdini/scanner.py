@@ -2,8 +2,8 @@
 
 ``scan_hip_scene`` serves the offline ``.hip`` reader and the live scan alike (both fill a ``HipScene``).
 A failure on one parm is a finding on that parm, never an aborted scan; a file a ROP of the same scene
-writes is reported as made by that ROP, not as missing, and is not sent; each path is reported once
-per node and parm.
+writes is marked as written by that ROP (what is not on disk yet is for the render to make, what is on
+disk is sent); each path is reported once per node and parm.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from accsyn_dcc.references import (
     absolute_path,
     looks_like_a_file,
 )
-from accsyn_dcc.scan.dependencies import check_references
+from accsyn_dcc.scan.dependencies import check_references, note_written
 from accsyn_dcc.scan.houdini.hip import load_hip
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
 from accsyn_dcc.scan.houdini.node_types import (
@@ -69,13 +69,10 @@ def scan_hip_scene(
     )  # fmt: skip
     result.errors += unread
     result.outputs, result.unresolved = rop_outputs(scene, variables, environment)
-    made_by: Dict[str, str] = {}
-    for output in result.outputs:  # the ROPs that write come before the fetch and merge ROPs that run them
-        made_by.setdefault(os.path.normpath(output.path), output.node)
-    references = [_made_here(reference, made_by) for reference in _references(scene, variables, environment)]
     index = DirectoryIndex()
-    dependencies, unresolved = check_references(references, frames or own_range, index, environment)
-    result.dependencies = dependencies
+    references = _references(scene, variables, environment)
+    result.dependencies, unresolved = check_references(references, frames or own_range, index, environment)
+    note_written(result.dependencies, result.outputs)
     result.unresolved += unresolved
     return result
 
@@ -208,16 +205,6 @@ def _path_reference(
         return FileReference(node, parm, raw, None, kind, condition=str(error))
     path = absolute_path(expanded, os.path.dirname(scene.path))
     return FileReference(node, parm, raw, path, kind)  # frames are checked where its path names them
-
-
-def _made_here(reference: FileReference, made_by: Dict[str, str]) -> FileReference:
-    """A file a ROP of this scene writes: reported as made by it, never sent, never missing."""
-    if reference.path is None:
-        return reference
-    rop = made_by.get(os.path.normpath(reference.path))
-    if rop is None:
-        return reference
-    return replace(reference, needed=False, condition=f"written by {rop} in this scene")
 
 
 def _extension(path: str) -> str:

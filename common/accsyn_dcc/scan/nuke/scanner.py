@@ -10,7 +10,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange
 from accsyn_dcc.references import FileReference, check_reference, too_many_frames
-from accsyn_dcc.scan.dependencies import brought_by
+from accsyn_dcc.scan.dependencies import brought_by, note_written
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
 from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing, saved_integer
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
@@ -68,6 +68,7 @@ def scan_script(
         "color_management": script.root.get("colorManagement", "Nuke"),
     }
     scanner.scan(script, frames or root_range, result, prefix="", visited={scene}, context=ScriptContext(scene, ""))
+    note_written(result.dependencies, result.outputs)  # a Read of what a Write of the script renders
     return result
 
 
