@@ -204,3 +204,19 @@ def test_findings_under_the_tabs_stay_short_however_many_files_are_missing() -> 
     assert lines[0] == "Blocked: Read0.file: /p/0.exr is missing."
     assert lines[-1] == "... and 1995 more (1994 blocking); the Dependencies tab lists every file."
     assert submit_dialog.findings_text(findings[:2]).count("\n") == 1
+
+
+def test_the_table_says_where_a_missing_file_is_and_what_writes_it() -> None:
+    from accsyn_dcc.ui.dependency_model import rows_from_scan
+
+    scan = ScanResult(
+        "/mnt/projects/shot.nk",
+        dependencies=[
+            Dependency("/p/Plate.%04d.exr", "read", "Read1", "file", False, "1-3", found_as="/p/plate.0001.exr"),
+            Dependency("/p/pre.%04d.exr", "read", "Read2", "file", True, "1-3", "2-3", written_by="Write_pre"),
+        ],
+    )
+    assert [row.status_text for row in rows_from_scan(scan)] == [
+        "missing (its folder holds /p/plate.0001.exr)",
+        "missing frames 2-3 (written by Write_pre)",
+    ]

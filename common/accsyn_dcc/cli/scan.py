@@ -62,8 +62,7 @@ def print_result(result: ScanResult) -> None:
         elif dependency.conditional:
             state = "maybe"
         detail = f": missing {dependency.missing}" if dependency.missing else ""
-        detail += f" (its folder holds {dependency.found_as})" if dependency.found_as else ""
-        detail += f" (written by {dependency.written_by})" if dependency.written_by else ""
+        detail += f" {dependency.notes}" if dependency.notes else ""
         lines.append(f"  {state:7} {dependency.node} {dependency.kind} {dependency.path}{detail}")
     lines += [f"  output  {output.node} {output.path} {output.range or ''}".rstrip() for output in result.outputs]
     lines += [f"  UNRESOLVED {item.node}.{item.knob} = {item.value!r}: {item.reason}" for item in result.unresolved]

@@ -39,6 +39,13 @@ class Dependency:
     """For a missing file or frame: the file its folder holds under a name differing only in letter case or
     accent encoding (``sequences.folded_name``), which a case-insensitive disk reads but a Linux node does not."""
 
+    @property
+    def notes(self) -> str:
+        """What a listing adds after its state: ``(its folder holds ...)``, ``(written by ...)``."""
+        notes = [f"(its folder holds {self.found_as})" if self.found_as else "",
+                 f"(written by {self.written_by})" if self.written_by else ""]  # fmt: skip
+        return " ".join(filter(None, notes))
+
 
 @dataclass
 class Output:

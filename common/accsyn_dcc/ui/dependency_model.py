@@ -45,9 +45,9 @@ def rows_from_scan(scan: ScanResult, on_share: Optional[Callable[[str], bool]] =
         if dep.conditional:
             rows.append(DependencyRow(dep.path, dep.kind, node, CONDITIONAL, f"({dep.condition})"))
         elif not dep.exists:
-            rows.append(DependencyRow(dep.path, dep.kind, node, MISSING))
+            rows.append(DependencyRow(dep.path, dep.kind, node, MISSING, dep.notes))
         elif dep.missing:
-            rows.append(DependencyRow(dep.path, dep.kind, node, MISSING_FRAMES, dep.missing))
+            rows.append(DependencyRow(dep.path, dep.kind, node, MISSING_FRAMES, f"{dep.missing} {dep.notes}".strip()))
         elif on_share is not None and not on_share(dep.path):
             rows.append(DependencyRow(dep.path, dep.kind, node, OUTSIDE_SHARES))
         else:
