@@ -228,3 +228,20 @@ def test_a_file_on_no_share_and_outside_the_scenes_folder_blocks_until_submitted
     assert [(f.code, f.severity) for f in blocked] == [("outside_project", BLOCKER)]
     assert "ReadOdd.file: /etc/shadow lies on no accsyn share and outside the script's folder" in blocked[0].message
     assert [(f.code, f.severity) for f in checks(scan=scan, submit_anyway=True)] == [("outside_project", WARNING)]
+
+
+def test_choices_with_a_bad_range_are_freed_without_the_cycle_collector() -> None:
+    """An error kept with its traceback made the choices a cycle (choices, error, frames). The collector frees
+    such a cycle on whichever thread it runs, and one that reaches a dialog's Qt objects crashes the host."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        choices = SubmitChoices(range_text="1001-x")
+        assert choices.range_error is not None and choices.frames is None
+        freed = weakref.ref(choices)
+        del choices
+        assert freed() is None
+    finally:
+        gc.enable()

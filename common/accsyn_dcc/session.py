@@ -78,8 +78,8 @@ class SubmitChoices:
     def _parsed_range(self) -> Tuple[Optional[FrameRange], Optional[ValidationError]]:
         try:
             return FrameRange.parse(self.range_text), None
-        except ValidationError as error:
-            return None, error
+        except ValidationError as error:  # kept without its traceback: frames held here would make the
+            return None, error.with_traceback(None)  # choices a cycle the collector frees on any thread
 
     @property
     def frames(self) -> Optional[FrameRange]:
