@@ -64,7 +64,6 @@ class SubmitDialog(QtWidgets.QDialog):
         self._shown_scan: Optional[ScanResult] = None
         self._events = QtCore.QEventLoop(self)
         self._last_events = 0.0
-        self.ask: Callable[[str], bool] = self._ask_with_message_box
         self.setWindowTitle(f"Submit to accsyn ({host.host_name} {host.host_version})".replace(" )", ")"))
         self.resize(900, 700)
         self._build()
@@ -597,13 +596,14 @@ class SubmitDialog(QtWidgets.QDialog):
     def _background(
         self, function: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[str], None]
     ) -> None:
-        task = run_in_background(function, done, failed)
+        task = run_in_background(function, done, failed, owner=self)
         self._tasks = [t for t in self._tasks if t is not task] + [task]
 
     def _set_status(self, text: str) -> None:
         self.status_label.setText(text)
 
-    def _ask_with_message_box(self, question: str) -> bool:
+    def ask(self, question: str) -> bool:
+        """Yes or no from the artist (a script or a test may put its own answer in its place)."""
         answer = QtWidgets.QMessageBox.question(self, "accsyn", question)
         return bool(answer == QtWidgets.QMessageBox.Yes)
 

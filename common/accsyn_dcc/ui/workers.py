@@ -34,34 +34,49 @@ class _Relay(QtCore.QObject):
     failed = Signal(str)
 
 
+def _spent() -> None:
+    """What a task holds once its function has run."""
+
+
 class BackgroundTask(QtCore.QRunnable):
     """``function()`` on a pool thread; ``succeeded(result)`` or ``failed(sentence)`` on the UI thread."""
 
-    def __init__(self, function: Callable[[], Any]) -> None:
+    def __init__(self, function: Callable[[], Any], owner: QtCore.QObject) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self._function = function
-        self.relay = _Relay()
+        self.relay = _Relay(owner)  # owned by Qt: deleted with the owner, on its thread, never by the collector
 
     def run(self) -> None:
+        # Let go of the function (a closure over the dialog, often) once it has run: kept, it made the dialog
+        # that holds this task a reference cycle, which the collector frees on whichever thread it runs.
+        function, self._function = self._function, _spent
         try:
-            result = self._function()
+            result = function()
         except Exception as error:
             if not isinstance(error, AccsynDccError):
                 log.exception("background task failed")
-            self.relay.failed.emit(describe_error(error))
+            self._deliver("failed", describe_error(error))
             return
-        self.relay.succeeded.emit(result)
+        self._deliver("succeeded", result)
+
+    def _deliver(self, outcome: str, value: Any) -> None:
+        try:
+            getattr(self.relay, outcome).emit(value)
+        except RuntimeError:  # the relay went with its owner (a dialog closed meanwhile): nobody is waiting
+            log.debug("background task finished after its owner was deleted")
 
 
 def run_in_background(
     function: Callable[[], Any],
     on_success: Callable[[Any], None],
     on_failure: Callable[[str], None],
+    owner: QtCore.QObject,
     pool: Optional[QtCore.QThreadPool] = None,
 ) -> BackgroundTask:
-    """Start ``function`` on ``pool`` (the global pool by default); keep the returned task referenced."""
-    task = BackgroundTask(function)
+    """Start ``function`` on ``pool`` (the global pool by default); keep the returned task referenced. The
+    outcome reaches ``on_success``/``on_failure`` only while ``owner`` (the dialog) still exists."""
+    task = BackgroundTask(function, owner)
     task.relay.succeeded.connect(on_success)
     task.relay.failed.connect(on_failure)
     (pool or QtCore.QThreadPool.globalInstance()).start(task)
