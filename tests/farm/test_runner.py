@@ -227,3 +227,18 @@ def test_frames_are_reported_as_they_finish_while_the_bucket_renders(tmp_path, e
     result = runner.run()
     assert result.ok and [item for item, _ in seen] == ["1", "2"]  # the last item ends with the process
     assert seen[0][1] < done_at[0] - 0.2 and seen[0][1] > started
+
+
+@pytest.mark.parametrize(
+    ("job", "named"),
+    [
+        ([1, 2], "payload: a Compute payload must be a JSON object"),
+        ({"engine": "recorder", "input": "a.nk", "settings": {"task_bucketsize": "abc"}}, "settings.task_bucketsize"),
+        ({"engine": "nope", "input": "a.nk"}, "no engine script for 'nope' in "),
+    ],
+)
+def test_a_payload_accsyn_would_refuse_is_refused_here_in_one_line(tmp_path, engines, job, named):
+    """The local farm applies the payload rules first: a list crashed it, a bad bucket size ran anyway."""
+    with pytest.raises(AccsynDccError, match=named) as refused:
+        farm(tmp_path, engines, job)
+    assert "\n" not in str(refused.value) and "nope.py and nope.py" not in str(refused.value)

@@ -33,11 +33,12 @@ def engine_script(code: str, folder: str) -> str:
     if not code:
         raise AccsynDccError("engine: the job names no engine")
     family = re.split(r"-\d", code, maxsplit=1)[0]
-    for name in dict.fromkeys((code, family)):
-        path = os.path.join(folder, f"{name}.py")
+    names = [f"{name}.py" for name in dict.fromkeys((code, family))]
+    for name in names:
+        path = os.path.join(folder, name)
         if os.path.isfile(path):
             return path
-    raise AccsynDccError(f"engine: no engine script for '{code}' in {folder} (looked for {code}.py and {family}.py)")
+    raise AccsynDccError(f"engine: no engine script for '{code}' in {folder} (looked for {' and '.join(names)})")
 
 
 CONFIG_START = "# -- ENGINE CONFIG START --"

@@ -29,7 +29,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 from platformdirs import user_cache_dir
 
 from accsyn_dcc import json_text
-from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.exit_status import exit_status
 from accsyn_dcc.farm.engines import (
     common_folder,
@@ -39,6 +39,7 @@ from accsyn_dcc.farm.engines import (
     with_default_parameters,
 )
 from accsyn_dcc.farm.taskdata import job_identity, task_data
+from accsyn_dcc.payload_rules import validate_payload
 from accsyn_dcc.ranges import Bucket, task_buckets
 from accsyn_dcc.workspace import Volume
 
@@ -135,6 +136,9 @@ class LocalFarm:
         fresh: bool = False,
         on_frame: Optional[Callable[[str], None]] = None,
     ) -> None:
+        problems = validate_payload(payload)  # the rules accsyn applies, so a job that runs here runs there
+        if problems:
+            raise ValidationError(problems)
         if workers < 1:
             raise AccsynDccError(f"workers: at least one worker is needed (got {workers})")
         if retries < 0:
