@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     os_name = current_os()
+    if args.home and not os.path.isdir(args.home):  # mistyped, it would grow a home of its own
+        print(f"install.py {args.host}: the home folder {args.home} does not exist; name an existing one",
+              file=sys.stderr)  # fmt: skip
+        return 1
     context = Context(home=resolve_home(args.home, os.environ, os_name), repo=REPO, os_name=os_name)
     try:
         actions = installer_for(args.host).actions(context, vendor=args.vendor)

@@ -93,6 +93,18 @@ def test_print_writes_nothing_and_shows_the_block_and_vendoring(tmp_path: Path) 
     assert "--python-version 3.9" in completed.stdout and "requests" in completed.stdout
 
 
+def test_a_home_that_does_not_exist_is_refused_and_never_made(tmp_path: Path) -> None:
+    """A mistyped ``--home`` grew a home of its own (``.nuke/init.py`` in a folder nobody uses)."""
+    mistyped = tmp_path / "hmoe"
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "install" / "install.py"), "nuke", "--home", str(mistyped), "--no-vendor"],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 1 and not mistyped.exists()
+    assert completed.stderr == f"install.py nuke: the home folder {mistyped} does not exist; name an existing one\n"
+
+
 def test_uninstall_without_install_changes_nothing(tmp_path: Path) -> None:
     home = populated_home(tmp_path, "x = 1\n")
     before = snapshot(home)
