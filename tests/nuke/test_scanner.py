@@ -184,3 +184,17 @@ def test_a_read_of_what_a_write_of_the_script_renders_is_marked_written_by_it(tm
     )
     [read_back] = scan_file(str(script), environ={}).dependencies
     assert (read_back.node, read_back.written_by, read_back.missing) == ("Read_pre", "Write_pre", "2-3")
+
+
+def test_a_write_with_no_file_is_a_finding_not_an_output_left_out_unsaid(tmp_path):
+    script = tmp_path / "comp.nk"
+    script.write_text(
+        "Root {\n inputs 0\n first_frame 1\n last_frame 3\n}\n"
+        "Write {\n name Write_new\n}\n"  # Nuke saves no file knob for a Write whose file was never set
+        f"Write {{\n file {tmp_path}/out/comp.%04d.exr\n name Write_comp\n}}\n"
+    )
+    result = scan_file(str(script), environ={})
+    assert [output.node for output in result.outputs] == ["Write_comp"]
+    assert [(item.node, item.knob, item.reason) for item in result.unresolved] == [
+        ("Write_new", "file", "no output file set, so it writes nothing to submit")
+    ]

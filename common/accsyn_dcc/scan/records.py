@@ -60,6 +60,10 @@ class Output:
     """Movie containers cannot be split into buckets: the whole range renders in one task."""
 
 
+NO_OUTPUT_FILE = "no output file set, so it writes nothing to submit"
+"""Why a Write or ROP with an empty file knob or parm is a finding on it, never an output left out unsaid."""
+
+
 @dataclass
 class Unresolved:
     """A knob value that names a file but could not be evaluated offline; never dropped."""

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Tuple
 
+from accsyn_dcc.scan.records import NO_OUTPUT_FILE
+
 
 @dataclass(frozen=True)
 class FileParm:
@@ -25,7 +27,7 @@ class RopOutput:
     parm: str
     """The parm naming the file(s) the ROP writes."""
     kind: str = "image"
-    when_empty: str = "no output file set, so it writes nothing to submit"
+    when_empty: str = NO_OUTPUT_FILE
     """Why the ROP cannot be submitted when ``parm`` is empty (a finding on it, never a ROP left out unsaid)."""
 
 

@@ -18,7 +18,7 @@ from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_scri
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
-from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
+from accsyn_dcc.scan.records import NO_OUTPUT_FILE, Dependency, Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
 _ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
@@ -289,7 +289,8 @@ class _Scanner:
         """A Write's output: its ``proxy`` path when the script renders in proxy mode and it has one."""
         knob = "proxy" if proxy and node.knobs.get("proxy") else OUTPUT_CLASSES[node.node_class]
         raw = node.knobs.get(knob, "")
-        if not raw:
+        if not raw.strip():
+            result.unresolved.append(Unresolved(full, knob, "", NO_OUTPUT_FILE))
             return
         try:
             path = self._resolve(raw, evaluator, node.parent, project)
