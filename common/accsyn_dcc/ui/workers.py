@@ -58,6 +58,8 @@ class BackgroundTask(QtCore.QRunnable):
                 log.exception("background task failed")
             self._deliver("failed", describe_error(error))
             return
+        finally:  # nor keep it here: a library's error cycle may keep this frame (through its callers) alive
+            del function
         self._deliver("succeeded", result)
 
     def _deliver(self, outcome: str, value: Any) -> None:
