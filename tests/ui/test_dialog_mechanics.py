@@ -221,3 +221,32 @@ def test_the_table_says_where_a_missing_file_is_and_what_writes_it() -> None:
         "missing (its folder holds /p/plate.0001.exr)",
         "missing frames 2-3 (written by Write_pre)",
     ]
+
+
+def _open_use_and_close(qtbot: Any) -> None:
+    dialog = SubmitDialog(ScriptedHost(steps=5), connect=DownBackend, settings=RememberedSettings(persist=False))
+    dialog.show()
+    dialog.start()  # the workspace lookup fails and the file checks finish, both in the background
+    qtbot.waitUntil(lambda: dialog.scan is not None and "Could not" in dialog.connection_label.text(), timeout=5000)
+    dialog.range_edit.setText("1100-1001")  # an invalid range: its error is kept with the choices
+    dialog.close()
+    dialog.deleteLater()
+    qtbot.wait(20)
+
+
+def test_a_closed_dialog_leaves_nothing_for_the_cycle_collector(qtbot: Any) -> None:
+    """The collector frees a reference cycle on whichever thread it happens to run; one that holds the dialog's
+    Qt objects crashed these tests one run in two, and would crash a host the same way."""
+    import gc
+
+    _open_use_and_close(qtbot)
+    gc.collect()  # what earlier tests left
+    _open_use_and_close(qtbot)
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+    finally:
+        gc.set_debug(0)
+    left = [type(item).__name__ for item in gc.garbage if type(item).__module__.startswith(("PySide", "accsyn_dcc"))]
+    gc.garbage.clear()
+    assert left == []
