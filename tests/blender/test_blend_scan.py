@@ -84,19 +84,25 @@ def test_cancel_stops_the_live_scan(everything, monkeypatch):
         BlenderHost().collect_scan(None, lambda done, total: None, lambda: True)
 
 
+def _with_stand_in_blender(tmp_path, monkeypatch, script: str) -> str:
+    """A scene to scan with ``script`` (a shell script) standing in for Blender."""
+    blender = tmp_path / "blender"
+    blender.write_text("#!/bin/sh\n" + script)
+    blender.chmod(0o755)
+    scene = tmp_path / "shot.blend"
+    scene.write_bytes(b"BLENDER")
+    monkeypatch.setenv("BLENDER_EXECUTABLE", str(blender))
+    return str(scene)
+
+
 def test_a_blender_that_never_answers_is_stopped_with_one_line(tmp_path, monkeypatch):
     from accsyn_dcc import blender_process
     from accsyn_dcc.scan.blend import scan_file
 
-    hanging = tmp_path / "blender"
-    hanging.write_text("#!/bin/sh\nexec sleep 60\n")
-    hanging.chmod(0o755)
-    scene = tmp_path / "shot.blend"
-    scene.write_bytes(b"BLENDER")
-    monkeypatch.setenv("BLENDER_EXECUTABLE", str(hanging))
+    scene = _with_stand_in_blender(tmp_path, monkeypatch, "exec sleep 60\n")
     monkeypatch.setattr(blender_process, "BLENDER_SECONDS", 0.5)
     with pytest.raises(blender_process.BlenderError, match=r"did not read .*shot\.blend within 0\.5 s"):
-        scan_file(str(scene))
+        scan_file(scene)
 
 
 def test_a_blender_that_crashes_on_a_damaged_scene_says_so_in_one_line(tmp_path, monkeypatch):
@@ -104,14 +110,11 @@ def test_a_blender_that_crashes_on_a_damaged_scene_says_so_in_one_line(tmp_path,
     from accsyn_dcc.blender_process import BlenderError
     from accsyn_dcc.scan.blend import scan_file
 
-    crashing = tmp_path / "blender"
-    crashing.write_text("#!/bin/sh\necho '00:00.258  blend  | Read blend: \"shot.blend\"'\nkill -SEGV $$\n")
-    crashing.chmod(0o755)
-    scene = tmp_path / "shot.blend"
-    scene.write_bytes(b"BLENDER")
-    monkeypatch.setenv("BLENDER_EXECUTABLE", str(crashing))
+    scene = _with_stand_in_blender(
+        tmp_path, monkeypatch, "echo '00:00.258  blend  | Read blend: \"shot.blend\"'\nkill -SEGV $$\n"
+    )
     with pytest.raises(BlenderError, match=r"^Blender was stopped by SIGSEGV while trying to read .*shot\.blend$"):
-        scan_file(str(scene))
+        scan_file(scene)
 
 
 def test_scanning_a_blend_never_runs_its_scripts_even_where_blender_would(tmp_path, monkeypatch, capsys):
