@@ -136,3 +136,18 @@ def test_scanning_a_blend_never_runs_its_scripts_even_where_blender_would(tmp_pa
     runpy.run_path(str(PLUGIN / "accsyn_blender" / "report_scene.py"), run_name="__main__")
     assert "ACCSYN_SCAN_JSON " in capsys.readouterr().out
     assert not ran.exists()
+
+
+def test_a_file_the_scene_renders_and_reads_back_is_marked_written_by_its_output(tmp_path):
+    """A compositor Image node reading the frames an earlier render of this scene writes."""
+    from accsyn_dcc.scan.blend import scan_report
+
+    renders = str(tmp_path / "renders" / "beauty_####.exr")
+    image = {"node": "Image 'beauty'", "attribute": "filepath", "raw": "//renders/b_####.exr", "path": renders}
+    report = {
+        "scene": {"name": "Scene", "frame_start": 1, "frame_end": 2, "fps": 24},
+        "references": [dict(image, kind="texture")],
+        "outputs": [{"node": "ViewLayer", "path": renders, "range": "1-2"}],
+    }
+    [read_back] = scan_report(str(tmp_path / "shot.blend"), report).dependencies
+    assert (read_back.written_by, read_back.exists) == ("ViewLayer", False)

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from accsyn_dcc.blender_process import BlenderError, run_plugin_script
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.references import FileReference
-from accsyn_dcc.scan.dependencies import check_references
+from accsyn_dcc.scan.dependencies import check_references, note_written
 from accsyn_dcc.scan.records import Output, ScanResult
 
 
@@ -47,6 +47,7 @@ def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRan
     references = [reference(record) for record in report["references"]]
     result.dependencies, result.unresolved = check_references(references, frames or scene_range)
     result.outputs = [output(record) for record in report["outputs"]]
+    note_written(result.dependencies, result.outputs)  # a compositor Image node reading an earlier render
     return result
 
 

@@ -20,7 +20,7 @@ from accsyn_dcc.references import (
     check_reference,
     looks_like_a_file,
 )
-from accsyn_dcc.scan.dependencies import check_references
+from accsyn_dcc.scan.dependencies import check_references, note_written
 from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables
 from accsyn_dcc.scan.maya.ascii import MayaSceneError, load_ascii
 from accsyn_dcc.scan.maya.layers import (
@@ -110,6 +110,7 @@ def scan_maya_scene(
     result.dependencies += found
     result.unresolved += unresolved
     result.outputs = layer_outputs(scene, project, layers)
+    note_written(result.dependencies, result.outputs)
     return result
 
 
