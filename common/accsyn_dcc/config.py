@@ -157,13 +157,7 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> Dict[str, Any
 
 
 def _read_json(path: str, what: str) -> Dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as stream:
-            data = json_text.load(stream)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read {what} ({error.strerror})") from None
-    except ValueError as error:
-        raise ConfigError(f"{path}: {what} is not valid JSON ({error})") from None
+    data = json_text.read_file(path, what, ConfigError)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: {what} must hold a JSON object")
     return data

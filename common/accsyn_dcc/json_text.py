@@ -4,7 +4,9 @@ JSON nested too deeply to read, never a ``RecursionError``."""
 from __future__ import annotations
 
 import json
-from typing import IO, Any, Union
+from typing import IO, Any, Type, Union
+
+from accsyn_dcc.errors import AccsynDccError
 
 
 def loads(text: Union[str, bytes]) -> Any:
@@ -16,3 +18,15 @@ def loads(text: Union[str, bytes]) -> Any:
 
 def load(stream: IO[str]) -> Any:
     return loads(stream.read())
+
+
+def read_file(path: str, what: str, error: Type[AccsynDccError] = AccsynDccError) -> Any:
+    """The JSON in the file at ``path``; ``error`` naming the file and ``what`` it is (``the payload``) when
+    the file cannot be read or holds no valid JSON."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return load(stream)
+    except OSError as problem:
+        raise error(f"{path}: cannot read {what} ({problem.strerror or problem})") from None
+    except ValueError as problem:
+        raise error(f"{path}: {what} is not valid JSON ({problem})") from None

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from accsyn_dcc import json_text
-from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.farm import run_local
 
 
@@ -29,13 +28,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        with open(args.payload, encoding="utf-8") as stream:
-            payload = json_text.load(stream)
-    except OSError as error:
-        raise AccsynDccError(f"{args.payload}: cannot read the payload ({error.strerror or error})") from None
-    except ValueError as error:
-        raise AccsynDccError(f"{args.payload}: cannot read the payload ({error})") from None
+    payload = json_text.read_file(args.payload, "the payload")
     summary = run_local(
         payload,
         workers=args.workers,

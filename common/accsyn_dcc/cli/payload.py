@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from accsyn_dcc import json_text
-from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.payload_rules import validate_payload
 
 
@@ -17,13 +16,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        with open(args.validate, encoding="utf-8") as stream:
-            payload = json_text.load(stream)
-    except OSError as error:
-        raise AccsynDccError(f"{args.validate}: cannot read it ({error.strerror})") from None
-    except ValueError as error:
-        raise AccsynDccError(f"{args.validate}: not valid JSON ({error})") from None
+    payload = json_text.read_file(args.validate, "the payload")
     problems = validate_payload(payload)
     for problem in problems:
         print(problem)
