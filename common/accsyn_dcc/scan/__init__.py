@@ -36,9 +36,10 @@ def scanner_for(path: str) -> Callable[..., ScanResult]:
     """The scan function for ``path``'s extension; raise UnsupportedScene when there is none."""
     extension = os.path.splitext(path)[1].lower()
     target = _SCANNERS.get(extension)
-    if target is None or os.path.isdir(path):
+    folder = os.path.isdir(path)
+    if target is None or folder:
         known = ", ".join(sorted(_SCANNERS))
-        what = "a folder, not a scene file" if os.path.isdir(path) else f"no scanner for '{extension}' files"
+        what = "a folder, not a scene file" if folder else f"no scanner for '{extension}' files"
         raise UnsupportedScene(f"{path}: {what} (known: {known})")
     module_name, function_name = target.split(":")
     function: Callable[..., ScanResult] = getattr(importlib.import_module(module_name), function_name)
