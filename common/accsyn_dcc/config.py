@@ -23,7 +23,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 from platformdirs import user_config_dir
 
 from accsyn_dcc import json_text
-from accsyn_dcc.credentials import Credentials
+from accsyn_dcc.credentials import API_KEY_ENV, CREDENTIALS_FILE_ENV, Credentials
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.settings_schema import settings_problem
 from accsyn_dcc.workspace import Engine, Queue, Site, Volume, WorkspaceInfo
@@ -31,7 +31,6 @@ from accsyn_dcc.workspace import Engine, Queue, Site, Volume, WorkspaceInfo
 STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
 USER_CONFIG_ENV = "ACCSYN_DCC_USER_CONFIG"
 """Overrides the per-user settings file (tests, shared workstations)."""
-CREDENTIALS_FILE_ENV = "ACCSYN_CREDENTIALS_PATH"
 WORKSPACE_SECTIONS = ("engines", "volumes", "sites", "queues")
 
 log = logging.getLogger(__name__)
@@ -202,7 +201,7 @@ def load_credentials(
         workspace or sources.get("ACCSYN_WORKSPACE") or sources.get("ACCSYN_DOMAIN") or sources.get("ACCSYN_ORG")
     )
     user = user or sources.get("ACCSYN_API_USER")
-    api_key = api_key or sources.get("ACCSYN_API_KEY")
+    api_key = api_key or sources.get(API_KEY_ENV)
     if not workspace or not api_key or not user:
         return None
     port = sources.get("ACCSYN_API_PORT")

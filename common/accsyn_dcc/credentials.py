@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import FrozenSet, Optional, Union
+
+API_KEY_ENV = "ACCSYN_API_KEY"
+CREDENTIALS_FILE_ENV = "ACCSYN_CREDENTIALS_PATH"
+"""Names a ``.env`` file holding the credentials."""
+SECRET_VARIABLES: FrozenSet[str] = frozenset({API_KEY_ENV, CREDENTIALS_FILE_ENV})
+"""This project's own variables that hold a secret or name where one is kept."""
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def test_the_scene_environment_overrides_the_config_defaults(tmp_path, reader):
 def test_a_context_variable_without_a_value_is_named(tmp_path, reader):
     text = CONFIG.replace("  SHOT: $SHOT\n", "").replace("{src: $SHOT.cc}", "{src: $TAKE.cc}")
     found = config_files(write_config(tmp_path, text), {}, DirectoryIndex())
-    assert found.unresolved == [("$TAKE.cc", "the context variable TAKE has no value")]
+    assert found.unresolved == [("$TAKE.cc", "environment variable TAKE is not set here")]
     assert ("luts/lin 2 log.spi1d", True) in relative(tmp_path, found)
 
 

@@ -1,7 +1,8 @@
 """Environment variables in scene paths: the one rule for reading them, and ``$VAR`` expansion for every host.
 
-A scanned scene may name any variable, but never one that holds a credential (its value would end up
-in a dependency path, a payload or a log); such a variable, or one not set here, leaves the path unresolved.
+A scanned scene (a Nuke script, a Maya or Houdini scene, an OCIO config any of them names) may name any
+variable, but never one that holds a credential (its value would end up in a dependency path, a payload or
+a log); such a variable, or one not set here, leaves the path unresolved, saying which and why.
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-CREDENTIAL = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH", re.IGNORECASE)
-"""Names of environment variables a scanned scene may never read."""
+from accsyn_dcc.credentials import SECRET_VARIABLES
+
+_CREDENTIAL_WORDS = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|PRIVATE|SESSION|COOKIE", re.IGNORECASE)
+_CREDENTIAL_PARTS = frozenset({"PASS", "PWD", "PW"})
+"""Parts of a name (between underscores) that say it holds a password (``DB_PASS``); ``PWD`` alone is a folder."""
 
 _VARIABLE = re.compile(
     r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}"
@@ -23,9 +27,17 @@ class UnresolvedVariable(ValueError):
     """A variable a path names that cannot (or may not) be read; the text says which and why."""
 
 
+def is_credential_name(name: str) -> bool:
+    """True for a variable a scanned scene may never read: this project's own secrets and credential-shaped names."""
+    upper = name.upper()
+    if upper in SECRET_VARIABLES or _CREDENTIAL_WORDS.search(upper):
+        return True
+    return upper not in ("PWD", "OLDPWD") and not _CREDENTIAL_PARTS.isdisjoint(upper.split("_"))
+
+
 def scene_variable(name: str, environ: Mapping[str, str], what: str = "the scene") -> str:
     """The value of ``name`` for a scanned scene; raises ``UnresolvedVariable`` for a credential or an unset one."""
-    if CREDENTIAL.search(name):
+    if is_credential_name(name):
         raise UnresolvedVariable(f"{what} reads the credential variable {name}; refused")
     if name not in environ:
         raise UnresolvedVariable(f"environment variable {name} is not set here")

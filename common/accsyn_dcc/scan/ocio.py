@@ -2,24 +2,25 @@
 
 Read with the real library (``PyOpenColorIO``, inside Nuke, or ``opencolorio`` from the package index)
 where it is importable, else with a YAML parser (PyYAML). Context variables (``$SHOT``) take the
-scanned environment's values, else the config's own ``environment`` defaults; one still missing
-leaves that file unresolved, named. A config neither can read is reported, never dropped.
+scanned environment's values, else the config's own ``environment`` defaults, through the one rule every
+reader uses (``environment.expand_variables``: never a credential); one still missing or refused leaves
+that file unresolved, named. A config neither can read is reported, never dropped.
 """
 
 from __future__ import annotations
 
 import os
-import re
+from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
+from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables
 from accsyn_dcc.scan.library_warnings import opencolorio_held
 from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
 from accsyn_dcc.scan.records import Dependency, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
-_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,15 @@ def config_files(config: str, environ: Mapping[str, str], index: DirectoryIndex)
         sources, search_path, defaults = _read(config)
     except _ConfigError as error:
         return OcioFiles(unresolved=[(config, str(error))])
-    variables = {**defaults, **{name: environ[name] for name in defaults if name in environ}}
+    variables = ChainMap(dict(environ), defaults)  # the scanned environment wins over the config's defaults
     folder = os.path.dirname(config)
     found = OcioFiles([], [])
     for source in dict.fromkeys(sources):
         try:
-            resolved = _substitute(source, variables, environ)
-            entries = [_substitute(entry, variables, environ) for entry in search_path] or ["."]
-        except KeyError as missing:
-            found.unresolved.append((source, f"the context variable {missing.args[0]} has no value"))
+            resolved = expand_variables(source, variables, "the OCIO config")
+            entries = [expand_variables(entry, variables, "the OCIO config") for entry in search_path] or ["."]
+        except UnresolvedVariable as error:
+            found.unresolved.append((source, str(error)))
             continue
         if os.path.isabs(resolved):
             candidates = [resolved]
@@ -175,14 +176,3 @@ def _yaml_sources(value: Any, seen: Optional[Set[int]] = None) -> Iterator[str]:
         for item in value:
             yield from _yaml_sources(item, seen)
 
-
-def _substitute(text: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in variables:
-            return variables[name]
-        if name in environ:
-            return environ[name]
-        raise KeyError(name)
-
-    return _VARIABLE.sub(value, text)

@@ -21,7 +21,7 @@ import hou
 from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.scan.environment import CREDENTIAL
+from accsyn_dcc.scan.environment import is_credential_name
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
 from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE, OUTPUTS_BY_TYPE, ROUTING_ROPS, rule_for_parm
 from accsyn_dcc.scan.houdini.scanner import DRIVER, scan_hip_scene
@@ -160,7 +160,7 @@ def variables_named(nodes: List[HipNode]) -> Dict[str, str]:
     names = {match for node in nodes for values in node.parms.values() for value in values
              for match in _NAMED.findall(value.raw)}  # fmt: skip
     names = {name for name in names - TIME_VARIABLES - {"OS"} if not FRAME_VARIABLE.match(name)}
-    names = {name for name in names if not CREDENTIAL.search(name)}  # the core refuses those, by name
+    names = {name for name in names if not is_credential_name(name)}  # the core refuses those, by name
     values = {name: str(hou.text.expandString(f"${{{name}}}")) for name in names}
     return {name: value for name, value in values.items() if value}
 
