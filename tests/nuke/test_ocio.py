@@ -201,6 +201,8 @@ def test_the_command_line_puts_its_caller_s_warning_setting_back(tmp_path):
 OCIO_PIECES = [
     "!<FileTransform> {src: x}", "$", "${", "{", "}", "[", "]", ":", "- ", "\n", "  ", "&a ", "*a", "!<", ">", "'",
     '"', "\x00", "\x1b[2J", "search_path: ", "environment: {A: $A}", "src: /proc/self/environ",
+    "src: $ACCSYN_API_KEY.cube", "environment: {ACCSYN_API_KEY: x}", "file_rules:\n  - !<Rule> {pattern: ",
+    "#" * 100_000, "(" * 20_000,
 ]  # fmt: skip
 
 
@@ -224,3 +226,39 @@ def test_a_config_is_data_no_tag_in_it_runs_code(tmp_path, reader):
     config = write_config(tmp_path, CONFIG.replace("src: utility.clf", f"src: {tag}"))
     config_files(config, {"SHOT": "sh010"}, DirectoryIndex())
     assert not ran.exists()
+
+
+def evil_file_rules(pattern):
+    return CONFIG.replace("roles:", f"file_rules:\n  - !<Rule> {{name: r1, colorspace: linear, pattern: \"{pattern}\","
+                                    " extension: \"*\"}\n  - !<Rule> {name: Default, colorspace: linear}\nroles:")
+
+
+@pytest.mark.parametrize("pattern", ["#" * 100_000, "[a]" * 100_000, "*" * 100_000])
+def test_file_rules_opencolorio_crashes_on_are_read_without_it(tmp_path, pattern):
+    """OpenColorIO compiles each file rule into a recursive regular expression: it dies (SIGSEGV) on these."""
+    import subprocess
+    import sys
+
+    config = write_config(tmp_path, evil_file_rules(pattern))
+    code = (
+        "import sys\nfrom accsyn_dcc.scan.ocio import config_files\nfrom accsyn_dcc.sequences import DirectoryIndex\n"
+        "print(len(config_files(sys.argv[1], {'SHOT': 'sh010'}, DirectoryIndex()).files))"
+    )
+    ran = subprocess.run([sys.executable, "-c", code, config], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.returncode
+    assert ran.stdout.strip() == "5"
+
+
+def test_small_file_rules_still_go_to_opencolorio(tmp_path, monkeypatch):
+    from accsyn_dcc.scan import ocio
+
+    read = []
+    monkeypatch.setattr(ocio, "_read_with_yaml", lambda config: read.append(config) or ([], [], {}))
+    config_files(write_config(tmp_path, evil_file_rules("*.exr")), {"SHOT": "sh010"}, DirectoryIndex())
+    assert read == []
+
+
+def test_a_config_nested_deeper_than_python_reads_is_named(tmp_path, reader):
+    config = write_config(tmp_path, CONFIG + "other: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    found = config_files(config, {}, DirectoryIndex())
+    assert found.files == [] and len(found.unresolved) == 1

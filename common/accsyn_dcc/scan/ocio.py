@@ -10,6 +10,7 @@ that file unresolved, named. A config neither can read is reported, never droppe
 from __future__ import annotations
 
 import os
+import re
 from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
@@ -21,6 +22,10 @@ from accsyn_dcc.scan.records import Dependency, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
+MAX_FILE_RULES_BYTES = 16 * 1024
+"""Larger ``file_rules`` go to the YAML reader: OpenColorIO's own crashes on a few tens of KB of them."""
+_FILE_RULES = re.compile(rb"file_rules")
+_TOP_LEVEL_KEY = re.compile(rb"^[A-Za-z_]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -82,13 +87,29 @@ def _read(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
     except UnreadableFile as error:
         raise _ConfigError(str(error)) from None
     try:
-        return _read_with_library(config)
+        if _library_safe(config):
+            return _read_with_library(config)
     except ImportError:
         pass
     try:
         return _read_with_yaml(config)
     except ImportError:
         raise _ConfigError("neither opencolorio nor PyYAML is installed to read it") from None
+
+
+def _library_safe(config: str) -> bool:
+    """False for a config OpenColorIO would crash on: it compiles each ``file_rules`` pattern into a recursive
+    regular expression, and a long one (80,000 ``#``, 16,000 nested groups) overflows its stack."""
+    try:
+        with open(config, "rb") as stream:
+            text = stream.read(MAX_CONFIG_BYTES)
+    except OSError:
+        return True  # the library says why it cannot read it
+    for rules in _FILE_RULES.finditer(text):
+        section_end = _TOP_LEVEL_KEY.search(text, rules.end())
+        if (section_end.start() if section_end else len(text)) - rules.start() > MAX_FILE_RULES_BYTES:
+            return False
+    return True
 
 
 def _read_with_library(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
@@ -148,7 +169,7 @@ def _read_with_yaml(config: str) -> Tuple[List[str], List[str], Dict[str, str]]:
     try:
         with open(config, encoding="utf-8", errors="replace") as stream:
             data = yaml.load(stream, Loader=_Loader)
-    except (OSError, yaml.YAMLError) as error:
+    except (OSError, yaml.YAMLError, RecursionError) as error:
         raise _ConfigError(f"it is not a readable YAML config ({type(error).__name__})") from None
     if not isinstance(data, dict):
         raise _ConfigError("it is not an OCIO config (no mapping at the top)")
