@@ -18,7 +18,7 @@ from typing import List, Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from installers.base import Context, HostInstaller, current_os, resolve_home
+from installers.base import Context, HostInstaller, apply_all, current_os, resolve_home, revert_all
 from installers.files import InstallError
 
 HOSTS = ("nuke", "blender", "maya", "houdini")
@@ -55,22 +55,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     context = Context(home=resolve_home(args.home, os.environ, os_name), repo=REPO, os_name=os_name)
     try:
         actions = installer_for(args.host).actions(context, vendor=args.vendor)
+        if args.dry_run:
+            for action in reversed(actions) if args.uninstall else actions:
+                print("would " + action.describe(args.uninstall))
+        elif args.uninstall:
+            revert_all(actions, print)
+        else:
+            apply_all(actions, print)
     except InstallError as error:
         print(f"install.py {args.host}: {error}", file=sys.stderr)
         return 1
-    if args.uninstall:
-        actions = list(reversed(actions))
-    for action in actions:
-        if args.dry_run:
-            print("would " + action.describe(args.uninstall))
-            continue
-        try:
-            changed = action.revert() if args.uninstall else action.apply()
-        except InstallError as error:
-            print(f"install.py {args.host}: {error}", file=sys.stderr)
-            return 1
-        state = "done" if changed else "nothing to do"
-        print(f"{state}: {action.describe(args.uninstall).splitlines()[0]}")
     return 0
 
 

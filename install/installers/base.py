@@ -1,8 +1,10 @@
 """What every host installer shares: where things are, the actions it plans, and how they are applied.
 
 A host module builds a list of actions (``StartupBlock``, ``OwnedFile``, ``Vendor``); ``apply``/``revert``
-carry them out, each idempotent and atomic (``installers.files``), and ``describe`` says in words what
-would happen (``--print``), writing nothing.
+carry them out, each idempotent and atomic (``installers.files``): a step that fails leaves nothing of
+itself. ``apply_all`` runs an install and, when a step fails, reverts the steps it had done (newest first),
+so a failed install leaves nothing behind; ``describe`` says in words what would happen (``--print``),
+writing nothing.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from installers.files import (
     Ledger,
     atomic_write,
     digest,
-    make_folders,
     read_bytes,
     read_text,
     remove_empty_folders,
+    remove_file,
+    write_file,
 )
 
 VENDOR_REQUIREMENTS = ("requests", "platformdirs", "qtpy")
@@ -115,8 +118,7 @@ class StartupBlock(Action):
         updated = _checked(self.file, lambda: with_block(current, self.body, created_folder))
         if updated == current:
             return False
-        os.makedirs(folder, exist_ok=True)
-        atomic_write(self.file, updated.encode("utf-8"))
+        write_file(self.file, updated.encode("utf-8"))
         return True
 
     def revert(self) -> bool:
@@ -125,10 +127,9 @@ class StartupBlock(Action):
             return False
         remaining, facts = without_block(current)
         if facts.created_file and not remaining:
-            os.remove(self.file)
-            folder = os.path.dirname(self.file)
-            if facts.created_folder and not os.listdir(folder):
-                os.rmdir(folder)
+            remove_file(self.file)
+            if facts.created_folder:
+                remove_empty_folders([os.path.dirname(self.file)])
         else:
             atomic_write(self.file, remaining.encode("utf-8"))
         return True
@@ -168,10 +169,17 @@ class OwnedFile(Action):
                 if entry is None:
                     self.ledger.record(self.file, self.content, [])
                 return False
-        created = make_folders(os.path.dirname(self.file))
-        atomic_write(self.file, self.content)
+        created = write_file(self.file, self.content)
         earlier = list(entry["created_folders"]) if entry else []
-        self.ledger.record(self.file, self.content, list(dict.fromkeys(earlier + created)))
+        try:
+            self.ledger.record(self.file, self.content, list(dict.fromkeys(earlier + created)))
+        except InstallError:  # unrecorded, uninstall would not know it: put back what was there
+            if current is None:
+                remove_file(self.file)
+                remove_empty_folders(created)
+            else:
+                atomic_write(self.file, current)
+            raise
         return True
 
     def revert(self) -> bool:
@@ -182,7 +190,7 @@ class OwnedFile(Action):
         if current is not None and digest(current) != entry["sha256"]:
             raise InstallError(f"{self.file} was changed since accsyn-dcc wrote it; it is left as it is")
         if current is not None:
-            os.remove(self.file)
+            remove_file(self.file)
         remove_empty_folders(list(entry.get("created_folders", [])))
         self.ledger.forget(self.file)
         return True
@@ -275,7 +283,10 @@ class Vendor(Action):
                 return False
             atomic_write(self.users_file, "".join(f"{user}\n" for user in others).encode("utf-8"))
             return True
-        shutil.rmtree(self.target)
+        try:
+            shutil.rmtree(self.target)
+        except OSError as error:
+            raise InstallError(f"cannot remove {error.filename or self.target} ({error.strerror})") from None
         return True
 
 
@@ -286,6 +297,59 @@ class HostInstaller(ABC):
 
     @abstractmethod
     def actions(self, context: Context, vendor: bool) -> List[Action]: ...
+
+
+def apply_all(actions: Sequence[Action], say: Callable[[str], None]) -> None:
+    """Apply the actions in order, saying what each did; when one fails, revert those that changed something.
+
+    They are reverted newest first, each said as ``undone: ...``; then one InstallError names the failure
+    and what was undone (and anything that could not be, to remove by hand).
+    """
+    done: List[Action] = []
+    for action in actions:
+        try:
+            changed = action.apply()
+        except (InstallError, OSError) as error:
+            raise InstallError(_failure(error) + _rolled_back(done, say)) from None
+        say(f"{'done' if changed else 'nothing to do'}: {action.describe(False).splitlines()[0]}")
+        if changed:
+            done.append(action)
+
+
+def revert_all(actions: Sequence[Action], say: Callable[[str], None]) -> None:
+    """Revert the actions, last first, saying what each did; the first failure stops it as one InstallError."""
+    for action in reversed(actions):
+        said = action.describe(True).splitlines()[0]
+        try:
+            changed = action.revert()
+        except OSError as error:
+            raise InstallError(_failure(error)) from None
+        say(f"{'done' if changed else 'nothing to do'}: {said}")
+
+
+def _rolled_back(done: List[Action], say: Callable[[str], None]) -> str:
+    """Revert ``done`` newest first; the words to add to the failure."""
+    if not done:
+        return ""
+    left: List[str] = []
+    for action in reversed(done):
+        try:
+            action.revert()
+        except (InstallError, OSError) as error:
+            left.append(_failure(error))
+            continue
+        say(f"undone: {action.describe(False).splitlines()[0]}")
+    steps = f"the {len(done)} step{'s' if len(done) > 1 else ''} done before it"
+    if not left:
+        return f"; undone: {steps}"
+    return f"; undoing {steps} failed, remove by hand: {'; '.join(left)}"
+
+
+def _failure(error: Exception) -> str:
+    """One line for a failed step: an InstallError's own words, or the file and reason of an OSError."""
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror}"
+    return str(error)
 
 
 def _checked(path: str, step: Callable[[], Any]) -> Any:

@@ -14,7 +14,6 @@ written), every file is owned through the ledger, and ``--uninstall`` removes ex
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import sys
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from installers.base import Action, Context, HostInstaller, OwnedFile, Vendor, owned_tree, run_pip
-from installers.files import InstallError, Ledger, digest, read_bytes, remove_empty_folders
+from installers.files import InstallError, Ledger, digest, read_bytes, remove_empty_folders, remove_file
 
 EXTENSION_ID = "accsyn_blender"
 WHEEL_REQUIREMENTS = ("requests", "urllib3", "idna", "certifi", "charset_normalizer", "platformdirs")
@@ -124,10 +123,15 @@ class BlenderExtension(Action):
         return files
 
     def apply(self) -> bool:
+        """Write every file; when one fails, remove the extension's files again (half an extension is none)."""
         wanted = self.files()
         changed = False
-        for path, content in wanted.items():
-            changed = OwnedFile(path, content, self.ledger).apply() or changed
+        try:
+            for path, content in wanted.items():
+                changed = OwnedFile(path, content, self.ledger).apply() or changed
+        except InstallError:
+            self.revert()
+            raise
         for path in self._owned():
             if path not in wanted:  # a file of an earlier install that this one no longer has
                 changed = OwnedFile(path, b"", self.ledger).revert() or changed
@@ -144,8 +148,7 @@ class BlenderExtension(Action):
             if current is not None and digest(current) != entry.get("sha256"):
                 raise InstallError(f"{path} was changed since accsyn-dcc wrote it; it is left as it is")
         for path in owned:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
+            remove_file(path)
             self.ledger.forget(path)
         remove_empty_folders(folders)
         return bool(owned)

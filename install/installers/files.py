@@ -1,9 +1,10 @@
 """Writing a user's files safely: atomic replacement, clear errors, and a ledger of what the installer owns.
 
 Every write goes to a temporary file beside the target and is renamed over it, so a failure half-way
-leaves the user's file exactly as it was. The ledger (``build/install-ledger.json`` in the
-repository, never in the user's folders) remembers each file the installer wrote (its SHA-256) and
-the folders it created for it, so uninstalling removes exactly those and nothing a user changed.
+leaves the user's file exactly as it was. Every failure is an ``InstallError`` naming the file or
+folder and the reason. The ledger (``build/install-ledger.json`` in the repository, never in the user's
+folders) remembers each file the installer wrote (its SHA-256) and the folders it created for it, so
+uninstalling removes exactly those and nothing a user changed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def read_bytes(path: str) -> Optional[bytes]:
     try:
         with open(path, "rb") as handle:
             return handle.read()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except IsADirectoryError:
         raise InstallError(f"{path} is a folder where accsyn-dcc expects a file; move it away first") from None
@@ -57,25 +58,57 @@ def atomic_write(path: str, data: bytes) -> None:
         if os.path.exists(path):
             os.chmod(temporary, os.stat(path).st_mode & 0o7777)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         if os.path.exists(temporary):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise InstallError(f"cannot write {path} ({error.strerror})") from None
         raise
 
 
+def write_file(path: str, data: bytes) -> List[str]:
+    """Make the file's missing folders and write it atomically; the folders made, which go again if it fails."""
+    created = make_folders(os.path.dirname(path))
+    try:
+        atomic_write(path, data)
+    except InstallError:
+        remove_empty_folders(created)
+        raise
+    return created
+
+
+def remove_file(path: str) -> None:
+    """Remove a file the installer wrote (one already gone is fine)."""
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise InstallError(f"cannot remove {path} ({error.strerror})") from None
+
+
 def make_folders(folder: str) -> List[str]:
-    """Create ``folder`` and its missing parents; return the ones created, outermost first."""
+    """Create ``folder`` and its missing parents; return the ones created, outermost first.
+
+    When one cannot be made, those made before it are removed and an InstallError names it.
+    """
     missing: List[str] = []
     current = folder
-    while current and not os.path.isdir(current):
+    while current and not os.path.lexists(current):
         missing.append(current)
         parent = os.path.dirname(current)
         if parent == current:
             break
         current = parent
+    created: List[str] = []
     for path in reversed(missing):
-        os.mkdir(path)
-    return list(reversed(missing))
+        try:
+            os.mkdir(path)
+        except OSError as error:
+            remove_empty_folders(created)
+            raise InstallError(f"cannot create the folder {path} ({error.strerror})") from None
+        created.append(path)
+    return created
 
 
 def remove_empty_folders(folders: List[str]) -> None:
@@ -127,8 +160,6 @@ class Ledger:
 
     def _save(self, entries: Dict[str, Any]) -> None:
         if not entries:
-            if os.path.exists(self.path):
-                os.remove(self.path)
+            remove_file(self.path)
             return
-        make_folders(os.path.dirname(self.path))
-        atomic_write(self.path, (json.dumps(entries, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        write_file(self.path, (json.dumps(entries, indent=2, sort_keys=True) + "\n").encode("utf-8"))
