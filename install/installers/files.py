@@ -1,10 +1,12 @@
 """Writing a user's files safely: atomic replacement, clear errors, and a ledger of what the installer owns.
 
 Every write goes to a temporary file beside the target and is renamed over it, so a failure half-way
-leaves the user's file exactly as it was. Every failure is an ``InstallError`` naming the file or
-folder and the reason. The ledger (``build/install-ledger.json`` in the repository, never in the user's
-folders) remembers each file the installer wrote (its SHA-256) and the folders it created for it, so
-uninstalling removes exactly those and nothing a user changed.
+leaves the user's file exactly as it was; a write through a symbolic link (a dotfiles setup) replaces
+the link's target and keeps the link, and a link to nothing is refused, never replaced. Every failure
+is an ``InstallError`` naming the file or folder and the reason. The ledger
+(``build/install-ledger.json`` in the repository, never in the user's folders) remembers each file the
+installer wrote (its SHA-256) and the folders it created for it, so uninstalling removes exactly those
+and nothing a user changed.
 """
 
 from __future__ import annotations
@@ -44,7 +46,14 @@ def read_text(path: str) -> Optional[str]:
 
 
 def atomic_write(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename (keeping the old file's permissions); never truncate it."""
+    """Replace ``path`` (a link's target) with ``data`` in one rename, keeping its permissions; never truncate it."""
+    if os.path.islink(path):
+        if not os.path.exists(path):
+            raise InstallError(
+                f"{path} is a link to {os.readlink(path)}, which does not exist; accsyn-dcc changed nothing "
+                "(create the file it points to, or remove the link, and run again)"
+            )
+        path = os.path.realpath(path)
     folder = os.path.dirname(path) or "."
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".accsyn-", suffix=".tmp")

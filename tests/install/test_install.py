@@ -142,3 +142,41 @@ def test_home_resolution_per_os() -> None:
     assert resolve_home(None, {"HOME": r"C:\msys\ann"}, "windows") == r"C:\msys\ann"
     assert resolve_home(None, environ, "mac") == "/home/ann"
     assert resolve_home("/tmp/elsewhere", environ, "linux") == "/tmp/elsewhere"
+
+
+def test_a_linked_init_py_stays_a_link_and_its_target_gets_the_block(tmp_path: Path) -> None:
+    """A dotfiles setup: ``~/.nuke/init.py`` links to a file kept elsewhere; install and uninstall go through it."""
+    home = populated_home(tmp_path, None)
+    (home / "dotfiles").mkdir()
+    (home / "dotfiles" / "init.py").write_bytes(b"import studio\r\n")
+    (home / ".nuke").mkdir()
+    (home / ".nuke" / "init.py").symlink_to(Path("..") / "dotfiles" / "init.py")
+    before = snapshot(home)
+    run(home)
+    assert os.readlink(home / ".nuke" / "init.py") == str(Path("..") / "dotfiles" / "init.py")
+    assert "pluginAddPath" in (home / "dotfiles" / "init.py").read_text()
+    assert sorted(os.listdir(home / "dotfiles")) == ["init.py"]  # no temporary file left beside the target
+    run(home, "--uninstall")
+    assert os.readlink(home / ".nuke" / "init.py") == str(Path("..") / "dotfiles" / "init.py")
+    assert snapshot(home) == before
+
+
+def test_a_link_to_nothing_is_left_alone_in_one_line(tmp_path: Path) -> None:
+    """Writing through it would create a file where the link points, replacing it would lose the link: neither."""
+    home = populated_home(tmp_path, None)
+    (home / ".nuke").mkdir()
+    link = home / ".nuke" / "init.py"
+    link.symlink_to(tmp_path / "gone" / "init.py")
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "install" / "install.py"), "nuke", "--home", str(home), "--no-vendor"],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 1
+    assert completed.stderr == (
+        f"install.py nuke: {link} is a link to {tmp_path / 'gone' / 'init.py'}, which does not exist; "
+        "accsyn-dcc changed nothing (create the file it points to, or remove the link, and run again)\n"
+    )
+    assert "nothing to do" in run(home, "--uninstall")
+    assert os.readlink(link) == str(tmp_path / "gone" / "init.py") and os.listdir(home / ".nuke") == ["init.py"]
+    assert not (tmp_path / "gone").exists()
