@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import traceback
 
 if "ACCSYN_COMPUTE_COMMON_PATH" in os.environ:
@@ -161,6 +162,8 @@ class Engine(Common):
     # -- ENGINE CONFIG END --
     # default_bucketsize 10: each task starts Blender again (0.5 s to the first frame here, against 0.1 s for
     # each further frame of a small scene); 10 frames a task keeps start-up under 5% once a frame takes 1 s.
+    APPLICATION = "Blender (or a Python with the bpy module)"
+    POINT_AT = "set BLENDER_EXECUTABLE to Blender's executable"
 
     SAVED = re.compile(r"Saved: '(.+?)'")
     FRAME = re.compile(r"(\d+)\.[A-Za-z0-9]+$")
@@ -178,6 +181,9 @@ class Engine(Common):
             return candidates[0]
         return self.get_bpy_python()
 
+    def probe(self):
+        return probe_application(self)
+
     @staticmethod
     def get_bpy_python():
         """A Python interpreter that has the ``bpy`` module, or None."""
@@ -186,13 +192,6 @@ class Engine(Common):
         if importlib.util.find_spec("bpy") is not None:
             return sys.executable
         return None
-
-    def probe(self):
-        executable = self.get_executable()
-        if not executable or not os.path.exists(executable):
-            raise Exception("Neither Blender nor a Python with the bpy module was found; set BLENDER_EXECUTABLE")
-        Common.info("Found {}".format(executable))
-        return True
 
     def get_commandline(self, item):
         bucket = bucket_of(self.item)
@@ -208,7 +207,7 @@ class Engine(Common):
             stream.write(RENDER_SCRIPT)
         executable = self.get_executable()
         if executable is None:
-            raise Exception("Neither Blender nor a Python with the bpy module was found; set BLENDER_EXECUTABLE")
+            raise Exception("{} was not found; {}".format(self.APPLICATION, self.POINT_AT))
         parameters = self.get_compute().get("parameters") or {}
         arguments = [part for part in Common.build_arguments(parameters.get("arguments")) if part != "-b"]
         if os.path.basename(executable).lower().startswith("blender"):
@@ -248,19 +247,42 @@ def conversion_pairs(engine):
     return [(remote, local) for remote, local in pairs if remote and local]
 
 
-if __name__ == "__main__":
+def probe_application(engine):
+    """True when the render application is there, said in one line; else an exception saying how to point at it."""
+    executable = engine.get_executable()
+    if not executable or not os.path.exists(executable):
+        where = " at {}".format(executable) if executable else ""
+        raise Exception("{} was not found{}; {}".format(engine.APPLICATION, where, engine.POINT_AT))
+    Common.info("Found {} ({}; to use another, {})".format(executable, engine.APPLICATION, engine.POINT_AT))
+    return True
+
+
+def main(engine_class):
+    """Run as the accsyn daemon does: ``<data.json>`` renders; ``--probe`` ends in one line and writes nothing
+    into the current folder (the stock base puts ``process.pid`` beside its data path: a temporary folder here)."""
     if "--help" in sys.argv:
-        Common.info("usage: python blender.py [--dev] <path to data.json> | --probe | --help")
+        usage = "usage: python {} [--dev] <path to data.json> | --probe | --help"
+        Common.info(usage.format(os.path.basename(sys.argv[0])))
+    elif "--probe" in sys.argv:
+        folder = tempfile.mkdtemp(prefix="accsyn-probe-")
+        try:
+            engine_class([sys.argv[0], os.path.join(folder, "probe.json")]).probe()
+        except Exception as error:
+            Common.warning(str(error))
+            sys.exit(1)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     else:
         try:
-            engine = Engine(sys.argv)
-            if "--probe" in sys.argv:
-                engine.probe()
-            else:
-                engine.load()
-                engine.execute()
+            engine = engine_class(sys.argv)
+            engine.load()
+            engine.execute()
         except SystemExit:
             raise
         except BaseException:
             Common.warning(traceback.format_exc())
             sys.exit(1)
+
+
+if __name__ == "__main__":
+    main(Engine)

@@ -14,7 +14,9 @@ import glob
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import traceback
 
 if "ACCSYN_COMPUTE_COMMON_PATH" in os.environ:
@@ -39,6 +41,8 @@ class Engine(Common):
     PARAMETERS = {"arguments": "", "renderer": "", "render_settings": "", "mapped_share_paths": [],
                   "input_conversion": "auto"}  # fmt: skip
     # -- ENGINE CONFIG END --
+    APPLICATION = "Houdini's husk"
+    POINT_AT = "set HUSK_EXECUTABLE to husk, or HFS to Houdini's folder"
 
     WRITTEN = re.compile(r"(?:[Ww]rote|[Ss]aved|[Ww]riting)\b.*?(\d+)\.[A-Za-z0-9]+['\"]?\s*$")
 
@@ -56,11 +60,7 @@ class Engine(Common):
         return sorted(found, key=_version_key)[-1] if found else None
 
     def probe(self):
-        executable = self.get_executable()
-        if not executable or not os.path.exists(executable):
-            raise Exception("Houdini's husk was not found; set HUSK_EXECUTABLE or HFS")
-        Common.info("Found {}".format(executable))
-        return True
+        return probe_application(self)
 
     def get_envs(self):
         pairs = conversion_pairs(self) if self.data else []
@@ -69,7 +69,7 @@ class Engine(Common):
     def get_commandline(self, item):
         executable = self.get_executable()
         if not executable:
-            raise Exception("Houdini's husk was not found; set HUSK_EXECUTABLE or HFS")
+            raise Exception("{} was not found; {}".format(self.APPLICATION, self.POINT_AT))
         parameters = self.get_compute().get("parameters") or {}
         scene = self.get_input()
         command = [executable, *Common.build_arguments(parameters.get("arguments"))]
@@ -123,19 +123,42 @@ def conversion_pairs(engine):
     return [(remote, local) for remote, local in pairs if remote and local]
 
 
-if __name__ == "__main__":
+def probe_application(engine):
+    """True when the render application is there, said in one line; else an exception saying how to point at it."""
+    executable = engine.get_executable()
+    if not executable or not os.path.exists(executable):
+        where = " at {}".format(executable) if executable else ""
+        raise Exception("{} was not found{}; {}".format(engine.APPLICATION, where, engine.POINT_AT))
+    Common.info("Found {} ({}; to use another, {})".format(executable, engine.APPLICATION, engine.POINT_AT))
+    return True
+
+
+def main(engine_class):
+    """Run as the accsyn daemon does: ``<data.json>`` renders; ``--probe`` ends in one line and writes nothing
+    into the current folder (the stock base puts ``process.pid`` beside its data path: a temporary folder here)."""
     if "--help" in sys.argv:
-        Common.info("usage: python husk.py [--dev] <path to data.json> | --probe | --help")
+        usage = "usage: python {} [--dev] <path to data.json> | --probe | --help"
+        Common.info(usage.format(os.path.basename(sys.argv[0])))
+    elif "--probe" in sys.argv:
+        folder = tempfile.mkdtemp(prefix="accsyn-probe-")
+        try:
+            engine_class([sys.argv[0], os.path.join(folder, "probe.json")]).probe()
+        except Exception as error:
+            Common.warning(str(error))
+            sys.exit(1)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     else:
         try:
-            engine = Engine(sys.argv)
-            if "--probe" in sys.argv:
-                engine.probe()
-            else:
-                engine.load()
-                engine.execute()
+            engine = engine_class(sys.argv)
+            engine.load()
+            engine.execute()
         except SystemExit:
             raise
         except BaseException:
             Common.warning(traceback.format_exc())
             sys.exit(1)
+
+
+if __name__ == "__main__":
+    main(Engine)

@@ -38,11 +38,12 @@ def write_data(folder, compute, **extra):
     return path
 
 
-def run_engine(script, data_path=None, item="all", args=(), env=None, common=ENGINES):
+def run_engine(script, data_path=None, item="all", args=(), env=None, common=ENGINES, cwd=None):
     """Run ``script`` as the daemon does, with the ``common`` in folder ``common`` (ours, or the stock-style one)."""
     environment = dict(os.environ, ACCSYN_ITEM=item, ACCSYN_COMPUTE_COMMON_PATH=str(common))
     environment["PYTHONPATH"] = str(common)
     environment.update(env or {})
     command = [sys.executable, str(script), *args] + ([str(data_path)] if data_path else [])
-    cwd = Path(data_path).parent if data_path else Path(os.environ.get("TMPDIR", "/tmp"))
+    if cwd is None:
+        cwd = Path(data_path).parent if data_path else Path(os.environ.get("TMPDIR", "/tmp"))
     return subprocess.run(command, capture_output=True, text=True, env=environment, cwd=cwd, timeout=120)

@@ -134,5 +134,5 @@ def test_the_helpers_each_single_file_engine_must_carry_are_the_same_in_both():
     engines = [_module_functions(script) for script in (NUKE, BLENDER, MAYA, HOUDINI, HUSK)]
     for other in engines[1:]:
         shared = set(engines[0]) & set(other)
-        assert shared >= {"bucket_of", "conversion_pairs"}
+        assert shared >= {"bucket_of", "conversion_pairs", "probe_application", "main"}
         assert [name for name in sorted(shared) if engines[0][name] != other[name]] == []
