@@ -21,7 +21,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Callable, List, Mapping, Optional, Sequence
 
-from installers.blocks import find_block, with_block, without_block
+from installers.blocks import find_block, user_lines, with_block, without_block
 from installers.files import (
     InstallError,
     Ledger,
@@ -107,6 +107,11 @@ class StartupBlock(Action):
 
     def describe(self, uninstall: bool) -> str:
         if uninstall:
+            text = read_text(self.file) or ""
+            kept = len(_checked(self.file, lambda: user_lines(text)))
+            if kept:
+                lines = f"{kept} line{'s' if kept > 1 else ''}"
+                return f"remove the accsyn-dcc block from {self.file}, leaving in place the {lines} added inside it"
             return f"remove the accsyn-dcc block from {self.file} (and the file/folder if the installer created them)"
         indented = "\n".join("    " + line for line in self.body.splitlines())
         return f"add (or update) this block in {self.file}:\n{indented}"

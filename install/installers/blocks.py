@@ -1,32 +1,36 @@
 """Add and remove a clearly delimited block of lines in a user's start-up file, leaving every other byte alone.
 
-The opening marker line carries, as JSON, what the installer created (the file, its folder) and whether
-it added a line break before the block, so that removing the block restores the file byte for byte.
+The opening marker line carries, as JSON, what the installer created (the file, its folder), whether it
+added a line break before the block, and a short digest of each line it wrote, so that removing the block
+restores the file byte for byte and takes out only those lines: lines a user added inside the block stay
+where they are, on uninstall and when the block is updated.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
-from typing import Optional, Tuple
+from dataclasses import dataclass, replace
+from typing import List, Optional, Sequence, Tuple
 
 BEGIN = "# >>> accsyn-dcc >>>"
 END = "# <<< accsyn-dcc <<<"
+NOTE = "# Added by accsyn-dcc's install/install.py; remove it with: python install/install.py <host> --uninstall"
 
 
 @dataclass(frozen=True)
 class BlockFacts:
-    """What the installer did besides writing the block lines."""
+    """What the installer did besides writing the block lines, and which lines it wrote."""
 
     created_file: bool = False
     created_folder: bool = False
     added_newline: bool = False
+    lines: Optional[Tuple[str, ...]] = None
+    """The digests of the body lines written (``line_digest``); None in a block that predates them: every line."""
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"created_file": self.created_file, "created_folder": self.created_folder, "newline": self.added_newline},
-            sort_keys=True,
-        )
+        data = {"created_file": self.created_file, "created_folder": self.created_folder, "newline": self.added_newline}
+        return json.dumps({**data, "lines": list(self.lines or ())}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> BlockFacts:
@@ -34,7 +38,18 @@ class BlockFacts:
             data = json.loads(text) if text.strip() else {}
         except ValueError:
             data = {}
-        return cls(bool(data.get("created_file")), bool(data.get("created_folder")), bool(data.get("newline")))
+        lines = data.get("lines")
+        return cls(
+            bool(data.get("created_file")),
+            bool(data.get("created_folder")),
+            bool(data.get("newline")),
+            tuple(str(line) for line in lines) if isinstance(lines, list) else None,
+        )
+
+
+def line_digest(line: str) -> str:
+    """A short digest of one line (its line break left out), recorded for each line the installer writes."""
+    return hashlib.sha256(line.rstrip("\r\n").encode("utf-8")).hexdigest()[:8]
 
 
 def find_block(text: str) -> Optional[Tuple[int, int, BlockFacts]]:
@@ -55,15 +70,30 @@ def find_block(text: str) -> Optional[Tuple[int, int, BlockFacts]]:
     return start, end, facts
 
 
-def render_block(body: str, facts: BlockFacts) -> str:
-    """The full block: marker line with ``facts``, a note on how to remove it, ``body``, closing marker."""
-    lines = [
-        f"{BEGIN} {facts.to_json()}",
-        "# Added by accsyn-dcc's install/install.py; remove it with: python install/install.py <host> --uninstall",
-        body.rstrip("\n"),
-        END,
-    ]
-    return "\n".join(lines) + "\n"
+def user_lines(text: str) -> List[str]:
+    """The lines inside the block in ``text`` that the installer did not write, in order, line breaks kept."""
+    found = find_block(text)
+    if found is None:
+        return []
+    start, end, facts = found
+    if facts.lines is None:
+        return []
+    written = [NOTE, *facts.lines]
+    kept: List[str] = []
+    for line in text[start:end].splitlines(keepends=True)[1:-1]:
+        mark = NOTE if line.rstrip("\r\n") == NOTE else line_digest(line)
+        if mark in written:
+            written.remove(mark)
+        else:
+            kept.append(line)
+    return kept
+
+
+def render_block(body: str, facts: BlockFacts, kept: Sequence[str] = ()) -> str:
+    """The full block: marker line with ``facts``, a note on how to remove it, ``body``, ``kept``, closing marker."""
+    body = body.rstrip("\n")
+    facts = replace(facts, lines=tuple(line_digest(line) for line in body.split("\n")))
+    return f"{BEGIN} {facts.to_json()}\n{NOTE}\n{body}\n" + "".join(kept) + f"{END}\n"
 
 
 def with_block(text: Optional[str], body: str, created_folder: bool) -> str:
@@ -72,7 +102,7 @@ def with_block(text: Optional[str], body: str, created_folder: bool) -> str:
     if found is not None:
         start, end, facts = found
         assert text is not None
-        return text[:start] + render_block(body, facts) + text[end:]
+        return text[:start] + render_block(body, facts, user_lines(text)) + text[end:]
     if text is None:
         return render_block(body, BlockFacts(created_file=True, created_folder=created_folder))
     needs_newline = bool(text) and not text.endswith("\n")
@@ -81,12 +111,17 @@ def with_block(text: Optional[str], body: str, created_folder: bool) -> str:
 
 
 def without_block(text: str) -> Tuple[str, BlockFacts]:
-    """``text`` with the block removed exactly as it was added, and the facts the block recorded."""
+    """``text`` with the lines the installer added taken out exactly as they were added, and the block's facts.
+
+    Lines a user added inside the block stay where the block was (and so does a line break the installer
+    added before it, which the first of them needs).
+    """
     found = find_block(text)
     if found is None:
         return text, BlockFacts()
     start, end, facts = found
+    kept = user_lines(text)
     before = text[:start]
-    if facts.added_newline and before.endswith("\n"):
+    if facts.added_newline and before.endswith("\n") and not kept:
         before = before[:-1]
-    return before + text[end:], facts
+    return before + "".join(kept) + text[end:], facts

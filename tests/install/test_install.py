@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "install"))
 
 from installers.base import Context, StartupBlock, resolve_home  # noqa: E402
-from installers.blocks import with_block, without_block  # noqa: E402
+from installers.blocks import NOTE, with_block, without_block  # noqa: E402
 from installers.nuke import INSTALLER  # noqa: E402
 
 
@@ -180,3 +180,33 @@ def test_a_link_to_nothing_is_left_alone_in_one_line(tmp_path: Path) -> None:
     assert "nothing to do" in run(home, "--uninstall")
     assert os.readlink(link) == str(tmp_path / "gone" / "init.py") and os.listdir(home / ".nuke") == ["init.py"]
     assert not (tmp_path / "gone").exists()
+
+
+def test_lines_added_inside_the_block_stay_on_uninstall_and_it_says_so(tmp_path: Path) -> None:
+    """Only the lines the install wrote go; a studio line typed inside the block stays where it was."""
+    home = populated_home(tmp_path, "print('no final newline')")
+    run(home)
+    init = home / ".nuke" / "init.py"
+    ours = init.read_text()
+    mine = "nuke.pluginAddPath('/studio/mine')\n"
+    init.write_text(ours.replace("# <<< accsyn-dcc <<<", mine + "# <<< accsyn-dcc <<<"))
+    assert "the 1 line added inside it" in run(home, "--print", "--uninstall")
+    output = run(home, "--uninstall")
+    assert init.read_text() == "print('no final newline')\n" + mine
+    assert f"done: remove the accsyn-dcc block from {init}, leaving in place the 1 line added inside it" in output
+
+
+def test_an_update_of_the_block_keeps_the_lines_added_inside_it() -> None:
+    first = with_block("a = 1\n", "import nuke\nnuke.pluginAddPath('/old')", created_folder=False)
+    edited = first.replace("import nuke\n", "import nuke\nimport studio  # mine\n")
+    second = with_block(edited, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False)
+    assert "/old" not in second and "import studio  # mine\n" in second
+    assert with_block(second, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False) == second
+    assert without_block(second)[0] == "a = 1\nimport studio  # mine\n"
+
+
+def test_a_block_written_before_lines_were_recorded_comes_out_whole() -> None:
+    """Its marker has no digests of the lines written: every line in it is the installer's, as it was then."""
+    earlier = '# >>> accsyn-dcc >>> {"created_file": false, "created_folder": false, "newline": false}\n'
+    text = "a = 1\n" + earlier + NOTE + "\nimport nuke\nnuke.pluginAddPath('/x')\n# <<< accsyn-dcc <<<\n"
+    assert without_block(text)[0] == "a = 1\n"
