@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
-from typing import AnyStr, Callable, Iterable, Mapping, Sequence, Union
+from typing import AnyStr, Callable, Dict, Iterable, Mapping, Sequence, Union
 
 from accsyn_dcc.errors import AccsynDccError
 
@@ -65,3 +68,26 @@ def scan_each(
     assert slowest < SECONDS_PER_INPUT, f"one input took {slowest:.1f} s"
     assert peak < PEAK_BYTES, f"the scans peaked at {peak // 2**20} MiB"
     return results
+
+
+_BOUNDED_SCAN = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[3]), int(sys.argv[3])))
+from accsyn_dcc.errors import AccsynDccError
+scan_file = __import__(sys.argv[1], fromlist=["scan_file"]).scan_file
+try:
+    print(json.dumps({"result": scan_file(sys.argv[2], environ={}).to_dict()}))
+except AccsynDccError as error:
+    print(json.dumps({"error": str(error)}))
+"""
+
+
+def scan_bounded(scanner: str, target: Path, memory_bytes: int, seconds: float = 60.0) -> Dict[str, object]:
+    """Scan ``target`` with ``scanner`` (a module's ``scan_file``) in a child process held to ``memory_bytes`` of
+    address space: ``{"result": ...}`` or ``{"error": line}``. A child that runs out of memory (a traceback) or
+    outlasts ``seconds`` fails the test."""
+    completed = subprocess.run([sys.executable, "-c", _BOUNDED_SCAN, scanner, str(target), str(memory_bytes)],
+                               capture_output=True, text=True, timeout=seconds)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    answer: Dict[str, object] = json.loads(completed.stdout)
+    return answer

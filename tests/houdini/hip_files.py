@@ -180,3 +180,27 @@ def must_show_hip(folder: Path, file_format: str = "hip", name: Optional[str] = 
         }),
     ]  # fmt: skip
     return hip
+
+
+def with_parm_lines(lines: List[str], variables: str = "") -> bytes:
+    """A scene whose File SOP ``/obj/geo1/file1`` saves ``lines`` as its parm section, verbatim, and whose
+    ``.variables`` section adds ``variables`` (``set -g`` lines) as they are."""
+    hip = HipFile(Path("evil.hip"), nodes=[Node("/obj/geo1", "geo"), Node("/obj/geo1/file1", "file")])
+    entries = []
+    for name, body in hip.sections():
+        if name == "obj/geo1/file1.parm":
+            body = "\n".join(["{", "version 0.8", *lines, "}", ""]).encode("utf-8")
+        elif name == ".variables":
+            body += variables.encode("utf-8")
+        entries.append((name, body))
+    return archive(entries)
+
+
+def backwards_archive(body_bytes: int) -> bytes:
+    """A scene whose first section holds ``body_bytes`` and whose second section's size is negative, pointing
+    back to the first header: a reader that follows it walks the same bytes again and again."""
+    data = bytearray(archive([(".start", b"x" * body_bytes), ("obj/geo1.init", b"type = geo\n")]))
+    second = 76 + len(b".start\x00") + body_bytes
+    back = second + 76 + len(b"obj/geo1.init\x00")
+    data[second + 65 : second + 76] = b"-%010o" % back
+    return bytes(data)

@@ -155,7 +155,7 @@ def test_damaged_files_end_in_one_line(tmp_path):
         "nan.hip": data[:59] + b"zzzzzz" + data[65:],
     }
     expected = {"not.hip": "not a Houdini scene file", "truncated.hip": "truncated",
-                "huge.hip": "larger than the file", "nan.hip": "not a number"}  # fmt: skip
+                "huge.hip": "larger than the file", "nan.hip": "not an unsigned octal number"}  # fmt: skip
     for name, content in cases.items():
         (tmp_path / name).write_bytes(content)
         with pytest.raises(HipError, match=expected[name]):

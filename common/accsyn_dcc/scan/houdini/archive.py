@@ -3,11 +3,13 @@
 ``.hip`` files use cpio's ASCII "odc" header: a six-character magic, then octal fields of fixed width,
 the section's name (NUL-terminated) and its bytes. Houdini Indie (``.hiplc``) and Apprentice
 (``.hipnc``) files frame each section the same way behind a magic of ``HouLC1``/``HouNC1``. The
-archive ends at ``TRAILER!!!``. Sizes are checked against the file before anything is read.
+archive ends at ``TRAILER!!!``. Sizes are unsigned octal, checked against the file before anything is
+read, so every step of the walk moves forward and the walk reads each byte once.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
@@ -19,6 +21,7 @@ MAX_SECTIONS = 2_000_000
 # odc header after the 6-byte magic: dev ino mode uid gid nlink rdev (6 each), mtime (11), namesize (6), filesize (11)
 _NAMESIZE = slice(59, 65)
 _FILESIZE = slice(65, 76)
+_OCTAL = re.compile(rb"[0-7]+\Z")
 
 
 class HipError(AccsynDccError):
@@ -42,11 +45,9 @@ def sections(data: bytes, path: str = "<scene>") -> Tuple[str, List[Tuple[str, b
             raise HipError(path, offset, "the archive ends without its TRAILER!!! entry (a truncated file?)")
         if header[:6] not in MAGICS:
             raise HipError(path, offset, "a section header is damaged")
-        try:
-            name_size = int(header[_NAMESIZE], 8)
-            file_size = int(header[_FILESIZE], 8)
-        except ValueError:
-            raise HipError(path, offset, "a section header holds a size that is not a number") from None
+        if not (_OCTAL.match(header[_NAMESIZE]) and _OCTAL.match(header[_FILESIZE])):
+            raise HipError(path, offset, "a section header holds a size that is not an unsigned octal number")
+        name_size, file_size = int(header[_NAMESIZE], 8), int(header[_FILESIZE], 8)
         name_start = offset + HEADER_BYTES
         body_start = name_start + name_size
         end = body_start + file_size
