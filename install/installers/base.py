@@ -269,8 +269,14 @@ class Vendor(Action):
         wanted = " ".join(self.requirements) + f" py{self.python_version}"
         changed = False
         if read_text(stamp) != wanted:
-            run_pip(self.command(), f"vendor {' '.join(self.requirements)} into {self.target}")
-            atomic_write(stamp, wanted.encode("utf-8"))
+            made = not os.path.isdir(self.target)
+            try:
+                run_pip(self.command(), f"vendor {' '.join(self.requirements)} into {self.target}")
+                atomic_write(stamp, wanted.encode("utf-8"))
+            except InstallError:
+                if made:  # a half-filled folder that no install uses
+                    shutil.rmtree(self.target, ignore_errors=True)
+                raise
             changed = True
         users = self.users()
         if self.user not in users:

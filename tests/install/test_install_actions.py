@@ -163,3 +163,21 @@ def test_shared_vendored_dependencies_stay_while_another_install_uses_them(tmp_p
     assert first.users() == ["/home/bob/houdini20.5/packages/accsyn.json"]
     assert first.revert() is False
     assert second.revert() is True and not vendor.exists()
+
+
+def test_an_owned_file_whose_ledger_entry_cannot_be_written_is_taken_back(
+    tmp_path: Path, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unrecorded, uninstall would never remove it: the file and the folders made for it go again."""
+    maya = tmp_path / "maya"
+    maya.mkdir()
+    (maya / "2025").mkdir()
+    before = snapshot(maya)
+
+    def full(*args: object) -> None:
+        raise InstallError("cannot write build/install-ledger.json (No space left on device)")
+
+    monkeypatch.setattr(Ledger, "record", full)
+    with pytest.raises(InstallError, match="No space left"):
+        OwnedFile(str(maya / "modules" / "accsyn.mod"), b"+ accsyn 1.0 /x\n", ledger).apply()
+    assert snapshot(maya) == before

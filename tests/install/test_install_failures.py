@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import importlib.util
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Dict, Tuple
@@ -216,3 +217,39 @@ def test_an_uninstall_that_cannot_remove_a_file_is_one_line(
     assert code == 1
     assert_one_line(err, f"cannot remove {home / '.nuke' / 'init.py'} (Permission denied)")
     assert snapshot(home) == installed
+
+
+def test_a_step_that_cannot_be_undone_is_named_in_the_same_line(
+    tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    _setup("nuke", home)
+    monkeypatch.setattr(Vendor, "command", lambda self: ["false"])
+
+    def refuse(path: Any) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    monkeypatch.setattr(os, "remove", refuse)
+    code, _out, err = run("nuke", home, capsys, vendor=True)
+    assert code == 1
+    assert_one_line(
+        err,
+        "could not vendor",
+        "; undoing the 1 step done before it failed, remove by hand: "
+        f"cannot remove {home / '.nuke' / 'init.py'} (Permission denied)",
+    )
+
+
+def test_vendoring_that_fails_half_way_removes_the_folder_it_made(
+    tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pip made the target folder and some packages, then failed: the vendor folder goes with it."""
+    home = tmp_path / "home"
+    _setup("nuke", home)
+    target = repo / "build" / "python-vendor"
+    script = f"import os, sys; os.makedirs({str(target / 'requests')!r}); sys.exit('ERROR: disk full')"
+    monkeypatch.setattr(Vendor, "command", lambda self: [sys.executable, "-c", script])
+    code, _out, err = run("nuke", home, capsys, vendor=True)
+    assert code == 1
+    assert_one_line(err, "could not vendor", "(ERROR: disk full)")
+    assert not target.exists()
