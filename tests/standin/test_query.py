@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from accsyn_dcc.standin import query as query_module
+from accsyn_dcc.standin.pattern import Pattern
 from accsyn_dcc.standin.query import QueryError, compile_query
 
 JOB = {"id": "a1", "name": "Shot 010 comp", "status": "Waiting", "engine": "nuke-15", "priority": 500,
@@ -49,3 +53,44 @@ def test_queries(query, expected):
 def test_bad_queries_are_refused(query):
     with pytest.raises(QueryError):
         compile_query(query)
+
+
+PATTERNS = [
+    r"(a+)+$", r"^shot\s0\d+", r"(ab|a)*c", r"x*", r"^$", r"\bfoo\b", r"fo\B", r"[^a-c\d]x", r"(?:ab|c){2,3}?",
+    r"(?s)a.b", r"a.b", r"(?m)^b", r"^b", r"a$", r"(?m)a$", r"\Aab", r"ab\Z", r"[A-Z]+", r"[\w-]+@", r"\W",
+    r"\S+\s", r"a{2,}", r"a{,2}b", r"(a|ab)(c|bcd)(d*)", r"(a*)*b", r"(?x) a b # c", r"[]a]", r"(|a)+b",
+]  # fmt: skip
+SUBJECTS = ["", "a", "ab", "b\n", "aaaa!", "shot 010 comp", "foo bar", "xfoo", "a\nb", "Q_1-@x", "abcd", "bcbcb"]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_patterns_match_as_python_re_does(pattern):
+    compiled = Pattern(pattern)
+    for subject in SUBJECTS:
+        assert compiled.search(subject, lambda steps: None) is (re.search(pattern, subject, re.IGNORECASE) is not None)
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("name matches '('", "not a regular expression"),
+        ("name matches '(a)\\1'", "back-references"),
+        ("name matches '(?<=a)b'", "look-arounds"),
+        ("name matches 'a{100000}'", "more than 1000 instructions"),
+        ("name matches '(?:(?:a{100}){100})'", "more than 1000 instructions"),
+        (f"name matches '{'(' * 200 + 'a' + ')' * 200}'", "the stand-in reads up to 256"),
+        ("(" * 2000 + "name=a" + ")" * 2000, "nests parentheses more than 32 deep"),
+    ],
+)
+def test_patterns_and_nesting_the_stand_in_cannot_run_are_refused(query, message):
+    with pytest.raises(QueryError, match=re.escape(message)):
+        compile_query(query)
+
+
+def test_the_patterns_of_one_query_share_a_step_budget(monkeypatch):
+    monkeypatch.setattr(query_module, "MAX_MATCH_STEPS", 1000)
+    predicate = compile_query("name matches 'x' or name matches 'y'")
+    assert predicate({"name": "a" * 100}) is False
+    with pytest.raises(QueryError, match="more than 1000 steps"):
+        for _ in range(10):
+            predicate({"name": "a" * 100})

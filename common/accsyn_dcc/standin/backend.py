@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import reprlib
 import secrets
 import sqlite3
 import uuid
@@ -43,6 +44,8 @@ SESSION_SECONDS = 12 * 3600.0
 """How long a login session stays valid."""
 WRITEABLE_TASK_FIELDS = ("status", "priority", "metadata")
 _SHARE_REF = re.compile(r"\b(share|site)=([^/\\:\s]+)")
+_CLIPPED = reprlib.Repr()
+_CLIPPED.maxstring = 80
 DEFAULT_SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "standin_seed.json")
 
 
@@ -304,10 +307,13 @@ class Backend:
         data = event.get("data") or {}
         if not isinstance(data, dict):
             raise RefusedRequest("find data must be an object")
+        query = event.get("query")
+        if query is not None and not isinstance(query, str):
+            raise RefusedRequest(f"find query must be text (got {type(query).__name__})")
         try:
-            predicate = compile_query(event.get("query"))
+            predicate = compile_query(query)
         except QueryError as error:
-            raise RefusedRequest(f"Bad query {event.get('query')!r}: {error}") from None
+            raise _bad_query(query, error) from None
         for key in ("limit", "skip"):
             if (
                 key in data
@@ -321,7 +327,10 @@ class Backend:
             candidates = [job for job in candidates if not job.get("inactive")]
         if entity_id:
             return [entity for entity in candidates if entity.get("id") == entity_id]
-        matches = [entity for entity in candidates if predicate(entity)]
+        try:
+            matches = [entity for entity in candidates if predicate(entity)]
+        except QueryError as error:  # its patterns took too many steps
+            raise _bad_query(query, error) from None
         if entity_type in JOB_TYPES:
             active = [job for job in matches if job.get("status") not in FINISHED_JOB_STATUSES]
             if not data.get("finished") and not (data.get("single_entity_query") and not active):
@@ -405,6 +414,10 @@ class Backend:
         if not self.store.delete_job(str(event.get("id") or "")):
             raise RefusedRequest(f"No job with id {event.get('id')!r}")
         return True
+
+
+def _bad_query(query: Optional[str], error: QueryError) -> RefusedRequest:
+    return RefusedRequest(f"Bad query {_CLIPPED.repr(query)}: {error}")
 
 
 def _settings_as_text(payload: Dict[str, Any]) -> List[str]:

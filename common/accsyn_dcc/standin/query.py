@@ -2,7 +2,8 @@
 
 ``attr op value`` with ``=`` (``*`` wildcard), ``!=``, ``<>``, ``<``, ``>``, ``<=``, ``>=``, ``in``, ``not in``,
 ``contains``, ``not contains``, ``matches``, ``not matches``; combined with AND / OR and parentheses; an optional
-leading ``<type> where`` is ignored.
+leading ``<type> where`` is ignored. ``matches`` runs on ``accsyn_dcc.standin.pattern`` (linear time); no query
+nests parentheses deeper than ``MAX_NESTING`` nor makes its patterns take more than ``MAX_MATCH_STEPS`` in all.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ import fnmatch
 import re
 from typing import Any, Callable, List, Mapping, Optional
 
+from accsyn_dcc.standin.pattern import Pattern, PatternError
+
 Predicate = Callable[[Mapping[str, Any]], bool]
+MAX_NESTING = 32
+"""The deepest parentheses a query may nest (the parser recurses once per level)."""
+MAX_MATCH_STEPS = 5_000_000
+"""The most steps the ``matches`` of one query may take over all entities (about a second); beyond, it is refused."""
 
 
 class QueryError(ValueError):
@@ -44,6 +51,11 @@ def compile_query(text: Optional[str]) -> Predicate:
         tokens = tokens[2:]
     if not tokens:
         return lambda entity: True
+    depth = 0
+    for token in tokens:
+        depth += (token == "(") - (token == ")")
+        if depth > MAX_NESTING:
+            raise QueryError(f"the query nests parentheses more than {MAX_NESTING} deep")
     parser = _Parser(tokens)
     predicate = parser.expression()
     if parser.position != len(tokens):
@@ -55,6 +67,8 @@ class _Parser:
     def __init__(self, tokens: List[str]) -> None:
         self.tokens = tokens
         self.position = 0
+        self.steps = _Steps()
+        """Shared by every ``matches`` of the query."""
 
     def peek(self) -> Optional[str]:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -105,6 +119,8 @@ class _Parser:
         if operator == "in":
             values = self.value_list()
             test: Predicate = lambda entity: _text(_lookup(entity, attribute)) in values  # noqa: E731
+        elif operator == "matches":
+            test = _pattern_test(attribute, _unquote(self.take()).lower(), self.steps)
         else:
             test = _comparison(attribute, operator, _unquote(self.take()).lower())
         return (lambda entity: not test(entity)) if negate else test
@@ -134,11 +150,29 @@ def _comparison(attribute: str, operator: str, value: str) -> Predicate:
             return text != value
         if operator == "contains":
             return value in text
-        if operator == "matches":
-            return re.search(value, text, re.IGNORECASE) is not None
         return _ordered(text, operator, value)
 
     return test
+
+
+def _pattern_test(attribute: str, value: str, steps: _Steps) -> Predicate:
+    try:
+        pattern = Pattern(value)
+    except PatternError as error:
+        raise QueryError(f"{attribute} matches {value!r}: {error}") from None
+    return lambda entity: pattern.search(_text(_lookup(entity, attribute)), steps)
+
+
+class _Steps:
+    """Counts the steps of a query's patterns; raises QueryError past ``MAX_MATCH_STEPS``."""
+
+    def __init__(self) -> None:
+        self.left = MAX_MATCH_STEPS
+
+    def __call__(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise QueryError(f"the patterns of the query take more than {MAX_MATCH_STEPS} steps; narrow them down")
 
 
 def _ordered(text: str, operator: str, value: str) -> bool:

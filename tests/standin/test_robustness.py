@@ -1,0 +1,134 @@
+"""No query or request freezes, crashes or swamps the stand-in; what could freeze it runs ``accsyn-dcc server`` as a
+process of its own, so that the test itself cannot freeze."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterator
+
+import accsyn_api
+import pytest
+from accsyn_api.session import AccsynException
+from standin_env import point_environment_at
+
+from accsyn_dcc.api import connect
+from accsyn_dcc.standin import load_seed
+
+JOB = {"engine": "nuke-15", "input": "share=projects/sh040/comp.nk", "range": "1-2"}
+EVIL_NAME = "a" * 40 + "!"
+EVIL_QUERY = "Compute WHERE name matches '(a+)+$'"
+"""Backtracks 2**40 times in Python's ``re`` against ``EVIL_NAME``, holding the interpreter lock throughout."""
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """``accsyn-dcc server`` in a process of its own: what ``point_environment_at`` needs, and its output."""
+
+    process: subprocess.Popen[str]
+    port: int
+    seed: Dict[str, Any]
+    workspace: str
+    output: queue.Queue[str]
+
+
+@pytest.fixture
+def running(tmp_path) -> Iterator[RunningServer]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "accsyn_dcc", "server", "--port", "0", "--data", str(tmp_path / "data")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even when pytest runs with it ignored
+    )  # fmt: skip
+    output: queue.Queue[str] = queue.Queue()
+    stdout = process.stdout
+    assert stdout is not None
+    threading.Thread(target=lambda: [output.put(line) for line in stdout], daemon=True).start()
+    try:
+        port = _port_from(output, deadline=time.monotonic() + 30)
+        seed = load_seed(None)
+        yield RunningServer(process, port, seed, str(seed["workspace"]), output)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+def _port_from(output: queue.Queue[str], deadline: float) -> int:
+    while True:
+        line = output.get(timeout=max(0.0, deadline - time.monotonic()))
+        if "ACCSYN_PROXY=127.0.0.1:" in line:
+            return int(line.rsplit(":", 1)[1])
+
+
+def _in_background(call: Callable[[], Any]) -> queue.Queue[Any]:
+    """The call's result (or exception) arrives on the returned queue."""
+    answer: queue.Queue[Any] = queue.Queue()
+
+    def run() -> None:
+        try:
+            answer.put(call())
+        except Exception as error:  # handed to the test to look at
+            answer.put(error)
+
+    threading.Thread(target=run, daemon=True).start()
+    return answer
+
+
+def _evil_find_in_flight(server: RunningServer, monkeypatch: pytest.MonkeyPatch) -> queue.Queue[Any]:
+    point_environment_at(server, monkeypatch)
+    session = accsyn_api.Session(timeout=20)
+    session.create("compute", dict(JOB, name=EVIL_NAME))
+    answer = _in_background(lambda: session.find(EVIL_QUERY))
+    time.sleep(0.5)  # the find is on its way (or, before the fix, the server is stuck in it)
+    return answer
+
+
+def test_a_catastrophic_pattern_does_not_stall_other_clients(running, monkeypatch):
+    evil = _evil_find_in_flight(running, monkeypatch)
+    started = time.monotonic()
+    other = accsyn_api.Session(connect_timeout=3, timeout=3)
+    assert [job["name"] for job in other.find("Compute WHERE name matches '^a+!$'")] == [EVIL_NAME]
+    assert time.monotonic() - started < 3
+    assert evil.get(timeout=10) == []  # answered too: nothing ends in an 'a'
+
+
+def test_ctrl_c_stops_the_server_while_requests_are_being_served(running, monkeypatch):
+    _evil_find_in_flight(running, monkeypatch)
+    with socket.create_connection(("127.0.0.1", running.port), timeout=5) as uploading:
+        uploading.sendall(b"PUT /api/v3/api/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+        time.sleep(0.3)  # the server is reading the rest of this body
+        started = time.monotonic()
+        running.process.send_signal(signal.SIGINT)
+        assert running.process.wait(timeout=5) == 130
+        assert time.monotonic() - started < 3
+    lines = []
+    while not running.output.empty():
+        lines.append(running.output.get())
+    assert lines[-1] == "accsyn-dcc server: interrupted\n" and not any("Traceback" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("Compute WHERE name matches '('", r"Bad query .*: name matches '\(': not a regular expression"),
+        ("Compute WHERE " + "(" * 2000 + "name=x" + ")" * 2000, "nests parentheses more than 32 deep"),
+        ("Compute WHERE name matches '(a)\\1'", "back-references cannot run in linear time"),
+    ],
+)
+def test_malformed_queries_are_answered_with_a_message(official_env, query, message):
+    session = accsyn_api.Session()
+    session.create("compute", dict(JOB, name="sh040"))
+    with pytest.raises(AccsynException, match=message):
+        session.find(query)
+
+
+def test_a_query_that_is_not_text_is_refused(credentials):
+    with pytest.raises(Exception, match="find query must be text"):
+        connect(credentials).event("GET", "compute/find", {}, query={"name": "x"})
