@@ -216,18 +216,32 @@ def test_a_studio_share_path_entry_for_one_os_is_flagged() -> None:
     assert "/mnt/old -> share=projects is meant for linux only" in finding.message and not finding.blocks
 
 
-def test_a_file_on_no_share_and_outside_the_scenes_folder_blocks_until_submitted_anyway() -> None:
+def test_a_file_on_no_share_outside_the_scenes_folder_is_sent_only_when_chosen_by_name() -> None:
     scan = ScanResult(
         scene="/mnt/projects/shot/comp.nk",
         dependencies=[
-            Dependency("/etc/shadow", "read", "ReadOdd", "file", True),
+            Dependency("/opt/elsewhere/grade.cube", "read", "ReadOdd", "file", True),
             Dependency("/mnt/projects/shot/lut.cube", "lut", "Vectorfield1", "vfield_file", True),
         ],
     )
-    blocked = checks(scan=scan)
-    assert [(f.code, f.severity) for f in blocked] == [("outside_project", BLOCKER)]
-    assert "ReadOdd.file: /etc/shadow lies on no accsyn share and outside the script's folder" in blocked[0].message
-    assert [(f.code, f.severity) for f in checks(scan=scan, submit_anyway=True)] == [("outside_project", WARNING)]
+    for submit_anyway in (False, True):  # --allow-missing is about missing files, nothing else
+        blocked = checks(scan=scan, submit_anyway=submit_anyway)
+        assert [(f.code, f.severity) for f in blocked] == [("outside_project", BLOCKER)]
+    assert "ReadOdd.file: /opt/elsewhere/grade.cube lies on no accsyn share and outside the script's folder" in (
+        blocked[0].message
+    )
+    for chosen in ("/opt/elsewhere/grade.cube", "/opt/elsewhere"):
+        sent = checks(scan=scan, send_off_share=(chosen,))
+        assert [(f.code, f.severity) for f in sent] == [("dependency_outside_share", WARNING)]
+
+
+@pytest.mark.parametrize("submit_anyway", [False, True])
+def test_a_file_in_a_private_place_blocks_whatever_is_allowed_or_chosen(submit_anyway) -> None:
+    scan = ScanResult(scene="/mnt/projects/shot/comp.nk",
+                      dependencies=[Dependency("/etc/shadow", "read", "ReadOdd", "file", True)])  # fmt: skip
+    blocked = checks(scan=scan, submit_anyway=submit_anyway, send_off_share=("/etc/shadow",))
+    assert [(f.code, f.severity) for f in blocked] == [("private_location", BLOCKER)]
+    assert blocked[0].message.startswith("ReadOdd.file: /etc/shadow is in the system folder /etc; files there are")
 
 
 def test_choices_with_a_bad_range_are_freed_without_the_cycle_collector() -> None:

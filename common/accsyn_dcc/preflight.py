@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, List, Mapping, Optional, Sequence
+from typing import List, Mapping, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import HostWords
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
+from accsyn_dcc.sending import OnShare, SendRule
 from accsyn_dcc.workspace import Engine, WorkspaceInfo
 
 BLOCKER = "blocker"
 WARNING = "warning"
-
-OnShare = Callable[[str], bool]
-"""``on_share(path)``: True when the path lies on one of the workspace's shares."""
 
 
 @dataclass(frozen=True)
@@ -161,21 +159,14 @@ def check_outputs(outputs: Sequence[Output], on_share: Optional[OnShare], words:
     return findings
 
 
-def check_dependencies(
-    scan: ScanResult,
-    allow_missing: bool,
-    on_share: Optional[OnShare],
-    scene_folder: str = "",
-    scene_word: str = "scene",
-) -> List[Finding]:
+def check_dependencies(scan: ScanResult, allow_missing: bool, rule: SendRule) -> List[Finding]:
     """Missing files and frames (blockers unless the artist submits anyway, notes where an output of the scene
-    writes them), unresolved, conditional, off-share.
-
-    A file on no share and outside the scene's folder (``../../etc/shadow`` in a script) blocks too, until
-    the artist says to submit anyway: it is never sent without being looked at.
+    writes them), unresolved, conditional, and what ``rule`` withholds: a file in a private place, or one on
+    no share outside the scene's folder that nobody chose by name, blocks whatever the artist allows.
     """
     severity = unless_submitted_anyway(allow_missing)
     left_out = " It is left out of the job." if allow_missing else ""
+    scene_word = rule.scene_word
     findings: List[Finding] = []
     for dependency in scan.dependencies:
         where = f"{dependency.node}.{dependency.knob}"
@@ -229,26 +220,21 @@ def check_dependencies(
                     dependency.path,
                 )
             )
-        if dependency.exists and on_share is not None and not on_share(dependency.path):
-            if scene_folder and not _inside_folder(dependency.path, scene_folder):
-                findings.append(
-                    Finding(
-                        severity,
-                        "outside_project",
-                        f"{where}: {dependency.path} lies on no accsyn share and outside the {scene_word}'s folder; "
-                        "check it belongs to the shot (submitting anyway sends it from this machine).",
-                        dependency.path,
-                    )
+        if not dependency.exists:
+            continue
+        withheld = rule.withheld(dependency.path)
+        if withheld is not None:
+            findings.append(Finding(BLOCKER, withheld.code, f"{where}: {dependency.path} {withheld.reason}",
+                                    dependency.path))  # fmt: skip
+        elif rule.off_share(dependency.path):
+            findings.append(
+                Finding(
+                    WARNING,
+                    "dependency_outside_share",
+                    f"{where}: {dependency.path} lies on no accsyn share; it is sent from this machine as it is.",
+                    dependency.path,
                 )
-            else:
-                findings.append(
-                    Finding(
-                        WARNING,
-                        "dependency_outside_share",
-                        f"{where}: {dependency.path} lies on no accsyn share; it is sent from this machine as it is.",
-                        dependency.path,
-                    )
-                )
+            )
     for item in scan.unresolved:
         what = f"could not resolve '{item.value}' ({item.reason}); it is not sent" if item.value else item.reason
         findings.append(Finding(WARNING, "unresolved", f"{item.node}.{item.knob}: {what}.", item.node))
@@ -265,18 +251,17 @@ def _twin_on_disk(dependency: Dependency) -> str:
             "may read but a Linux render node will not; rename one to match the other.")  # fmt: skip
 
 
-def _inside_folder(path: str, folder: str) -> bool:
-    full, root = os.path.normpath(path), os.path.normpath(folder)
-    return full == root or full.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def check_extra_paths(paths: Sequence[str], on_share: Optional[OnShare]) -> List[Finding]:
-    """Dependencies the artist added by hand: they must exist; off-share ones are noted."""
+def check_extra_paths(paths: Sequence[str], rule: SendRule) -> List[Finding]:
+    """Dependencies the artist added by hand: they must exist and lie in no private place; off-share ones
+    are noted (naming a file by hand is the choice to send it)."""
     findings: List[Finding] = []
     for path in paths:
-        if not os.path.exists(path):
+        private = rule.private(path)
+        if private is not None:
+            findings.append(Finding(BLOCKER, private.code, f"The added dependency {path} {private.reason}", path))
+        elif not os.path.exists(path):
             findings.append(Finding(BLOCKER, "extra_missing", f"The added dependency {path} does not exist.", path))
-        elif on_share is not None and not on_share(path):
+        elif rule.off_share(path):
             findings.append(
                 Finding(
                     WARNING, "dependency_outside_share", f"{path} lies on no accsyn share; it is sent as it is.", path

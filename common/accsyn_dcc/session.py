@@ -23,7 +23,6 @@ from accsyn_dcc.paths import PathMapper, normalise
 from accsyn_dcc.preflight import (
     WARNING,
     Finding,
-    OnShare,
     blockers_first,
     check_dependencies,
     check_engine,
@@ -39,6 +38,7 @@ from accsyn_dcc.preflight import (
 from accsyn_dcc.ranges import FrameRange, bucket_size_for, task_buckets
 from accsyn_dcc.references import absolute_path, is_absolute_path
 from accsyn_dcc.scan.records import Output, ScanResult
+from accsyn_dcc.sending import OnShare, SendRule
 from accsyn_dcc.transfer import TransferPlan, byte_count, describe_size, plan_transfer, sent_as_they_are
 from accsyn_dcc.workspace import Engine, WorkspaceInfo
 
@@ -73,6 +73,8 @@ class SubmitChoices:
     """Engine parameters beyond the host's output parameters."""
     allow_missing: bool = False
     """Submit although dependencies are missing: what exists is sent, the rest is reported as left out."""
+    send_off_share: Tuple[str, ...] = ()
+    """Files (or folders) on no share and outside the scene's folder that the artist chose, by name, to send."""
 
     @cached_property
     def _parsed_range(self) -> Tuple[Optional[FrameRange], Optional[ValidationError]]:
@@ -224,17 +226,23 @@ class SubmitSession:
         findings += check_range(choices.range_text, choices.range_error)
         findings += check_engine(choices.engine, self.workspace)
         findings += output_findings + check_outputs(outputs, on_share, words)
-        findings += check_extra_paths(choices.extra_dependencies, on_share)
+        rule = self.send_rule(choices)
+        findings += check_extra_paths(choices.extra_dependencies, rule)
         findings += check_share_path_entries(self.settings.defaults.mapped_share_paths)
         if self.scan_result is not None:
-            folder = os.path.dirname(scene) if scene else ""
-            findings += check_dependencies(self.scan_result, choices.allow_missing, on_share, folder, words.scene)
+            findings += check_dependencies(self.scan_result, choices.allow_missing, rule)
         elif require_scan:
             severity = unless_submitted_anyway(choices.allow_missing)
             findings.append(
                 Finding(severity, "not_scanned", f"The {words.scene}'s files have not been checked yet; scan it first.")
             )
         return blockers_first(findings)
+
+    def send_rule(self, choices: SubmitChoices) -> SendRule:
+        """Which existing files this submit may send (the findings say why the others are not)."""
+        scene = self.host.scene_path()
+        folder = os.path.dirname(scene) if scene else ""
+        return SendRule(self.on_share(), folder, choices.send_off_share, scene_word=self.host.words.scene)
 
     def absolute_outputs(self, outputs: Sequence[Output]) -> Tuple[List[Output], List[Finding]]:
         """Outputs with relative paths made absolute against the scene's folder, each change a finding."""
@@ -347,8 +355,12 @@ class SubmitSession:
         return PlannedJob(job, transfer)
 
     def _transfer(self, choices: SubmitChoices) -> TransferPlan:
-        scanned = plan_transfer(self.scan_result.dependencies if self.scan_result else [])
-        return scanned + sent_as_they_are(os.path.abspath(path) for path in choices.extra_dependencies)
+        """What the dependencies send: never a file the send rule withholds, whatever the findings allowed."""
+        rule = self.send_rule(choices)
+        found = self.scan_result.dependencies if self.scan_result else []
+        scanned = plan_transfer([dependency for dependency in found if rule.withheld(dependency.path) is None])
+        added = (os.path.abspath(path) for path in choices.extra_dependencies)
+        return scanned + sent_as_they_are(path for path in added if rule.private(path) is None)
 
 
 def _output_range(choices: SubmitChoices, output: Output) -> str:

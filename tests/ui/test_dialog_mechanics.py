@@ -9,16 +9,17 @@ from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
+from accsyn_dcc import preflight
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
 from accsyn_dcc.hosts import HostAdapter, PendingScan
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
-from accsyn_dcc.ui import submit_dialog
+from accsyn_dcc.ui import dependency_model, submit_dialog
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
 from accsyn_dcc.ui.workers import describe_error
-from accsyn_dcc.workspace import Engine, EngineSettings, WorkspaceInfo
+from accsyn_dcc.workspace import Engine, EngineSettings, Volume, WorkspaceInfo
 
 SCENE_FOLDER = tempfile.mkdtemp(prefix="accsyn-dialog-")
 SCENE = os.path.join(SCENE_FOLDER, "comp.nk")
@@ -250,3 +251,50 @@ def test_a_closed_dialog_leaves_nothing_for_the_cycle_collector(qtbot: Any) -> N
     left = [type(item).__name__ for item in gc.garbage if type(item).__module__.startswith(("PySide", "accsyn_dcc"))]
     gc.garbage.clear()
     assert left == []
+
+
+class OffShareHost(ScriptedHost):
+    """A scene whose scan finds a LUT on no share outside the project, and a read of an SSH key."""
+
+    def __init__(self, elsewhere: str, private: str) -> None:
+        super().__init__(steps=1)
+        self.found = [Dependency(elsewhere, "lut", "Vectorfield1", "vfield_file", True),
+                      Dependency(private, "read", "ReadKey", "file", True)]  # fmt: skip
+
+    def collect_scan(self, frames: Any, progress: Any, cancelled: Any) -> PendingScan:
+        host = self
+
+        class Found(PendingScan):
+            def finish(self) -> ScanResult:
+                return ScanResult(SCENE, dependencies=list(host.found))
+
+        return Found()
+
+
+def test_an_off_share_file_is_sent_only_when_its_row_is_ticked_and_a_private_one_never(qtbot: Any, tmp_path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "grade.cube"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("lut")
+    private = "/etc/passwd"
+    dialog = make_dialog(qtbot, OffShareHost(str(elsewhere), private), DownBackend)
+    dialog.session.workspace = WorkspaceInfo(engines=[Engine("nuke-16")],
+                                             volumes=[Volume("projects", {"linux": SCENE_FOLDER})])  # fmt: skip
+    dialog.set_engines([("nuke-16", "nuke-16")])
+    dialog.submit_anyway_check.setChecked(True)  # "send what exists" is about missing files only
+    dialog.start_scan()
+    qtbot.waitUntil(lambda: dialog.scan is not None, timeout=5000)
+    model = dialog.dependency_model
+    assert [(row.path, row.status) for row in model.rows] == [
+        (private, dependency_model.PRIVATE), (str(elsewhere), dependency_model.OFF_PROJECT)
+    ]  # fmt: skip
+    codes = {finding.code for finding in preflight.blockers(dialog.findings())}
+    assert codes == {"private_location", "outside_project"}
+
+    private_cell, elsewhere_cell = model.index(0, 0), model.index(1, 0)
+    assert not model.flags(private_cell) & QtCore.Qt.ItemIsUserCheckable
+    assert not model.setData(private_cell, QtCore.Qt.Checked, QtCore.Qt.CheckStateRole)
+    assert model.setData(elsewhere_cell, QtCore.Qt.Checked, QtCore.Qt.CheckStateRole)
+    assert dialog.choices().send_off_share == (str(elsewhere),)
+    assert {finding.code for finding in preflight.blockers(dialog.findings())} == {"private_location"}
+    assert "/etc/passwd" in dialog.blocked_label.text()  # the table's tick re-planned the findings
+    assert [payload.get("dependencies") for payload in dialog.payloads()] == [[str(elsewhere)]]

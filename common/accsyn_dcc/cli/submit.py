@@ -2,13 +2,16 @@
 
 The same pre-flight as the dialogs: a missing file or frame, an unusable input or an output on no
 share stops the submit (exit 1) with every reason listed, unless ``--allow-missing`` sends what exists
-and says what was left out. ``--dry-run`` and ``--local`` never contact accsyn.
+and says what was left out. ``--allow-missing`` is about missing files only: a file on no share outside
+the scene's folder is sent only when named with ``--send-off-share``, and a file in a private place
+(``/etc``, ``~/.ssh``, the credentials file...) never. ``--dry-run`` and ``--local`` never contact accsyn.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict, replace
 from typing import Any, Dict, List, Sequence, Tuple
@@ -37,8 +40,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--input-conversion", choices=INPUT_CONVERSIONS, help="path conversion of the input file")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="an environment variable")
     parser.add_argument(
-        "--allow-missing", action="store_true", help="submit although files are missing: send what exists"
+        "--allow-missing", action="store_true", help="submit although files or frames are missing: send what exists"
     )
+    parser.add_argument(
+        "--send-off-share", action="append", default=[], metavar="PATH",
+        help="send this file (or folder) although it is on no share and outside the scene's folder (repeatable)",
+    )  # fmt: skip
     parser.add_argument("--dry-run", action="store_true", help="print the payload instead of sending it (offline)")
     parser.add_argument("--json", action="store_true", help="print JSON only: payloads, findings and summary")
     parser.add_argument("--local", action="store_true", help="render on this machine with the local farm")
@@ -110,7 +117,8 @@ def _overlay(choices: SubmitChoices, args: argparse.Namespace) -> SubmitChoices:
     }
     changes = {key: value for key, value in given.items() if value is not None}
     envs = {**choices.envs, **dict(_env_pair(text) for text in args.env)}
-    return replace(choices, **changes, envs=envs, extra_dependencies=tuple(args.dep), allow_missing=args.allow_missing)
+    return replace(choices, **changes, envs=envs, extra_dependencies=tuple(args.dep), allow_missing=args.allow_missing,
+                   send_off_share=tuple(os.path.abspath(path) for path in args.send_off_share))  # fmt: skip
 
 
 def _as_dicts(findings: Sequence[Finding]) -> List[Dict[str, Any]]:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional
+from typing import Any, List, Optional, Set
 
+from accsyn_dcc import sending
 from accsyn_dcc.scan.records import ScanResult
+from accsyn_dcc.sending import SendRule
 from accsyn_dcc.ui.qt import QtCore, QtGui
 
 FOUND = "found"
 MISSING = "missing"
 MISSING_FRAMES = "missing frames"
 OUTSIDE_SHARES = "outside any share"
+PRIVATE = "private, never sent"
+OFF_PROJECT = "outside any share and the project"
 UNRESOLVED = "unresolved"
 CONDITIONAL = "conditional"
-PROBLEM_ORDER = (MISSING, MISSING_FRAMES, UNRESOLVED, OUTSIDE_SHARES, CONDITIONAL, FOUND)
+PROBLEM_ORDER = (PRIVATE, MISSING, MISSING_FRAMES, OFF_PROJECT, UNRESOLVED, OUTSIDE_SHARES, CONDITIONAL, FOUND)
+_WITHHELD = {sending.PRIVATE_LOCATION: PRIVATE, sending.OUTSIDE_PROJECT: OFF_PROJECT}
 """Row order: the worst first, so a long table needs no sorting on the UI thread."""
 
 COLUMNS = ("Path", "Kind", "Node", "Status")
@@ -37,18 +42,24 @@ class DependencyRow:
         return self.status != FOUND
 
 
-def rows_from_scan(scan: ScanResult, on_share: Optional[Callable[[str], bool]] = None) -> List[DependencyRow]:
-    """One row per dependency and per unresolved value, problems first (a stable order within each status)."""
+def rows_from_scan(scan: ScanResult, rule: Optional[SendRule] = None) -> List[DependencyRow]:
+    """One row per dependency and per unresolved value, problems first (a stable order within each status).
+
+    ``rule`` (made without chosen files) says which files are withheld: a private one, or one on no share
+    outside the project, which the artist may tick to send."""
     rows: List[DependencyRow] = []
     for dep in scan.dependencies:
         node = f"{dep.node}.{dep.knob}" if dep.knob else dep.node
-        if dep.conditional:
+        withheld = rule.withheld(dep.path) if rule is not None and dep.exists else None
+        if withheld is not None:
+            rows.append(DependencyRow(dep.path, dep.kind, node, _WITHHELD[withheld.code]))
+        elif dep.conditional:
             rows.append(DependencyRow(dep.path, dep.kind, node, CONDITIONAL, f"({dep.condition})"))
         elif not dep.exists:
             rows.append(DependencyRow(dep.path, dep.kind, node, MISSING, dep.notes))
         elif dep.missing:
             rows.append(DependencyRow(dep.path, dep.kind, node, MISSING_FRAMES, f"{dep.missing} {dep.notes}".strip()))
-        elif on_share is not None and not on_share(dep.path):
+        elif rule is not None and rule.off_share(dep.path):
             rows.append(DependencyRow(dep.path, dep.kind, node, OUTSIDE_SHARES))
         else:
             rows.append(DependencyRow(dep.path, dep.kind, node, FOUND))
@@ -65,16 +76,45 @@ def report(rows: List[DependencyRow]) -> str:
 
 
 class DependencyTableModel(QtCore.QAbstractTableModel):
-    """Rows of ``DependencyRow``; problems are drawn in a warning colour."""
+    """Rows of ``DependencyRow``; problems are drawn in a warning colour. A file outside every share and the
+    project has a check box: ticking it is the artist's choice, by name, to send it from this machine."""
+
+    chosen_changed = QtCore.Signal()
 
     def __init__(self, parent: Optional[QtCore.QObject] = None) -> None:
         super().__init__(parent)
         self.rows: List[DependencyRow] = []
+        self._chosen: Set[str] = set()
 
     def set_rows(self, rows: List[DependencyRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._chosen &= {row.path for row in self.rows if row.status == OFF_PROJECT}
         self.endResetModel()
+
+    def chosen_paths(self) -> List[str]:
+        """The off-share files the artist ticked, in table order."""
+        return [row.path for row in self.rows if row.path in self._chosen]
+
+    def flags(self, index: Any) -> Any:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == 0 and self.rows[index.row()].status == OFF_PROJECT:
+            flags |= QtCore.Qt.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Any, value: Any, role: Any = QtCore.Qt.EditRole) -> bool:
+        if role != QtCore.Qt.CheckStateRole or not index.isValid() or index.column() != 0:
+            return False
+        row = self.rows[index.row()]
+        if row.status != OFF_PROJECT:
+            return False
+        if _state_number(value) == _state_number(QtCore.Qt.Checked):
+            self._chosen.add(row.path)
+        else:
+            self._chosen.discard(row.path)
+        self.dataChanged.emit(index, index, [role])
+        self.chosen_changed.emit()
+        return True
 
     def rowCount(self, parent: Any = QtCore.QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self.rows)
@@ -93,6 +133,13 @@ class DependencyTableModel(QtCore.QAbstractTableModel):
         row = self.rows[index.row()]
         if role in (QtCore.Qt.DisplayRole, QtCore.Qt.ToolTipRole):
             return (row.path, row.kind, row.node, row.status_text)[index.column()]
+        if role == QtCore.Qt.CheckStateRole and index.column() == 0 and row.status == OFF_PROJECT:
+            return QtCore.Qt.Checked if row.path in self._chosen else QtCore.Qt.Unchecked
         if role == QtCore.Qt.ForegroundRole and row.is_problem:
             return QtGui.QBrush(QtGui.QColor(220, 120, 40) if row.status != MISSING else QtGui.QColor(220, 60, 60))
         return None
+
+
+def _state_number(state: Any) -> int:
+    """A check state as a number, whether the binding hands over an int or an enum (PySide6's has ``value``)."""
+    return int(getattr(state, "value", state))

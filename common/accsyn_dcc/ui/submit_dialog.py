@@ -192,6 +192,7 @@ class SubmitDialog(QtWidgets.QDialog):
         layout.addWidget(self.dependency_view)
         self.dependency_filter.textChanged.connect(self.dependency_proxy.setFilterFixedString)
         self.copy_report_button.clicked.connect(self.copy_report)
+        self.dependency_model.chosen_changed.connect(self._edited)
         return page
 
     def _build_farm_tab(self) -> QtWidgets.QWidget:
@@ -401,7 +402,8 @@ class SubmitDialog(QtWidgets.QDialog):
         self._shown_scan = scan
         if not self.outputs and scan.outputs:
             self._set_outputs(scan.outputs)
-        self.dependency_model.set_rows(dependency_model.rows_from_scan(scan, self.session.on_share()))
+        rule = self.session.send_rule(SubmitChoices())  # no file chosen yet: the rows say which ones are withheld
+        self.dependency_model.set_rows(dependency_model.rows_from_scan(scan, rule))
         self.env_editor.suggest(self.host.suggested_envs(scan))
         missing = len(scan.missing)
         summary = f"Scan done: {len(scan.dependencies)} files"
@@ -471,6 +473,7 @@ class SubmitDialog(QtWidgets.QDialog):
             site_settings=self.site_editor.values(),
             envs=self.env_editor.values(),
             allow_missing=self.submit_anyway_check.isChecked(),
+            send_off_share=tuple(self.dependency_model.chosen_paths()),
         )
 
     def _filters_text(self) -> str:
