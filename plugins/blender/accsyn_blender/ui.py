@@ -112,6 +112,9 @@ class ACCSYN_OT_submit_dialog(bpy.types.Operator):
     queue: bpy.props.StringProperty(name="Queue")  # type: ignore[valid-type]
     filters: bpy.props.StringProperty(name="Filters")  # type: ignore[valid-type]
     allow_missing: bpy.props.BoolProperty(name="Submit anyway (send what exists)")  # type: ignore[valid-type]
+    send_off_share: bpy.props.StringProperty(  # type: ignore[valid-type]
+        name="Also send", description="Files on no share outside the project to send from here, separated by ;"
+    )
     export_path: bpy.props.StringProperty(name="Export payload to", subtype="FILE_PATH")  # type: ignore[valid-type]
 
     def invoke(self, context: Any, event: Any) -> Any:
@@ -133,6 +136,7 @@ class ACCSYN_OT_submit_dialog(bpy.types.Operator):
             queue=self.queue,
             filters=self.filters,
             allow_missing=self.allow_missing,
+            send_off_share=tuple(path.strip() for path in self.send_off_share.split(";") if path.strip()),
         )
 
     def draw(self, context: Any) -> None:
@@ -156,6 +160,7 @@ class ACCSYN_OT_submit_dialog(bpy.types.Operator):
         for finding in blockers(findings)[:4]:
             layout.label(text=finding.message, icon="CANCEL")
         layout.prop(self, "allow_missing")
+        layout.prop(self, "send_off_share")
         layout.prop(self, "export_path")
 
     def execute(self, context: Any) -> Any:
