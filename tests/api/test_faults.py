@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gzip
 import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator, List
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
-from accsyn_dcc.api import BackendError, ProtocolError, UnreachableError, connect
+from accsyn_dcc.api import (
+    BackendError,
+    NotConfigured,
+    ProtocolError,
+    UnreachableError,
+    connect,
+    connect_configured,
+)
 from accsyn_dcc.api.client import AccsynClient
 from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.standin import DROP_AFTER, RecordedRequest
@@ -24,12 +33,16 @@ def _credentials(port: int) -> Credentials:
     return Credentials("demo", "artist@example.com", KEY, hostname="127.0.0.1", proxy=f"127.0.0.1:{port}")
 
 
-def _canned_server(status: int, body: bytes, content_type: str) -> ThreadingHTTPServer:
+def _canned_server(
+    status: int, body: bytes, content_type: str, headers: Optional[Dict[str, str]] = None
+) -> ThreadingHTTPServer:
     class Canned(BaseHTTPRequestHandler):
         def _answer(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -192,3 +205,143 @@ def test_without_the_duplicate_guard_the_same_loss_would_make_two_jobs(standin, 
         client.event("POST", "compute/create", dict(JOB), retry=False)
     client.event("POST", "compute/create", dict(JOB), retry=False)
     assert len(client.find_jobs()) == 2
+
+
+# -- replies of any size end within a cap -------------------------------------------------------------------------
+
+MIB = 1024 * 1024
+SLACK = 2 * MIB
+"""What the socket buffers between the server and the client hold beyond what the client read (0.2 MiB measured)."""
+
+
+@contextlib.contextmanager
+def _streaming_server(head: bytes, total: int) -> Iterator[Tuple[int, List[int]]]:
+    """Answers ``head``, then spaces until ``total`` bytes or the client hangs up; yields the port and, once the
+    block ends, the number of body bytes sent."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    sent: List[int] = []
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        count = 0
+        with connection:
+            connection.recv(65536)
+            connection.sendall(head)
+            chunk = b" " * 65536
+            try:
+                while count < total:
+                    connection.sendall(chunk)
+                    count += len(chunk)
+            except OSError:  # the client hung up
+                pass
+        sent.append(count)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], sent
+    finally:
+        thread.join(20)
+        listener.close()
+
+
+def test_a_reply_announcing_more_than_the_cap_is_refused_before_its_body_is_read():
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64000000000\r\n\r\n"
+    with _streaming_server(head, 32 * MIB) as (port, sent), pytest.raises(ProtocolError) as caught:
+        connect(_credentials(port), retries=0)
+    assert str(caught.value) == (
+        f"accsyn at 127.0.0.1:{port} (PUT /api/login): the reply announces 64,000,000,000 bytes, "
+        "more than the 64 MiB a reply may be (ACCSYN_DCC_MAX_REPLY_MB); gave up"
+    )
+    assert sent and sent[0] < SLACK
+
+
+def test_an_endless_reply_is_read_no_further_than_the_cap(monkeypatch):
+    monkeypatch.setenv("ACCSYN_DCC_MAX_REPLY_MB", "1")
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+    grew = r"\(PUT /api/login\): the reply grew past the 1 MiB a reply may be \(ACCSYN_DCC_MAX_REPLY_MB\); gave up$"
+    with _streaming_server(head, 32 * MIB) as (port, sent), pytest.raises(ProtocolError, match=grew):
+        connect_configured(_credentials(port), retries=0)
+    assert sent and sent[0] < MIB + SLACK
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-1", "nan", "inf"])
+def test_a_cap_that_is_no_positive_number_is_not_configured(monkeypatch, value):
+    monkeypatch.setenv("ACCSYN_DCC_MAX_REPLY_MB", value)
+    problem = rf"^ACCSYN_DCC_MAX_REPLY_MB must be a positive number of MiB \(got '{value}'\)$"
+    with pytest.raises(NotConfigured, match=problem):
+        connect_configured(_credentials(1))
+
+
+LOGIN_REPLY = b'{"result": {"session_id": "a-session-token-0123456789", "id": "u1", "role": "standard"}}'
+
+
+@pytest.mark.parametrize(
+    "canned", [(200, gzip.compress(LOGIN_REPLY), "application/json", {"Content-Encoding": "gzip"})], indirect=True
+)
+def test_a_gzipped_reply_is_read_unpacked(canned):
+    assert connect(_credentials(canned), retries=0).role == "standard"
+
+
+@pytest.mark.parametrize(
+    "canned", [(200, gzip.compress(b" " * 32 * MIB), "application/json", {"Content-Encoding": "gzip"})], indirect=True
+)
+def test_a_small_gzipped_reply_that_unpacks_past_the_cap_is_refused(canned, monkeypatch):
+    monkeypatch.setenv("ACCSYN_DCC_MAX_REPLY_MB", "1")
+    with pytest.raises(ProtocolError, match="the reply grew past the 1 MiB a reply may be"):
+        connect_configured(_credentials(canned), retries=0)
+
+
+@pytest.mark.parametrize("canned", [(200, LOGIN_REPLY, "application/json; charset=x-no-such-codec")], indirect=True)
+def test_a_reply_in_an_unknown_character_set_is_a_protocol_error(canned):
+    with pytest.raises(ProtocolError) as caught:
+        connect(_credentials(canned), retries=0)
+    assert str(caught.value) == (
+        f"accsyn at 127.0.0.1:{canned} answered PUT /api/login in an unknown character set 'x-no-such-codec'"
+    )
+
+
+def _one_answer(answer: bytes, then_wait: float = 0.0) -> Tuple[socket.socket, int]:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(answer)
+            time.sleep(then_wait)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, listener.getsockname()[1]
+
+
+def test_a_reply_that_breaks_off_is_unreachable_in_one_line():
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    listener, port = _one_answer(head + b'{"result": ')
+    with listener, pytest.raises(UnreachableError) as caught:
+        connect(_credentials(port), retries=0)
+    assert str(caught.value) == (
+        f"accsyn at 127.0.0.1:{port} (PUT /api/login): the reply broke off after 11 of 1,000 bytes"
+    )
+
+
+def test_a_reply_that_stops_coming_is_unreachable_in_one_line():
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    listener, port = _one_answer(head + b'{"result": ', then_wait=3)
+    with listener, pytest.raises(UnreachableError) as caught:
+        AccsynClient(_credentials(port), timeout=(5, 0.5), retries=0).login()
+    assert str(caught.value) == (
+        f"accsyn at 127.0.0.1:{port} (PUT /api/login): the reply stopped coming for 0.5 s; gave up"
+    )
+
+
+def test_a_ca_bundle_that_does_not_exist_is_not_configured(tmp_path):
+    missing = tmp_path / "missing.pem"
+    with pytest.raises(NotConfigured) as caught:
+        AccsynClient(dataclasses.replace(_credentials(1), proxy=None, verify=str(missing)))
+    assert str(caught.value) == f"ACCSYN_CA_BUNDLE names {missing}, a file that does not exist"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any, Optional
 
-from accsyn_dcc.api.client import AccsynClient
+from accsyn_dcc.api.client import MAX_REPLY_ENV, MIB, AccsynClient
 from accsyn_dcc.api.errors import (
     AccsynApiError,
     AuthenticationError,
@@ -52,10 +53,25 @@ def connect_configured(credentials: Optional[Credentials] = None, **kwargs: Any)
     credentials = credentials or load_credentials()
     if credentials is None:
         raise NotConfigured(NOT_CONFIGURED)
-    deadline = os.environ.get(DEADLINE_ENV)
+    deadline = _positive_setting(DEADLINE_ENV, "seconds")
     if deadline is not None and "deadline" not in kwargs:
-        try:
-            kwargs["deadline"] = float(deadline)
-        except ValueError:
-            raise NotConfigured(f"{DEADLINE_ENV} must be a number of seconds (got {deadline!r})") from None
+        kwargs["deadline"] = deadline
+    max_reply = _positive_setting(MAX_REPLY_ENV, "MiB")
+    if max_reply is not None and "max_reply_bytes" not in kwargs:
+        kwargs["max_reply_bytes"] = int(max_reply * MIB)
     return connect(credentials, **kwargs)
+
+
+def _positive_setting(name: str, unit: str) -> Optional[float]:
+    """The number environment variable ``name`` holds, None when it is unset; anything but a positive number is
+    refused in one line."""
+    text = os.environ.get(name)
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise NotConfigured(f"{name} must be a positive number of {unit} (got {text!r})")
+    return value

@@ -9,12 +9,14 @@ with the existing job instead of creating a second one. Refusals (``message``) a
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Set, Tuple, Union
 
 import requests
+from urllib3.exceptions import DecodeError, HTTPError, ReadTimeoutError
 
 from accsyn_dcc import json_text
 from accsyn_dcc.api import transport
@@ -37,6 +39,12 @@ JOB_TYPE = "compute"
 Timeout = Tuple[float, float]
 DEFAULT_DEADLINE = 45.0
 """Seconds one call may take in all (connect, reply, retries): a server that never answers, or trickles, ends there."""
+MIB = 1024 * 1024
+DEFAULT_MAX_REPLY = 64 * MIB
+"""Bytes one reply may hold once unpacked: a reply that announces or grows past it is refused as it comes."""
+MAX_REPLY_ENV = "ACCSYN_DCC_MAX_REPLY_MB"
+"""Overrides ``DEFAULT_MAX_REPLY``, in MiB."""
+READ_SIZE = 65536
 _insecure_warned: Set[str] = set()
 """Workspaces already warned about disabled TLS verification (warned once per process)."""
 
@@ -86,15 +94,22 @@ class AccsynClient:
         timeout: Timeout = (10, 30),
         retries: int = 2,
         deadline: float = DEFAULT_DEADLINE,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY,
     ) -> None:
-        """``timeout``: (connect, read) seconds per attempt; ``deadline``: seconds for one whole call, retries too."""
+        """``timeout``: (connect, read) seconds per attempt; ``deadline``: seconds for one whole call, retries too;
+        ``max_reply_bytes``: the most one reply may hold."""
         if not credentials.workspace or not credentials.user or not credentials.api_key:
             raise NotConfigured("accsyn workspace, user and API key are all required")
         if deadline <= 0:
             raise NotConfigured(f"the accsyn call deadline must be positive (got {deadline})")
+        if max_reply_bytes <= 0:
+            raise NotConfigured(f"the accsyn reply size cap must be positive (got {max_reply_bytes})")
+        if isinstance(credentials.verify, str) and not os.path.exists(credentials.verify):
+            raise NotConfigured(f"ACCSYN_CA_BUNDLE names {credentials.verify}, a file that does not exist")
         self._credentials = credentials
         self._timeout = timeout
         self._deadline = float(deadline)
+        self._max_reply = max_reply_bytes
         self._retries = max(0, retries)
         self._lock = threading.Lock()
         self._http = requests.Session()
@@ -301,7 +316,7 @@ class AccsynClient:
             with self._lock:
                 response = self._http.request(method, url, **kwargs)
                 try:
-                    data = self._read_body(response, deadline_at, f"accsyn at {where} ({method} {uri})")
+                    data = self._read_body(response, deadline_at, timeout[1], f"accsyn at {where} ({method} {uri})")
                 finally:
                     response.close()
         except requests.ConnectTimeout:
@@ -315,7 +330,13 @@ class AccsynClient:
         except requests.RequestException as error:
             reason = _innermost_reason(error)
             raise UnreachableError(self._scrub(f"Could not reach accsyn at {where} ({reason})")) from None
-        text = data.decode(response.encoding or "utf-8", errors="replace")
+        encoding = response.encoding or "utf-8"
+        try:
+            text = data.decode(encoding, errors="replace")
+        except LookupError:
+            raise ProtocolError(
+                self._scrub(f"accsyn at {where} answered {method} {uri} in an unknown character set {encoding!r}")
+            ) from None
         try:
             reply = transport.strip_object_ids(json_text.loads(text))
         except (ValueError, RecursionError):  # RecursionError: a reply nested as deep as JSON allows
@@ -330,20 +351,35 @@ class AccsynClient:
             raise ProtocolError(f"accsyn's reply to {method} {uri} is not a JSON object")
         return reply
 
-    def _read_body(self, response: requests.Response, deadline_at: float, what: str) -> bytes:
-        """The whole reply body, or UnreachableError when it is still coming at the deadline.
+    def _read_body(self, response: requests.Response, deadline_at: float, read_timeout: float, what: str) -> bytearray:
+        """The whole reply body, unpacked; UnreachableError when it is still coming at the deadline or breaks off,
+        ProtocolError when it announces or grows past the size cap.
 
         Reads whatever has arrived (``read1``), so a server trickling a byte at a time is noticed at the
         deadline; urllib3 before 2.0 has no ``read1``, and is read a byte at a time instead.
         """
+        limit = f"the {self._max_reply / MIB:g} MiB a reply may be ({MAX_REPLY_ENV}); gave up"
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdecimal() and int(declared) > self._max_reply:
+            raise ProtocolError(f"{what}: the reply announces {int(declared):,} bytes, more than {limit}")
         raw = response.raw
         read_some = getattr(raw, "read1", None)
-        chunks: List[bytes] = []
+        body = bytearray()
         while True:
-            chunk = read_some(65536) if read_some is not None else raw.read(1, decode_content=True)
+            try:
+                chunk = read_some(READ_SIZE, decode_content=True) if read_some else raw.read(1, decode_content=True)
+            except ReadTimeoutError:
+                raise UnreachableError(f"{what}: the reply stopped coming for {read_timeout:.1f} s; gave up") from None
+            except DecodeError:
+                raise ProtocolError(f"{what}: the reply's compression (Content-Encoding) is broken") from None
+            except HTTPError:
+                of = f" of {int(declared):,}" if declared.isdecimal() else ""
+                raise UnreachableError(f"{what}: the reply broke off after {raw.tell():,}{of} bytes") from None
             if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
+                return body
+            body += chunk
+            if len(body) > self._max_reply:
+                raise ProtocolError(f"{what}: the reply grew past {limit}")
             if time.monotonic() > deadline_at:
                 raise UnreachableError(f"{what}: the reply was still coming after {self._deadline:g} s; gave up")
 
