@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import gzip
+import json
 import socket
 import threading
 import time
@@ -22,6 +24,7 @@ from accsyn_dcc.api import (
     connect_configured,
 )
 from accsyn_dcc.api.client import AccsynClient
+from accsyn_dcc.api.errors import scrub
 from accsyn_dcc.credentials import Credentials
 from accsyn_dcc.standin import DROP_AFTER, RecordedRequest
 
@@ -345,3 +348,71 @@ def test_a_ca_bundle_that_does_not_exist_is_not_configured(tmp_path):
     with pytest.raises(NotConfigured) as caught:
         AccsynClient(dataclasses.replace(_credentials(1), proxy=None, verify=str(missing)))
     assert str(caught.value) == f"ACCSYN_CA_BUNDLE names {missing}, a file that does not exist"
+
+
+# -- no server text shows a secret --------------------------------------------------------------------------------
+
+USER = "artist@example.com"
+SESSION = "a-session-token-0123456789"
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+SECRET_FORMS = {
+    "the key": KEY,
+    "the key in base64": _b64(KEY),
+    "the key in URL-safe base64 inside longer text": base64.urlsafe_b64encode(f"x?{KEY}".encode()).decode(),
+    "RFC 7617 basic credentials": _b64(f"{USER}:{KEY}"),
+    "the session": SESSION,
+}
+
+
+def test_scrub_removes_each_form_of_a_secret_and_any_credential_value():
+    text = " ".join(f"{name}: [{form}]" for name, form in SECRET_FORMS.items())
+    assert scrub(text, KEY, SESSION) == (  # what is left of a base64 form are bits of the text around the secret
+        "the key: [***] the key in base64: [***] the key in URL-safe base64 inside longer text: [eD9***w==] "
+        "RFC 7617 basic credentials: [YXJ0aXN0QGV4YW1wbGUuY29tOn***] the session: [***]"
+    )
+    assert scrub("sent Authorization: Bearer abc.def\nnext line", None) == "sent Authorization: ***\nnext line"
+    assert scrub('{"Authorization": "basic eA==:eQ==", "session_id": "tok", "n": 1}', None) == (
+        '{"Authorization": ***, "session_id": ***, "n": 1}'
+    )
+
+
+def _refusal(message: str) -> bytes:
+    return json.dumps({"message": message, "message_hr": f"refused: {message}"}).encode()
+
+
+SENT_HEADER = f"Authorization: basic {_b64(USER)}:{_b64(KEY)}"
+LEAKY = f"bad request; headers {SENT_HEADER} X-Y: 1; rfc {_b64(USER + ':' + KEY)}; key {KEY}; session {SESSION}"
+
+
+@pytest.mark.parametrize("canned", [(200, _refusal(LEAKY), "application/json")], indirect=True)
+def test_a_refusal_quoting_the_credentials_shows_none_of_them(canned):
+    client = AccsynClient(_credentials(canned), retries=0)
+    client._session_id = SESSION
+    with pytest.raises(BackendError) as caught:
+        client.find_jobs()
+    shown = f"{caught.value} {caught.value.message} {caught.value.message_hr}"
+    assert not [name for name, form in SECRET_FORMS.items() if form[2:-2] in shown], shown
+    assert _b64(KEY)[:8] not in shown and caught.value.message.startswith("bad request; headers Authorization: ***")
+
+
+@pytest.mark.parametrize("canned", [(200, _refusal(f"no workspace for key {KEY}"), "application/json")], indirect=True)
+def test_a_host_lookup_refusal_quoting_the_key_does_not_show_it(canned):
+    client = AccsynClient(dataclasses.replace(_credentials(canned), hostname=None), retries=0)
+    with pytest.raises(NotConfigured) as caught:
+        client.endpoint()
+    assert KEY not in str(caught.value) and "no workspace for key ***" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "canned", [(502, f"<p>{'x' * 185} {form}</p>".encode(), "text/html") for form in (KEY, _b64(KEY))], indirect=True
+)
+def test_a_key_cut_by_the_end_of_a_quoted_page_shows_no_part_of_it(canned):
+    with pytest.raises(ProtocolError) as caught:
+        connect(_credentials(canned), retries=0)
+    assert KEY[:5] not in str(caught.value) and _b64(KEY)[:5] not in str(caught.value)
+    assert str(caught.value).endswith("HTTP 502 and no JSON: '<p>" + "x" * 185 + " ***</p>'")

@@ -154,7 +154,7 @@ class AccsynClient:
                     "GET", master, transport.HOST_LOOKUP_URI, {"ident": creds.workspace}, auth=False, retry=True
                 )
                 if "message" in reply:
-                    refusal = reply.get("message_hr") or reply["message"]
+                    refusal = self.scrub(str(reply.get("message_hr") or reply["message"]))
                     raise NotConfigured(f"accsyn workspace {creds.workspace!r}: {refusal}")
                 result = reply.get("result")
                 if not isinstance(result, dict) or not result.get("hostname"):
@@ -170,7 +170,7 @@ class AccsynClient:
             text = reply.get("message_hr") or reply.get("message") or "login refused"
             raise AuthenticationError(
                 f"accsyn refused the login of {self._credentials.user} to workspace "
-                f"{self._credentials.workspace}: {self._scrub(str(text))}"
+                f"{self._credentials.workspace}: {self.scrub(str(text))}"
             )
         result = reply.get("result")
         if not isinstance(result, dict) or not result.get("session_id"):
@@ -270,11 +270,12 @@ class AccsynClient:
         reply = self._call_with_retries(method, self.endpoint(), transport.EVENT_URI, body, auth=True, retry=safe)
         if "exception" in reply:
             raise BackendError(
-                str(reply["exception"]),
+                self.scrub(str(reply["exception"])),
                 f"accsyn failed on {uri}; please contact the {creds.workspace} admin",
             )
         if "message" in reply:
-            raise BackendError(str(reply["message"]), reply.get("message_hr"))
+            readable = reply.get("message_hr")
+            raise BackendError(self.scrub(str(reply["message"])), self.scrub(str(readable)) if readable else None)
         if "result" not in reply:
             raise ProtocolError(f"accsyn's reply to {uri} holds no result")
         return reply["result"]
@@ -301,7 +302,7 @@ class AccsynClient:
         creds = self._credentials
         headers = transport.headers(creds.workspace, creds.user, creds.api_key) if auth else transport.headers()
         url = endpoint.url(uri)
-        where = f"{endpoint.host}:{endpoint.port}"
+        where = self.scrub(f"{endpoint.host}:{endpoint.port}")  # a looked-up host name is the server's text
         remaining = deadline_at - time.monotonic()
         if remaining <= 0:
             raise UnreachableError(f"accsyn at {where} did not answer {method} {uri} within {self._deadline:g} s")
@@ -329,23 +330,20 @@ class AccsynClient:
             ) from None
         except requests.RequestException as error:
             reason = _innermost_reason(error)
-            raise UnreachableError(self._scrub(f"Could not reach accsyn at {where} ({reason})")) from None
+            raise UnreachableError(self.scrub(f"Could not reach accsyn at {where} ({reason})")) from None
         encoding = response.encoding or "utf-8"
         try:
             text = data.decode(encoding, errors="replace")
         except LookupError:
             raise ProtocolError(
-                self._scrub(f"accsyn at {where} answered {method} {uri} in an unknown character set {encoding!r}")
+                self.scrub(f"accsyn at {where} answered {method} {uri} in an unknown character set {encoding!r}")
             ) from None
         try:
             reply = transport.strip_object_ids(json_text.loads(text))
         except (ValueError, RecursionError):  # RecursionError: a reply nested as deep as JSON allows
-            snippet = " ".join(text.split())[:200]
+            snippet = " ".join(self.scrub(text)[:4096].split())[:200]  # scrubbed whole: a cut never halves a key
             raise ProtocolError(
-                self._scrub(
-                    f"accsyn at {where} answered {method} {uri} with HTTP {response.status_code} "
-                    f"and no JSON: {snippet!r}"
-                )
+                f"accsyn at {where} answered {method} {uri} with HTTP {response.status_code} and no JSON: {snippet!r}"
             ) from None
         if not isinstance(reply, dict):
             raise ProtocolError(f"accsyn's reply to {method} {uri} is not a JSON object")
@@ -383,8 +381,9 @@ class AccsynClient:
             if time.monotonic() > deadline_at:
                 raise UnreachableError(f"{what}: the reply was still coming after {self._deadline:g} s; gave up")
 
-    def _scrub(self, text: str) -> str:
-        return scrub(text, self._credentials.api_key)
+    def scrub(self, text: str) -> str:
+        """``text`` (the server's, for people to read) without this client's API key or session, in any form."""
+        return scrub(text, self._credentials.api_key, self._session_id)
 
 
 def _innermost_reason(error: BaseException) -> str:

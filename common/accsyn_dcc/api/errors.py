@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
+import base64
+import re
+from typing import Iterator, Optional
 
 from accsyn_dcc.errors import AccsynDccError
 
@@ -36,11 +38,33 @@ class ProtocolError(AccsynApiError):
     """accsyn's reply was not what the protocol promises (not JSON, an HTML error page, no result)."""
 
 
-def scrub(text: str, secret: Optional[str]) -> str:
-    """``text`` with ``secret`` (and its base64 form as sent on the wire) replaced by ``***``."""
-    if not secret:
-        return text
-    import base64
+CREDENTIAL_VALUE = re.compile(
+    r"""((?:authorization|session_id)["']?[ \t]*[:=][ \t]*)("[^"\r\n]*"?|'[^'\r\n]*'?|[^\r\n]*)""", re.IGNORECASE
+)
+"""The value of an ``Authorization`` header or a ``session_id`` field, quoted or to the end of its line."""
+SHORTEST_FRAGMENT = 6
+"""Base64 fragments of a secret shorter than this are too likely to match other text to be replaced."""
 
-    encoded = base64.b64encode(secret.encode("utf-8")).decode("ascii")
-    return text.replace(secret, "***").replace(encoded, "***")
+
+def scrub(text: str, *secrets: Optional[str]) -> str:
+    """``text`` with each secret replaced by ``***``: as it is, and in base64 wherever it lies in a longer base64
+    text (the ``Authorization`` header, RFC 7617's ``b64(user:key)``), URL-safe too; the value of any
+    ``Authorization`` or ``session_id`` it quotes goes as well."""
+    forms = {form for secret in secrets if secret for form in _forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    return CREDENTIAL_VALUE.sub(r"\1***", text)
+
+
+def _forms(secret: str) -> Iterator[str]:
+    """``secret``, its base64 text, and the base64 characters that depend on it alone at each of the three
+    alignments it can have inside longer base64 text."""
+    yield secret
+    raw = secret.encode("utf-8")
+    yield base64.b64encode(raw).decode("ascii")
+    for offset in range(3):
+        encoded = base64.b64encode(bytes(offset) + raw).decode("ascii")
+        fragment = encoded[(8 * offset + 5) // 6 : 8 * (offset + len(raw)) // 6]  # whole 6-bit groups of ``raw``
+        if len(fragment) >= SHORTEST_FRAGMENT:
+            yield fragment
+            yield fragment.replace("+", "-").replace("/", "_")
