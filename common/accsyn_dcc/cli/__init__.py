@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -16,6 +17,8 @@ from accsyn_dcc.errors import AccsynDccError
 
 _COMMAND_MODULES: Tuple[str, ...] = ("submit", "payload", "scan", "farm", "demo", "server", "jobs")
 """Modules of ``accsyn_dcc.cli``; each defines ``register(subparsers)`` and sets ``handler``."""
+OUTPUT_CLOSED = 141
+"""Exit code when whoever reads the output stopped (``| head``): a shell's for a command ended by SIGPIPE."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,12 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run one command; errors the suite raises on purpose print as one line, exit code 1."""
+    """Run one command; errors the suite raises on purpose print as one line, exit code 1; a closed standard
+    output ends it quietly."""
     args = build_parser().parse_args(argv)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
     try:
         exit_code: int = args.handler(args)
+        sys.stdout.flush()  # here, so that a closed output is noticed while it can still be answered
+    except BrokenPipeError:
+        _discard_output()
+        return OUTPUT_CLOSED
     except AccsynDccError as error:
         print(printable(f"accsyn-dcc {args.command}: {error}"), file=sys.stderr)
         return 1
@@ -45,6 +53,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
     return exit_code
+
+
+def _discard_output() -> None:
+    """Point standard output at the null device, so that Python's last flush of what is still buffered cannot
+    fail too (and print a traceback)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # an output without a file descriptor (a test's capture) has no last flush
+        pass
 
 
 def _interrupt(signum: int, frame: Optional[FrameType]) -> None:
