@@ -16,6 +16,7 @@ import sys
 from dataclasses import asdict, replace
 from typing import Any, Dict, List, Sequence, Tuple
 
+from accsyn_dcc.cli.terminal import one_line
 from accsyn_dcc.config import load_settings
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import SceneFileHost
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"jobs": created, "findings": _as_dicts(findings), "summary": summary}, indent=2, default=str))
     else:
-        print("created job " + ", ".join(str(job.get("id")) for job in created))
+        print(one_line("created job " + ", ".join(str(job.get("id")) for job in created)))
     return 0
 
 
