@@ -4,14 +4,48 @@ from __future__ import annotations
 
 import pytest
 from fuzzing import scan_bounded
-from hip_files import backwards_archive
+from hip_files import HipFile, Node, backwards_archive, with_parm_lines
 
 from accsyn_dcc.scan.houdini import scan_file
 from accsyn_dcc.scan.houdini.archive import HipError
+from accsyn_dcc.scan.houdini.hip import load_hip
 
 SCANNER = "accsyn_dcc.scan.houdini"
 MEMORY = 512 * 1024 * 1024
 """Address space for the child that scans one probe (the readers before the fixes needed 2 to 7 GB)."""
+BRACKETS = "[" * 100_000
+"""84 s in the parm-value pattern before the fix."""
+EVIL_PARM_LINES = [
+    f"file\t[ 0\tlocks=0 ]\t(\t{BRACKETS}\t)",  # a value of brackets only
+    BRACKETS,  # a line of brackets, no parm
+    'file2\t[ 0\tlocks=0 ]\t(\t"' + '\\"' * 100_000 + "\t)",  # a string that never closes, full of \"
+    "file3\t[ 0\tlocks=0 ]\t(\t" + "[ a " * 50_000 + ")",  # channels that never close
+    "file4\t[ 0\tlocks=0 ]\t(\t" + '[ a "' * 50_000 + ")",
+]
+"""Parm lines each quadratic (or worse) in a backtracking pattern: seeds for the fuzz test too."""
+
+
+def test_parm_lines_that_made_the_value_pattern_backtrack_read_in_linear_time(tmp_path):
+    scene = tmp_path / "brackets.hip"
+    scene.write_bytes(with_parm_lines(EVIL_PARM_LINES))
+    answer = scan_bounded(SCANNER, scene, MEMORY, seconds=30)
+    assert "result" in answer
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['a "quoted" word', "back\\slash\\", "( parens ) and [ brackets ] ", "", "tab\there", "$HIP/geo/$F4.bgeo.sc",
+     "`chs(\"../x\")`", "]", "["],
+)  # fmt: skip
+def test_parm_values_read_back_as_saved(tmp_path, value):
+    hip = HipFile(tmp_path / "values.hip")
+    parms = {"file": [value], "t": [1.5, -2, 1e-07], "f": [("f1", "1001", "$FSTART"), ("f2", "a ] b", 'ch("x")')]}
+    hip.nodes.append(Node("/obj/geo1/file1", "file", parms))
+    [node] = load_hip(str(hip.write())).nodes
+    assert [item.raw for item in node.parms["file"]] == [value]
+    assert [item.raw for item in node.parms["t"]] == ["1.5", "-2", "1e-07"]
+    assert [(item.raw, item.channel, item.expression) for item in node.parms["f"]] == [
+        ("1001", "f1", "$FSTART"), ("a ] b", "f2", 'ch("x")')]  # fmt: skip
 
 
 def test_a_section_size_that_points_back_is_refused(tmp_path):

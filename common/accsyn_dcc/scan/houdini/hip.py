@@ -4,21 +4,30 @@
 ``.OPlibraries`` the HDA files, and each node three sections: ``<path>.init`` (``type = ...``),
 ``<path>.def`` (flags, e.g. bypass, and the ``inputs`` wired in) and ``<path>.parm`` (one line per parm:
 ``name [ flags ] ( values )``, a value being a quoted string, a number, or ``[ channel value ]`` for a
-parm a channel drives, whose expression is in ``<path>.chn``).
+parm a channel drives, whose expression is in ``<path>.chn``). No parm line makes the reader backtrack:
+each character is looked at a bounded number of times.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from accsyn_dcc.scan.houdini.archive import HipError, text_sections
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, shown
 
 MAX_SCENE_BYTES = 4 * 1024 * 1024 * 1024
-_PARM_LINE = re.compile(r"^(\S+)\s*\[[^\]\n]*\]\s*\((.*)\)\s*$", re.M)
-_VALUE = re.compile(r'"((?:[^"\\]|\\.)*)"|\[\s*(\S+)\s+("(?:[^"\\]|\\.)*"|[^\]\s]*)\s*\]|([^\s()\[\]"]+)')
+_PARM_LINE = re.compile(r"^([^\s\[]+)\s*\[[^\]\n]*\]\s*\((.*)\)\s*$", re.M)
+"""``name [ flags ] ( values )``: a name never holds a bracket, so nothing before the flags can backtrack."""
+_PLAIN_VALUE = re.compile(r'"([^"]*)"|([^\s()\[\]"]+)')
+_BARE_OR_OPENING = re.compile(r'[^\s()\[\]"]+|["\[]')
+"""A bare value (a number, a word), or the quote or bracket that opens a string or a channel."""
+_QUOTED = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
+"""A closed string, unrolled (plain runs between escapes) so that a string that never closes fails in one pass."""
+_SPACE = re.compile(r"\s*")
+_WORD = re.compile(r"\S+")
+_CACHED_WORD = re.compile(r"[^\]\s]*")
 _ESCAPE = re.compile(r"\\(.)")
 _VARIABLE_LINE = re.compile(r"""^set\s+-g\s+(\w+)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(\S*))""", re.M)
 _CHANNEL = re.compile(r"channel\s+(\S+)\s*\{(.*?)\n\s*\}", re.S)
@@ -123,17 +132,84 @@ def _channels(text: str) -> Dict[str, str]:
 def _parms(text: str, expressions: Dict[str, str]) -> Dict[str, List[ParmValue]]:
     parms: Dict[str, List[ParmValue]] = {}
     for name, body in _PARM_LINE.findall(text):
-        values: List[ParmValue] = []
-        for quoted, channel, cached, bare in _VALUE.findall(body):
-            if channel:
-                value = _unescape(cached[1:-1]) if cached.startswith('"') else cached
-                values.append(ParmValue(value, channel, expressions.get(channel, "")))
-            elif bare:
-                values.append(ParmValue(bare))
-            else:
-                values.append(ParmValue(_unescape(quoted)))
-        parms[name] = values
+        if "[" in body or "\\" in body:
+            parms[name] = _ParmValues(body, expressions).read()
+        else:  # no channel, no escape: a string ends at the next quote, so only the last one can stay open
+            parms[name] = [ParmValue(quoted or bare) for quoted, bare in _PLAIN_VALUE.findall(body)]
     return parms
+
+
+class _ParmValues:
+    """The values of one parm line: quoted strings, bare words and channels (``[ name value ]``), in order.
+
+    Two facts keep the pass linear: once a string never closes, no quote after it closes one either (the same
+    escapes pair up from there), and every bracket inside one run of non-space characters names a channel
+    that ends where that run ends, so the run is measured, and the rest of the channel tried, once."""
+
+    def __init__(self, body: str, expressions: Dict[str, str]) -> None:
+        self.body, self.expressions = body, expressions
+        self.unclosed_from = len(body)
+        """The first quote known to open a string that never closes."""
+        self.word = (0, 0)
+        """The run of non-space characters measured last: (start, end)."""
+        self.failed_after = -1
+        """Where the name of the last channel that did not parse ended."""
+
+    def read(self) -> List[ParmValue]:
+        body, position = self.body, 0
+        values: List[ParmValue] = []
+        while True:
+            found = _BARE_OR_OPENING.search(body, position)
+            if found is None:
+                return values
+            position = found.end()
+            if found.group() == '"':
+                quoted = self.string(found.start())
+                if quoted is not None:
+                    values.append(ParmValue(_unescape(quoted.group(1))))
+                    position = quoted.end()
+            elif found.group() == "[":
+                channel = self.channel(found.start())
+                if channel is not None:
+                    values.append(channel[0])
+                    position = channel[1]
+            else:
+                values.append(ParmValue(found.group()))
+
+    def string(self, start: int) -> Optional[re.Match[str]]:
+        quoted = _QUOTED.match(self.body, start) if start < self.unclosed_from else None
+        if quoted is None:
+            self.unclosed_from = min(self.unclosed_from, start)
+        return quoted
+
+    def channel(self, start: int) -> Optional[Tuple[ParmValue, int]]:
+        """``[ name cached ]`` at ``start``: the value and where it ends; None when it is no channel."""
+        body = self.body
+        name_start = _after_space(body, start + 1)
+        if not self.word[0] <= name_start < self.word[1]:
+            word = _WORD.match(body, name_start)
+            self.word = (name_start, word.end() if word else name_start)
+        name_end = self.word[1]
+        if name_end == name_start or name_end == self.failed_after:
+            return None
+        cached_start = _after_space(body, name_end)
+        cached = self.string(cached_start) if body.startswith('"', cached_start) else None
+        for candidate in (cached, _CACHED_WORD.match(body, cached_start)):
+            if candidate is None or cached_start == name_end:
+                continue
+            end = _after_space(body, candidate.end())
+            if body.startswith("]", end):
+                text = candidate.group()
+                value = _unescape(text[1:-1]) if text.startswith('"') else text
+                name = body[name_start:name_end]
+                return ParmValue(value, name, self.expressions.get(name, "")), end + 1
+        self.failed_after = name_end
+        return None
+
+
+def _after_space(text: str, index: int) -> int:
+    space = _SPACE.match(text, index)
+    return space.end() if space else index
 
 
 def _unescape(text: str) -> str:
