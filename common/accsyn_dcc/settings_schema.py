@@ -74,12 +74,15 @@ WORKSPACE: Dict[str, Check] = {
     "sites": (_object_list, "a list of site objects"),
     "queues": (_object_list, "a list of queue objects"),
 }
+HOST_ENGINE_KEYS = ("nuke_engine", "maya_engine", "houdini_engine")
+"""Top-level keys naming the engine a host preselects instead of the one for its version; each host adapter
+reads its own from the whole settings, in the dialog and in scripted submits alike."""
 TOP_LEVEL: Dict[str, Check] = {
     "defaults": (_object, "an object"),
     "workspace": (_object, "an object"),
     "local_share_paths": (_string_map, "an object of share codes to local folders (text)"),
     "submit": (_object, "an object (the dialog's remembered choices)"),
-    "nuke_engine": (_string, "an engine code (text)"),
+    **dict.fromkeys(HOST_ENGINE_KEYS, (_string, "an engine code (text)")),
 }
 SECTIONS: Dict[str, Dict[str, Check]] = {"defaults": DEFAULTS, "workspace": WORKSPACE}
 

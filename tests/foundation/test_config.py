@@ -77,3 +77,14 @@ def test_workspace_sections_at_the_top_level_are_refused(tmp_path, environ):
     environ["ACCSYN_DCC_STUDIO_CONFIG"] = str(studio)
     with pytest.raises(ConfigError, match=r'studio\.json: volumes belong under "workspace"'):
         load_settings(environ)
+
+
+def test_every_host_engine_override_is_accepted(tmp_path, environ):
+    studio = tmp_path / "studio.json"
+    overrides = {"nuke_engine": "nuke-15", "maya_engine": "maya-2024", "houdini_engine": "houdini-20"}
+    studio.write_text(json.dumps(overrides))
+    environ["ACCSYN_DCC_STUDIO_CONFIG"] = str(studio)
+    assert load_settings(environ).values == overrides
+    studio.write_text(json.dumps({"maya_engine": 2024}))
+    with pytest.raises(ConfigError, match="'maya_engine' must be an engine code"):
+        load_settings(environ)

@@ -24,14 +24,21 @@ def open_submit_dialog(
     report: Callable[[str], None],
     selected_only: bool = False,
 ) -> Optional[Any]:
-    """Show the dialog on the host ``make_host(remembered settings)`` builds, parented to ``parent``."""
+    """Show the dialog on the host ``make_host(settings)`` builds, parented to ``parent``.
+
+    ``settings`` are the whole settings (studio, then user), as a scripted ``submit()`` gives its host, so
+    per-host keys such as ``nuke_engine`` act the same in both."""
     try:
-        from accsyn_dcc.remembered import RememberedSettings
+        from accsyn_dcc.config import load_settings
+        from accsyn_dcc.remembered import SETTINGS_KEY, RememberedSettings
+        from accsyn_dcc.session import SubmitSession
         from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
-        remembered = RememberedSettings.load()
+        settings = load_settings()
+        remembered = RememberedSettings(dict(settings.get(SETTINGS_KEY) or {}))
+        host = make_host(settings.values)
         dialog = SubmitDialog(
-            make_host(remembered.values), selected_only=selected_only, parent=parent, settings=remembered
+            host, selected_only=selected_only, parent=parent, settings=remembered, session=SubmitSession(host, settings)
         )
     except AccsynDccError as error:
         report(f"accsyn: {error}")

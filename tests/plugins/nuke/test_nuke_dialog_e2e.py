@@ -60,10 +60,10 @@ def session(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Gr
 def open_dialog(qtbot: Any, port: int) -> SubmitDialog:
     from accsyn_nuke.adapter import NukeHost
 
-    remembered = RememberedSettings.load()
-    dialog = SubmitDialog(
-        NukeHost(settings=remembered.values), connect=lambda: connect(credentials(port)), settings=remembered
-    )
+    from accsyn_dcc.config import load_settings
+
+    host = NukeHost(settings=load_settings().values)  # the whole settings, as the menu and batch.submit give it
+    dialog = SubmitDialog(host, connect=lambda: connect(credentials(port)), settings=RememberedSettings.load())
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

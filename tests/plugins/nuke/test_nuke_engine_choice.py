@@ -31,3 +31,29 @@ def test_setting_overrides_the_version_choice(nuke_ui: Any) -> None:
 
     assert NukeHost({ENGINE_SETTING: "nuke-14"}).default_engine(ENGINES) == "nuke-14"
     assert NukeHost({ENGINE_SETTING: "nuke-99"}).default_engine(ENGINES) == "nuke-16"  # unknown override ignored
+
+
+def test_a_studio_nuke_engine_is_preselected_by_the_dialog_as_by_a_scripted_submit(
+    nuke_ui: Any, qtbot: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from accsyn_dcc.ui.submit_dialog import SubmitDialog
+    from accsyn_dcc.workspace import WorkspaceInfo
+    from accsyn_nuke import commands
+    from accsyn_nuke.adapter import NukeHost
+
+    studio = tmp_path / "studio.json"
+    studio.write_text(json.dumps({"nuke_engine": "nuke-14"}))
+    monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", str(studio))
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    monkeypatch.setattr(SubmitDialog, "start", lambda self: None)  # the workspace is given below
+    dialog = commands.open_dialog(selected_only=False)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog._workspace_loaded(WorkspaceInfo(engines=ENGINES))
+    assert dialog.engine() == "nuke-14"  # Nuke 16 is running; the studio says nuke-14
+
+    from accsyn_dcc.config import load_settings
+
+    assert NukeHost(settings=load_settings().values).default_engine(ENGINES) == "nuke-14"  # what batch.submit builds
