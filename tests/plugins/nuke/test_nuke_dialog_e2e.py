@@ -58,9 +58,8 @@ def session(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Gr
 
 
 def open_dialog(qtbot: Any, port: int) -> SubmitDialog:
-    from accsyn_nuke.adapter import NukeHost
-
     from accsyn_dcc.config import load_settings
+    from accsyn_nuke.adapter import NukeHost
 
     host = NukeHost(settings=load_settings().values)  # the whole settings, as the menu and batch.submit give it
     dialog = SubmitDialog(host, connect=lambda: connect(credentials(port)), settings=RememberedSettings.load())
