@@ -55,3 +55,24 @@ def test_a_section_size_that_points_back_is_refused(tmp_path):
     assert "not an unsigned octal number" in str(answer.get("error"))
     with pytest.raises(HipError, match=f"^{scene}: a section header holds a size that is not an unsigned octal"):
         scan_file(str(scene), environ={})
+
+
+def test_a_path_through_a_variable_holding_a_backtick_is_unresolved_on_its_parm(tmp_path):
+    hip = HipFile(tmp_path / "shot.hip", variables={"SHOT": '`chs("/obj/shot/name")`', "SEQ": "sq01"})
+    hip.nodes.append(Node("/obj/geo1/cache", "file", {"file": ["$HIP/$SEQ/$SHOT/cache.bgeo"]}))
+    result = scan_file(str(hip.write()), environ={})
+    assert result.dependencies == []
+    [unresolved] = result.unresolved
+    assert (unresolved.node, unresolved.knob) == ("/obj/geo1/cache", "file")
+    assert unresolved.reason == "a backtick expression, evaluated by Houdini only"
+
+
+def test_variables_that_multiply_each_other_stop_at_a_bound(tmp_path):
+    """Three levels of a thousand references each would expand to 2 GB."""
+    hip = HipFile(tmp_path / "bomb.hip", variables={"A": "$B" * 1000, "B": "$C" * 1000, "C": "$D" * 1000, "D": "xy"})
+    hip.nodes.append(Node("/obj/geo1/cache", "file", {"file": ["$HIP/$A.bgeo"]}))
+    scene = hip.write()
+    result = scan_bounded(SCANNER, scene, MEMORY, seconds=30)["result"]
+    assert isinstance(result, dict)
+    [unresolved] = result["unresolved"]
+    assert unresolved["node"] == "/obj/geo1/cache" and "expand to more than 64 KB" in unresolved["reason"]

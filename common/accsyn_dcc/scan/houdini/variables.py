@@ -3,8 +3,9 @@
 ``$HIP``/``$HIPFILE``/``$HIPNAME`` come from where the scene is now (Houdini sets them on load),
 ``$OS`` is the node's name, ``$F``/``$F4``/``$FF``/``${F4}`` stay as frame tokens for the core's grammar,
 the rest come from the scene's ``set -g`` globals, Houdini packages (``HOUDINI_PACKAGE_DIR``) and the
-environment, in Houdini's order. A backtick expression, ``$T`` and other time values, a variable no one
-sets or one that holds a credential leave the parm unresolved, with the reason.
+environment, in Houdini's order. A backtick expression (in the parm or in a variable it names), ``$T`` and
+other time values, a variable no one sets or one that holds a credential leave the parm unresolved, with
+the reason.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ FRAME_VARIABLE = re.compile(r"^(?:F\d*|FF)$")
 TIME_VARIABLES = frozenset({"T", "SF", "ST", "RFSTART", "RFEND", "NFRAMES", "FSTART", "FEND", "FPS"})
 _VARIABLE = re.compile(r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)")
 MAX_PACKAGE_BYTES = 1024 * 1024
+MAX_EXPANDED_CHARS = 64 * 1024
+"""The longest text a path's variables may expand to (a path is a few hundred characters)."""
+BACKTICK = "a backtick expression, evaluated by Houdini only"
 
 
 class HoudiniUnresolved(ValueError):
@@ -37,17 +41,34 @@ def scene_variables(scene_path: str, saved: Mapping[str, str]) -> Dict[str, str]
 
 
 def expand(text: str, node_name: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
-    """``text`` with every variable replaced (frame variables kept as tokens); raises ``HoudiniUnresolved``."""
-    if "`" in text:
-        raise HoudiniUnresolved("a backtick expression, evaluated by Houdini only")
+    """``text`` with every variable replaced (frame variables kept as tokens); raises ``HoudiniUnresolved``.
+
+    A backtick, in the text or in the value of a variable it names, is Houdini's to evaluate; the text may
+    grow to ``MAX_EXPANDED_CHARS`` (values that name each other many times over would grow without end)."""
     for _round in range(8):  # a variable's value may name others ($JOB = $HIP/..)
+        if "`" in text:
+            raise HoudiniUnresolved(BACKTICK)
         if "$" not in text:
             return text
-        expanded = _VARIABLE.sub(lambda match: _value(match, node_name, variables, environ), text)
+        expanded = _expand_once(text, node_name, variables, environ)
         if expanded == text:
             return text
         text = expanded
     raise HoudiniUnresolved("variables that name each other in a loop")
+
+
+def _expand_once(text: str, node_name: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
+    grown = len(text)
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal grown
+        value = _value(match, node_name, variables, environ)
+        grown += len(value) - len(match.group(0))
+        if grown > MAX_EXPANDED_CHARS:
+            raise HoudiniUnresolved(f"its variables expand to more than {MAX_EXPANDED_CHARS // 1024} KB of text")
+        return value
+
+    return _VARIABLE.sub(replace, text)
 
 
 def _value(match: re.Match[str], node_name: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
