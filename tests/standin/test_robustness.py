@@ -3,6 +3,8 @@ process of its own, so that the test itself cannot freeze."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import os
 import queue
 import signal
@@ -17,10 +19,13 @@ from typing import Any, Callable, Dict, Iterator
 import accsyn_api
 import pytest
 from accsyn_api.session import AccsynException
+from raw_http import LOOKUP, put_login, raw, status, until
 from standin_env import point_environment_at
 
 from accsyn_dcc.api import connect
-from accsyn_dcc.standin import load_seed
+from accsyn_dcc.standin import StandinServer, load_seed
+from accsyn_dcc.standin import backend as backend_module
+from accsyn_dcc.standin import server as server_module
 
 JOB = {"engine": "nuke-15", "input": "share=projects/sh040/comp.nk", "range": "1-2"}
 EVIL_NAME = "a" * 40 + "!"
@@ -132,3 +137,52 @@ def test_malformed_queries_are_answered_with_a_message(official_env, query, mess
 def test_a_query_that_is_not_text_is_refused(credentials):
     with pytest.raises(Exception, match="find query must be text"):
         connect(credentials).event("GET", "compute/find", {}, query={"name": "x"})
+
+
+def test_bodies_read_at_once_have_a_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(server_module, "MAX_BODIES", 1000)
+    with StandinServer(str(tmp_path / "data")) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as uploading:
+            uploading.sendall(put_login(800)[:-790])  # 800 bytes announced, 10 sent: the server waits for the rest
+            deadline = time.monotonic() + 5
+            while server._httpd.bodies.used < 800 and time.monotonic() < deadline:  # the server has taken them
+                time.sleep(0.02)
+            reply = raw(server.port, put_login(600))
+            assert status(reply) == b"503" and b"reading 1000 bytes of other requests already; try again" in reply
+        reply = until(lambda: raw(server.port, put_login(600)), lambda reply: status(reply) == b"400")
+        assert b"no readable JSON" in reply  # the abandoned upload's bytes are free again
+
+
+def test_connections_over_the_cap_are_answered_busy_and_beyond_twice_it_closed(tmp_path, monkeypatch):
+    monkeypatch.setattr(server_module, "MAX_CONNECTIONS", 2)
+    monkeypatch.setattr(server_module._Busy, "timeout", 10.0)  # the idle ones answered busy wait out the test
+    with StandinServer(str(tmp_path / "data")) as server:
+        idle = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(2)]
+        reply = until(lambda: raw(server.port, LOOKUP), lambda reply: status(reply) == b"503")
+        assert status(reply) == b"503" and b"serving 2 connections already; try again" in reply
+        idle += [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(2)]
+        assert until(lambda: raw(server.port, LOOKUP), lambda reply: reply == b"") == b""
+        for connection in idle:
+            connection.close()
+        assert status(until(lambda: raw(server.port, LOOKUP), lambda reply: status(reply) == b"200")) == b"200"
+
+
+@pytest.mark.parametrize(
+    ("packed", "message"),
+    [
+        (gzip.compress(b" " * 2001), "it unpacks to more than 2000 bytes"),
+        (gzip.compress(b"{}")[:-5], "the gzip data ends early"),
+        (gzip.compress(b"{}")[:12] + b"not deflate", "not gzip data"),
+        (b"plain", "not gzip data"),
+    ],
+    ids=["too big", "truncated", "corrupt", "plain"],
+)
+def test_gz_data_is_unpacked_only_up_to_the_body_cap(standin, monkeypatch, packed, message):
+    monkeypatch.setattr(backend_module, "MAX_BODY", 2000)
+    user = standin.seed["users"][0]
+    credentials = ":".join(base64.b64encode(part.encode()).decode() for part in (user["code"], user["api_key"]))
+    headers = {"Authorization": f"basic {credentials}", "X-Accsyn-Workspace": standin.workspace}
+    session = standin.backend.login(headers)["result"]["session_id"]
+    event = {"workspace": standin.workspace, "session": session, "uri": "compute/create"}
+    reply = standin.backend.event("POST", dict(event, gz_data=base64.b64encode(packed).decode()), headers)
+    assert reply["message"].startswith(f"gz_data could not be decoded: {message}")

@@ -10,6 +10,7 @@ import time
 import accsyn_api
 import pytest
 from accsyn_api.session import AccsynException
+from raw_http import raw
 from standin_env import point_environment_at
 
 from accsyn_dcc.api import connect
@@ -100,23 +101,6 @@ def test_numeric_settings_are_accepted_with_a_warning(tmp_path):
     assert lines[1].endswith("warning: settings.task_bucketsize was the number 5; accsyn keeps setting values as text")
 
 
-def _raw(port: int, request: bytes, timeout: float = 5.0, half_close: bool = False) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
-        connection.sendall(request)
-        if half_close:
-            connection.shutdown(socket.SHUT_WR)
-        chunks = []
-        while True:
-            try:
-                chunk = connection.recv(65536)
-            except socket.timeout:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-
 @pytest.mark.parametrize(
     ("length", "status", "message"),
     [
@@ -130,7 +114,7 @@ def test_bad_content_lengths_get_an_answer(standin, length, status, message):
     request = (
         f"PUT /api/v3/api/login HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{{}}"
     ).encode()
-    reply = _raw(standin.port, request, half_close=length == "50")  # "50": the client stops after 2 bytes
+    reply = raw(standin.port, request, half_close=length == "50")  # "50": the client stops after 2 bytes
     assert reply.split(b" ")[1] == status and message in reply
 
 
@@ -183,5 +167,5 @@ def test_a_body_nested_too_deeply_gets_an_answer(standin):
     request = (
         f"PUT /api/v3/api/login HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     ).encode() + body
-    reply = _raw(standin.port, request)
+    reply = raw(standin.port, request)
     assert reply.split(b" ")[1] == b"400"

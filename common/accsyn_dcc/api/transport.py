@@ -11,6 +11,7 @@ import socket
 import sys
 import urllib.parse
 import uuid
+import zlib
 from typing import Any, Dict, Optional
 
 from accsyn_dcc import __version__, json_text
@@ -53,8 +54,18 @@ def gzip_data(data: Any) -> str:
     return base64.b64encode(gzip.compress(dumps(data).encode("ascii"))).decode("ascii")
 
 
-def ungzip_data(text: str) -> Any:
-    return json_text.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+def ungzip_data(text: str, limit: Optional[int] = None) -> Any:
+    """The data of a ``gz_data`` text; ValueError when it is not one, or unpacks to more than ``limit`` bytes."""
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)  # the gzip wrapper
+    try:
+        unpacked = unpacker.decompress(base64.b64decode(text), 0 if limit is None else limit + 1)
+    except zlib.error as error:
+        raise ValueError(f"not gzip data ({error})") from None
+    if limit is not None and len(unpacked) > limit:
+        raise ValueError(f"it unpacks to more than {limit} bytes")
+    if not unpacker.eof:
+        raise ValueError("the gzip data ends early")
+    return json_text.loads(unpacked.decode("utf-8"))
 
 
 def envelope(

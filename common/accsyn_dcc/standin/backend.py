@@ -40,6 +40,9 @@ JOB_ATTRIBUTES = (
     "parent", "parent_hr", "priority", "input", "output", "range", "compute", "inactive", "metadata", "description",
 )  # fmt: skip
 TASK_ATTRIBUTES = ("id", "uri", "item", "status", "job", "job_hr", "priority", "created", "finished", "metadata")
+MAX_BODY = 16 * 1024 * 1024
+"""The most bytes of JSON a request carries, as its body or unpacked from ``gz_data`` (a Compute payload is a few
+kilobytes)."""
 SESSION_SECONDS = 12 * 3600.0
 """How long a login session stays valid."""
 WRITEABLE_TASK_FIELDS = ("status", "priority", "metadata")
@@ -111,8 +114,8 @@ class Backend:
             user = self._event_user(event, headers)
             if "gz_data" in event:
                 try:
-                    event = dict(event, data=ungzip_data(event["gz_data"]))
-                except (binascii.Error, OSError, ValueError) as error:
+                    event = dict(event, data=ungzip_data(event["gz_data"], MAX_BODY))
+                except (TypeError, ValueError) as error:
                     raise RefusedRequest(f"gz_data could not be decoded: {error}") from None
             return {"result": self._dispatch(method, str(event.get("uri") or ""), event, user)}
         except RefusedRequest as refusal:

@@ -9,11 +9,11 @@ import socket
 import threading
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, Optional
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any, Callable, Dict, Optional, Type
 
 from accsyn_dcc import json_text
-from accsyn_dcc.standin.backend import Backend, RefusedRequest, load_seed
+from accsyn_dcc.standin.backend import MAX_BODY, Backend, RefusedRequest, load_seed
 from accsyn_dcc.standin.dispatch import LocalDispatcher
 from accsyn_dcc.standin.store import Store
 from accsyn_dcc.workspace import Volume
@@ -42,10 +42,14 @@ class RecordedRequest:
 
 
 Hook = Callable[[RecordedRequest], Optional[str]]
-MAX_BODY = 64 * 1024 * 1024
-"""The largest request body the stand-in reads (a Compute payload is a few kilobytes)."""
+MAX_BODIES = 4 * MAX_BODY
+"""The most bytes of request bodies read and handled at once; a body that would go beyond is answered 503."""
+MAX_CONNECTIONS = 64
+"""Connections served at once (accsyn allows 100 per address); as many more are answered 503, any beyond closed."""
 IDLE_SECONDS = 30.0
 """A connection that sends nothing for this long is closed."""
+BUSY_SECONDS = 2.0
+"""How long a connection answered 503 for ``MAX_CONNECTIONS`` may take to send its request line and headers."""
 
 
 class StandinServer:
@@ -69,7 +73,7 @@ class StandinServer:
         self.on_status = on_status
         """Told one line per job state change (the ``server`` command prints them)."""
         self.dispatcher: Optional[LocalDispatcher] = None
-        self._httpd: Optional[ThreadingHTTPServer] = None
+        self._httpd: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
         self._store: Optional[Store] = None
         self.backend: Optional[Backend] = None
@@ -97,8 +101,7 @@ class StandinServer:
             )
         backend = self.backend = Backend(self.seed, self._store, self.dispatcher, self.on_status)
         handler = type("StandinHandler", (_Handler,), {"backend": backend, "server_hook": self})
-        self._httpd = ThreadingHTTPServer((HOST, self.requested_port), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server((HOST, self.requested_port), handler)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), name="accsyn-standin", daemon=True
         )
@@ -138,11 +141,62 @@ class StandinServer:
         self.stop()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    timeout = IDLE_SECONDS  # socket timeout: an idle or stalled connection is closed, never holds a thread
-    backend: Backend
-    server_hook: StandinServer
+class _Server(HTTPServer):
+    """Each connection on a daemon thread of its own, up to ``MAX_CONNECTIONS`` served and as many answered busy."""
+
+    def __init__(self, address: Any, handler: Type[_Handler]) -> None:
+        super().__init__(address, handler)
+        self.serving = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.answering_busy = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.bodies = _ByteBudget(MAX_BODIES)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Never blocks the accepting loop, so ``shutdown`` (Ctrl-C) is prompt whatever the connections do."""
+        if self.serving.acquire(blocking=False):
+            self._start(request, client_address, self.RequestHandlerClass, self.serving)
+        elif self.answering_busy.acquire(blocking=False):
+            self._start(request, client_address, _Busy, self.answering_busy)
+        else:
+            self.shutdown_request(request)
+
+    def _start(self, request: Any, client_address: Any, handler: Any, slot: threading.BoundedSemaphore) -> None:
+        def run() -> None:
+            try:
+                handler(request, client_address, self)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+                slot.release()
+
+        threading.Thread(target=run, name="accsyn-standin-connection", daemon=True).start()
+
+
+class _ByteBudget:
+    """Bytes in use out of ``limit``, shared by every connection's thread."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self, count: int) -> bool:
+        with self._lock:
+            if self.used + count > self.limit:
+                return False
+            self.used += count
+            return True
+
+    def give_back(self, count: int) -> None:
+        with self._lock:
+            self.used -= count
+
+
+class _JsonHandler(BaseHTTPRequestHandler):
+    """Every method is ``_handle``d and every answer is JSON (accsyn-protocol.md 1.7)."""
+
     protocol_version = "HTTP/1.1"
+    server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the stand-in logs nothing per request."""
@@ -160,6 +214,34 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle()
 
     def _handle(self) -> None:
+        raise NotImplementedError
+
+    def _send(self, status: int, reply: Dict[str, Any]) -> None:
+        text = json.dumps(reply).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+
+
+class _Busy(_JsonHandler):
+    """Answers a connection beyond ``MAX_CONNECTIONS``: 503, try again."""
+
+    timeout = BUSY_SECONDS
+
+    def _handle(self) -> None:
+        self.close_connection = True
+        busy = f"The stand-in is serving {MAX_CONNECTIONS} connections already; try again"
+        self._send(503, RefusedRequest(busy).reply)
+
+
+class _Handler(_JsonHandler):
+    timeout = IDLE_SECONDS  # socket timeout: an idle or stalled connection is closed, never holds a thread
+    backend: Backend
+    server_hook: StandinServer
+
+    def _handle(self) -> None:
         path, _, raw_query = self.path.partition("?")
         declared = (self.headers.get("Content-Length") or "0").strip()
         if not declared.isdigit():
@@ -170,6 +252,27 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(413, RefusedRequest(f"The request body ({length} bytes) is larger than {MAX_BODY}").reply)
             return
+        if not self.server.bodies.take(length):
+            self._discard(length)
+            self.close_connection = True
+            busy = f"The stand-in is reading {MAX_BODIES} bytes of other requests already; try again"
+            self._send(503, RefusedRequest(busy).reply)
+            return
+        try:
+            self._answer(path, raw_query, length)
+        finally:
+            self.server.bodies.give_back(length)
+
+    def _discard(self, length: int) -> None:
+        """Read and drop a body, so that the client, done sending, reads the answer (no reset)."""
+        with contextlib.suppress(OSError):
+            while length > 0:
+                chunk = self.rfile.read(min(length, 65536))
+                if not chunk:
+                    return
+                length -= len(chunk)
+
+    def _answer(self, path: str, raw_query: str, length: int) -> None:
         try:
             body = self.rfile.read(length) if length else b""
         except OSError:  # the client went quiet before sending what it announced
@@ -191,14 +294,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
             return
         self._send(400 if "message" in reply else 200, reply)
-
-    def _send(self, status: int, reply: Dict[str, Any]) -> None:
-        text = json.dumps(reply).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(text)))
-        self.end_headers()
-        self.wfile.write(text)
 
     def _reply(self, request: RecordedRequest) -> Dict[str, Any]:
         headers = {key.lower(): value for key, value in request.headers.items()}
