@@ -47,7 +47,15 @@ def open_submit_dialog(
         log.exception("accsyn submit dialog failed to open")
         report(f"accsyn: the submit dialog could not open ({type(error).__name__}: {error}).")
         return None
-    _open_dialogs[:] = [open_one for open_one in _open_dialogs if open_one.isVisible()]
+    _open_dialogs[:] = [open_one for open_one in _open_dialogs if _showing(open_one)]
     _open_dialogs.append(dialog)
     dialog.show()
     return dialog
+
+
+def _showing(dialog: Any) -> bool:
+    """True while ``dialog`` is on screen; False once closed or deleted (with its parent window, say)."""
+    try:
+        return bool(dialog.isVisible())
+    except RuntimeError:  # the binding's "Internal C++ object already deleted"
+        return False
