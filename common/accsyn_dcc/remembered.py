@@ -11,7 +11,9 @@ SETTINGS_KEY = "submit"
 
 
 class RememberedSettings:
-    """Stored in the ``submit`` section of the per-user settings (``accsyn_dcc.config``).
+    """Stored in the ``submit`` section of the per-user settings (``accsyn_dcc.config``): ``engine``, ``queue``,
+    ``bucket_size``, ``input_conversion``, ``filters`` (the filters text) and ``envs``; the session's
+    ``initial_choices`` lays them over the studio's ``defaults``.
 
     A studio can preset any of them in its defaults file. Environment variables are kept as
     ``[name, value]`` pairs so a variable the artist removed stays removed (settings files merge

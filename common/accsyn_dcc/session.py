@@ -147,30 +147,36 @@ class SubmitSession:
 
     # ------------------------------------------------------------------------------------------- choices
     def initial_choices(
-        self, remembered: Optional[Mapping[str, Any]] = None, selected_only: bool = False
+        self, remembered: Optional[Mapping[str, Any]] = None, selected_only: bool = False, engine: str = ""
     ) -> SubmitChoices:
-        """The choices before the artist or the caller changes anything (see the module's precedence)."""
+        """The choices before the artist or the caller changes anything (see the module's precedence).
+
+        ``remembered``: the dialog's remembered choices (``filters`` as text, ``envs`` as ``[name, value]``
+        pairs). ``engine``: the engine the caller chose; the range and bucket size follow it.
+        """
         remembered = remembered or {}
         defaults = self.settings.defaults
-        engine_code = self._first_engine(
+        engine_code = engine or self._first_engine(
             [self.host.default_engine(self.workspace.engines), remembered.get("engine"), defaults.engine]
         )
-        engine = self.workspace.engine(engine_code)
+        found = self.workspace.engine(engine_code)
         scene_range = self.host.frame_range()
-        range_text = str(scene_range) if scene_range else (engine.settings.default_range if engine else None) or ""
+        range_text = str(scene_range) if scene_range else (found.settings.default_range if found else None) or ""
         scene = self.host.scene_path()
         bucket = remembered.get("bucket_size") or defaults.task_bucketsize
+        filters = remembered.get("filters")
+        envs = remembered.get("envs")
         return SubmitChoices(
             engine=engine_code,
             range_text=range_text,
             name=os.path.splitext(os.path.basename(scene))[0] if scene else "",
-            bucket_size=int(bucket or (engine.settings.default_bucketsize if engine else 1)),
+            bucket_size=int(bucket or (found.settings.default_bucketsize if found else 1)),
             queue=str(remembered.get("queue") or defaults.queue),
             outputs=tuple(self.host.outputs(selected_only)),
-            filters=defaults.filters,
+            filters=filters if isinstance(filters, str) else defaults.filters,
             input_conversion=str(remembered.get("input_conversion") or defaults.input_conversion),
             site_settings=dict(defaults.site),
-            envs=dict(defaults.envs),
+            envs={str(name): str(value) for name, value in envs} if isinstance(envs, list) else dict(defaults.envs),
         )
 
     def _first_engine(self, candidates: Sequence[Optional[str]]) -> str:

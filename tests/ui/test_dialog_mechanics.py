@@ -70,6 +70,13 @@ class ScriptedHost(HostAdapter):
         return _Finished(self)
 
 
+class RangelessHost(ScriptedHost):
+    """A scene without a frame range of its own."""
+
+    def frame_range(self) -> Optional[FrameRange]:
+        return None
+
+
 class _Finished(PendingScan):
     def __init__(self, host: ScriptedHost) -> None:
         self.host = host
@@ -158,8 +165,7 @@ def test_engine_defaults_fill_range_and_bucket(qtbot: Any) -> None:
             Engine("nuke-16", settings=EngineSettings(default_range="1-50", default_bucketsize=7)),
         ]
     )
-    dialog = make_dialog(qtbot, ScriptedHost(), DownBackend)
-    dialog.range_edit.setText("")
+    dialog = make_dialog(qtbot, RangelessHost(), DownBackend)  # the scene's own range would come first
     dialog._workspace_loaded(workspace)
     assert dialog.engine() == "nuke-16"
     assert dialog.bucket_spin.value() == 7

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+import re
+from typing import Dict, List, Mapping, Optional, Sequence
 
+from accsyn_dcc.filters import build_filters
 from accsyn_dcc.ui.qt import QtWidgets, Signal
+
+SiteSettings = Mapping[str, Mapping[str, Mapping[str, str]]]
+_RAM_SHOWN = r"[<>][1-9]\d{0,2}g"
+_HOSTS_SHOWN = r"([+-])[\w.*/]+(\1[\w.*/]+)*"
+_SITES_SHOWN = r"-[\w.]+|[\w.]+(\+[\w.]+)*"
+"""Statements the filter fields show (RAM in GB, hosts to include or exclude, sites); others show as text."""
 
 
 def _names(text: str) -> List[str]:
@@ -12,7 +20,8 @@ def _names(text: str) -> List[str]:
 
 
 class FiltersEditor(QtWidgets.QWidget):
-    """RAM limit, hostnames to include/exclude and sites to include/exclude; ``changed`` on every edit."""
+    """RAM limit, hostnames and sites to include/exclude, and any other statement as text; ``changed`` on every
+    edit. Shows a filters text (``set_text``) and gives one back (``text``)."""
 
     changed = Signal()
 
@@ -41,9 +50,12 @@ class FiltersEditor(QtWidgets.QWidget):
         layout.addRow("Hostnames exclude", self.hosts_exclude)
         layout.addRow("Sites include", self.sites_include)
         layout.addRow("Sites exclude", self.sites_exclude)
+        self.other = QtWidgets.QLineEdit()
+        self.other.setPlaceholderText("other filters, e.g. cores:>8,pool:+gpu")
+        layout.addRow("Other filters", self.other)
         self.ram_operator.currentIndexChanged.connect(self._edited)
         self.ram_gb.valueChanged.connect(self._edited)
-        for edit in (self.hosts_include, self.hosts_exclude, self.sites_include, self.sites_exclude):
+        for edit in (self.hosts_include, self.hosts_exclude, self.sites_include, self.sites_exclude, self.other):
             edit.textChanged.connect(self._edited)
         self._edited()
 
@@ -64,12 +76,39 @@ class FiltersEditor(QtWidgets.QWidget):
             "site_exclude": _names(self.sites_exclude.text()),
         }
 
-    def set_state(self, ram: Optional[str], values: Dict[str, Sequence[str]]) -> None:
-        if ram and ram[0] in "<>" and ram[1:-1].isdigit():
-            self.ram_operator.setCurrentIndex(1 if ram[0] == ">" else 2)
+    def text(self) -> str:
+        """The accsyn filters text these fields make (``ram:>32g,site:hq,cores:>8``)."""
+        values = self.values()
+        built = build_filters(
+            ram=self.ram(),
+            hostname_include=values["hostname_include"],
+            hostname_exclude=values["hostname_exclude"],
+            site_include=values["site_include"],
+            site_exclude=values["site_exclude"],
+        )
+        return ",".join(part for part in (built, self.other.text().strip()) if part)
+
+    def set_text(self, text: str) -> None:
+        """Show a filters text: RAM, hostnames and sites in their fields, every other statement as it is."""
+        ram: Optional[str] = None
+        values: Dict[str, List[str]] = {}
+        other: List[str] = []
+        for statement in (part.strip() for part in text.split(",")):
+            key, _colon, expression = (item.strip() for item in statement.partition(":"))
+            key = key.lower()
+            if key == "ram" and ram is None and re.fullmatch(_RAM_SHOWN, expression, re.IGNORECASE):
+                ram = expression.lower()
+            elif key == "hostname" and key not in values and re.fullmatch(_HOSTS_SHOWN, expression):
+                values[key] = expression[1:].split(expression[0])
+                values["hostname_include" if expression[0] == "+" else "hostname_exclude"] = values[key]
+            elif key == "site" and key not in values and re.fullmatch(_SITES_SHOWN, expression):
+                values[key] = expression.lstrip("-").split("+")
+                values["site_exclude" if expression[0] == "-" else "site_include"] = values[key]
+            elif statement:
+                other.append(statement)
+        self.ram_operator.setCurrentIndex({">": 1, "<": 2}[ram[0]] if ram else 0)
+        if ram:
             self.ram_gb.setValue(int(ram[1:-1]))
-        else:
-            self.ram_operator.setCurrentIndex(0)
         for key, edit in (
             ("hostname_include", self.hosts_include),
             ("hostname_exclude", self.hosts_exclude),
@@ -77,6 +116,7 @@ class FiltersEditor(QtWidgets.QWidget):
             ("site_exclude", self.sites_exclude),
         ):
             edit.setText(" ".join(values.get(key, ())))
+        self.other.setText(",".join(other))
 
 
 class EnvEditor(QtWidgets.QWidget):
@@ -149,7 +189,11 @@ class EnvEditor(QtWidgets.QWidget):
 
 
 class SiteSettingsEditor(QtWidgets.QWidget):
-    """Transfer settings for one site (or ``local``, the submitting machine): downloads on/off, speed limit."""
+    """Transfer settings for one site (or ``local``, the submitting machine): downloads on/off, speed limit.
+
+    ``set_values`` shows the first site of a settings mapping; what the fields do not show (other sites,
+    other keys) is given back by ``values`` as it came.
+    """
 
     changed = Signal()
 
@@ -158,6 +202,7 @@ class SiteSettingsEditor(QtWidgets.QWidget):
         layout = QtWidgets.QFormLayout(self)
         self.site = QtWidgets.QComboBox()
         self._site_codes = ["", "local"]
+        self._given: Dict[str, Dict[str, Dict[str, str]]] = {}
         self.site.addItems(["(none)", "local (this computer)"])
         self.download = QtWidgets.QCheckBox("Download dependencies to the site")
         self.download.setChecked(True)
@@ -179,12 +224,28 @@ class SiteSettingsEditor(QtWidgets.QWidget):
         self._edited()
 
     def set_sites(self, codes: Sequence[str]) -> None:
+        """Offer the workspace's sites; the chosen one stays chosen (and offered) even when it is not among them."""
         chosen = self.current_site()
         while self.site.count() > 2:
             self.site.removeItem(2)
-        self._site_codes = ["", "local", *codes]
-        self.site.addItems(list(codes))
-        self.site.setCurrentIndex(self._site_codes.index(chosen) if chosen in self._site_codes else 0)
+        kept = [chosen] if chosen and chosen not in ("local", *codes) else []
+        self._site_codes = ["", "local", *codes, *kept]
+        self.site.addItems([*codes, *kept])
+        self.site.setCurrentIndex(self._site_codes.index(chosen))
+
+    def set_values(self, values: SiteSettings) -> None:
+        """Show the first site's settings (downloads, uploads, speed limit)."""
+        self._given = {site: {part: dict(keys) for part, keys in parts.items()} for site, parts in values.items()}
+        site = next(iter(self._given), "")
+        if site not in self._site_codes:
+            self._site_codes.append(site)
+            self.site.addItem(site)
+        settings = self._given.get(site, {})
+        self.download.setChecked(settings.get("download", {}).get("enable") != "false")
+        self.upload.setChecked(settings.get("upload", {}).get("enable") != "false")
+        limit = settings.get("common", {}).get("transfer_speedlimit", "")
+        self.speed_limit.setValue(float(limit) if re.fullmatch(r"-?\d+(\.\d*)?", limit) else -1)
+        self.site.setCurrentIndex(self._site_codes.index(site))
 
     def current_site(self) -> str:
         index = self.site.currentIndex()
@@ -198,15 +259,29 @@ class SiteSettingsEditor(QtWidgets.QWidget):
 
     def values(self) -> Dict[str, Dict[str, Dict[str, str]]]:
         """``{site: {"download": {...}, "upload": {...}, "common": {...}}}`` with string values, or empty."""
+        shown = next(iter(self._given), "")
+        result = {site: parts for site, parts in self._given.items() if site != shown}
         site = self.current_site()
         if not site:
-            return {}
-        settings: Dict[str, Dict[str, str]] = {}
-        if not self.download.isChecked():
-            settings["download"] = {"enable": "false"}
-        if not self.upload.isChecked():
-            settings["upload"] = {"enable": "false"}
+            return result
+        settings = {part: dict(keys) for part, keys in self._given.get(site, {}).items()}
+        for part, box in (("download", self.download), ("upload", self.upload)):
+            _put(settings, part, "enable", None if box.isChecked() else "false", keep_given=box.isChecked())
         limit = self.speed_limit.value()
-        if limit != -1:
-            settings["common"] = {"transfer_speedlimit": f"{limit:g}"}
-        return {site: settings} if settings else {}
+        _put(settings, "common", "transfer_speedlimit", None if limit == -1 else f"{limit:g}")
+        if settings:
+            result[site] = settings
+        return result
+
+
+def _put(
+    settings: Dict[str, Dict[str, str]], part: str, key: str, value: Optional[str], keep_given: bool = False
+) -> None:
+    """Set ``settings[part][key]`` (None removes it, but ``keep_given`` keeps a given value other than "false")."""
+    keys = settings.setdefault(part, {})
+    if value is not None:
+        keys[key] = value
+    elif not (keep_given and keys.get(key, "false") != "false"):
+        keys.pop(key, None)
+    if not keys:
+        del settings[part]

@@ -1,9 +1,12 @@
 """The submit dialog every Qt host shares: a view over the submit session (``accsyn_dcc.session``).
 
 The session does the work (scan, findings, payloads, jobs); the dialog shows it and collects the
-artist's choices into one ``SubmitChoices``. Slow work never runs on the UI thread: the workspace
-lookup, the file checks of the scan and the submit run on Qt's thread pool; the host's own part of the
-scan runs on the UI thread in small steps, keeping the window responsive and the Cancel button live.
+artist's choices into one ``SubmitChoices``. What it shows first is the session's ``initial_choices`` (studio
+defaults, then the remembered choices, then the host, then the engine): the dialog holds no precedence
+rule of its own; switching engine re-applies only what the artist has not changed. Slow work never runs on
+the UI thread: the workspace lookup, the file checks of the scan and the submit run on Qt's thread pool;
+the host's own part of the scan runs on the UI thread in small steps, keeping the window responsive and the
+Cancel button live.
 Submit stays disabled while something blocks, with the reason and the way out ("Submit anyway") beside it.
 """
 
@@ -12,11 +15,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from dataclasses import replace
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from accsyn_dcc import preflight
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
-from accsyn_dcc.filters import build_filters
 from accsyn_dcc.hosts import HostAdapter
 from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Output, ScanResult
@@ -29,7 +32,12 @@ from accsyn_dcc.workspace import WorkspaceInfo
 
 log = logging.getLogger(__name__)
 
-INPUT_CONVERSIONS = ("auto", "always", "platform", "never")
+INPUT_CONVERSIONS = (("", "(default for the scene)"), ("auto", "auto"), ("always", "always"),
+                     ("platform", "platform"), ("never", "never"))  # fmt: skip
+"""(code, label); the empty code lets the session decide: ``auto`` for a text scene, none for a binary one."""
+SHOWN = ("name", "range_text", "bucket_size", "outputs", "engine", "queue", "filters", "input_conversion",
+         "site_settings", "envs")  # fmt: skip
+"""The ``SubmitChoices`` fields the dialog has widgets for."""
 FINDINGS_SHOWN = 6
 """Findings listed under the tabs; the rest are counted (every file is in the Dependencies tab)."""
 RESPONSIVE_INTERVAL = 0.03
@@ -56,6 +64,8 @@ class SubmitDialog(QtWidgets.QDialog):
         self.remembered = settings if settings is not None else RememberedSettings.load()
         self.outputs: List[Output] = []
         self._engine_codes: List[str] = []
+        self._conversion_codes = [code for code, _label in INPUT_CONVERSIONS]
+        self._shown: Optional[SubmitChoices] = None
         self._queue_codes: List[str] = []
         self.created_jobs: List[Dict[str, Any]] = []
         self._tasks: List[BackgroundTask] = []
@@ -67,8 +77,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self.setWindowTitle(f"Submit to accsyn ({host.host_name} {host.host_version})".replace(" )", ")"))
         self.resize(900, 700)
         self._build()
-        self._fill_from_host()
-        self._apply_remembered()
+        self._show(self._initial())
         if auto_start:
             QtCore.QTimer.singleShot(0, self.start)
 
@@ -205,7 +214,7 @@ class SubmitDialog(QtWidgets.QDialog):
         conversion_box = QtWidgets.QGroupBox(f"Paths inside the {self.host.words.scene}")
         conversion_form = QtWidgets.QFormLayout(conversion_box)
         self.conversion_combo = QtWidgets.QComboBox()
-        self.conversion_combo.addItems(list(INPUT_CONVERSIONS))
+        self.conversion_combo.addItems([label for _code, label in INPUT_CONVERSIONS])
         conversion_form.addRow("Input conversion", self.conversion_combo)
         layout.addWidget(conversion_box)
         site_box = QtWidgets.QGroupBox("Site transfers")
@@ -234,11 +243,31 @@ class SubmitDialog(QtWidgets.QDialog):
         return page
 
     # ----------------------------------------------------------------------------------------------- filling
-    def _fill_from_host(self) -> None:
-        choices = self.session.initial_choices(self.remembered.values, self.selected_only)
-        self.name_edit.setText(choices.name)
-        self.range_edit.setText(choices.range_text)
-        self._set_outputs(list(choices.outputs))
+    def _initial(self, engine: str = "") -> SubmitChoices:
+        """The session's choices for this dialog (``engine``: the one the artist picked)."""
+        return self.session.initial_choices(self.remembered.values, self.selected_only, engine=engine)
+
+    def _show(self, choices: SubmitChoices, names: Sequence[str] = SHOWN, only_unchanged: bool = True) -> None:
+        """Show ``choices``: every field the first time; after that the ``names``, with ``only_unchanged`` only
+        those the artist has not changed (whose widget still holds what was last shown)."""
+        previous = self._shown
+        current = self.choices() if previous is not None else None
+        self._shown = choices if previous is None else replace(previous, **{n: getattr(choices, n) for n in names})
+        setters: Dict[str, Callable[[Any], Any]] = {
+            "name": self.name_edit.setText,
+            "range_text": self.range_edit.setText,
+            "bucket_size": self.bucket_spin.setValue,
+            "outputs": lambda outputs: self._set_outputs(list(outputs)),
+            "engine": self.select_engine,
+            "queue": self.select_queue,
+            "filters": self.filters_editor.set_text,
+            "input_conversion": self._select_conversion,
+            "site_settings": self.site_editor.set_values,
+            "envs": lambda envs: self.env_editor.set_values(dict(envs)),
+        }
+        for name in names:
+            if not only_unchanged or previous is None or getattr(current, name) == getattr(previous, name):
+                setters[name](getattr(choices, name))
 
     def _set_outputs(self, outputs: List[Output]) -> None:
         self.outputs = list(outputs)
@@ -256,15 +285,16 @@ class SubmitDialog(QtWidgets.QDialog):
             self.outputs_list.addItem(item)
         self.outputs_list.blockSignals(False)
 
-    def _apply_remembered(self) -> None:
-        values = self.remembered.values
-        if values.get("bucket_size"):
-            self.bucket_spin.setValue(int(values["bucket_size"]))
-        conversion = values.get("input_conversion")
-        if conversion in INPUT_CONVERSIONS:
-            self.conversion_combo.setCurrentText(conversion)
-        self.filters_editor.set_state(values.get("filters_ram"), values.get("filters", {}))
-        self.env_editor.set_values({str(name): str(value) for name, value in values.get("envs", [])})
+    def _select_conversion(self, code: str) -> None:
+        if code not in self._conversion_codes:
+            self._conversion_codes.append(code)
+            self.conversion_combo.addItem(code)
+        self.conversion_combo.setCurrentIndex(self._conversion_codes.index(code))
+
+    def conversion(self) -> str:
+        """The input conversion chosen; empty: the session decides for the scene."""
+        index = self.conversion_combo.currentIndex()
+        return self._conversion_codes[index] if 0 <= index < len(self._conversion_codes) else ""
 
     def _remember(self) -> str:
         """Remember the choices for the next submit; why they could not be, else empty."""
@@ -272,9 +302,8 @@ class SubmitDialog(QtWidgets.QDialog):
             engine=self.engine(),
             queue=self.queue(),
             bucket_size=self.bucket_spin.value(),
-            input_conversion=self.conversion_combo.currentText(),
-            filters_ram=self.filters_editor.ram(),
-            filters=self.filters_editor.values(),
+            input_conversion=self.conversion(),
+            filters=self.filters_editor.text(),
             envs=[[name, value] for name, value in self.env_editor.values().items()],
         )
 
@@ -299,15 +328,14 @@ class SubmitDialog(QtWidgets.QDialog):
 
     def _workspace_loaded(self, workspace: WorkspaceInfo) -> None:
         self.session.workspace = workspace
+        initial = self._initial()
         self.set_engines([(engine.label, engine.code) for engine in workspace.engines])
-        initial = self.session.initial_choices(self.remembered.values, self.selected_only)
-        self.select_engine(initial.engine)
         self._queue_codes = [""] + [queue.code for queue in workspace.queues]
         self.queue_combo.clear()
         self.queue_combo.addItems(["(default)"] + [queue.name or queue.code for queue in workspace.queues])
-        self.select_queue(initial.queue)
         self.site_editor.set_sites([site.code for site in workspace.sites])
-        self._engine_chosen(remembered_bucket=bool(self.remembered.values.get("bucket_size")))
+        self._show(initial, ("engine", "queue"), only_unchanged=False)  # offered only now, so not yet chosen
+        self._engine_chosen()
         self.connection_label.setText(f"Connected to accsyn: {len(workspace.engines)} engines available.")
 
     def _workspace_failed(self, sentence: str) -> None:
@@ -316,21 +344,19 @@ class SubmitDialog(QtWidgets.QDialog):
         )
         self._edited()
 
-    def _engine_chosen(self, *_args: object, remembered_bucket: bool = False) -> None:
+    def _engine_chosen(self, *_args: object) -> None:
+        """Re-apply what follows the engine (range, bucket size) where the artist has not changed it."""
+        self._show(self._initial(engine=self.engine()), ("range_text", "bucket_size"))
         engine = self.workspace.engine(self.engine())
-        if engine is None:
-            self.engine_info.setText("")
-            return
-        settings = engine.settings
-        parts = [
-            f"default range {settings.default_range}" if settings.default_range else "",
-            f"bucket size {settings.default_bucketsize}",
-        ]
+        parts = (
+            [
+                f"default range {engine.settings.default_range}" if engine.settings.default_range else "",
+                f"bucket size {engine.settings.default_bucketsize}",
+            ]
+            if engine
+            else []
+        )
         self.engine_info.setText(", ".join(part for part in parts if part))
-        if not self.range_edit.text().strip() and settings.default_range:
-            self.range_edit.setText(settings.default_range)
-        if not remembered_bucket:
-            self.bucket_spin.setValue(settings.default_bucketsize)
         self._edited()
 
     # ----------------------------------------------------------------------------------------------- scan
@@ -459,8 +485,11 @@ class SubmitDialog(QtWidgets.QDialog):
         ]
 
     def choices(self) -> SubmitChoices:
-        """Everything the artist chose, as the session's one choices record."""
-        return SubmitChoices(
+        """Everything the artist chose, as the session's one choices record (fields without a widget as the
+        session gave them)."""
+        assert self._shown is not None
+        return replace(
+            self._shown,
             name=self.name_edit.text().strip(),
             engine=self.engine(),
             range_text=self.range_edit.text().strip(),
@@ -468,24 +497,12 @@ class SubmitDialog(QtWidgets.QDialog):
             queue=self.queue(),
             outputs=tuple(self.checked_outputs()),
             one_job_per_output=self.per_output_check.isChecked(),
-            filters=self._filters_text(),
-            input_conversion=self.conversion_combo.currentText(),
+            filters=self.filters_editor.text(),
+            input_conversion=self.conversion(),
             site_settings=self.site_editor.values(),
             envs=self.env_editor.values(),
             allow_missing=self.submit_anyway_check.isChecked(),
             send_off_share=tuple(self.dependency_model.chosen_paths()),
-        )
-
-    def _filters_text(self) -> str:
-        values = self.filters_editor.values()
-        return str(
-            build_filters(
-                ram=self.filters_editor.ram(),
-                hostname_include=list(values.get("hostname_include", ())),
-                hostname_exclude=list(values.get("hostname_exclude", ())),
-                site_include=list(values.get("site_include", ())),
-                site_exclude=list(values.get("site_exclude", ())),
-            )
         )
 
     def findings(self) -> List[preflight.Finding]:
