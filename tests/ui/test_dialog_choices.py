@@ -116,3 +116,21 @@ def test_a_binary_hip_is_sent_without_input_conversion_unless_the_artist_picks_o
     assert "input_conversion" not in dialog.payloads()[0]["parameters"]  # the session's rule, as the CLI sends
     dialog.conversion_combo.setCurrentText("auto")
     assert dialog.payloads()[0]["parameters"]["input_conversion"] == "auto"
+
+
+def test_the_editors_give_back_what_they_cannot_show(qtbot: Any) -> None:
+    from accsyn_dcc.ui.editors import FiltersEditor, SiteSettingsEditor
+
+    filters = FiltersEditor()
+    qtbot.addWidget(filters)
+    filters.set_text("ram:<16g,hostname:-ren01-ren02,cores:>8,pool:~gpu,site:-dupp")
+    assert filters.hosts_exclude.text() == "ren01 ren02" and filters.sites_exclude.text() == "dupp"
+    assert filters.text() == "ram:<16g,hostname:-ren01-ren02,site:-dupp,cores:>8,pool:~gpu"
+    sites = SiteSettingsEditor()
+    qtbot.addWidget(sites)
+    given = {"hq": {"common": {"transfer_speedlimit": "10", "retries": "3"}}, "la": {"upload": {"enable": "false"}}}
+    sites.set_values(given)
+    assert sites.current_site() == "hq" and sites.speed_limit.value() == 10 and sites.values() == given
+    sites.speed_limit.setValue(-1)
+    sites.download.setChecked(False)
+    assert sites.values() == {"hq": {"common": {"retries": "3"}, "download": {"enable": "false"}}, "la": given["la"]}
