@@ -9,8 +9,9 @@ Every member of the stock base is here with its name, signature and behaviour (s
 protocol notes), so stock engines run on it. Members marked "accsyn-dcc extra" do not exist in the
 stock base: an engine meant for a real farm must not call them (the engines in this folder do not).
 Where this base is deliberately safer than the stock one it says so: output folders are cleared into
-a new folder each time (never over an earlier job's frames), and a lock file that vanishes during the
-vote, or a folder another node creates first, is not an error.
+a new folder each time (never over an earlier job's frames), only once the renders of the job that owns
+the folder have ended, and a job whose folder another job took over fails instead of rendering into it;
+a lock file that vanishes during the vote, or a folder another node creates first, is not an error.
 
 Lines the daemon reads: ``!(<date>) text`` (public log), ``(<date>) [INFO] [ACCSYN] text`` (service
 log), ``(<date>)[WARNING] [ACCSYN] text`` on stderr, and ``{"taskstatus":true,"uri":...,"status":"done"}``.
@@ -54,6 +55,10 @@ class Common(object):
 
     LOCK_WAIT_SECONDS = 2.0
     """accsyn-dcc extra: the vote of ``take_lock`` waits 1-2 times this long (the stock base: 2-4 s)."""
+    OUTPUT_WAIT_SECONDS = 600.0
+    """accsyn-dcc extra: how long a job waits to own its output folder (another job's renders into it to end)."""
+    REPLACED_KEPT = 50
+    """accsyn-dcc extra: how many earlier owners an output folder's metadata remembers."""
     _debug = False
 
     def __init__(self, argv):
@@ -66,6 +71,7 @@ class Common(object):
         self.process = None
         self._current_task = None
         self._killed = False
+        self._rendering_mark = None
         arguments = self.argv[1:]
         dev = "--dev" in arguments
         if dev:
@@ -301,6 +307,13 @@ class Common(object):
     def output_is_folder(self):
         return self.get_compute().get("output_is_folder", True) is not False
 
+    def output_folder(self):
+        """accsyn-dcc extra: the folder the output goes into: the output itself, or a file output's folder."""
+        output = self.get_output()
+        if not output:
+            return None
+        return output if self.output_is_folder() else os.path.dirname(output)
+
     def get_bucket(self):
         """accsyn-dcc extra: (first, last) of the item or bucket to run, or None for ``all``."""
         item = (self.item or "all").strip()
@@ -507,7 +520,7 @@ class Common(object):
         compute["raw_output"] = compute.get("output")
         if compute.get("output"):
             compute["output"] = self.normalize_path(compute["output"])
-            folder = compute["output"] if self.output_is_folder() else os.path.dirname(compute["output"])
+            folder = self.output_folder()
             if self.create_output_folder() and folder:
                 try:
                     os.makedirs(folder)
@@ -637,46 +650,145 @@ class Common(object):
         return {key: source.get(key) for key in ("id", "code", "user", "created")}
 
     def clear_output_directory(self):
-        """accsyn-dcc extra (the stock base does this inside ``prepare``): move another job's files aside.
+        """accsyn-dcc extra (the stock base does this inside ``prepare``): own the output folder before rendering.
 
-        Files go to a new folder ``<parent>/ZZZ-TEMP/<output name>/<time>_<job>`` each time, so nothing
-        moved aside earlier is ever overwritten; a folder that already holds this job's frames is left alone.
+        The folder belongs to the job its metadata names. Another job's files are moved to a new folder
+        ``<parent>/ZZZ-TEMP/<output name>/<time>_<job>`` (never over earlier ones) once that job's renders into
+        it have ended: each render marks itself beside the folder while it runs, and a clearing waits for those
+        marks (``OUTPUT_WAIT_SECONDS`` at most). A job whose folder another job took over since it started fails
+        saying so: it never renders into another job's folder, nor moves that job's frames aside in turn.
         """
+        if not self._clearing_wanted():
+            return
+        folder = self.output_folder()
+        if not folder or not os.path.isdir(folder):
+            return
+        metadata = os.path.join(folder, self.OUTPUT_METADATA_FILENAME)
+        identity = self.job_identity()
+        deadline = time.time() + self.OUTPUT_WAIT_SECONDS
+        while True:
+            self._rendering_mark = self._mark_rendering(folder, identity)
+            owner = self._read_json(metadata)
+            if self._owned_by(owner, identity) and not os.path.exists(self._lock_path(folder, "output clear")):
+                return  # checked after marking: a clearing that starts from now on waits for this render
+            self.end_rendering()
+            self._refuse_if_replaced(folder, owner, identity)
+            if self.take_lock(folder, "output clear"):
+                try:
+                    owner = self._read_json(metadata)
+                    if not self._owned_by(owner, identity):
+                        self._refuse_if_replaced(folder, owner, identity)
+                        self._wait_for_renders(folder, identity, deadline)
+                        self._move_aside(folder, identity)
+                        self._write_json(metadata, self._claim(identity, owner))
+                finally:
+                    self.release_lock(folder, "output clear")
+            elif time.time() > deadline:
+                raise Exception(
+                    "The output folder {} could not be owned within {:.0f} s: other jobs kept clearing it".format(
+                        folder, self.OUTPUT_WAIT_SECONDS
+                    )
+                )
+
+    def _clearing_wanted(self):
         setting = self.get_parameters().get("clear_output_directory")
         if setting is None:
-            return
+            return False
         setting = str(setting).lower()
         site = (self.get_site_code() or "").lower()
         if setting == "true":
-            wanted = True
-        elif setting.startswith("!site:"):
-            wanted = site != setting[6:]
-        elif setting.startswith("site:"):
-            wanted = site == setting[5:]
-        else:
-            Common.warning("Unknown clear_output_directory value: {}".format(setting))
-            return
-        output = self.get_output()
-        if not wanted or not output or not os.path.isdir(output):
-            return
-        metadata = os.path.join(output, self.OUTPUT_METADATA_FILENAME)
-        identity = self.job_identity()
-        if self._owned_by(metadata, identity):
-            return
-        if not self.take_lock(output, "output clear"):
-            return
-        try:
-            if self._owned_by(metadata, identity):  # another worker of this job cleared it meanwhile
-                return
-            self._move_aside(output, identity)
-            self._write_json(metadata, identity)
-        finally:
-            self.release_lock(output, "output clear")
+            return True
+        if setting.startswith("!site:"):
+            return site != setting[6:]
+        if setting.startswith("site:"):
+            return site == setting[5:]
+        Common.warning("Unknown clear_output_directory value: {}".format(setting))
+        return False
 
     @staticmethod
-    def _owned_by(metadata, identity):
-        previous = Common._read_json(metadata)
-        return isinstance(previous, dict) and previous.get("id") == identity.get("id")
+    def _owned_by(owner, identity):
+        return isinstance(owner, dict) and owner.get("id") == identity.get("id")
+
+    def _claim(self, identity, owner):
+        """The metadata of a folder this job clears: its identity, and the jobs (runs) it replaced."""
+        replaced = list(owner.get("replaced") or []) if isinstance(owner, dict) else []
+        if isinstance(owner, dict) and owner.get("id"):
+            replaced.append({key: owner.get(key) for key in ("id", "code", "created")})
+        claim = dict(identity)
+        claim["replaced"] = replaced[-self.REPLACED_KEPT :]
+        return claim
+
+    @staticmethod
+    def _refuse_if_replaced(folder, owner, identity):
+        """Fail when another job took the folder over from this very run of this job."""
+        if not isinstance(owner, dict):
+            return
+        for entry in owner.get("replaced") or []:
+            if entry.get("id") == identity.get("id") and entry.get("created") == identity.get("created"):
+                raise Exception(
+                    "The output folder {} was taken over by job {} ({}) while this job rendered; this job's frames "
+                    "were moved aside to ZZZ-TEMP and it renders no more into another job's folder".format(
+                        folder, owner.get("code"), owner.get("id")
+                    )
+                )
+
+    @staticmethod
+    def _rendering_prefix(folder):
+        return "{}.rendering ".format(os.path.basename(folder.rstrip("/\\")))
+
+    def _mark_rendering(self, folder, identity):
+        """A file beside ``folder`` saying this process renders into it for this job (removed when it ends)."""
+        token = re.sub(r"[^\w.-]", "_", self._lock_owner())
+        mark = os.path.join(os.path.dirname(folder.rstrip("/\\")), self._rendering_prefix(folder) + token)
+        self._write_json(mark, {"id": identity.get("id"), "code": identity.get("code"),
+                                "host": socket.gethostname(), "pid": os.getpid()})  # fmt: skip
+        return mark
+
+    def end_rendering(self):
+        """accsyn-dcc extra: this process renders no more into the output folder (its mark is removed)."""
+        if self._rendering_mark is not None:
+            self._remove(self._rendering_mark)
+            self._rendering_mark = None
+
+    def _wait_for_renders(self, folder, identity, deadline):
+        """Return once no other job renders into ``folder``; a mark left by a dead process here is removed."""
+        parent = os.path.dirname(folder.rstrip("/\\"))
+        prefix = self._rendering_prefix(folder)
+        while True:
+            running = []
+            for name in os.listdir(parent):
+                if not name.startswith(prefix) or name.endswith(".tmp"):
+                    continue
+                mark = os.path.join(parent, name)
+                render = self._read_json(mark)
+                if not isinstance(render, dict) or render.get("id") == identity.get("id"):
+                    continue
+                if render.get("host") == socket.gethostname() and not self._alive(render.get("pid")):
+                    self._remove(mark)
+                    continue
+                running.append(render)
+            if not running:
+                return
+            if time.time() > deadline:
+                render = running[0]
+                raise Exception(
+                    "The output folder {} is still being rendered into by job {} ({}, process {} on {}) after "
+                    "{:.0f} s; it is not cleared under a running render".format(
+                        folder, render.get("code"), render.get("id"), render.get("pid"), render.get("host"),
+                        self.OUTPUT_WAIT_SECONDS,
+                    )
+                )  # fmt: skip
+            time.sleep(0.1)
+
+    @staticmethod
+    def _alive(pid):
+        try:
+            os.kill(int(pid), 0)
+        except (TypeError, ValueError, ProcessLookupError):
+            return False
+        except OSError:
+            return True  # it exists, owned by another user
+        return True
 
     def _move_aside(self, output, identity):
         names = [name for name in os.listdir(output) if name != self.OUTPUT_METADATA_FILENAME]
@@ -718,22 +830,25 @@ class Common(object):
         return {str(key): str(value) for key, value in env.items()}
 
     def execute(self):
-        self.prepare()
-        self.pre()
-        self.executing = True
-        self.execution_start = datetime.datetime.now()
-        bucket = self.get_bucket()
-        exitcode = 0
-        if bucket is not None and self.SETTINGS.get("max_bucketsize") == 1:
-            for number in range(bucket[0], bucket[1] + 1):
-                self.task_started(str(number))
-                exitcode = self._run(str(number), {"ACCSYN_ITEM": str(number)})
-                if exitcode != 0:
-                    break
-        else:
-            exitcode = self._run(self.item or "all", {})
-        self.executing = False
-        self.post(exitcode)
+        try:
+            self.prepare()
+            self.pre()
+            self.executing = True
+            self.execution_start = datetime.datetime.now()
+            bucket = self.get_bucket()
+            exitcode = 0
+            if bucket is not None and self.SETTINGS.get("max_bucketsize") == 1:
+                for number in range(bucket[0], bucket[1] + 1):
+                    self.task_started(str(number))
+                    exitcode = self._run(str(number), {"ACCSYN_ITEM": str(number)})
+                    if exitcode != 0:
+                        break
+            else:
+                exitcode = self._run(self.item or "all", {})
+            self.executing = False
+            self.post(exitcode)
+        finally:
+            self.end_rendering()
         self._exit(exitcode)
 
     def _exit(self, exitcode):

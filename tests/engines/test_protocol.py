@@ -73,6 +73,50 @@ def test_clear_output_moves_another_jobs_files_aside(tmp_path, engine):
     assert (output / "new.0001.exr").exists()
 
 
+def _owned_output(tmp_path, engine, owner):
+    """A ``renders`` folder holding a frame of ``owner``'s (its metadata), with clearing asked of ``engine``."""
+    output = tmp_path / "renders"
+    output.mkdir()
+    (output / "frame.0001.exr").write_text(owner["code"])
+    (output / ".accsyn-compute-metadata.json").write_text(json.dumps(owner))
+    engine.LOCK_WAIT_SECONDS = 0.01
+    engine.data["compute"]["output"] = str(output)
+    engine.data["compute"]["parameters"]["clear_output_directory"] = "true"
+    return output
+
+
+def test_a_job_whose_folder_another_job_took_over_fails_saying_so_and_moves_nothing(tmp_path, engine):
+    this_run = {"id": "a" * 24, "code": "job", "created": "2026-11-25T01:00:00"}
+    output = _owned_output(tmp_path, engine, {"id": "b" * 24, "code": "jobB", "replaced": [this_run]})
+    with pytest.raises(Exception, match=f"^The output folder {output} was taken over by job jobB \\(b{{24}}\\)"):
+        engine.clear_output_directory()
+    assert (output / "frame.0001.exr").read_text() == "jobB" and not (tmp_path / "ZZZ-TEMP").exists()
+    engine.data["job"]["created"] = "2026-11-26T09:00:00"  # a later run of the job: it clears as asked
+    engine.clear_output_directory()
+    assert [path.read_text() for path in (tmp_path / "ZZZ-TEMP").rglob("frame.0001.exr")] == ["jobB"]
+    metadata = json.loads((output / ".accsyn-compute-metadata.json").read_text())
+    assert metadata["id"] == "a" * 24 and [entry["id"] for entry in metadata["replaced"]] == ["a" * 24, "b" * 24]
+
+
+def test_clearing_waits_for_another_jobs_running_render_and_fails_naming_it(tmp_path, engine):
+    import os
+    import socket
+
+    output = _owned_output(tmp_path, engine, {"id": "b" * 24, "code": "jobB"})
+    mark = tmp_path / "renders.rendering other-node_1"
+    mark.write_text(json.dumps({"id": "b" * 24, "code": "jobB", "host": socket.gethostname(), "pid": os.getpid()}))
+    engine.OUTPUT_WAIT_SECONDS = 0.3
+    with pytest.raises(Exception, match=r"is still being rendered into by job jobB .* it is not cleared under"):
+        engine.clear_output_directory()
+    assert (output / "frame.0001.exr").read_text() == "jobB"
+    mark.write_text(json.dumps({"id": "b" * 24, "code": "jobB", "host": socket.gethostname(), "pid": 2**22 + 1}))
+    engine.clear_output_directory()  # a mark its dead process left here is no render
+    assert not mark.exists() and not (output / "frame.0001.exr").exists()
+    assert list(tmp_path.glob("renders.rendering *")) != []  # this render's own mark, until the engine ends
+    engine.end_rendering()
+    assert list(tmp_path.glob("renders.rendering *")) == []
+
+
 @pytest.mark.parametrize(("setting", "moved"), [("site:hq", True), ("site:sthlm", False), ("!site:sthlm", True)])
 def test_clear_output_site_conditions(tmp_path, engine, setting, moved):
     output = tmp_path / "renders"
