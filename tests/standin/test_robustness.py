@@ -9,6 +9,7 @@ import os
 import queue
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -113,9 +114,30 @@ def test_ctrl_c_stops_the_server_while_requests_are_being_served(running, monkey
         running.process.send_signal(signal.SIGINT)
         assert running.process.wait(timeout=5) == 130
         assert time.monotonic() - started < 3
+    _assert_interrupted(running)
+
+
+def test_ctrl_c_stops_the_server_while_a_request_waits_for_the_database(running, monkeypatch, tmp_path):
+    point_environment_at(running, monkeypatch)
+    session = accsyn_api.Session(timeout=20)
+    blocker = sqlite3.connect(str(tmp_path / "data" / "standin.sqlite3"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # as a second server on the same data folder would, for a while
+    try:
+        _in_background(lambda: session.create("compute", dict(JOB, name="waits")))
+        time.sleep(0.5)  # the create waits (up to store.BUSY_SECONDS) for the database, holding the store
+        started = time.monotonic()
+        running.process.send_signal(signal.SIGINT)
+        assert running.process.wait(timeout=15) == 130
+        assert time.monotonic() - started < 3
+    finally:
+        blocker.close()
+    _assert_interrupted(running)
+
+
+def _assert_interrupted(server: RunningServer) -> None:
     lines = []
-    while not running.output.empty():
-        lines.append(running.output.get())
+    while not server.output.empty():
+        lines.append(server.output.get())
     assert lines[-1] == "accsyn-dcc server: interrupted\n" and not any("Traceback" in line for line in lines)
 
 

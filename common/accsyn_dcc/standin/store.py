@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS settings (
 DATABASE_NAME = "standin.sqlite3"
 BUSY_SECONDS = 10.0
 """How long a write waits for another process (a second server on the same data folder) to finish."""
+CLOSE_SECONDS = 1.0
+"""How long closing waits for a call under way, so that stopping the server (Ctrl-C) stays prompt."""
 
 
 class Store:
@@ -54,8 +56,13 @@ class Store:
         self._db.execute("COMMIT")
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Close the database, waiting at most ``CLOSE_SECONDS`` for a call under way (which may wait
+        ``BUSY_SECONDS`` for another server's lock); past that, it is left to that call and closes with the process."""
+        if self._lock.acquire(timeout=CLOSE_SECONDS):
+            try:
+                self._db.close()
+            finally:
+                self._lock.release()
 
     def add_job(self, job: Dict[str, Any], fingerprint: str, tasks: List[Dict[str, Any]]) -> None:
         with self._lock, self._transaction():
