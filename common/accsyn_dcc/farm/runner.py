@@ -5,7 +5,10 @@ Each bucket gets its own data JSON and log under the work folder and runs as
 identity of its own (so engines' lock files exclude each other as on a real farm). The engine's
 ENGINE CONFIG ``PARAMETERS`` are merged under the job's, as the backend does. Failed buckets are
 retried a bounded number of times; each finished bucket is recorded in ``state.json`` at once, so a
-re-run of the same job skips it (``fresh`` renders everything again). One run at a time per work folder.
+re-run of the same job skips it (``fresh`` renders everything again). When the output is a frame pattern,
+"done" means on disk: a bucket counts the frames its files hold after the task (in a folder the job owns,
+when it clears its output), the run counts them again at its end, and a re-run renders again a bucket
+whose frames are gone. One run at a time per work folder.
 An interrupt stops every engine process group before returning; engines run under a small supervisor
 that ends their whole process group if the runner itself is killed.
 """
@@ -38,6 +41,7 @@ from accsyn_dcc.farm.engines import (
     engines_folder,
     with_default_parameters,
 )
+from accsyn_dcc.farm.output import OutputFrames
 from accsyn_dcc.farm.taskdata import job_identity, task_data
 from accsyn_dcc.payload_rules import validate_payload
 from accsyn_dcc.ranges import Bucket, task_buckets
@@ -161,6 +165,8 @@ class LocalFarm:
         self.job = job_identity(payload, getpass.getuser())
         self.work_dir = work_dir or os.path.join(user_cache_dir("accsyn-dcc", appauthor=False), "farm", self.job["id"])
         self._state_path = os.path.join(self.work_dir, "state.json")
+        self.output_frames = OutputFrames.of(self.payload, self.job["id"], self.volumes, self.local_share_paths)
+        """The output's frame files, when it is a frame pattern; None for a folder."""
         self._lock = threading.Lock()
         self._running: Dict[str, subprocess.Popen] = {}
         self._stopping = False
@@ -180,9 +186,14 @@ class LocalFarm:
             return self._run_all()
 
     def _run_all(self) -> FarmSummary:
-        self._done = set() if self.fresh else self._load_state()
-        summary = FarmSummary(self.job["id"], self.payload.get("output"), self.work_dir)
         buckets = self.buckets()
+        by_item = {_item(bucket): bucket for bucket in buckets}
+        self._done = set() if self.fresh else self._load_state()
+        gone = {item for item in self._done if item in by_item and self._missing(by_item[item])}
+        if gone:  # the state file says done, the disk says otherwise: render those again
+            self._done -= gone
+            self._save_state(self._done)
+        summary = FarmSummary(self.job["id"], self.payload.get("output"), self.work_dir)
         order = {_item(bucket): index for index, bucket in enumerate(buckets)}
         pending = [bucket for bucket in buckets if _item(bucket) not in self._done]
         for bucket in buckets:
@@ -205,12 +216,39 @@ class LocalFarm:
         finally:
             pool.shutdown(wait=True)
         summary.tasks.sort(key=lambda task: order[task.item])
+        self._count_again(summary, by_item)
         for task in summary.tasks:
             summary.frames_done.extend(task.frames_done)
             if not task.ok:
                 summary.failed_buckets.append(task.item)
         summary.frames_done = sorted(set(summary.frames_done))
         return summary
+
+    def _frames_on_disk(self, bucket: Optional[Bucket]) -> Optional[List[int]]:
+        """The bucket's frames on disk as this job's; None when the output is no frame pattern."""
+        if self.output_frames is None or bucket is None:
+            return None
+        return self.output_frames.on_disk(bucket.frames())
+
+    def _missing(self, bucket: Optional[Bucket]) -> List[int]:
+        """The bucket's frames that are not on disk as this job's (none known when the output is a folder)."""
+        on_disk = self._frames_on_disk(bucket)
+        return [] if on_disk is None or bucket is None else sorted(set(bucket.frames()) - set(on_disk))
+
+    def _count_again(self, summary: FarmSummary, by_item: Mapping[str, Optional[Bucket]]) -> None:
+        """Done is what the output holds at the end: another job (or a person) may have moved frames since."""
+        lost = set()
+        for task in summary.tasks:
+            missing = self._missing(by_item[task.item]) if task.ok else []
+            if missing and self.output_frames is not None:
+                task.frames_done = sorted(set(task.frames_done) - set(missing))
+                task.ok = False
+                task.reason = self.output_frames.missing(missing, " since the task")
+                lost.add(task.item)
+        if lost:
+            with self._lock:
+                self._done -= lost
+                self._save_state(self._done)
 
     def stop(self) -> None:
         """Stop every running engine (and the processes it started)."""
@@ -231,20 +269,31 @@ class LocalFarm:
         frames: List[int] = []
         exit_code = 1
         attempt = 0
+        unwritten = ""
         for attempt in range(1, self.retries + 2):
             if self._stopping:
                 break
             exit_code, reported = self._execute(item, data_path, log_path, attempt)
             frames = sorted(set(frames) | set(reported))
-            if exit_code == 0:
+            on_disk = self._frames_on_disk(bucket)
+            frames = frames if on_disk is None else on_disk
+            unwritten = ""
+            if exit_code != 0:
+                continue
+            missing = self._missing(bucket)
+            if self.output_frames is None or not missing:
                 frames = list(bucket.frames()) if bucket else frames
                 break
-        if exit_code == 0:
+            unwritten = self.output_frames.missing(missing)
+            with open(log_path, "a", encoding="utf-8") as log:
+                log.write(f"--- the engine exited 0, but {unwritten}\n")
+        if exit_code == 0 and not unwritten:
             with self._lock:
                 self._done.add(item)
                 self._save_state(self._done)
             return TaskResult(item, True, 0, frames, attempt, log_path)
-        return TaskResult(item, False, exit_code, frames, attempt, log_path, reason=failure_reason(log_path, exit_code))
+        reason = unwritten or failure_reason(log_path, exit_code)
+        return TaskResult(item, False, exit_code, frames, attempt, log_path, reason=reason)
 
     def _node(self) -> str:
         """This worker thread's node identity: the host name and the worker's number."""
@@ -377,7 +426,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-_EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(Error|Exception)|ERROR)\b:?")
+_EXCEPTION = re.compile(r"^(([A-Za-z_][\w.]*)?(Error|Exception)|ERROR)\b:?")
 
 
 def failure_reason(log_path: str, exit_code: int) -> str:
