@@ -242,3 +242,40 @@ def test_a_payload_accsyn_would_refuse_is_refused_here_in_one_line(tmp_path, eng
     with pytest.raises(AccsynDccError, match=named) as refused:
         farm(tmp_path, engines, job)
     assert "\n" not in str(refused.value) and "nope.py and nope.py" not in str(refused.value)
+
+
+@pytest.mark.parametrize("failing", ["os.open", "open"], ids=["the-run-lock", "task-data-and-logs"])
+def test_a_full_disk_under_the_work_folder_ends_in_one_line_naming_it(tmp_path, engines, monkeypatch, capsys, failing):
+    """Every write into the work folder fails with ENOSPC (no tiny tmpfs here): one line, no traceback."""
+    import errno
+
+    from accsyn_dcc.cli import main
+    from accsyn_dcc.farm import runner
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (tmp_path / "job.json").write_text(json.dumps(payload(tmp_path, input=str(tmp_path / "a.txt"))))
+
+    def full(real):
+        def write(path, *args, **kwargs):
+            mode = args[0] if args else kwargs.get("mode", kwargs.get("flags", "r"))
+            writing = isinstance(mode, int) or any(letter in mode for letter in "wax+")
+            if writing and str(path).startswith(str(work)):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            return real(path, *args, **kwargs)
+
+        return write
+
+    if failing == "os.open":
+        monkeypatch.setattr(os, "open", full(os.open))
+    else:
+        monkeypatch.setattr(runner, "open", full(open), raising=False)
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    command = ["farm", "run", str(tmp_path / "job.json"), "--engines", str(engines), "--work-dir", str(work)]
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1] == (
+        f"accsyn-dcc farm: work folder {work}: cannot write (No space left on device); "
+        "free some space there or give another --work-dir"
+    )

@@ -8,7 +8,8 @@ retried a bounded number of times; each finished bucket is recorded in ``state.j
 re-run of the same job skips it (``fresh`` renders everything again). When the output is a frame pattern,
 "done" means on disk: a bucket counts the frames its files hold after the task (in a folder the job owns,
 when it clears its output), the run counts them again at its end, and a re-run renders again a bucket
-whose frames are gone. One run at a time per work folder.
+whose frames are gone. One run at a time per work folder; a work folder that cannot be written (a full
+disk) ends the run in one line naming it.
 An interrupt stops every engine process group before returning; engines run under a small supervisor
 that ends their whole process group if the runner itself is killed.
 """
@@ -27,7 +28,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence
 
 from platformdirs import user_cache_dir
 
@@ -181,9 +182,21 @@ class LocalFarm:
         return list(buckets) or [None]
 
     def run(self) -> FarmSummary:
-        os.makedirs(self.work_dir, exist_ok=True)
-        with JobFolderLock(self.work_dir, self.job["id"]):
-            return self._run_all()
+        with self._work_folder():
+            os.makedirs(self.work_dir, exist_ok=True)
+            with JobFolderLock(self.work_dir, self.job["id"]):
+                return self._run_all()
+
+    @contextlib.contextmanager
+    def _work_folder(self) -> Iterator[None]:
+        """Every write of a run goes to the work folder: one that fails (a full disk) ends the run in one line."""
+        try:
+            yield
+        except OSError as error:
+            raise AccsynDccError(
+                f"work folder {self.work_dir}: cannot write ({error.strerror or error}); "
+                "free some space there or give another --work-dir"
+            ) from None
 
     def _run_all(self) -> FarmSummary:
         buckets = self.buckets()
@@ -212,6 +225,8 @@ class LocalFarm:
                 self._report(summary, len(buckets))
         except BaseException:
             self.stop()
+            if self.progress:
+                sys.stderr.write("\n")  # the error that follows starts a line of its own
             raise
         finally:
             pool.shutdown(wait=True)
@@ -319,16 +334,19 @@ class LocalFarm:
             command = [self.python, self.script, data_path]
             if os.name == "posix":
                 command = [self.python, "-c", SUPERVISOR, *command]
-            process = subprocess.Popen(
-                command,
-                cwd=os.path.dirname(data_path),
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                errors="replace",
-                start_new_session=os.name == "posix",
-            )
+            try:
+                process = subprocess.Popen(
+                    command,
+                    cwd=os.path.dirname(data_path),
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    errors="replace",
+                    start_new_session=os.name == "posix",
+                )
+            except OSError as error:  # not the work folder's fault: say what could not start
+                raise AccsynDccError(f"cannot start the engine with {self.python}: {error.strerror or error}") from None
             with self._lock:
                 self._running[item] = process
                 stopping = self._stopping
