@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterator
+from typing import Any, Callable, Dict, Iterator, Tuple
 
 import accsyn_api
 import pytest
@@ -201,10 +201,33 @@ def test_connections_over_the_cap_are_answered_busy_and_beyond_twice_it_closed(t
 )
 def test_gz_data_is_unpacked_only_up_to_the_body_cap(standin, monkeypatch, packed, message):
     monkeypatch.setattr(backend_module, "MAX_BODY", 2000)
-    user = standin.seed["users"][0]
-    credentials = ":".join(base64.b64encode(part.encode()).decode() for part in (user["code"], user["api_key"]))
-    headers = {"Authorization": f"basic {credentials}", "X-Accsyn-Workspace": standin.workspace}
-    session = standin.backend.login(headers)["result"]["session_id"]
-    event = {"workspace": standin.workspace, "session": session, "uri": "compute/create"}
-    reply = standin.backend.event("POST", dict(event, gz_data=base64.b64encode(packed).decode()), headers)
+    event, headers = _logged_in(standin)
+    gz_data = base64.b64encode(packed).decode()
+    reply = standin.backend.event("POST", dict(event, uri="compute/create", gz_data=gz_data), headers)
     assert reply["message"].startswith(f"gz_data could not be decoded: {message}")
+
+
+@pytest.mark.parametrize(
+    ("method", "uri", "data", "message"),
+    [
+        ("GET", "attributes", 5, "attributes data must be an object"),
+        ("PUT", "setting", True, "setting data must be an object"),
+        ("GET", "workspace/file", [1], "workspace/file data must be an object"),
+        ("GET", "task/find", {"attributes": [{"a": 1}]}, "find attributes must be names"),
+    ],
+)
+def test_events_of_the_wrong_shape_are_refused(standin, method, uri, data, message):
+    event, headers = _logged_in(standin)
+    standin.backend.event("POST", dict(event, uri="compute/create", data=dict(JOB, name="sh040")), headers)
+    reply = standin.backend.event(method, dict(event, uri=uri, data=data), headers)
+    assert reply["message"].startswith(message)
+
+
+def _logged_in(server: StandinServer) -> Tuple[Dict[str, Any], Dict[str, str]]:
+    """An event envelope with a session of the first seed user, and the headers that go with it."""
+    user = server.seed["users"][0]
+    credentials = ":".join(base64.b64encode(part.encode()).decode() for part in (user["code"], user["api_key"]))
+    headers = {"Authorization": f"basic {credentials}", "X-Accsyn-Workspace": server.workspace}
+    assert server.backend is not None
+    session = server.backend.login(headers)["result"]["session_id"]
+    return {"workspace": server.workspace, "session": session}, headers

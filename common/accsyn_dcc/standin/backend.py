@@ -157,12 +157,13 @@ class Backend:
         try:
             if method == "GET" and uri == "attributes":
                 return attributes(
-                    data, {"job": WRITEABLE_JOB_FIELDS, "compute": WRITEABLE_JOB_FIELDS}, self._attributes()
-                )
+                    _object(uri, data), {"job": WRITEABLE_JOB_FIELDS, "compute": WRITEABLE_JOB_FIELDS},
+                    self._attributes(),
+                )  # fmt: skip
             if uri == "setting":
-                return setting_call(method, data, event.get("id"), self.store)
+                return setting_call(method, _object(uri, data), event.get("id"), self.store)
             if method == "GET" and uri == "workspace/file":
-                return file_call(data, self.seed.get("volumes", []))
+                return file_call(_object(uri, data), self.seed.get("volumes", []))
         except CallRefused as refusal:
             raise RefusedRequest(str(refusal)) from None
         entity_type, _, action = uri.partition("/")
@@ -307,9 +308,7 @@ class Backend:
     # -- find ------------------------------------------------------------------------------------------------
 
     def _find(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> List[Dict[str, Any]]:
-        data = event.get("data") or {}
-        if not isinstance(data, dict):
-            raise RefusedRequest("find data must be an object")
+        data = _object("find", event.get("data") or {})
         query = event.get("query")
         if query is not None and not isinstance(query, str):
             raise RefusedRequest(f"find query must be text (got {type(query).__name__})")
@@ -344,6 +343,8 @@ class Backend:
             matches = matches[: int(data["limit"])]
         attributes = data.get("attributes")
         if isinstance(attributes, list) and attributes:
+            if not all(isinstance(name, str) for name in attributes):
+                raise RefusedRequest(f"find attributes must be names (got {attributes!r:.80})")
             keep = set(attributes) | {"id"}
             matches = [{key: value for key, value in entity.items() if key in keep} for entity in matches]
         return matches
@@ -417,6 +418,12 @@ class Backend:
         if not self.store.delete_job(str(event.get("id") or "")):
             raise RefusedRequest(f"No job with id {event.get('id')!r}")
         return True
+
+
+def _object(what: str, data: Any) -> Dict[str, Any]:
+    if not isinstance(data, dict):
+        raise RefusedRequest(f"{what} data must be an object")
+    return data
 
 
 def _bad_query(query: Optional[str], error: QueryError) -> RefusedRequest:
