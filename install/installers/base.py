@@ -104,6 +104,8 @@ class StartupBlock(Action):
 
     file: str
     body: str
+    host: str
+    """The installer's host name, for the block's note on how to remove it."""
 
     def describe(self, uninstall: bool) -> str:
         if uninstall:
@@ -120,7 +122,7 @@ class StartupBlock(Action):
         folder = os.path.dirname(self.file)
         created_folder = not os.path.isdir(folder)
         current = read_text(self.file)
-        updated = _checked(self.file, lambda: with_block(current, self.body, created_folder))
+        updated = _checked(self.file, lambda: with_block(current, self.body, created_folder, self.host))
         if updated == current:
             return False
         write_file(self.file, updated.encode("utf-8"))

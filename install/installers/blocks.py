@@ -15,7 +15,16 @@ from typing import List, Optional, Sequence, Tuple
 
 BEGIN = "# >>> accsyn-dcc >>>"
 END = "# <<< accsyn-dcc <<<"
-NOTE = "# Added by accsyn-dcc's install/install.py; remove it with: python install/install.py <host> --uninstall"
+NOTE = "# Added by accsyn-dcc's install/install.py; remove it with: python install/install.py"
+
+
+def note(host: str) -> str:
+    """The block's second line: who added it, and the command that removes it for ``host``."""
+    return f"{NOTE} {host} --uninstall"
+
+
+def _is_note(line: str) -> bool:
+    return line.startswith(NOTE)
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ def user_lines(text: str) -> List[str]:
     written = [NOTE, *facts.lines]
     kept: List[str] = []
     for line in text[start:end].splitlines(keepends=True)[1:-1]:
-        mark = NOTE if line.rstrip("\r\n") == NOTE else line_digest(line)
+        mark = NOTE if _is_note(line) else line_digest(line)
         if mark in written:
             written.remove(mark)
         else:
@@ -89,25 +98,25 @@ def user_lines(text: str) -> List[str]:
     return kept
 
 
-def render_block(body: str, facts: BlockFacts, kept: Sequence[str] = ()) -> str:
+def render_block(body: str, facts: BlockFacts, host: str, kept: Sequence[str] = ()) -> str:
     """The full block: marker line with ``facts``, a note on how to remove it, ``body``, ``kept``, closing marker."""
     body = body.rstrip("\n")
     facts = replace(facts, lines=tuple(line_digest(line) for line in body.split("\n")))
-    return f"{BEGIN} {facts.to_json()}\n{NOTE}\n{body}\n" + "".join(kept) + f"{END}\n"
+    return f"{BEGIN} {facts.to_json()}\n{note(host)}\n{body}\n" + "".join(kept) + f"{END}\n"
 
 
-def with_block(text: Optional[str], body: str, created_folder: bool) -> str:
-    """``text`` (None: the file does not exist) with the block added, or replaced when the body changed."""
+def with_block(text: Optional[str], body: str, created_folder: bool, host: str) -> str:
+    """``text`` (None: the file does not exist) with ``host``'s block added, or replaced when the body changed."""
     found = find_block(text or "")
     if found is not None:
         start, end, facts = found
         assert text is not None
-        return text[:start] + render_block(body, facts, user_lines(text)) + text[end:]
+        return text[:start] + render_block(body, facts, host, user_lines(text)) + text[end:]
     if text is None:
-        return render_block(body, BlockFacts(created_file=True, created_folder=created_folder))
+        return render_block(body, BlockFacts(created_file=True, created_folder=created_folder), host)
     needs_newline = bool(text) and not text.endswith("\n")
     facts = BlockFacts(added_newline=needs_newline)
-    return text + ("\n" if needs_newline else "") + render_block(body, facts)
+    return text + ("\n" if needs_newline else "") + render_block(body, facts, host)
 
 
 def without_block(text: str) -> Tuple[str, BlockFacts]:

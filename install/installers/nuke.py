@@ -21,7 +21,7 @@ class NukeInstaller(HostInstaller):
         return f"import nuke\nnuke.pluginAddPath({plugin_dir!r})"
 
     def actions(self, context: Context, vendor: bool) -> List[Action]:
-        planned: List[Action] = [StartupBlock(self.init_file(context), self.block_body(context))]
+        planned: List[Action] = [StartupBlock(self.init_file(context), self.block_body(context), self.name)]
         if vendor:
             planned.append(Vendor(context.vendor_dir, user=self.init_file(context)))
         return planned

@@ -113,8 +113,8 @@ def test_uninstall_without_install_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_moved_repository_updates_the_block_in_place() -> None:
-    first = with_block("a = 1\n", "import nuke\nnuke.pluginAddPath('/old')", created_folder=False)
-    second = with_block(first, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False)
+    first = with_block("a = 1\n", "import nuke\nnuke.pluginAddPath('/old')", created_folder=False, host="nuke")
+    second = with_block(first, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False, host="nuke")
     assert "/old" not in second and second.count("pluginAddPath") == 1
     assert without_block(second)[0] == "a = 1\n"
 
@@ -197,16 +197,23 @@ def test_lines_added_inside_the_block_stay_on_uninstall_and_it_says_so(tmp_path:
 
 
 def test_an_update_of_the_block_keeps_the_lines_added_inside_it() -> None:
-    first = with_block("a = 1\n", "import nuke\nnuke.pluginAddPath('/old')", created_folder=False)
+    first = with_block("a = 1\n", "import nuke\nnuke.pluginAddPath('/old')", created_folder=False, host="nuke")
     edited = first.replace("import nuke\n", "import nuke\nimport studio  # mine\n")
-    second = with_block(edited, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False)
+    second = with_block(edited, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False, host="nuke")
     assert "/old" not in second and "import studio  # mine\n" in second
-    assert with_block(second, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False) == second
+    assert with_block(second, "import nuke\nnuke.pluginAddPath('/new')", created_folder=False, host="nuke") == second
     assert without_block(second)[0] == "a = 1\nimport studio  # mine\n"
 
 
 def test_a_block_written_before_lines_were_recorded_comes_out_whole() -> None:
     """Its marker has no digests of the lines written: every line in it is the installer's, as it was then."""
     earlier = '# >>> accsyn-dcc >>> {"created_file": false, "created_folder": false, "newline": false}\n'
-    text = "a = 1\n" + earlier + NOTE + "\nimport nuke\nnuke.pluginAddPath('/x')\n# <<< accsyn-dcc <<<\n"
+    note = NOTE + " <host> --uninstall\n"  # as blocks of that time said it
+    text = "a = 1\n" + earlier + note + "import nuke\nnuke.pluginAddPath('/x')\n# <<< accsyn-dcc <<<\n"
     assert without_block(text)[0] == "a = 1\n"
+
+
+def test_the_block_says_how_to_remove_it_for_its_own_host() -> None:
+    block = with_block(None, "import nuke", created_folder=False, host="nuke")
+    assert "remove it with: python install/install.py nuke --uninstall\n" in block
+    assert "<host>" not in block

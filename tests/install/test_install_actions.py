@@ -47,7 +47,7 @@ def test_startup_block_write_is_atomic(tmp_path: Path, monkeypatch: pytest.Monke
     init.write_text("a = 1\n")
     monkeypatch.setattr(os, "replace", lambda *args: (_ for _ in ()).throw(OSError(5, "I/O error")))
     with pytest.raises(InstallError, match=re.escape(f"cannot write {init} (I/O error)")):
-        StartupBlock(str(init), "import nuke").apply()
+        StartupBlock(str(init), "import nuke", "nuke").apply()
     assert init.read_text() == "a = 1\n" and os.listdir(init.parent) == ["init.py"]
 
 
@@ -130,15 +130,15 @@ def test_blender_add_on_folder_is_copied_and_removed_file_by_file(tmp_path: Path
 def test_unreadable_and_damaged_files_give_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "init.py").mkdir()
     with pytest.raises(InstallError, match="is a folder where accsyn-dcc expects a file"):
-        StartupBlock(str(tmp_path / "init.py"), "import nuke").apply()
+        StartupBlock(str(tmp_path / "init.py"), "import nuke", "nuke").apply()
     latin = tmp_path / "latin.py"
     latin.write_bytes(b"# caf\xe9\n")
     with pytest.raises(InstallError, match="not UTF-8"):
-        StartupBlock(str(latin), "import nuke").apply()
+        StartupBlock(str(latin), "import nuke", "nuke").apply()
     damaged = tmp_path / "damaged.py"
     damaged.write_text("# >>> accsyn-dcc >>> {}\nimport nuke\n")
     with pytest.raises(InstallError, match=re.escape("damaged.py: the line '# >>> accsyn-dcc >>>' has no closing")):
-        StartupBlock(str(damaged), "import nuke").apply()
+        StartupBlock(str(damaged), "import nuke", "nuke").apply()
 
 
 def test_a_failing_pip_is_one_line_naming_what_it_could_not_vendor(tmp_path: Path, monkeypatch) -> None:
