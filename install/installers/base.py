@@ -19,7 +19,7 @@ import sys
 import textwrap
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Callable, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from installers.blocks import find_block, user_lines, with_block, without_block
 from installers.files import (
@@ -223,8 +223,38 @@ def owned_tree(source: str, target: str, ledger: Ledger) -> List[OwnedFile]:
     return files
 
 
-def run_pip(command: Sequence[str], what: str, environment: Optional[Mapping[str, str]] = None) -> None:
-    """Run pip; when it fails (offline, no wheel for that Python...), an InstallError with its last line."""
+HOME_VARIABLES = ("HOME", "USERPROFILE", "APPDATA", "LOCALAPPDATA", "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
+                  "XDG_DATA_HOME", "XDG_STATE_HOME")  # fmt: skip
+"""Where pip and what it runs (build backends, keyrings, rustup's toolchain probe) would write in a home."""
+
+
+def pip_environment(build: str, extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The environment pip runs in: a home and a cache of its own inside ``build``, so the user's stays as it
+    was; the user's own pip configuration (a studio's index) is still read."""
+    environment = {**os.environ, **(extra or {})}
+    user_config = _user_pip_config()
+    home = os.path.join(build, "pip-home")
+    environment.update({name: os.path.join(home, name.lower()) for name in HOME_VARIABLES})
+    environment.update(HOME=home, USERPROFILE=home, PIP_CACHE_DIR=os.path.join(build, "pip-cache"))
+    if user_config and "PIP_CONFIG_FILE" not in environment:
+        environment["PIP_CONFIG_FILE"] = user_config
+    return environment
+
+
+def _user_pip_config() -> Optional[str]:
+    """The user's pip configuration file, where one exists (read through ``PIP_CONFIG_FILE`` once HOME moves)."""
+    home = os.path.expanduser("~")
+    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    candidates = [os.path.join(config_home, "pip", "pip.conf"), os.path.join(home, ".pip", "pip.conf"),
+                  os.path.join(os.environ.get("APPDATA", home), "pip", "pip.ini")]  # fmt: skip
+    return next((path for path in candidates if os.path.isfile(path)), None)
+
+
+def run_pip(command: Sequence[str], what: str, build: str, extra: Optional[Mapping[str, str]] = None) -> None:
+    """Run pip with its home and cache inside ``build`` (``pip_environment``); when it fails (offline, no wheel
+    for that Python...), an InstallError with its last line."""
+    environment = pip_environment(build, extra)
+    os.makedirs(environment["HOME"], exist_ok=True)
     completed = subprocess.run(list(command), capture_output=True, text=True, check=False, env=environment)
     if completed.returncode != 0:
         last = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -273,7 +303,8 @@ class Vendor(Action):
         if read_text(stamp) != wanted:
             made = not os.path.isdir(self.target)
             try:
-                run_pip(self.command(), f"vendor {' '.join(self.requirements)} into {self.target}")
+                what = f"vendor {' '.join(self.requirements)} into {self.target}"
+                run_pip(self.command(), what, os.path.dirname(self.target))
                 atomic_write(stamp, wanted.encode("utf-8"))
             except InstallError:
                 if made:  # a half-filled folder that no install uses

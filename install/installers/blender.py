@@ -107,9 +107,9 @@ class BlenderExtension(Action):
              *WHEEL_REQUIREMENTS],
         ]  # fmt: skip
         # Fixed timestamps: the same sources give the same wheel bytes, so installing again changes nothing.
-        environment = dict(os.environ, SOURCE_DATE_EPOCH="315532800")
         for command in steps:
-            run_pip(command, "get the wheels for the Blender extension", environment)
+            run_pip(command, "get the wheels for the Blender extension", os.path.dirname(self.wheel_cache),
+                    {"SOURCE_DATE_EPOCH": "315532800"})  # fmt: skip
         names = sorted(name for name in os.listdir(self.wheel_cache) if name.endswith(".whl"))
         return _newest_per_project(names)
 

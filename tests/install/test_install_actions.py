@@ -181,3 +181,30 @@ def test_an_owned_file_whose_ledger_entry_cannot_be_written_is_taken_back(
     with pytest.raises(InstallError, match="No space left"):
         OwnedFile(str(maya / "modules" / "accsyn.mod"), b"+ accsyn 1.0 /x\n", ledger).apply()
     assert snapshot(maya) == before
+
+
+def test_vendoring_leaves_the_user_s_home_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    """pip and what it runs write into a home (its cache, rustup's settings.toml a build backend probes for):
+    they get a home and a cache of their own inside the build folder; the user's own pip config is still read."""
+    home = tmp_path / "home"
+    (home / ".config" / "pip").mkdir(parents=True)
+    (home / ".config" / "pip" / "pip.conf").write_text("[global]\nindex-url = https://pypi.studio.example/simple\n")
+    before = sorted(str(path.relative_to(home)) for path in home.rglob("*"))
+    for name in ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "PIP_CACHE_DIR", "PIP_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    writes_in_home = (
+        "import os, pathlib\n"
+        "home = pathlib.Path(os.path.expanduser('~'))\n"
+        "(home / '.rustup').mkdir(); (home / '.rustup' / 'settings.toml').write_text('x')\n"
+        "cache = pathlib.Path(os.environ.get('PIP_CACHE_DIR') or home / '.cache' / 'pip')\n"
+        "cache.mkdir(parents=True); (cache / 'http').write_text('x')\n"
+        "print(os.environ.get('PIP_CONFIG_FILE'))\n"
+        "assert os.environ['PIP_CONFIG_FILE'].endswith('pip.conf')\n"
+    )
+    monkeypatch.setattr(Vendor, "command", lambda self: [sys.executable, "-c", writes_in_home])
+    build = tmp_path / "repo" / "build"
+    (build / "python-vendor").mkdir(parents=True)  # as pip --target makes it
+    assert Vendor(str(build / "python-vendor"), user=str(home / ".nuke" / "init.py")).apply()
+    assert sorted(str(path.relative_to(home)) for path in home.rglob("*")) == before
+    assert (build / "pip-home" / ".rustup" / "settings.toml").exists() and (build / "pip-cache" / "http").exists()
