@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -94,3 +95,20 @@ def test_the_patterns_of_one_query_share_a_step_budget(monkeypatch):
     with pytest.raises(QueryError, match="more than 1000 steps"):
         for _ in range(10):
             predicate({"name": "a" * 100})
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("*", True), ("shot*", True), ("*comp", True), ("sh*0*0*c*p", True), ("shot*010*010*", False),
+     ("*t 0*0 c*", True), ("shot?010*", False), ("[s]hot*", False), ("shot 010 comp*", True),
+     ("shot 010 compx*", False), ("s*s", False)],
+)  # fmt: skip
+def test_star_is_the_only_wildcard_of_equals(value, expected):
+    assert compile_query(f'name="{value}"')(JOB) is expected
+
+
+def test_long_wildcard_values_take_no_time_and_are_not_kept():
+    started = time.perf_counter()
+    for index in range(10):
+        assert compile_query(f"name={index}" + "*ab" * 10000)(JOB) is False  # fnmatch compiled and cached each
+    assert time.perf_counter() - started < 1

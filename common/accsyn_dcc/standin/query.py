@@ -9,7 +9,6 @@ nests parentheses deeper than ``MAX_NESTING`` nor makes its patterns take more t
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import re
 from typing import Any, Callable, List, Mapping, Optional
 
@@ -145,7 +144,7 @@ def _comparison(attribute: str, operator: str, value: str) -> Predicate:
         actual = _lookup(entity, attribute)
         text = _text(actual)
         if operator == "=":
-            return fnmatch.fnmatchcase(text, value) if "*" in value else text == value
+            return _wildcard_match(text, value) if "*" in value else text == value
         if operator in ("!=", "<>"):
             return text != value
         if operator == "contains":
@@ -153,6 +152,21 @@ def _comparison(attribute: str, operator: str, value: str) -> Predicate:
         return _ordered(text, operator, value)
 
     return test
+
+
+def _wildcard_match(text: str, value: str) -> bool:
+    """``*`` stands for any text, every other character for itself; part by part, in linear time and memory."""
+    first, *middle, last = value.split("*")
+    end = len(text) - len(last)
+    if end < len(first) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position = len(first)
+    for part in middle:
+        position = text.find(part, position, end)
+        if position < 0:
+            return False
+        position += len(part)
+    return True
 
 
 def _pattern_test(attribute: str, value: str, steps: _Steps) -> Predicate:
