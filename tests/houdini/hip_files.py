@@ -185,15 +185,18 @@ def must_show_hip(folder: Path, file_format: str = "hip", name: Optional[str] = 
 def with_parm_lines(lines: List[str], variables: str = "") -> bytes:
     """A scene whose File SOP ``/obj/geo1/file1`` saves ``lines`` as its parm section, verbatim, and whose
     ``.variables`` section adds ``variables`` (``set -g`` lines) as they are."""
+    parms = "\n".join(["{", "version 0.8", *lines, "}", ""])
+    return with_sections({"obj/geo1/file1.parm": parms}, variables)
+
+
+def with_sections(texts: Dict[str, str], variables: str = "") -> bytes:
+    """A scene of a File SOP ``/obj/geo1/file1`` with the sections in ``texts`` saved verbatim (in place of
+    Houdini's, or added) and ``variables`` added to its ``.variables``."""
     hip = HipFile(Path("evil.hip"), nodes=[Node("/obj/geo1", "geo"), Node("/obj/geo1/file1", "file")])
-    entries = []
-    for name, body in hip.sections():
-        if name == "obj/geo1/file1.parm":
-            body = "\n".join(["{", "version 0.8", *lines, "}", ""]).encode("utf-8")
-        elif name == ".variables":
-            body += variables.encode("utf-8")
-        entries.append((name, body))
-    return archive(entries)
+    entries = [(name, texts[name].encode("utf-8") if name in texts else body) for name, body in hip.sections()]
+    entries += [(name, text.encode("utf-8")) for name, text in texts.items() if name not in dict(entries)]
+    return archive([(name, body + variables.encode("utf-8") if name == ".variables" else body)
+                    for name, body in entries])  # fmt: skip
 
 
 def backwards_archive(body_bytes: int) -> bytes:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from fuzzing import scan_bounded
-from hip_files import HipFile, Node, backwards_archive, with_parm_lines
+from hip_files import HipFile, Node, backwards_archive, with_parm_lines, with_sections
 
 from accsyn_dcc.scan.houdini import scan_file
 from accsyn_dcc.scan.houdini.archive import HipError
-from accsyn_dcc.scan.houdini.hip import load_hip
+from accsyn_dcc.scan.houdini.hip import MAX_STATEMENT_CHARS, load_hip
 
 SCANNER = "accsyn_dcc.scan.houdini"
 MEMORY = 512 * 1024 * 1024
@@ -23,11 +23,23 @@ EVIL_PARM_LINES = [
     "file4\t[ 0\tlocks=0 ]\t(\t" + '[ a "' * 50_000 + ")",
 ]
 """Parm lines each quadratic (or worse) in a backtracking pattern: seeds for the fuzz test too."""
+EVIL_SECTIONS = {
+    "obj/geo1/file1.chn": "channel a {\n" * 100_000,  # blocks that never close: 25 s for 20,000 before
+    "obj/geo1/file1.def": "inputs {\n" * 100_000,
+    ".OPlibraries": "a" * 1_000_000,  # one word, no library in it: 139 s for 200,000 characters before
+}
 
 
 def test_parm_lines_that_made_the_value_pattern_backtrack_read_in_linear_time(tmp_path):
     scene = tmp_path / "brackets.hip"
     scene.write_bytes(with_parm_lines(EVIL_PARM_LINES))
+    answer = scan_bounded(SCANNER, scene, MEMORY, seconds=30)
+    assert "result" in answer
+
+
+def test_sections_whose_blocks_never_close_read_in_linear_time(tmp_path):
+    scene = tmp_path / "blocks.hip"
+    scene.write_bytes(with_sections(EVIL_SECTIONS))
     answer = scan_bounded(SCANNER, scene, MEMORY, seconds=30)
     assert "result" in answer
 
@@ -55,6 +67,26 @@ def test_a_section_size_that_points_back_is_refused(tmp_path):
     assert "not an unsigned octal number" in str(answer.get("error"))
     with pytest.raises(HipError, match=f"^{scene}: a section header holds a size that is not an unsigned octal"):
         scan_file(str(scene), environ={})
+
+
+def test_a_value_over_the_limit_is_one_line_naming_node_parm_and_file(tmp_path):
+    """A 16 MB string cost 2.2 GB before the limit; its text is never quoted."""
+    huge = "q" * (16 * 1024 * 1024)
+    scene = tmp_path / "huge.hip"
+    variables = f"set -g BIG = '{huge}'\nset -g SHOT = 'sh010'\n"
+    scene.write_bytes(with_parm_lines([f'file\t[ 0\tlocks=0 ]\t(\t"$HIP/{huge}"\t)', "t\t[ 0\tlocks=0 ]\t(\t1\t)"],
+                                      variables))  # fmt: skip
+    answer = scan_bounded(SCANNER, scene, MEMORY, seconds=60)
+    result = answer["result"]
+    assert isinstance(result, dict) and "qqq" not in str(result)
+    over = f"longer than {MAX_STATEMENT_CHARS // (1024 * 1024)} MB; not read"
+    assert sorted(result["errors"]) == [f"{scene}: /obj/geo1/file1 parm file: {over}",
+                                        f"{scene}: variable BIG: {over}"]  # fmt: skip
+    [unresolved] = result["unresolved"]
+    assert (unresolved["node"], unresolved["knob"], unresolved["value"]) == ("/obj/geo1/file1", "file", "")
+    assert unresolved["reason"] == over
+    [node] = load_hip(str(scene)).nodes[1:]
+    assert node.number("t") == 1 and load_hip(str(scene)).variables["SHOT"] == "sh010"
 
 
 def test_a_path_through_a_variable_holding_a_backtick_is_unresolved_on_its_parm(tmp_path):

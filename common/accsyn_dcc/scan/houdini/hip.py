@@ -18,7 +18,11 @@ from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, shown
 
 MAX_SCENE_BYTES = 4 * 1024 * 1024 * 1024
-_PARM_LINE = re.compile(r"^([^\s\[]+)\s*\[[^\]\n]*\]\s*\((.*)\)\s*$", re.M)
+MAX_STATEMENT_CHARS = 1024 * 1024
+"""The longest parm line, variable or channel read (a wrangle's code runs to a few KB): a longer one is
+measured, never parsed, and named in ``HipScene.problems``; a parm of it is unresolved."""
+TOO_LONG = f"longer than {MAX_STATEMENT_CHARS // (1024 * 1024)} MB; not read"
+_PARM_LINE = re.compile(r"^([^\s\[]{1,256})\s*\[[^\]\n]*\]\s*\((.*)\)\s*$", re.M)
 """``name [ flags ] ( values )``: a name never holds a bracket, so nothing before the flags can backtrack."""
 _PLAIN_VALUE = re.compile(r'"([^"]*)"|([^\s()\[\]"]+)')
 _BARE_OR_OPENING = re.compile(r'[^\s()\[\]"]+|["\[]')
@@ -29,12 +33,16 @@ _SPACE = re.compile(r"\s*")
 _WORD = re.compile(r"\S+")
 _CACHED_WORD = re.compile(r"[^\]\s]*")
 _ESCAPE = re.compile(r"\\(.)")
-_VARIABLE_LINE = re.compile(r"""^set\s+-g\s+(\w+)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(\S*))""", re.M)
-_CHANNEL = re.compile(r"channel\s+(\S+)\s*\{(.*?)\n\s*\}", re.S)
-_EXPRESSION = re.compile(r'expr\s*=\s*("(?:[^"\\]|\\.)*"|\S+)')
-_INPUTS = re.compile(r"^inputs\s*\{\s*\n(.*?)^\}", re.M | re.S)
+_VARIABLE_HEAD = re.compile(r"^set\s+-g\s+(\w{1,256})\s*=\s*", re.M)
+_VARIABLE_VALUE = re.compile(r"""'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"|(\S*)""")
+_CHANNEL_HEAD = re.compile(r"channel\s+(\S+)\s*\{")
+_BLOCK_END = re.compile(r"\n\s*\}")
+_EXPRESSION = re.compile(r'expr\s*=\s*("[^"\\]*(?:\\.[^"\\]*)*"|\S+)')
+_INPUTS_HEAD = re.compile(r"^inputs\s*\{\s*\n", re.M)
+_CLOSING_LINE = re.compile(r"^\}", re.M)
 _INPUT_LINE = re.compile(r"^\s*\d+\s+(\S+)", re.M)
-_LIBRARY = re.compile(r"[^\s\"']+\.(?:hda|otl|hdanc|hdalc|otlnc|otllc)\b")
+_LIBRARY_WORD = re.compile(r"[^\s\"']+")
+_LIBRARY_END = re.compile(r"\.(?:hda|otl|hdanc|hdalc|otlnc|otllc)\b")
 ROOT_CATEGORIES = {"out": "Driver", "obj": "Object", "stage": "Lop", "mat": "Vop", "ch": "Chop", "img": "Cop2",
                    "shop": "Shop", "tasks": "Top"}  # fmt: skip
 NETWORK_CATEGORIES = {"geo": "Sop", "ropnet": "Driver", "lopnet": "Lop", "chopnet": "Chop", "cop2net": "Cop2",
@@ -58,9 +66,8 @@ def parse_hip(data: bytes, path: str = "<scene>") -> HipScene:
         raise HipError(path, 0, f"none of its sections reads as Houdini's text{encoded}; scan it inside Houdini")
     scene = HipScene(path, file_format=kind)
     _read_start(scene, texts.get(".start", ""))
-    saved = _VARIABLE_LINE.findall(texts.get(".variables", ""))
-    scene.variables = {name: _unescape(single or double or bare) for name, single, double, bare in saved}
-    scene.libraries = _LIBRARY.findall(texts.get(".OPlibraries", ""))
+    scene.variables = _variables(texts.get(".variables", ""), scene)
+    scene.libraries = _libraries(texts.get(".OPlibraries", ""))
     scene.houdini_version = scene.variables.get("_HIP_SAVEVERSION", "")
     for name, text in texts.items():
         if not name.endswith(".init"):
@@ -72,11 +79,10 @@ def parse_hip(data: bytes, path: str = "<scene>") -> HipScene:
         node = HipNode("/" + base.lstrip("/"), node_type)
         definition = texts.get(base + ".def", "")
         node.bypassed = " bypass on" in definition
-        wired = _INPUTS.search(definition)
         parent = node.path.rpartition("/")[0]
-        node.inputs = [f"{parent}/{name}" for name in _INPUT_LINE.findall(wired.group(1))] if wired else []
-        expressions = _channels(texts.get(base + ".chn", ""))
-        node.parms = _parms(texts.get(base + ".parm", ""), expressions)
+        node.inputs = [f"{parent}/{name}" for name in _INPUT_LINE.findall(_inputs(definition))]
+        expressions = _channels(texts.get(base + ".chn", ""), scene, node.path)
+        node.parms = _parms(texts.get(base + ".parm", ""), expressions, scene, node.path)
         scene.nodes.append(node)
     types = {node.path: node.type for node in scene.nodes}
     for node in scene.nodes:
@@ -118,25 +124,80 @@ def _init_type(text: str) -> Optional[str]:
     return None
 
 
-def _channels(text: str) -> Dict[str, str]:
-    """Channel name -> its (first) expression."""
+def _variables(text: str, scene: HipScene) -> Dict[str, str]:
+    """``set -g NAME = value`` lines: name -> value (quoted or bare), each value on its line."""
     found: Dict[str, str] = {}
-    for name, body in _CHANNEL.findall(text):
-        expression = _EXPRESSION.search(body)
-        if expression:
-            raw = expression.group(1)
-            found[name] = _unescape(raw[1:-1]) if raw.startswith('"') else raw
+    for head in _VARIABLE_HEAD.finditer(text):
+        line_end = text.find("\n", head.end())
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - head.end() > MAX_STATEMENT_CHARS:
+            _too_long(scene, f"variable {head.group(1)}")
+            continue
+        value = _VARIABLE_VALUE.match(text, head.end(), line_end)
+        if value is not None:
+            single, double, bare = value.groups()
+            found[head.group(1)] = _unescape(single if single is not None else double if double is not None else bare)
     return found
 
 
-def _parms(text: str, expressions: Dict[str, str]) -> Dict[str, List[ParmValue]]:
+def _libraries(text: str) -> List[str]:
+    """The HDA files named: each word up to its last ``.hda`` (``.otl``...) ending."""
+    found: List[str] = []
+    for word in _LIBRARY_WORD.findall(text):
+        ends = [ending.end() for ending in _LIBRARY_END.finditer(word) if ending.start() > 0]
+        if ends:
+            found.append(word[: ends[-1]])
+    return found
+
+
+def _inputs(definition: str) -> str:
+    """The lines of a ``.def`` section's ``inputs { ... }`` block."""
+    head = _INPUTS_HEAD.search(definition)
+    closing = _CLOSING_LINE.search(definition, head.end()) if head else None
+    return definition[head.end() : closing.start()] if head and closing else ""
+
+
+def _channels(text: str, scene: HipScene, node: str) -> Dict[str, str]:
+    """Channel name -> its (first) expression. A block ends at the first ``}`` line after it, and a block
+    that finds none means none after it does either: each is looked for once."""
+    found: Dict[str, str] = {}
+    position, end = 0, None
+    while True:
+        head = _CHANNEL_HEAD.search(text, position)
+        if head is None:
+            return found
+        if end is None or end.start() < head.end():
+            end = _BLOCK_END.search(text, head.end())
+        if end is None:
+            return found
+        name, position = head.group(1), end.end()
+        if end.start() - head.end() > MAX_STATEMENT_CHARS:
+            _too_long(scene, f"{node} channel {name}")
+            continue
+        expression = _EXPRESSION.search(text, head.end(), end.start())
+        if expression:
+            raw = expression.group(1)
+            found[name] = _unescape(raw[1:-1]) if raw.startswith('"') else raw
+
+
+def _parms(text: str, expressions: Dict[str, str], scene: HipScene, node: str) -> Dict[str, List[ParmValue]]:
     parms: Dict[str, List[ParmValue]] = {}
-    for name, body in _PARM_LINE.findall(text):
+    for line in _PARM_LINE.finditer(text):
+        name = line.group(1)
+        if line.end(2) - line.start(2) > MAX_STATEMENT_CHARS:
+            _too_long(scene, f"{node} parm {name}")
+            parms[name] = [ParmValue("", error=TOO_LONG)]
+            continue
+        body = line.group(2)
         if "[" in body or "\\" in body:
             parms[name] = _ParmValues(body, expressions).read()
         else:  # no channel, no escape: a string ends at the next quote, so only the last one can stay open
             parms[name] = [ParmValue(quoted or bare) for quoted, bare in _PLAIN_VALUE.findall(body)]
     return parms
+
+
+def _too_long(scene: HipScene, where: str) -> None:
+    scene.problems.append(f"{scene.path}: {where}: {TOO_LONG}")
 
 
 class _ParmValues:

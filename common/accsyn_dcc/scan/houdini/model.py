@@ -72,3 +72,5 @@ class HipScene:
     file_format: str = "hip"
     """``hip``, ``hiplc`` or ``hipnc``."""
     houdini_version: str = ""
+    problems: List[str] = field(default_factory=list)
+    """What the reader left unread, one line each naming the file and the node, parm or variable (never its text)."""

@@ -67,7 +67,7 @@ def scan_hip_scene(
                       "bypassed": node.bypassed, "renders": render_order(node, by_path)} for node in rops],
         },
     )  # fmt: skip
-    result.errors += unread
+    result.errors += scene.problems + unread
     result.outputs, result.unresolved = rop_outputs(scene, variables, environment)
     index = DirectoryIndex()
     references = _references(scene, variables, environment)
