@@ -3,7 +3,8 @@
 Blender (``BLENDER_EXECUTABLE``, ``blender`` on PATH) or a Python with the ``bpy`` module
 (``ACCSYN_BLENDER_PYTHON``, or this interpreter when it has ``bpy``) runs a script from
 ``plugins/blender/accsyn_blender/`` with the arguments after ``--``; the script answers on one
-marked line of its standard output.
+marked line of its standard output. Blender makes its thumbnail folders at every start (no flag stops it):
+the process is given a temporary folder for them, deleted after, so a scan never changes the user's home.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import site
 import subprocess
 import sys
-from typing import List, Sequence
+import tempfile
+from typing import Dict, List, Sequence
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.exit_status import stopped_by
@@ -44,6 +47,18 @@ def blender_command(script: str) -> List[str]:
     raise BlenderError("no Blender found: set BLENDER_EXECUTABLE, or ACCSYN_BLENDER_PYTHON to a Python with bpy")
 
 
+def blender_environment(scratch: str) -> Dict[str, str]:
+    """This process's environment with Blender's thumbnail folder moved into ``scratch``: Blender puts it under
+    ``XDG_CACHE_HOME`` (else ``~/.cache``) on Linux, under ``HOME`` on macOS (the Python user site kept where it
+    was). Windows: Blender takes it from the user profile, which no variable moves."""
+    environ = dict(os.environ)
+    if sys.platform == "darwin":
+        environ.update(HOME=scratch, PYTHONUSERBASE=site.getuserbase())
+    elif os.name == "posix":
+        environ["XDG_CACHE_HOME"] = scratch
+    return environ
+
+
 def run_plugin_script(name: str, arguments: Sequence[str], marker: str, what: str) -> str:
     """Run ``plugins/blender/accsyn_blender/<name>`` and return the text after ``marker`` on its answer line."""
     script = os.path.join(PLUGIN_DIR, name)
@@ -51,15 +66,18 @@ def run_plugin_script(name: str, arguments: Sequence[str], marker: str, what: st
         raise BlenderError(
             f"{script}: the Blender plug-in's script is missing (is accsyn-dcc installed from its folder?)"
         )
+    command = [*blender_command(script), "--", *arguments]
     try:
-        process = subprocess.run(
-            [*blender_command(script), "--", *arguments],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-            timeout=BLENDER_SECONDS,
-        )
+        with tempfile.TemporaryDirectory(prefix="accsyn-blender-") as scratch:
+            process = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                check=False,
+                timeout=BLENDER_SECONDS,
+                env=blender_environment(scratch),
+            )
     except subprocess.TimeoutExpired:
         raise BlenderError(f"Blender did not {what} within {BLENDER_SECONDS} s; it was stopped") from None
     for line in process.stdout.splitlines():

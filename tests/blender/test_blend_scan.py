@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,20 @@ def test_a_file_the_scene_renders_and_reads_back_is_marked_written_by_its_output
     }
     [read_back] = scan_report(str(tmp_path / "shot.blend"), report).dependencies
     assert (read_back.written_by, read_back.exists) == ("ViewLayer", False)
+
+
+def _tree(root: Path) -> dict:
+    """Every folder and file under ``root`` with its bytes (None for a folder)."""
+    return {str(path.relative_to(root)): None if path.is_dir() else path.read_bytes() for path in root.rglob("*")}
+
+
+def test_scanning_a_blend_leaves_the_users_home_as_it_was(everything, tmp_path):
+    """Blender makes its thumbnail folders at every start (``~/.cache/thumbnails``); a scan must not, there."""
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    (home / ".config" / "settings.ini").write_text("mine")
+    before = _tree(home)
+    environ = {key: value for key, value in os.environ.items() if key != "XDG_CACHE_HOME"}
+    subprocess.run([sys.executable, "-m", "accsyn_dcc", "scan", str(everything["shot"]), "--json"],
+                   env={**environ, "HOME": str(home)}, capture_output=True, check=True)  # fmt: skip
+    assert _tree(home) == before
