@@ -95,6 +95,8 @@ def check_reference(
         condition=reference.condition if not (reference.required and reference.needed) else "",
         needed=reference.needed,
         found_as=check.found_as,
+        variants=reference.variants,
+        files=check.files,
     )
 
 

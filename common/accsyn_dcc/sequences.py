@@ -7,6 +7,7 @@ listing per folder, never by a stat per frame: the needed names are built in C a
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 import stat
 import threading
@@ -79,6 +80,16 @@ class DirectoryIndex:
 
 
 @dataclass(frozen=True)
+class FoundFiles:
+    """The files of one folder a pattern matched on disk, and how many entries that folder holds in all."""
+
+    folder: str
+    names: Tuple[str, ...]
+    listed: int
+    """The size of the folder's listing: the names are all of it when they are as many."""
+
+
+@dataclass(frozen=True)
 class PathCheck:
     """What the disk holds for one dependency path."""
 
@@ -97,6 +108,8 @@ class PathCheck:
     found_as: str = ""
     """A missing file (or frame) the folder holds under a name that differs only in letter case or in how
     its accents are encoded, as it is on disk: render nodes on Linux match names exactly."""
+    files: Tuple[FoundFiles, ...] = ()
+    """For a pattern (frames, views, tiles), every file on disk it matched, by folder; empty for a single path."""
 
 
 def check_path(
@@ -118,19 +131,42 @@ def check_path(
         kinds = [index.entry_kind(path) if index.exists(path) else "" for path in paths]
         present = all(kinds)
         found_as = "" if present else _found_as((("", path) for path, kind in zip(paths, kinds) if not kind), index)
+        found = itertools.compress(paths, kinds) if pattern.tokens else ()  # a single path has no files to group
+        files = _by_folder(((where, (name,)) for where, name in map(os.path.split, found)), index)
         return PathCheck(present, pattern.is_sequence, None, "", folder=present and "folder" in kinds,
-                         found_as=found_as)  # fmt: skip
+                         found_as=found_as, files=files)  # fmt: skip
     missing: Set[int] = set()
     found_as = ""
+    groups: List[Tuple[str, Sequence[str]]] = []
     for variant in variants:
         folder, wanted, names, on_disk = _frames_on_disk(pattern, variant, frames, index)
+        matched: Sequence[str] = names
         if not on_disk.issuperset(names):  # set operations in C, never a Python step per frame
-            absent = set(names).difference(on_disk)
-            missing.update(itertools.compress(wanted, map(absent.__contains__, names)))
+            held = list(map(on_disk.__contains__, names))
+            matched = list(itertools.compress(names, held))
+            missing.update(itertools.compress(wanted, map(operator.not_, held)))
             if not found_as and on_disk.isdisjoint(names):  # none of it on disk: perhaps all under another case
                 found_as = _found_as(((folder, name) for name in names), index)
+        if folder:
+            groups.append((folder, matched))
+        else:  # a frame token in a folder name: the names are whole paths
+            groups += [(where, (name,)) for where, name in map(os.path.split, matched)]
     found_any = len(missing) < len(frames)
-    return PathCheck(found_any, True, str(frames), compact(missing), found_as=found_as)
+    return PathCheck(found_any, True, str(frames), compact(missing), found_as=found_as,
+                     files=_by_folder(groups, index))  # fmt: skip
+
+
+def _by_folder(groups: Iterable[Tuple[str, Sequence[str]]], index: DirectoryIndex) -> Tuple[FoundFiles, ...]:
+    """``(folder, names)`` pairs merged by folder, in order, each with its folder's listing size (cached)."""
+    merged: Dict[str, List[Sequence[str]]] = {}
+    for folder, names in groups:
+        if names:
+            merged.setdefault(folder, []).append(names)
+    return tuple(
+        FoundFiles(folder, tuple(parts[0] if len(parts) == 1 else dict.fromkeys(itertools.chain.from_iterable(parts))),
+                   len(index.names(folder or ".")))
+        for folder, parts in merged.items()
+    )  # fmt: skip
 
 
 def folded_name(name: str) -> str:
@@ -179,8 +215,9 @@ def _check_tiles(
     found = [tile for variant in variants for tile in _tiles_on_disk(pattern, variant, needed, index)]
     tiles = dict.fromkeys(tile.label for tile in found)
     missing = set(needed).difference(tile.frame for tile in found) if needed is not None else ()
+    files = _by_folder(((tile.folder, (tile.name,)) for tile in found), index)
     return PathCheck(bool(tiles), pattern.is_sequence, str(frames) if needed is not None else None, compact(missing),
-                     list(tiles))  # fmt: skip
+                     list(tiles), files=files)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -219,37 +256,6 @@ def _walk_tiles(folder: str, name: PathPattern, index: DirectoryIndex) -> List[_
         if match:
             tiles.append(_Tile(name.frame_of(match), folder, entry, tile_label(match)))
     return tiles
-
-
-FolderFiles = Dict[str, Dict[str, None]]
-"""Folder -> the names needed in it, in order (a dict used as an ordered set)."""
-
-
-def needed_files(path: str, frames: Optional[str], variants: Sequence[Variant], index: DirectoryIndex) -> FolderFiles:
-    """The files on disk a checked dependency needs (every present frame, view and tile), by folder."""
-    pattern = PathPattern.parse(path)
-    variants = [dict(variant) for variant in variants if variant] or [{}]
-    files: FolderFiles = {}
-    if pattern.is_sequence and frames and not pattern.is_tiled:
-        needed = FrameRange.parse(frames)
-        for variant in variants:
-            folder, _frames, names, present = _frames_on_disk(pattern, variant, needed, index)
-            for name in names:
-                if name in present:
-                    where, file_name = (folder, name) if folder else os.path.split(name)
-                    files.setdefault(where, {})[file_name] = None
-        return files
-    if pattern.is_tiled:
-        needed_frames = FrameRange.parse(frames).frames() if (pattern.is_sequence and frames) else None
-        for variant in variants:
-            for tile in _tiles_on_disk(pattern, variant, needed_frames, index):
-                files.setdefault(tile.folder, {})[tile.name] = None
-        return files
-    for variant in variants:
-        folder, name = os.path.split(pattern.with_values(None, variant))
-        if name in index.names(folder or "."):
-            files.setdefault(folder, {})[name] = None
-    return files
 
 
 def view_variants(views: Sequence[str], values: Optional[Mapping[str, str]] = None) -> List[Dict[str, str]]:

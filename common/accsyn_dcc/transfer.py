@@ -12,11 +12,12 @@ Missing files are never listed (they are findings of their own).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Dict, Iterable, List, Optional, Tuple
 
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency
-from accsyn_dcc.sequences import DirectoryIndex, FolderFiles, Variant, needed_files
+from accsyn_dcc.sequences import DirectoryIndex, check_path
 from accsyn_dcc.tokens import PathPattern
 
 
@@ -60,33 +61,41 @@ def byte_count(files: Iterable[str]) -> int:
     return total
 
 
-def plan_transfer(
-    dependencies: Iterable[Dependency],
-    variants: Sequence[Variant] = (),
-    index: Optional[DirectoryIndex] = None,
-) -> TransferPlan:
-    """The paths that send exactly the existing files ``dependencies`` need (see the module rule)."""
+def plan_transfer(dependencies: Iterable[Dependency], index: Optional[DirectoryIndex] = None) -> TransferPlan:
+    """The paths that send exactly the existing files ``dependencies`` need (see the module rule): the files
+    their check found, grouped by folder, with no folder listed again."""
     index = index or DirectoryIndex()
     singles: Dict[str, None] = {}
-    by_folder: FolderFiles = {}
-    for dependency in dependencies:
+    by_folder: Dict[str, Dict[str, None]] = {}
+    listed: Dict[str, int] = {}
+    for dependency in (_checked(dependency, index) for dependency in dependencies):
         if not dependency.exists or not dependency.needed:
             continue
-        if not PathPattern.parse(dependency.path).tokens:
+        if not dependency.files:
             singles[dependency.path] = None
-            continue
-        needed = needed_files(dependency.path, dependency.frames, variants, index)
-        for folder, names in needed.items():
-            by_folder.setdefault(folder, {}).update(names)
+        for found in dependency.files or ():
+            by_folder.setdefault(found.folder, {}).update(dict.fromkeys(found.names))
+            listed[found.folder] = found.listed
     paths: Dict[str, None] = {}
     for folder, names in by_folder.items():
-        listing = index.names(folder)
-        if listing and len(names) == len(listing) and listing.issuperset(names):
+        if len(names) == listed[folder]:  # the names come from the listing: as many means all of it
             paths[folder] = None
         else:
             paths.update((os.path.join(folder, name), None) for name in names)
     folders = tuple((folder, tuple(names)) for folder, names in by_folder.items())
     return sent_as_they_are(singles, index) + TransferPlan(tuple(paths), folders)
+
+
+def _checked(dependency: Dependency, index: DirectoryIndex) -> Dependency:
+    """``dependency`` with its ``files``: a record a reader built itself rather than through
+    ``check_reference`` has its pattern checked here, once; a single path has none (it is sent as it is)."""
+    if dependency.files is not None:
+        return dependency
+    if not PathPattern.parse(dependency.path).tokens:
+        return replace(dependency, files=())
+    frames = FrameRange.parse(dependency.frames) if dependency.frames else None
+    check = check_path(dependency.path, frames, dependency.variants, index)
+    return replace(dependency, exists=dependency.exists and check.exists, files=check.files)
 
 
 def sent_as_they_are(paths: Iterable[str], index: Optional[DirectoryIndex] = None) -> TransferPlan:

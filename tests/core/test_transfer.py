@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference
 from accsyn_dcc.scan.dependencies import check_references
+from accsyn_dcc.scan.records import Dependency
 from accsyn_dcc.transfer import describe_size, plan_transfer, sent_as_they_are
 
 
@@ -192,5 +195,57 @@ def test_animated_tiles_walk_their_folder_once_and_name_each_missing_frame(tmp_p
     reference = FileReference("file1", "fileTextureName", "x", str(textures / "fire.<UDIM>.%04d.exr"))
     [dependency], plan = _plan([reference], "1-50")
     assert (dependency.exists, dependency.missing, dependency.tiles) == (True, "7", ["1001", "1002"])
-    assert len(walks) == 3  # to check, to plan the transfer, to see if it may send the folder: never per frame
+    assert len(walks) == 2  # to walk the tiles, then its size (cached) for the plan's folder rule: never per frame
     assert plan.file_count == 2 * 49 and str(textures / "fire.1001.00020.exr") not in plan.paths
+
+
+def test_the_plan_sends_the_files_the_check_found_and_lists_no_folder(tmp_path, monkeypatch):
+    """Views, tiles and frames of every host's tokens: the plan groups what the check matched, with no listing."""
+    _touch(tmp_path / "stereo", [f"hero_{eye}.{frame}.exr" for eye in ("left", "right") for frame in (1, 2, 3)])
+    _touch(tmp_path / "cams", ["beauty_shotCam.0001.exr", "beauty_shotCam.0002.exr", "beauty_shotCam.0003.exr",
+                               "beauty_witness.0001.exr"])  # fmt: skip
+    _touch(tmp_path / "tex", ["wood_left.1001.exr", "wood_right.1001.exr", "wood_right.1002.exr", "metal.1001.exr"])
+    _touch(tmp_path / "geo", [f"out.{frame:04d}.bgeo.sc" for frame in (1, 2, 3, 4)])
+    eyes = ({"view": "left"}, {"view": "right"})
+    references = [
+        FileReference("Read1", "file", "x", str(tmp_path / "stereo" / "hero_%V.%d.exr"), "read", variants=eyes),
+        FileReference("|aiImage1", "filename", "x", str(tmp_path / "cams" / "beauty_<Camera>.<f4>.exr"),
+                      variants=({"camera": "shotCam"},)),
+        FileReference("Image 'wood'", "filepath", "x", str(tmp_path / "tex" / "wood_%V.<UDIM>.exr"), variants=eyes),
+        FileReference("/obj/geo1/file1", "file", "x", str(tmp_path / "geo" / "out.$F4.bgeo.sc"), "cache"),
+    ]  # fmt: skip
+    dependencies, unresolved = check_references(references, FrameRange.parse("1-3"))
+    assert unresolved == [] and all(dependency.exists for dependency in dependencies)
+    listings = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": listings.append(path) or real_listdir(path))
+    plan = plan_transfer(dependencies)
+    assert listings == []
+    assert plan.paths == (
+        str(tmp_path / "stereo"),
+        *(str(tmp_path / "cams" / f"beauty_shotCam.{frame:04d}.exr") for frame in (1, 2, 3)),
+        *(str(tmp_path / "tex" / f"wood_{tile}.exr") for tile in ("left.1001", "right.1001", "right.1002")),
+        *(str(tmp_path / "geo" / f"out.{frame:04d}.bgeo.sc") for frame in (1, 2, 3)),
+    )
+    assert plan.file_count == 6 + 3 + 3 + 3
+
+
+def test_sequences_sharing_a_folder_send_it_whole_when_together_they_fill_it(tmp_path):
+    """The folder rule counts every sequence the job reads from a folder, from the check's own listing."""
+    _touch(tmp_path / "plates", [f"{name}.{frame}.exr" for name in ("bg", "fg") for frame in (1, 2, 3)])
+    references = [FileReference(f"Read{name}", "file", "x", str(tmp_path / "plates" / f"{name}.%d.exr"), "read")
+                  for name in ("bg", "fg")]  # fmt: skip
+    _deps, plan = _plan(references)
+    assert plan.paths == (str(tmp_path / "plates"),) and plan.file_count == 6
+    _deps, plan = _plan(references[:1])
+    assert plan.paths == tuple(str(tmp_path / "plates" / f"bg.{frame}.exr") for frame in (1, 2, 3))
+
+
+def test_a_record_a_reader_built_itself_is_checked_once_by_the_plan(tmp_path):
+    """A Dependency made without ``check_reference`` (no ``files``): its pattern is checked, never sent as text."""
+    _touch(tmp_path / "plates", ["plate.0001.exr", "plate.0002.exr", "other.exr"])
+    pattern = str(tmp_path / "plates" / "plate.%04d.exr")
+    made = Dependency(pattern, "read", "Read1", "file", True, "1-3", "3")
+    assert plan_transfer([made]).paths == tuple(str(tmp_path / "plates" / f"plate.000{f}.exr") for f in (1, 2))
+    gone = Dependency(str(tmp_path / "gone" / "plate.%04d.exr"), "read", "Read2", "file", True, "1-3")
+    assert plan_transfer([gone]).paths == ()
