@@ -78,6 +78,7 @@ def test_patterns_match_as_python_re_does(pattern):
         ("name matches '(a)\\1'", "back-references"),
         ("name matches '(?<=a)b'", "look-arounds"),
         ("name matches 'a{100000}'", "more than 1000 instructions"),
+        ("name matches 'a{99999999999999999999}'", "the repetition number is too large"),
         ("name matches '(?:(?:a{100}){100})'", "more than 1000 instructions"),
         (f"name matches '{'(' * 200 + 'a' + ')' * 200}'", "the stand-in reads up to 256"),
         ("(" * 2000 + "name=a" + ")" * 2000, "nests parentheses more than 32 deep"),

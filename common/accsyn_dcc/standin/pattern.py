@@ -48,7 +48,7 @@ class Pattern:
             raise PatternError(f"the pattern is {len(text)} characters long; the stand-in reads up to {MAX_PATTERN}")
         try:
             parsed = _parser.parse(text, re.IGNORECASE)
-        except re.error as error:
+        except (re.error, OverflowError) as error:  # OverflowError: a repeat count past what re can count
             raise PatternError(f"not a regular expression ({error})") from None
         flags = int(parsed.state.flags)
         if flags & ~_ALLOWED_FLAGS or not flags & re.UNICODE:
