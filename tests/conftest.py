@@ -14,6 +14,14 @@ DEMO_USER = "artist@example.com"
 DEMO_KEY = "demo-0000-standin-key"
 
 
+@pytest.fixture(autouse=True)
+def workspace_cache(tmp_path_factory, monkeypatch) -> str:
+    """Every test caches the last workspace read from accsyn in its own folder, never in the user's cache."""
+    path = str(tmp_path_factory.mktemp("cache") / "last-workspace.json")
+    monkeypatch.setenv("ACCSYN_DCC_WORKSPACE_CACHE", path)
+    return path
+
+
 @pytest.fixture
 def standin(tmp_path) -> Iterator[StandinServer]:
     with StandinServer(str(tmp_path / "standin-data")) as server:

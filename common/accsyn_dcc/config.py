@@ -3,6 +3,8 @@
 * Studio defaults: a JSON file named by ``ACCSYN_DCC_STUDIO_CONFIG`` (a pipeline TD's file).
 * Per-user settings: ``settings.json`` in the platform's config folder (platformdirs), layered over
   the studio defaults; never written beside shot files.
+* The last workspace read from accsyn: ``last-workspace.json`` in the platform's cache folder (never the
+  key), for dry runs without credentials or a studio description.
 * Credentials: arguments, else an explicitly named .env file (argument or ``ACCSYN_CREDENTIALS_PATH``;
   a stray ``.env`` in the working directory is never read), else environment variables.
 
@@ -18,19 +20,22 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from platformdirs import user_config_dir
+from platformdirs import user_cache_dir, user_config_dir
 
 from accsyn_dcc import json_text
 from accsyn_dcc.credentials import API_KEY_ENV, CREDENTIALS_FILE_ENV, Credentials
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.settings_schema import settings_problem
-from accsyn_dcc.workspace import Engine, Queue, Site, Volume, WorkspaceInfo
+from accsyn_dcc.workspace import WorkspaceInfo
 
 STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
 USER_CONFIG_ENV = "ACCSYN_DCC_USER_CONFIG"
 """Overrides the per-user settings file (tests, shared workstations)."""
+WORKSPACE_CACHE_ENV = "ACCSYN_DCC_WORKSPACE_CACHE"
+"""Overrides the file caching the last workspace read from accsyn (tests, shared workstations)."""
 WORKSPACE_SECTIONS = ("engines", "volumes", "sites", "queues")
 
 log = logging.getLogger(__name__)
@@ -85,13 +90,12 @@ class Settings:
     @property
     def workspace(self) -> WorkspaceInfo:
         """The workspace described in the settings (for offline mapping and dry runs)."""
-        section = self.values.get("workspace") or {}
-        return WorkspaceInfo(
-            engines=[Engine.from_dict(item) for item in section.get("engines", [])],
-            volumes=[Volume.from_dict(item) for item in section.get("volumes", [])],
-            sites=[Site.from_dict(item) for item in section.get("sites", [])],
-            queues=[Queue.from_dict(item) for item in section.get("queues", [])],
-        )
+        return WorkspaceInfo.from_dict(self.values.get("workspace") or {})
+
+    @property
+    def describes_workspace(self) -> bool:
+        """True when the settings hold a ``workspace`` description."""
+        return bool(self.values.get("workspace"))
 
     @property
     def local_share_paths(self) -> Dict[str, str]:
@@ -160,6 +164,42 @@ def _read_json(path: str, what: str) -> Dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: {what} must hold a JSON object")
     return data
+
+
+def workspace_cache_path(environ: Optional[Mapping[str, str]] = None) -> str:
+    environ = os.environ if environ is None else environ
+    folder = user_cache_dir("accsyn-dcc", appauthor=False)
+    return environ.get(WORKSPACE_CACHE_ENV) or os.path.join(folder, "last-workspace.json")
+
+
+def save_last_workspace(info: WorkspaceInfo) -> None:
+    """Cache ``info`` (engines, volumes, sites, queues; never credentials) as the last workspace read from
+    accsyn; a cache that cannot be written is logged and never stops a submit."""
+    path = workspace_cache_path()
+    document = {"read_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "workspace": info.to_dict()}
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".workspace-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(document, stream, indent=2, sort_keys=True)
+        os.replace(temporary, path)
+    except OSError as error:
+        log.warning("the workspace could not be cached for dry runs (%s: %s)", error.filename or path, error.strerror)
+
+
+def load_last_workspace() -> Optional[Tuple[WorkspaceInfo, str]]:
+    """The last workspace read from accsyn and a phrase saying when and where it is kept; None when there is
+    none (an unreadable cache is logged and counts as none)."""
+    path = workspace_cache_path()
+    if not os.path.exists(path):
+        return None
+    try:
+        document = _read_json(path, "the cached workspace")
+        info = WorkspaceInfo.from_dict(document["workspace"])
+    except (ConfigError, KeyError, TypeError, ValueError, AttributeError) as error:
+        log.warning("the cached workspace in %s is ignored (%s)", path, error)
+        return None
+    return info, f"read {document.get('read_at', 'earlier')}, kept in {path}"
 
 
 def read_env_file(path: str) -> Dict[str, str]:

@@ -6,7 +6,7 @@ mapper, payload builder and submit dialog read them. Unknown keys in a reply are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
 OPERATING_SYSTEMS = ("windows", "mac", "linux")
@@ -69,6 +69,10 @@ class Engine:
             raw=dict(data),
         )
 
+    def to_dict(self) -> Dict[str, Any]:
+        return {"code": self.code, "name": self.name, "id": self.id, "settings": asdict(self.settings),
+                "parameters": dict(self.parameters)}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Volume:
@@ -90,6 +94,9 @@ class Volume:
             default=bool(data.get("default", False)),
             raw=dict(data),
         )
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"code": self.code, "paths": dict(self.paths), "id": self.id, "default": self.default}
 
 
 @dataclass(frozen=True)
@@ -139,3 +146,46 @@ class WorkspaceInfo:
 
     def engine(self, code: str) -> Optional[Engine]:
         return next((engine for engine in self.engines if engine.code == code), None)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WorkspaceInfo:
+        """From a ``workspace`` description (``engines``, ``volumes``, ``sites``, ``queues``: lists of objects)."""
+        return cls(
+            engines=[Engine.from_dict(item) for item in data.get("engines", [])],
+            volumes=[Volume.from_dict(item) for item in data.get("volumes", [])],
+            sites=[Site.from_dict(item) for item in data.get("sites", [])],
+            queues=[Queue.from_dict(item) for item in data.get("queues", [])],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The description ``from_dict`` reads back (only the fields the submitter uses: never a reply's extras)."""
+        return {
+            "engines": [engine.to_dict() for engine in self.engines],
+            "volumes": [volume.to_dict() for volume in self.volumes],
+            "sites": [asdict(site) for site in self.sites],
+            "queues": [asdict(queue) for queue in self.queues],
+        }
+
+
+@dataclass(frozen=True)
+class WorkspaceOrigin:
+    """Where a submit's engines and shares came from."""
+
+    source: str
+    """``accsyn`` (read now), ``settings`` (the studio's offline description), ``cache`` (the last workspace
+    read from accsyn), ``caller`` (given to the session), or ``none``."""
+    detail: str = ""
+    """For ``cache``: when it was read, and the file holding it."""
+
+    @property
+    def known(self) -> bool:
+        return self.source != "none"
+
+    def describe(self) -> str:
+        """One phrase for summaries and JSON."""
+        return {
+            "accsyn": "read from accsyn",
+            "settings": "the studio's offline workspace description (settings 'workspace')",
+            "cache": f"the last workspace read from accsyn ({self.detail})",
+            "caller": "given by the caller",
+        }.get(self.source, "no workspace is known")
