@@ -305,3 +305,30 @@ def test_a_read_whose_own_frames_are_too_many_to_check_is_named(tmp_path, knobs)
     [unresolved] = result.unresolved
     assert unresolved.node == "Read1"
     assert unresolved.reason == "998000000 frames to check, more than 100000 in its own range 2000000-999999999"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "frames", "said"),
+    [
+        ("-10", "20", "0-20", "frames -10 to -1 are left out"),
+        ("-20", "-5", "0", "none can render on the farm"),
+        ("1", "2000000", "1-1000000", "longer than 1000000 frames"),
+        ("1001", "1010", "1001-1010", ""),
+    ],
+)
+def test_a_root_range_the_farm_cannot_render_whole_is_cut_and_said_never_refused(tmp_path, first, last, frames, said):
+    result = scan_file(str(script(tmp_path, "", first, last)), environ={"HOME": str(tmp_path)})
+    assert result.frame_range == frames
+    root_errors = [error for error in result.errors if error.startswith("root:")]
+    assert len(root_errors) == (1 if said else 0) and all(said in error for error in root_errors)
+
+
+def test_a_write_limit_below_0_renders_from_0_and_one_all_below_0_renders_nothing(tmp_path):
+    body = "".join(
+        f"Write {{\n file {tmp_path}/{name}.%04d.exr\n use_limit true\n first {first}\n last {last}\n name {name}\n}}\n"
+        for name, first, last in (("Part", -5, 5), ("None", -9, -1))
+    )
+    result = scan(script(tmp_path, body))
+    assert [(output.node, output.range) for output in result.outputs] == [("Part", "0-5")]
+    assert [(u.node, u.knob) for u in result.unresolved] == [("Part", "first"), ("None", "first")]
+    assert "renders 0-5" in result.unresolved[0].reason and "renders nothing" in result.unresolved[1].reason

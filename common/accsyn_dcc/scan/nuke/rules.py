@@ -1,4 +1,5 @@
-"""Which knobs of which node classes name files a render reads or writes (data, not code)."""
+"""Which knobs of which node classes name files a render reads or writes (data, not code), for the live adapter
+and the offline scanner alike."""
 
 from __future__ import annotations
 
@@ -41,7 +42,10 @@ INPUT_RULES: Dict[str, List[KnobRule]] = {
 SCRIPT_KINDS = {"precomp", "livegroup"}
 """Kinds whose file is itself a Nuke script, scanned in turn."""
 OUTPUT_CLASSES = {"Write": "file", "DeepWrite": "file", "WriteGeo": "file", "GenerateLUT": "file"}
-MOVIE_TYPES = {"mov", "mp4", "m4v", "mxf", "avi", "webm", "mkv", "gif", "r3d", "ffmpeg"}
+"""Node classes that write a file, and the knob naming it (its ``proxy`` knob when the script renders in proxy
+mode); a node whose ``reading`` knob is on reads that file instead."""
+MOVIE_TYPES = frozenset({"mov", "mov32", "mov64", "mp4", "m4v", "mxf", "avi", "webm", "mkv", "gif", "r3d", "ffmpeg"})
+"""Write ``file_type`` values (or file extensions) that hold every frame in one file: never split into buckets."""
 
 
 @lru_cache(maxsize=1)

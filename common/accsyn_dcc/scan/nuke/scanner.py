@@ -6,19 +6,21 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from accsyn_dcc.ranges import MAX_ITEMS, FrameRange
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference, check_reference, too_many_frames
 from accsyn_dcc.scan.dependencies import brought_by, note_written
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
-from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing, saved_integer
-from accsyn_dcc.scan.nuke.rules import INPUT_RULES, MOVIE_TYPES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
-from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript, parse_script
+from accsyn_dcc.scan.nuke.outputs import is_output, output_of, rendered_nodes, scene_range, write_limit
+from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing
+from accsyn_dcc.scan.nuke.rules import INPUT_RULES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
+from accsyn_dcc.scan.nuke.script import Node, NukeScript, parse_script
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
-from accsyn_dcc.scan.records import NO_OUTPUT_FILE, Dependency, Output, ScanResult, Unresolved, quoted_value
+from accsyn_dcc.scan.records import Dependency, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
 _ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
@@ -97,22 +99,12 @@ class _Scanner:
         home = environ.get("HOME") or environ.get("USERPROFILE") or os.path.expanduser("~")
         self.fonts = FontFinder(system_font_folders(home, environ))
 
-    def root_range(self, script: NukeScript, result: Optional[ScanResult] = None) -> FrameRange:
-        """The root's first_frame-last_frame; Nuke's defaults (1-100) with an error when they are not numbers."""
-        first = saved_integer(script.root.get("first_frame", "1"))
-        last = saved_integer(script.root.get("last_frame", "100"))
-        if first is None or last is None:
-            if result is not None:
-                result.errors.append(
-                    f"root: first_frame/last_frame are not numbers ({script.path}); the range 1-100 is assumed"
-                )
-            first, last = 1, 100
-        first, last = max(first, 0), max(last, first, 0)
-        if last - first >= MAX_ITEMS:
-            last = first + MAX_ITEMS - 1
-            if result is not None:
-                result.errors.append(f"root: the range is longer than {MAX_ITEMS} frames; cut to {first}-{last}")
-        return FrameRange.from_bounds(first, last)
+    def root_range(self, script: NukeScript, result: ScanResult) -> FrameRange:
+        """The root's range as the farm renders it (``outputs.scene_range``); why it differs is an error."""
+        scene = scene_range(script.root.get("first_frame"), script.root.get("last_frame"))
+        if scene.finding:
+            result.errors.append(scene.finding)
+        return scene.frames
 
     def views(self, script: NukeScript) -> List[str]:
         text = script.root.get("views", "")
@@ -141,20 +133,18 @@ class _Scanner:
         project = context.project or self._project_directory(script, evaluator)
         proxy = script.root.get("proxy", "false") in _TRUE
         views = self.views(script)
-        disabled_groups: Set[str] = set()
         inline_children = {node.parent for node in script.nodes if node.parent}
-        for node in script.nodes:
-            if node.disabled or (node.parent and _inside(node.parent, disabled_groups)):
-                if node.node_class in CONTAINERS:
-                    disabled_groups.add(node.name)
-                continue
+        for node in rendered_nodes(script.nodes):
             full = prefix + node.name
             for knob, kind, sequence, condition in self._input_knobs(node, proxy):
                 nested = kind in SCRIPT_KINDS and not (kind == "livegroup" and node.name in inline_children)
                 self._dependency(node, full, knob, kind, sequence, condition, evaluator, project, frames, views,
                                  result, visited if nested else None)  # fmt: skip
-            if outputs and node.node_class in OUTPUT_CLASSES and node.knobs.get("reading", "false") not in _TRUE:
-                self._output(node, full, evaluator, project, views, result, proxy)
+            if outputs and is_output(node):
+                resolve = partial(self._resolve, evaluator=evaluator, group=node.parent, project=project)
+                output, findings = output_of(node, full, proxy, views, resolve)
+                result.outputs += [output] if output else []
+                result.unresolved += findings
             if not is_builtin(node.node_class):
                 instance = ScriptContext(script_path, project, node.knobs)
                 self._gizmo(node, full, frames, result, visited, instance, outputs)
@@ -282,30 +272,6 @@ class _Scanner:
         self.scan(nested, frames, result, prefix=f"{full}>", visited=visited | {absolute},
                   context=context or ScriptContext("", ""), outputs=outputs)  # fmt: skip
 
-    def _output(
-        self, node: Node, full: str, evaluator: TclEvaluator, project: str, views: List[str], result: ScanResult,
-        proxy: bool,
-    ) -> None:  # fmt: skip
-        """A Write's output: its ``proxy`` path when the script renders in proxy mode and it has one."""
-        knob = "proxy" if proxy and node.knobs.get("proxy") else OUTPUT_CLASSES[node.node_class]
-        raw = node.knobs.get(knob, "")
-        if not raw.strip():
-            result.unresolved.append(Unresolved(full, knob, "", NO_OUTPUT_FILE))
-            return
-        try:
-            path = self._resolve(raw, evaluator, node.parent, project)
-        except TclUnresolved as reason:
-            result.unresolved.append(Unresolved(full, knob, quoted_value(raw), str(reason)))
-            return
-        file_type = node.knobs.get("file_type") or os.path.splitext(path)[1].lstrip(".").lower()
-        bounds, not_a_number = _write_limit(node)
-        limit = f"{bounds[0]}-{bounds[1]}" if bounds else None
-        if not_a_number:
-            why = "the limit of its frame range is an expression; the job's frames are used"
-            result.unresolved.append(Unresolved(full, not_a_number, quoted_value(node.knobs[not_a_number]), why))
-        own_views = node.knobs.get("views", "").split()
-        result.outputs.append(Output(full, path, limit, own_views or views, file_type, file_type in MOVIE_TYPES))
-
     def _gizmo(
         self, node: Node, full: str, frames: FrameRange, result: ScanResult, visited: Set[str],
         context: ScriptContext, outputs: bool,
@@ -349,7 +315,7 @@ def _file_frames(frames: FrameRange, node: Node) -> Tuple[Optional[FrameRange], 
     """(file frames, needed, note) a Read reads for the job's ``frames`` (see ``read_frames``); a Write that
     reads its own file reads the job's frames (within its ``use_limit`` range)."""
     if node.node_class in OUTPUT_CLASSES:
-        bounds, _not_a_number = _write_limit(node)  # reported with the Write's output
+        bounds, _not_a_number = write_limit(node)  # reported with the Write's output
         return (frames.clipped(*bounds) or frames) if bounds else frames, True, ""
     timing = read_timing(node.knobs)
     if timing.problem:
@@ -375,18 +341,3 @@ def _own_frames(timing: ReadTiming) -> FrameRange:
     if too_many:
         raise _TooManyFrames(f"{too_many} in its own range {first}-{last}")
     return FrameRange.from_bounds(first, last)
-
-
-def _write_limit(node: Node) -> Tuple[Optional[Tuple[int, int]], str]:
-    """A Write's ``use_limit`` frames as (first, last) or None, and the knob (``first``/``last``) not a number."""
-    if node.knobs.get("use_limit", "false") not in _TRUE:
-        return None, ""
-    first, last = saved_integer(node.knobs.get("first", "1")), saved_integer(node.knobs.get("last", "1"))
-    if first is None or last is None:
-        return None, "first" if first is None else "last"
-    return (min(first, last), max(first, last)), ""
-
-
-def _inside(parent: str, groups: Set[str]) -> bool:
-    """True when ``parent`` is one of ``groups`` or nested in one (``Group1`` holds ``Group1.X``, not ``Group10``)."""
-    return any(parent == group or parent.startswith(group + ".") for group in groups)
