@@ -15,11 +15,11 @@ from accsyn_dcc.hosts import (
     ProgressCallback,
 )
 from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.scan.nuke.outputs import is_output, output_of, rendered_nodes, scene_range
+from accsyn_dcc.scan.nuke.rules import OUTPUT_CLASSES
+from accsyn_dcc.scan.nuke.script import CONTAINERS
 from accsyn_dcc.scan.records import Output, ScanResult
-
-WRITE_CLASSES = ("Write", "DeepWrite", "WriteGeo")
-MOVIE_TYPES = frozenset({"mov", "mov32", "mov64", "mp4", "m4v", "mxf", "avi", "ffmpeg", "gif", "webm", "mkv"})
-"""File types that hold every frame in one file: they cannot be split into buckets."""
+from accsyn_nuke.live_scan import knob_text, snapshot
 
 ENGINE_SETTING = "nuke_engine"
 """Settings key that overrides the engine chosen from the running Nuke version."""
@@ -35,18 +35,6 @@ def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "1", "yes", "on")
     return bool(value)
-
-
-def number(value: Any, default: int) -> int:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite value
-        return default
-
-
-def is_movie(file_type: str, path: str) -> bool:
-    extension = os.path.splitext(path)[1].lstrip(".").lower()
-    return file_type.lower() in MOVIE_TYPES or extension in MOVIE_TYPES
 
 
 class NukeHost(HostAdapter):
@@ -81,42 +69,28 @@ class NukeHost(HostAdapter):
         return truthy(knob_value(nuke.root(), "proxy", False))
 
     def frame_range(self) -> Optional[FrameRange]:
-        root = nuke.root()
-        first = number(knob_value(root, "first_frame", 1), 1)
-        last = number(knob_value(root, "last_frame", first), first)
-        return FrameRange.from_bounds(min(first, last), max(first, last))
+        """The root's range as the farm renders it: the offline scanner's rule (``outputs.scene_range``)."""
+        knobs = [nuke.root().knob(name) for name in ("first_frame", "last_frame")]
+        first, last = (None if knob is None else knob_text(knob) for knob in knobs)
+        return scene_range(first, last).frames
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
+        """The rendered outputs by the offline scanner's rules (``outputs.output_of``); the scan reports why a
+        node is left out or cut."""
         selected = {node.fullName() for node in nuke.selectedNodes()} if selected_only else None
-        root_range = self.frame_range()
         proxy = self.proxy_mode()
+        views = list(nuke.views()) if hasattr(nuke, "views") else []
+        nodes = [
+            snapshot(node)
+            for node in nuke.allNodes(recurseGroups=True)
+            if node.Class() in OUTPUT_CLASSES or node.Class() in CONTAINERS
+        ]
         found: List[Output] = []
-        for node in nuke.allNodes(recurseGroups=True):
-            if node.Class() not in WRITE_CLASSES or truthy(knob_value(node, "disable", False)):
-                continue
-            if selected is not None and node.fullName() not in selected:
-                continue
-            found.append(self._output(node, root_range, proxy))
+        for node in rendered_nodes(nodes):
+            if is_output(node) and (selected is None or node.name in selected):
+                output, _findings = output_of(node, node.name, proxy, views, str.strip)
+                found += [output] if output else []
         return found
-
-    def _output(self, node: Any, root_range: Optional[FrameRange], proxy: bool) -> Output:
-        path = str(knob_value(node, "proxy", "") or "") if proxy else ""
-        path = path or str(nuke.filename(node) or knob_value(node, "file", "") or "")
-        file_type = str(knob_value(node, "file_type", "") or "")
-        frame_range = root_range
-        if truthy(knob_value(node, "use_limit", False)):
-            first, last = number(knob_value(node, "first", 1), 1), number(knob_value(node, "last", 1), 1)
-            frame_range = FrameRange.from_bounds(min(first, last), max(first, last))
-        views_value = knob_value(node, "views", "") or ""
-        views = views_value.split() if isinstance(views_value, str) else [str(view) for view in views_value]
-        return Output(
-            node=node.fullName(),
-            path=path,
-            range=str(frame_range) if frame_range else None,
-            views=views,
-            file_type=file_type,
-            is_movie=is_movie(file_type, path),
-        )
 
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback

@@ -55,7 +55,7 @@ def collect(
 ) -> LiveSnapshot:
     """Read the open script's nodes (main thread only)."""
     root = nuke.root()
-    root_knobs = {name: _text(root.knob(name)) for name in ROOT_KNOBS if root.knob(name) is not None}
+    root_knobs = {name: knob_text(root.knob(name)) for name in ROOT_KNOBS if root.knob(name) is not None}
     views = nuke.views() if hasattr(nuke, "views") else []
     if views:
         root_knobs["views"] = "\n".join(views)
@@ -67,18 +67,19 @@ def collect(
             progress(index, len(all_nodes))
             if cancelled():
                 raise ScanCancelled()
-        script.nodes.append(_snapshot(node))
+        script.nodes.append(snapshot(node))
     plugin_paths = list(nuke.pluginPath()) if hasattr(nuke, "pluginPath") else []
     return LiveSnapshot(script, frames, dict(os.environ), plugin_paths)
 
 
-def _snapshot(node: Any) -> Node:
+def snapshot(node: Any) -> Node:
+    """A node as the core's rules read it: its knobs as .nk text, ``file`` as Nuke evaluates it."""
     full_name = node.fullName()
     knobs: Dict[str, str] = {}
     for name in NODE_KNOBS:
         knob = node.knob(name)
         if knob is not None:
-            knobs[name] = _text(knob)
+            knobs[name] = knob_text(knob)
     filename = getattr(nuke, "filename", None)
     if filename is not None and node.knob("file") is not None:
         knobs["file"] = str(filename(node) or knobs.get("file", ""))
@@ -86,7 +87,7 @@ def _snapshot(node: Any) -> Node:
         name for name, knob in _all_knobs(node).items() if knob.Class() == "File_Knob" and name not in NODE_KNOBS
     ]
     for name in user_files:
-        knobs[name] = _text(node.knob(name))
+        knobs[name] = knob_text(node.knob(name))
     parent = full_name.rpartition(".")[0] or None
     if node.Class() in CONTAINERS:
         knobs.setdefault("name", full_name)
@@ -98,7 +99,7 @@ def _all_knobs(node: Any) -> Dict[str, Any]:
     return dict(knobs()) if callable(knobs) else {}
 
 
-def _text(knob: Any) -> str:
+def knob_text(knob: Any) -> str:
     """A knob's value as .nk text: booleans as true/false, expressions evaluated where Nuke can."""
     evaluated = getattr(knob, "getEvaluatedValue", None)
     value = evaluated() if callable(evaluated) else knob.value()

@@ -50,8 +50,8 @@ def test_adapter_reports_the_script_and_its_writes(graph: Graph, nuke_ui: Any) -
     assert sorted(outputs) == ["Review.Write_MOV", "Write_EXR"]  # recursive, by full name, disabled skipped
     exr, mov = outputs["Write_EXR"], outputs["Review.Write_MOV"]
     assert (exr.path, exr.range, exr.views, exr.is_movie) == (
-        "/mnt/projects/shot/out/comp.%04d.exr", "1001-1100", ["left", "right"], False
-    )  # fmt: skip
+        "/mnt/projects/shot/out/comp.%04d.exr", None, ["left", "right"], False
+    )  # fmt: skip  # no use_limit: the job's frames, as the offline scan says
     assert (mov.range, mov.file_type, mov.is_movie) == ("1001-1050", "mov", True)  # use_limit range
     assert [output.node for output in host.outputs(selected_only=True)] == ["Review.Write_MOV"]
 
@@ -162,7 +162,19 @@ def test_unknown_writes_and_options_are_named(graph: Graph, scanned: None) -> No
 
 
 @pytest.mark.parametrize("value", ["inf", float("-inf"), float("nan"), "1001x", None])
-def test_a_knob_that_is_not_a_whole_number_gives_the_default(value: Any) -> None:
-    from accsyn_nuke.adapter import number
+def test_a_root_range_that_is_not_a_whole_number_is_nuke_s_default(graph: Graph, value: Any) -> None:
+    from accsyn_nuke.adapter import NukeHost
 
-    assert number(value, 7) == 7
+    graph.root._knobs["first_frame"] = Knob(value)
+    assert str(NukeHost().frame_range()) == "1-100"
+
+
+def test_a_scripted_submit_of_a_script_starting_below_0_renders_its_frames_from_0(
+    graph: Graph, scanned: None, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from accsyn_nuke import submit
+
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    graph.root._knobs.update(first_frame=Knob(-10), last_frame=Knob(20))
+    [payload] = submit(writes=["Write_EXR"], dry_run=True, workspace=WORKSPACE)
+    assert payload["range"] == "0-20"
