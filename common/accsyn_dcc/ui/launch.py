@@ -24,7 +24,8 @@ def open_submit_dialog(
     report: Callable[[str], None],
     selected_only: bool = False,
 ) -> Optional[Any]:
-    """Show the dialog on the host ``make_host(settings)`` builds, parented to ``parent``.
+    """Show the dialog on the host ``make_host(settings)`` builds, parented to ``parent``; ``selected_only`` with
+    no output selected is one message, never a dialog for every output.
 
     ``settings`` are the whole settings (studio, then user), as a scripted ``submit()`` gives its host, so
     per-host keys such as ``nuke_engine`` act the same in both."""
@@ -37,6 +38,10 @@ def open_submit_dialog(
         settings = load_settings()
         remembered = RememberedSettings(dict(settings.get(SETTINGS_KEY) or {}))
         host = make_host(settings.values)
+        if selected_only and not host.outputs(selected_only=True):
+            words = host.words
+            report(f"accsyn: No {words.output} is selected; select the {words.outputs} to submit, then try again.")
+            return None
         dialog = SubmitDialog(
             host, selected_only=selected_only, parent=parent, settings=remembered, session=SubmitSession(host, settings)
         )
