@@ -84,9 +84,23 @@ class FoundFiles:
     """The files of one folder a pattern matched on disk, and how many entries that folder holds in all."""
 
     folder: str
-    names: Tuple[str, ...]
     listed: int
-    """The size of the folder's listing: the names are all of it when they are as many."""
+    """The size of the folder's listing: the files are all of it when they are as many."""
+    matched: Tuple[str, ...] = ()
+    """Names matched one by one (tiles, the views of a still, frames in a folder name)."""
+    sequence: Optional[PathPattern] = None
+    """A frame sequence's file name: its ``frames`` but the ``absent`` ones are on disk, their names made when
+    asked rather than kept (a big job's run to hundreds of thousands)."""
+    frames: Sequence[int] = ()
+    absent: FrozenSet[int] = frozenset()
+
+    @property
+    def names(self) -> Sequence[str]:
+        """Every file's name, in order."""
+        if self.sequence is None:
+            return self.matched
+        frames = list(itertools.filterfalse(self.absent.__contains__, self.frames)) if self.absent else self.frames
+        return self.sequence.frame_names(frames)
 
 
 @dataclass(frozen=True)
@@ -132,41 +146,34 @@ def check_path(
         present = all(kinds)
         found_as = "" if present else _found_as((("", path) for path, kind in zip(paths, kinds) if not kind), index)
         found = itertools.compress(paths, kinds) if pattern.tokens else ()  # a single path has no files to group
-        files = _by_folder(((where, (name,)) for where, name in map(os.path.split, found)), index)
         return PathCheck(present, pattern.is_sequence, None, "", folder=present and "folder" in kinds,
-                         found_as=found_as, files=files)  # fmt: skip
+                         found_as=found_as, files=_by_folder(map(os.path.split, found), index))  # fmt: skip
     missing: Set[int] = set()
     found_as = ""
-    groups: List[Tuple[str, Sequence[str]]] = []
+    matched: List[FoundFiles] = []
     for variant in variants:
-        folder, wanted, names, on_disk = _frames_on_disk(pattern, variant, frames, index)
-        matched: Sequence[str] = names
+        folder, file_name, wanted, names, on_disk = _frames_on_disk(pattern, variant, frames, index)
+        absent: FrozenSet[int] = frozenset()
         if not on_disk.issuperset(names):  # set operations in C, never a Python step per frame
-            held = list(map(on_disk.__contains__, names))
-            matched = list(itertools.compress(names, held))
-            missing.update(itertools.compress(wanted, map(operator.not_, held)))
+            absent = frozenset(itertools.compress(wanted, map(operator.not_, map(on_disk.__contains__, names))))
+            missing.update(absent)
             if not found_as and on_disk.isdisjoint(names):  # none of it on disk: perhaps all under another case
                 found_as = _found_as(((folder, name) for name in names), index)
-        if folder:
-            groups.append((folder, matched))
-        else:  # a frame token in a folder name: the names are whole paths
-            groups += [(where, (name,)) for where, name in map(os.path.split, matched)]
+        if file_name is None:  # a frame token in a folder name: the names are whole paths
+            present_paths = itertools.compress(names, map(on_disk.__contains__, names))
+            matched += _by_folder(map(os.path.split, present_paths), index)
+        elif len(absent) < len(wanted):
+            matched.append(FoundFiles(folder, len(on_disk), sequence=file_name, frames=wanted, absent=absent))
     found_any = len(missing) < len(frames)
-    return PathCheck(found_any, True, str(frames), compact(missing), found_as=found_as,
-                     files=_by_folder(groups, index))  # fmt: skip
+    return PathCheck(found_any, True, str(frames), compact(missing), found_as=found_as, files=tuple(matched))
 
 
-def _by_folder(groups: Iterable[Tuple[str, Sequence[str]]], index: DirectoryIndex) -> Tuple[FoundFiles, ...]:
-    """``(folder, names)`` pairs merged by folder, in order, each with its folder's listing size (cached)."""
-    merged: Dict[str, List[Sequence[str]]] = {}
-    for folder, names in groups:
-        if names:
-            merged.setdefault(folder, []).append(names)
-    return tuple(
-        FoundFiles(folder, tuple(parts[0] if len(parts) == 1 else dict.fromkeys(itertools.chain.from_iterable(parts))),
-                   len(index.names(folder or ".")))
-        for folder, parts in merged.items()
-    )  # fmt: skip
+def _by_folder(found: Iterable[Tuple[str, str]], index: DirectoryIndex) -> Tuple[FoundFiles, ...]:
+    """``(folder, name)`` pairs grouped by folder, in order, each with its folder's listing size (cached)."""
+    merged: Dict[str, Dict[str, None]] = {}
+    for folder, name in found:
+        merged.setdefault(folder, {})[name] = None
+    return tuple(FoundFiles(folder, len(index.names(folder or ".")), tuple(names)) for folder, names in merged.items())
 
 
 def folded_name(name: str) -> str:
@@ -192,10 +199,12 @@ def _found_as(missing: Iterable[Tuple[str, str]], index: DirectoryIndex) -> str:
 
 def _frames_on_disk(
     pattern: PathPattern, variant: Variant, frames: FrameRange, index: DirectoryIndex
-) -> Tuple[str, Sequence[int], List[str], FrozenSet[str]]:
-    """``(folder, the needed frames, their file names, the names on disk)`` with one listing per folder.
+) -> Tuple[str, Optional[PathPattern], Sequence[int], List[str], FrozenSet[str]]:
+    """``(folder, its file name pattern, the needed frames, their file names, the names on disk)`` with one
+    listing per folder.
 
-    When a frame token stands in a folder name, the folder is empty and the names are whole paths.
+    When a frame token stands in a folder name, the folder is empty, the name None, the names whole paths and
+    the names on disk those of them found.
     """
     concrete = PathPattern.parse(pattern.with_values(None, variant))
     wanted = frames.frames()
@@ -203,8 +212,8 @@ def _frames_on_disk(
         folder, name = concrete.split_name()
     except ValueError:
         paths = concrete.frame_names(wanted)
-        return "", wanted, paths, frozenset(path for path in paths if index.exists(path))
-    return folder, wanted, name.frame_names(wanted), index.names(folder)
+        return "", None, wanted, paths, frozenset(path for path in paths if index.exists(path))
+    return folder, name, wanted, name.frame_names(wanted), index.names(folder)
 
 
 def _check_tiles(
@@ -215,7 +224,7 @@ def _check_tiles(
     found = [tile for variant in variants for tile in _tiles_on_disk(pattern, variant, needed, index)]
     tiles = dict.fromkeys(tile.label for tile in found)
     missing = set(needed).difference(tile.frame for tile in found) if needed is not None else ()
-    files = _by_folder(((tile.folder, (tile.name,)) for tile in found), index)
+    files = _by_folder(((tile.folder, tile.name) for tile in found), index)
     return PathCheck(bool(tiles), pattern.is_sequence, str(frames) if needed is not None else None, compact(missing),
                      list(tiles), files=files)  # fmt: skip
 
