@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from typing import Any, Dict, List, Optional, Sequence
 
 import nuke
@@ -15,7 +16,7 @@ from accsyn_dcc.hosts import (
     ProgressCallback,
 )
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.scan.nuke.outputs import is_output, output_of, rendered_nodes, scene_range
+from accsyn_dcc.scan.nuke.outputs import in_project, is_output, output_of, rendered_nodes, scene_range
 from accsyn_dcc.scan.nuke.rules import OUTPUT_CLASSES
 from accsyn_dcc.scan.nuke.script import CONTAINERS
 from accsyn_dcc.scan.records import Output, ScanResult
@@ -85,12 +86,18 @@ class NukeHost(HostAdapter):
             for node in nuke.allNodes(recurseGroups=True)
             if node.Class() in OUTPUT_CLASSES or node.Class() in CONTAINERS
         ]
+        resolve = partial(in_project, project=self._project_directory())
         found: List[Output] = []
         for node in rendered_nodes(nodes):
             if is_output(node) and (selected is None or node.name in selected):
-                output, _findings = output_of(node, node.name, proxy, views, str.strip)
+                output, _findings = output_of(node, node.name, proxy, views, resolve)
                 found += [output] if output else []
         return found
+
+    def _project_directory(self) -> str:
+        """Where relative paths lie: the root's ``project_directory``, else the script's folder."""
+        knob = nuke.root().knob("project_directory")
+        return (knob_text(knob).strip() if knob is not None else "") or os.path.dirname(self.scene_path() or "")
 
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback

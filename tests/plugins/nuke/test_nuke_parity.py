@@ -13,7 +13,7 @@ from accsyn_dcc.scan.records import Output
 
 def comp(tmp_path: Path, first: str = "-10", last: str = "20") -> Path:
     """Writes of every kind the output rules tell apart: movie types, a GenerateLUT, a limit below 0, a Write
-    that reads its file, a Write with no file, one in a Group and one in a disabled Group."""
+    that reads its file, a Write with no file, a relative path, one in a Group and one in a disabled Group."""
     out = f"{tmp_path}/out"
     script = tmp_path / "comp.nk"
     script.write_text(
@@ -26,6 +26,7 @@ def comp(tmp_path: Path, first: str = "-10", last: str = "20") -> Path:
         " name Write_Limited\n}\n"
         f"Write {{\n file {out}/reading.%04d.exr\n reading true\n name Write_Reading\n}}\n"
         "Write {\n name Write_Empty\n}\n"
+        "Write {\n file renders/../relative.%04d.exr\n name Write_Relative\n}\n"
         f"GenerateLUT {{\n file {out}/grade.cube\n name GenerateLUT1\n}}\n"
         "Group {\n name Review\n}\n"
         f"Write {{\n file {out}/group.%04d.dpx\n name Write_InGroup\n}}\n"
@@ -69,11 +70,13 @@ def test_the_output_rules_know_every_movie_type_and_output_class(opened: Path) -
 
     outputs = {output.node: output for output in NukeHost().outputs()}
     assert sorted(outputs) == [
-        "GenerateLUT1", "Review.Write_InGroup", "Write_EXR", "Write_Limited", "Write_MOV32", "Write_MOV64"
+        "GenerateLUT1", "Review.Write_InGroup", "Write_EXR", "Write_Limited", "Write_MOV32", "Write_MOV64",
+        "Write_Relative",
     ]  # fmt: skip
     assert {name for name, output in outputs.items() if output.is_movie} == {"Write_MOV32", "Write_MOV64"}
     assert outputs["Write_Limited"].range == "0-5" and outputs["Write_EXR"].views == ["left"]
     assert outputs["Review.Write_InGroup"].views == ["left", "right"]
+    assert outputs["Write_Relative"].path == f"{opened.parent}/relative.%04d.exr"  # from the script's folder
 
 
 def test_a_scene_range_below_0_is_the_farm_s_frames_and_a_finding(opened: Path) -> None:

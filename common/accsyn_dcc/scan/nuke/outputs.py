@@ -5,6 +5,8 @@ findings."""
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
@@ -16,6 +18,7 @@ from accsyn_dcc.scan.nuke.tcl import TclUnresolved
 from accsyn_dcc.scan.records import NO_OUTPUT_FILE, Output, Unresolved, quoted_value
 
 _TRUE = ("true", "1")
+ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
 BELOW_ZERO = "accsyn engines cannot render frames below 0 (they split ACCSYN_ITEM on '-')"
 
 
@@ -91,6 +94,17 @@ def output_of(
     own_views = node.knobs.get("views", "").split()
     output = Output(full, path, limit, own_views or list(views), file_type, file_type.lower() in MOVIE_TYPES)
     return output, findings
+
+
+def in_project(value: str, project: str) -> str:
+    """An evaluated file knob as the path Nuke uses: a relative one lies in the ``project`` directory (the
+    root's ``project_directory``, else the script's folder); a POSIX one is normalised."""
+    value = value.strip()
+    if value and not ABSOLUTE.match(value):
+        value = os.path.join(project, value).replace("\\", "/")
+    if value.startswith("/") and not value.startswith("//"):
+        value = posixpath.normpath(value)
+    return value
 
 
 def write_limit(node: Node) -> Tuple[Optional[Tuple[int, int]], str]:

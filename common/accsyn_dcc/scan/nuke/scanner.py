@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import posixpath
-import re
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
@@ -13,7 +11,15 @@ from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference, check_reference, too_many_frames
 from accsyn_dcc.scan.dependencies import brought_by, note_written
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
-from accsyn_dcc.scan.nuke.outputs import is_output, output_of, rendered_nodes, scene_range, write_limit
+from accsyn_dcc.scan.nuke.outputs import (
+    ABSOLUTE,
+    in_project,
+    is_output,
+    output_of,
+    rendered_nodes,
+    scene_range,
+    write_limit,
+)
 from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import Node, NukeScript, parse_script
@@ -23,7 +29,6 @@ from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, s
 from accsyn_dcc.scan.records import Dependency, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
-_ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
 _TRUE = ("true", "1")
 
 
@@ -185,7 +190,7 @@ class _Scanner:
         style looked up in the fonts' name tables (a system font says so in ``why not``)."""
         family, style, name = text2_font(raw)
         folders = self._font_folders(evaluator)
-        if name and _ABSOLUTE.match(name):
+        if name and ABSOLUTE.match(name):
             return name, ""
         for folder in folders if name else []:
             candidate = os.path.join(folder, name)
@@ -210,12 +215,7 @@ class _Scanner:
         return value or os.path.dirname(script.path)
 
     def _resolve(self, raw: str, evaluator: TclEvaluator, group: Optional[str], project: str) -> str:
-        value = evaluator.evaluate(raw, group).strip()
-        if value and not _ABSOLUTE.match(value):
-            value = os.path.join(project, value).replace("\\", "/")
-        if value.startswith("/") and not value.startswith("//"):
-            value = posixpath.normpath(value)
-        return value
+        return in_project(evaluator.evaluate(raw, group), project)
 
     def _dependency(
         self, node: Node, full: str, knob: str, kind: str, sequence: bool, condition: str, evaluator: TclEvaluator,
