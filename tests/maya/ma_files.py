@@ -235,3 +235,15 @@ def must_show_scene(folder: Path) -> Path:
     )
     scene = folder / "scenes" / "shot.ma"
     return write(scene, maya_ascii("shot.ma", body, references, ['requires "mtoa" "5.3.4.1";']))
+
+
+def dag_chain(depth: int, leaves: int = 0, caches: bool = False) -> str:
+    """A scene of ``depth`` transforms each under the one before (``n0`` ... ``n<depth - 1>``), then ``leaves``
+    nodes under the deepest: transforms, or with ``caches`` GPU caches each reading ``/caches/c<i>.abc``."""
+    chain = ['createNode transform -n "n0";\n']
+    chain += [f'createNode transform -n "n{index}" -p "n{index - 1}";\n' for index in range(1, depth)]
+    for index in range(leaves):
+        kind = "gpuCache" if caches else "transform"
+        chain.append(f'createNode {kind} -n "c{index}" -p "n{depth - 1}";\n')
+        chain += [f'\tsetAttr ".cfn" -type "string" "/caches/c{index}.abc";\n'] if caches else []
+    return maya_ascii("deep.ma", "".join(chain))

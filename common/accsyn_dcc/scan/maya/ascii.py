@@ -20,6 +20,9 @@ from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, s
 
 MAX_SCENE_BYTES = 2 * 1024 * 1024 * 1024
 """A larger file is refused (a 2 GB Maya ASCII scene is far beyond any real one)."""
+MAX_DAG_NAME_CHARS = 8192
+"""A scene whose DAG nests a node deeper than this full name is refused: each DAG node keeps a link to its parent,
+and a full name is built when asked, so this bounds what one name (in a finding) may cost."""
 
 _IN_QUOTES = r'[^"\\]*(?:\\(?:.|\Z)[^"\\]*)*'
 """A quoted string's text, unrolled (plain runs between escapes) so that no input makes the engine backtrack;
@@ -121,13 +124,17 @@ class _Reader:
         self.current: Optional[MayaNode] = None
 
     def read(self, text: str) -> MayaScene:
-        for command, body in self.statements(text):
+        for command, body, start in self.statements(text):
             handler = getattr(self, f"on_{command}")
             handler(body)
+            if command == "createNode" and self.current is not None and self.current.name_length > MAX_DAG_NAME_CHARS:
+                line = text.count("\n", 0, start) + 1
+                raise MayaSceneError(self.scene.path, line, f"a DAG name longer than {MAX_DAG_NAME_CHARS} characters "
+                                                            "(nodes nested too deep); not read")  # fmt: skip
         return self.scene
 
-    def statements(self, text: str) -> Iterator[Tuple[str, str]]:
-        """``(command, body)`` of each statement a scan needs; comments and other commands skipped.
+    def statements(self, text: str) -> Iterator[Tuple[str, str, int]]:
+        """``(command, body, where it starts)`` of each statement a scan needs; comments and other commands skipped.
 
         A statement the file ends inside (no ``;``, or a string never closed) means the file was cut short."""
         for match in _STATEMENT.finditer(text):
@@ -136,7 +143,7 @@ class _Reader:
                 line = text.count("\n", 0, match.start()) + 1
                 raise MayaSceneError(self.scene.path, line, "the file ends inside this statement (a truncated file?)")
             if command in WANTED_COMMANDS:
-                yield command, match.group("body")
+                yield command, match.group("body"), match.start()
 
     def on_requires(self, body: str) -> None:
         _options, arguments = flags(words(body))
@@ -178,12 +185,14 @@ class _Reader:
         node_type = arguments[0] if arguments else "unknown"
         name = options.get("-n") or options.get("-name") or node_type
         parent = options.get("-p") or options.get("-parent")
-        full_name = name
-        if parent:  # a DAG child: its full path, as ``ls -long`` gives it
-            parent_node = self.scene.node(parent)
-            parent_path = parent_node.name if parent_node else parent
-            full_name = f"|{parent_path.strip('|')}|{name}"
-        self.current = self.scene.add(MayaNode(node_type, full_name, parent))
+        above = self.scene.node(parent) if parent else None
+        if above is not None and name and "|" not in name and above.own_name.strip("|"):
+            node = MayaNode(node_type, name, parent, dag_parent=above)  # its full name, as ``ls -long`` gives it
+        elif parent:  # a parent this file never made: the full name from the path saved
+            node = MayaNode(node_type, f"|{(above.name if above else parent).strip('|')}|{name}", parent)
+        else:
+            node = MayaNode(node_type, name)
+        self.current = self.scene.add(node)
 
     def on_select(self, body: str) -> None:
         options, arguments = flags(words(body))

@@ -298,7 +298,7 @@ def _matches(node: MayaNode, patterns: List[str]) -> bool:
     for pattern in patterns:
         exclude = pattern.startswith("-")
         text = pattern[1:] if exclude else pattern
-        name = node.short_name if text.startswith("::") else node.name.rpartition("|")[2]
+        name = node.short_name if text.startswith("::") else node.leaf_name
         if fnmatch.fnmatchcase(name, text.lstrip(":")):
             chosen = not exclude
     return chosen

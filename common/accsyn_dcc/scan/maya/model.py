@@ -32,9 +32,31 @@ class MayaNode:
     """One dependency node: its type, name, DAG parent and the attribute values read (as text)."""
 
     type: str
-    name: str
+    own_name: str
+    """Its full name (``|rig|bodyShape`` as ``ls -long`` gives it, ``file1``), or with ``dag_parent`` its name
+    one level below that parent only."""
     parent: Optional[str] = None
+    """The DAG parent as saved (``createNode -p``) or as Maya names it."""
     attributes: Dict[str, str] = field(default_factory=dict)
+    dag_parent: Optional[MayaNode] = field(default=None, repr=False, compare=False)
+    """The node above it, when the reader linked them: a deep DAG then costs a link per node, not a full name."""
+    name_length: int = field(default=0, init=False, repr=False, compare=False)
+    """How long ``name`` is, known without building it (set when the node joins a scene)."""
+    path_key: int = field(default=0, init=False, repr=False, compare=False)
+    """Its full DAG path's key in its scene (``MayaScene.node`` finds a linked node by it); 0 until needed."""
+
+    @property
+    def name(self) -> str:
+        """The full name, built from the links above it when there are any."""
+        if self.dag_parent is None:
+            return self.own_name
+        levels = [self.own_name]
+        top = self.dag_parent
+        while top.dag_parent is not None:
+            levels.append(top.own_name)
+            top = top.dag_parent
+        levels.append(top.own_name.strip("|"))
+        return "|" + "|".join(reversed(levels))
 
     def value(self, attribute: AttributeName, default: Optional[str] = None) -> Optional[str]:
         """The value saved under the long or the short name; ``default`` when neither was set."""
@@ -56,9 +78,14 @@ class MayaNode:
         return value if math.isfinite(value) else default
 
     @property
+    def leaf_name(self) -> str:
+        """The last level of the name, namespace kept (``|rig|char:bodyShape`` -> ``char:bodyShape``)."""
+        return self.own_name.rpartition("|")[2]
+
+    @property
     def short_name(self) -> str:
         """The name without DAG path or namespace (``|rig|char:bodyShape`` -> ``bodyShape``)."""
-        return self.name.rpartition("|")[2].rpartition(":")[2]
+        return self.leaf_name.rpartition(":")[2]
 
 
 @dataclass(frozen=True)
@@ -95,16 +122,50 @@ class MayaScene:
     """``requires`` lines: plug-in -> version (``mtoa`` -> ``5.3.0``); ``maya`` -> the Maya version."""
     time_unit: str = "film"
     _by_name: Dict[str, MayaNode] = field(default_factory=dict, repr=False)
+    _by_path: Dict[int, MayaNode] = field(default_factory=dict, repr=False)
+    """Linked nodes by their path's key (their full names are never stored)."""
+    _levels: Dict[Tuple[int, str], int] = field(default_factory=dict, repr=False)
+    """(a path's key, a name one level below it) -> the longer path's key; 0 is the root."""
 
     def add(self, node: MayaNode) -> MayaNode:
+        """Add ``node``: by its name, or when linked to a DAG parent of this scene, by its path's key."""
         self.nodes.append(node)
-        self._by_name[node.name] = node
+        above = node.dag_parent
+        if above is None:
+            node.name_length = len(node.own_name)
+            self._by_name[node.own_name] = node
+        else:
+            prefix = above.name_length if above.dag_parent else len(above.own_name.strip("|")) + 1
+            node.name_length = prefix + 1 + len(node.own_name)
+            node.path_key = self._level(self._key(above), node.own_name)
+            self._by_path[node.path_key] = node
         self._by_name.setdefault(node.short_name, node)
         return node
 
     def node(self, name: str) -> Optional[MayaNode]:
         """The node called ``name`` (full DAG path, plain name, or ``:shared`` name)."""
-        return self._by_name.get(name.lstrip(":")) or self._by_name.get(name.rpartition("|")[2])
+        wanted = name.lstrip(":")
+        found = self._by_name.get(wanted)
+        if found is None and self._by_path and wanted.startswith("|") and not wanted.startswith("||"):
+            key = 0
+            for level in wanted[1:].split("|"):
+                key = self._levels.get((key, level), -1)
+                if key < 0:
+                    break
+            found = self._by_path.get(key)
+        return found or self._by_name.get(name.rpartition("|")[2])
+
+    def _key(self, node: MayaNode) -> int:
+        """The key of ``node``'s full path; a node at the top of linked ones gets it from its name, once."""
+        if not node.path_key:
+            key = 0
+            for level in node.own_name.strip("|").split("|"):
+                key = self._level(key, level)
+            node.path_key = key
+        return node.path_key
+
+    def _level(self, key: int, name: str) -> int:
+        return self._levels.setdefault((key, name), len(self._levels) + 1)
 
     def of_type(self, *types: str) -> List[MayaNode]:
         return [node for node in self.nodes if node.type in types]
