@@ -3,6 +3,7 @@
     python install/install.py nuke               # install (running it twice changes nothing)
     python install/install.py nuke --print       # show what would be done; writes nothing
     python install/install.py nuke --uninstall   # remove exactly what the install added
+    python install/install.py nuke --studio DIR  # one shared tree for every artist; prints the line to set
 
 Each host is a small module in ``install/installers/`` defining ``INSTALLER``; add a host by adding a module
 and its name to ``HOSTS``.
@@ -18,7 +19,7 @@ from typing import List, Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from installers.base import Context, HostInstaller, apply_all, current_os, resolve_home, revert_all
+from installers.base import Action, Context, HostInstaller, apply_all, current_os, resolve_home, revert_all
 from installers.files import InstallError
 
 HOSTS = ("nuke", "blender", "maya", "houdini")
@@ -35,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("host", choices=HOSTS)
     parser.add_argument("--uninstall", action="store_true", help="remove exactly what the install added")
     parser.add_argument("--print", dest="dry_run", action="store_true", help="show what would be done; write nothing")
+    parser.add_argument("--studio", metavar="DIR",
+                        help="install one shared tree for every artist into DIR (no home is touched) and print "
+                             "the environment line that makes the host load it")  # fmt: skip
     parser.add_argument("--home", help="the user's home folder (default: USERPROFILE on Windows, else HOME)")
     parser.add_argument(
         "--no-vendor",
@@ -54,7 +58,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     context = Context(home=resolve_home(args.home, os.environ, os_name), repo=REPO, os_name=os_name)
     try:
-        actions = installer_for(args.host).actions(context, vendor=args.vendor)
+        line = None
+        if args.studio:
+            tree, line = installer_for(args.host).studio(context, os.path.abspath(args.studio), vendor=args.vendor)
+            actions: List[Action] = [tree]
+        else:
+            actions = installer_for(args.host).actions(context, vendor=args.vendor)
         if args.dry_run:
             for action in reversed(actions) if args.uninstall else actions:
                 print("would " + action.describe(args.uninstall))
@@ -62,6 +71,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             revert_all(actions, print)
         else:
             apply_all(actions, print)
+            if line is not None:
+                print(f"Set this in the studio's environment (the artists' {args.host} then loads the tree):")
+                for text in line.lines(os.path.abspath(args.studio)):
+                    print("  " + text)
     except InstallError as error:
         print(f"install.py {args.host}: {error}", file=sys.stderr)
         return 1

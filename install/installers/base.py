@@ -19,7 +19,7 @@ import sys
 import textwrap
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from installers.blocks import find_block, user_lines, with_block, without_block
 from installers.files import (
@@ -33,6 +33,9 @@ from installers.files import (
     remove_file,
     write_file,
 )
+
+if TYPE_CHECKING:
+    from installers.studio import StudioLine, StudioTree
 
 VENDOR_REQUIREMENTS = ("requests", "platformdirs", "qtpy")
 """accsyn_dcc's in-host runtime dependencies (setup.cfg ``install_requires``); all pure Python."""
@@ -341,6 +344,10 @@ class HostInstaller(ABC):
 
     @abstractmethod
     def actions(self, context: Context, vendor: bool) -> List[Action]: ...
+
+    @abstractmethod
+    def studio(self, context: Context, folder: str, vendor: bool) -> Tuple[StudioTree, StudioLine]:
+        """The host's shared tree in ``folder`` and the environment line that makes the host load it."""
 
 
 def apply_all(actions: Sequence[Action], say: Callable[[str], None]) -> None:

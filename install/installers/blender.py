@@ -14,14 +14,17 @@ written), every file is owned through the ledger, and ``--uninstall`` removes ex
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from installers.base import Action, Context, HostInstaller, OwnedFile, Vendor, owned_tree, run_pip
 from installers.files import InstallError, Ledger, digest, read_bytes, remove_empty_folders, remove_file
+from installers.studio import StudioLine, StudioTree
 
 EXTENSION_ID = "accsyn_blender"
 WHEEL_REQUIREMENTS = ("requests", "urllib3", "idna", "certifi", "charset_normalizer", "platformdirs")
@@ -158,6 +161,103 @@ class BlenderExtension(Action):
         return [path for path in self.ledger.paths() if path.startswith(prefix)]
 
 
+@dataclass(frozen=True)
+class UnpackedWheels(Action):
+    """What Blender unpacked for the extension when it was enabled: its wheels in ``extensions/.local`` and the
+    compatibility cache in ``extensions/.cache``; removed on uninstall (apply does nothing: Blender makes them).
+
+    The wheels come from the installed ``blender_manifest.toml`` (so it runs before the extension's files go);
+    a wheel another extension's manifest lists too stays, and so does ``.cache`` while other extensions remain.
+    """
+
+    extensions: str
+    extension: str
+
+    @property
+    def site_packages(self) -> str:
+        return os.path.join(self.extensions, ".local", "lib", f"python{BLENDER_PYTHON}", "site-packages")
+
+    def describe(self, uninstall: bool) -> str:
+        if uninstall:
+            return f"remove what Blender unpacked for the extension in {self.extensions} (.local wheels, .cache)"
+        return (
+            f"leave {self.extensions}/.local and .cache to Blender (it unpacks the wheels when it enables the add-on)"
+        )
+
+    def apply(self) -> bool:
+        return False
+
+    def revert(self) -> bool:
+        ours = set(_manifest_wheels(os.path.join(self.extension, "blender_manifest.toml")))
+        others = list(self._other_manifests())
+        shared = {name for path in others for name in _manifest_wheels(path)}
+        changed = False
+        for wheel in sorted(ours - shared):
+            project, version = wheel.split("-")[:2]
+            changed = (
+                self._remove_distribution(os.path.join(self.site_packages, f"{project}-{version}.dist-info")) or changed
+            )
+        local = os.path.join(self.extensions, ".local")
+        _remove_emptied([local, os.path.dirname(os.path.dirname(self.site_packages)),
+                         os.path.dirname(self.site_packages), self.site_packages])  # fmt: skip
+        cache = os.path.join(self.extensions, ".cache")
+        if ours and not others and os.path.isfile(os.path.join(cache, "compat.dat")):
+            remove_file(os.path.join(cache, "compat.dat"))
+            remove_empty_folders([cache])
+            changed = True
+        return changed
+
+    def _other_manifests(self) -> List[str]:
+        found = []
+        for repository in _listdir(self.extensions):
+            for name in _listdir(os.path.join(self.extensions, repository)):
+                path = os.path.join(self.extensions, repository, name, "blender_manifest.toml")
+                if os.path.join(self.extensions, repository, name) != self.extension and os.path.isfile(path):
+                    found.append(path)
+        return found
+
+    def _remove_distribution(self, info: str) -> bool:
+        """Remove the files a wheel's RECORD lists (inside site-packages only), then the folders it emptied."""
+        record = read_bytes(os.path.join(info, "RECORD"))
+        if record is None:
+            return False
+        root = os.path.realpath(self.site_packages)
+        folders = set()
+        for line in record.decode("utf-8").splitlines():
+            path = os.path.realpath(os.path.join(root, line.split(",")[0]))
+            if path.startswith(root + os.sep):
+                remove_file(path)
+                folders.update(_parents(os.path.dirname(path), root))
+        _remove_emptied(sorted(folders | {info}))
+        return True
+
+
+def _remove_emptied(folders: List[str]) -> None:
+    """Remove each folder, innermost first, once it holds nothing but the ``__pycache__`` Python made for it."""
+    for folder in sorted(folders, key=len, reverse=True):
+        cache = os.path.join(folder, "__pycache__")
+        if set(_listdir(folder)) == {"__pycache__"} and all(name.endswith(".pyc") for name in _listdir(cache)):
+            for name in _listdir(cache):
+                remove_file(os.path.join(cache, name))
+            remove_empty_folders([cache])
+        remove_empty_folders([folder])
+
+
+def _parents(folder: str, root: str) -> List[str]:
+    """``folder`` and its parents up to (not including) ``root``."""
+    found = []
+    while folder.startswith(root + os.sep):
+        found.append(folder)
+        folder = os.path.dirname(folder)
+    return found
+
+
+def _manifest_wheels(path: str) -> List[str]:
+    """The wheel file names a ``blender_manifest.toml`` lists."""
+    text = (read_bytes(path) or b"").decode("utf-8", "replace")
+    return list(re.findall(r'"\./wheels/([^"]+\.whl)"', text))
+
+
 def _newest_per_project(names: List[str]) -> List[str]:
     """One wheel per project: the newest version in the cache."""
     newest: Dict[str, Tuple[Tuple[int, ...], str]] = {}
@@ -179,8 +279,8 @@ class BlenderInstaller(HostInstaller):
         environ = os.environ if self.environ is None else self.environ
         if environ.get("BLENDER_USER_EXTENSIONS"):
             extensions = environ["BLENDER_USER_EXTENSIONS"]
-            scripts = environ.get("BLENDER_USER_SCRIPTS") or context.join(os.path.dirname(extensions), "scripts")
-            return Target("extension", context.join(extensions, "user_default", EXTENSION_ID), scripts)
+            return Target("extension", context.join(extensions, "user_default", EXTENSION_ID),
+                          self._scripts_folder(context, environ))  # fmt: skip
         if environ.get("BLENDER_USER_SCRIPTS"):
             scripts = environ["BLENDER_USER_SCRIPTS"]
             return Target("addon", context.join(scripts, "addons", EXTENSION_ID), scripts)
@@ -190,6 +290,21 @@ class BlenderInstaller(HostInstaller):
             context.join(resources, "extensions", "user_default", EXTENSION_ID),
             context.join(resources, "scripts"),
         )
+
+    def _scripts_folder(self, context: Context, environ: Mapping[str, str]) -> str:
+        """Where Blender reads start-up scripts (``bpy.utils.user_resource('SCRIPTS')``): BLENDER_USER_SCRIPTS, else
+        BLENDER_USER_RESOURCES/scripts, else the user folder's (BLENDER_USER_EXTENSIONS and _CONFIG move no scripts)."""
+        if environ.get("BLENDER_USER_SCRIPTS"):
+            return environ["BLENDER_USER_SCRIPTS"]
+        if environ.get("BLENDER_USER_RESOURCES"):
+            return context.join(environ["BLENDER_USER_RESOURCES"], "scripts")
+        try:
+            return context.join(self._newest_user_folder(context, environ), "scripts")
+        except InstallError:
+            asked = _bpy_scripts_folder(environ)
+            if asked is None:
+                raise
+            return asked
 
     def _newest_user_folder(self, context: Context, environ: Mapping[str, str]) -> str:
         base = {
@@ -220,6 +335,7 @@ class BlenderInstaller(HostInstaller):
         planned: List[Action] = []
         if target.kind == "extension":
             planned.append(BlenderExtension(target.folder, source, context.repo, ledger))
+            planned.append(UnpackedWheels(os.path.dirname(os.path.dirname(target.folder)), target.folder))
             module = f"bl_ext.user_default.{EXTENSION_ID}"
         else:
             planned += owned_tree(source, target.folder, ledger)
@@ -232,6 +348,31 @@ class BlenderInstaller(HostInstaller):
         if vendor and target.kind == "addon":
             planned.append(Vendor(context.vendor_dir, user=startup))
         return planned
+
+    def studio(self, context: Context, folder: str, vendor: bool) -> Tuple[StudioTree, StudioLine]:
+        """The tree is Blender's read-only system extensions repository (``system/accsyn_blender`` with its wheels)."""
+        source = context.join(context.repo, "plugins", "blender", EXTENSION_ID)
+        extension = BlenderExtension(os.path.join("system", EXTENSION_ID), source, context.repo, context.ledger)
+        built: Dict[str, bytes] = {}
+
+        def entry(final: str) -> Dict[str, bytes]:
+            if not built:  # built once (pip builds and downloads the wheels), whatever the tree's final folder
+                built.update(extension.files())
+            return built
+
+        tree = StudioTree(folder, self.name, (), entry, vendor=False)
+        return tree, StudioLine("BLENDER_SYSTEM_EXTENSIONS", (), is_list=False)
+
+
+def _bpy_scripts_folder(environ: Mapping[str, str]) -> Optional[str]:
+    """The scripts folder of the Blender whose ``bpy`` this Python imports (no user folder yet), else None."""
+    if importlib.util.find_spec("bpy") is None:
+        return None
+    code = "import bpy; print('ACCSYN ' + bpy.utils.user_resource('SCRIPTS'))"
+    completed = subprocess.run([sys.executable, "-c", code], env=dict(environ), capture_output=True, text=True,
+                               check=False)  # fmt: skip
+    found = [line[len("ACCSYN ") :] for line in completed.stdout.splitlines() if line.startswith("ACCSYN ")]
+    return found[0] if found else None
 
 
 def _listdir(folder: str) -> List[str]:

@@ -11,12 +11,14 @@ file (and a ``packages`` folder the install created).
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from installers.base import Action, Context, HostInstaller, Vendor, json_package
 from installers.files import InstallError
+from installers.studio import StudioLine, StudioTree
 
 PACKAGE_FILE = "accsyn.json"
 _VERSION_FOLDER = re.compile(r"^houdini(\d+)\.(\d+)$")
@@ -79,6 +81,18 @@ class HoudiniInstaller(HostInstaller):
         if vendor:
             planned.append(Vendor(context.vendor_dir, user=package))
         return planned
+
+    def studio(self, context: Context, folder: str, vendor: bool) -> Tuple[StudioTree, StudioLine]:
+        """The tree's ``packages/accsyn.json`` (paths into that version of the tree): HOUDINI_PACKAGE_DIR names it."""
+
+        def entry(final: str) -> Dict[str, bytes]:
+            data = package_data(Context(home="", repo=final, os_name=context.os_name), vendor)
+            return {f"packages/{PACKAGE_FILE}": (json.dumps(data, indent=4) + "\n").encode("utf-8")}
+
+        sources = ((context.join(context.repo, "plugins", "houdini"), "plugins/houdini"),
+                   (context.join(context.repo, "common", "accsyn_dcc"), "common/accsyn_dcc"))  # fmt: skip
+        line = StudioLine("HOUDINI_PACKAGE_DIR", ("packages",), is_list=False)
+        return StudioTree(folder, self.name, sources, entry, vendor), line
 
 
 INSTALLER = HoudiniInstaller()

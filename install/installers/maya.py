@@ -11,9 +11,10 @@ never touched; ``--uninstall`` removes the file (and the modules folder when the
 from __future__ import annotations
 
 import os
-from typing import List, Mapping, Optional
+from typing import Dict, List, Mapping, Optional, Tuple
 
 from installers.base import Action, Context, HostInstaller, OwnedFile, Vendor
+from installers.studio import StudioLine, StudioTree
 
 MAYA_VERSIONS = ("2023", "2024", "2025", "2026")
 """Maya 2023-2024 (Python 3.9/3.10, PySide2) and 2025-2026 (Python 3.11, PySide6)."""
@@ -63,6 +64,17 @@ class MayaInstaller(HostInstaller):
         if vendor:
             planned.append(Vendor(context.vendor_dir, user=module))
         return planned
+
+    def studio(self, context: Context, folder: str, vendor: bool) -> Tuple[StudioTree, StudioLine]:
+        """The tree holds ``accsyn.mod`` (its paths point into that version of the tree): MAYA_MODULE_PATH names it."""
+
+        def entry(final: str) -> Dict[str, bytes]:
+            tree = Context(home="", repo=final, os_name=context.os_name)
+            return {f"{MODULE_NAME}.mod": module_text(tree, vendor).encode("utf-8")}
+
+        sources = ((context.join(context.repo, "plugins", "maya"), "plugins/maya"),
+                   (context.join(context.repo, "common", "accsyn_dcc"), "common/accsyn_dcc"))  # fmt: skip
+        return StudioTree(folder, self.name, sources, entry, vendor), StudioLine("MAYA_MODULE_PATH", ())
 
 
 INSTALLER = MayaInstaller()

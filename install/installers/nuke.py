@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Tuple
 
 from installers.base import Action, Context, HostInstaller, StartupBlock, Vendor
+from installers.studio import StudioLine, StudioTree
 
 
 class NukeInstaller(HostInstaller):
@@ -25,6 +26,11 @@ class NukeInstaller(HostInstaller):
         if vendor:
             planned.append(Vendor(context.vendor_dir, user=self.init_file(context)))
         return planned
+
+    def studio(self, context: Context, folder: str, vendor: bool) -> Tuple[StudioTree, StudioLine]:
+        sources = ((context.join(context.repo, "plugins", "nuke"), "plugins/nuke"),
+                   (context.join(context.repo, "common", "accsyn_dcc"), "common/accsyn_dcc"))  # fmt: skip
+        return StudioTree(folder, self.name, sources, vendor=vendor), StudioLine("NUKE_PATH", ("plugins", "nuke"))
 
 
 INSTALLER = NukeInstaller()

@@ -11,7 +11,8 @@ import nuke
 
 log = logging.getLogger(__name__)
 
-PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+"""Resolved: in a studio tree (``current`` -> ``versions/<version>``) a running Nuke keeps its version's files."""
 REPO = os.path.dirname(os.path.dirname(PLUGIN_DIR))
 COMMON_DIR = os.path.join(REPO, "common")
 VENDOR_DIR = os.path.join(REPO, "build", "python-vendor")
