@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Dict, List
+
 import pytest
 from fuzzing import scan_bounded
 from hip_files import HipFile, Node, backwards_archive, with_parm_lines, with_sections
@@ -13,33 +15,39 @@ from accsyn_dcc.scan.houdini.hip import MAX_STATEMENT_CHARS, load_hip
 SCANNER = "accsyn_dcc.scan.houdini"
 MEMORY = 512 * 1024 * 1024
 """Address space for the child that scans one probe (the readers before the fixes needed 2 to 7 GB)."""
-BRACKETS = "[" * 100_000
-"""84 s in the parm-value pattern before the fix."""
-EVIL_PARM_LINES = [
-    f"file\t[ 0\tlocks=0 ]\t(\t{BRACKETS}\t)",  # a value of brackets only
-    BRACKETS,  # a line of brackets, no parm
-    'file2\t[ 0\tlocks=0 ]\t(\t"' + '\\"' * 100_000 + "\t)",  # a string that never closes, full of \"
-    "file3\t[ 0\tlocks=0 ]\t(\t" + "[ a " * 50_000 + ")",  # channels that never close
-    "file4\t[ 0\tlocks=0 ]\t(\t" + '[ a "' * 50_000 + ")",
-]
-"""Parm lines each quadratic (or worse) in a backtracking pattern: seeds for the fuzz test too."""
-EVIL_SECTIONS = {
-    "obj/geo1/file1.chn": "channel a {\n" * 100_000,  # blocks that never close: 25 s for 20,000 before
-    "obj/geo1/file1.def": "inputs {\n" * 100_000,
-    ".OPlibraries": "a" * 1_000_000,  # one word, no library in it: 139 s for 200,000 characters before
-}
+PROBE = 100_000
+"""How many times each probe repeats its piece: a line of that many brackets took 84 s before the fix."""
+
+
+def evil_parm_lines(count: int) -> List[str]:
+    """Parm lines each quadratic (or worse) in a backtracking pattern."""
+    brackets = "[" * count
+    return [
+        f"file\t[ 0\tlocks=0 ]\t(\t{brackets}\t)",  # a value of brackets only
+        brackets,  # a line of brackets, no parm
+        'file2\t[ 0\tlocks=0 ]\t(\t"' + '\\"' * count + "\t)",  # a string that never closes, full of \"
+        "file3\t[ 0\tlocks=0 ]\t(\t" + "[ a " * (count // 2) + ")",  # channels that never close
+        "file4\t[ 0\tlocks=0 ]\t(\t" + '[ a "' * (count // 2) + ")",
+    ]
+
+
+def evil_sections(count: int) -> Dict[str, str]:
+    """Sections whose blocks never close (20,000 channels took 25 s before the fix, 200,000 characters of one
+    word in the library list 139 s)."""
+    return {"obj/geo1/file1.chn": "channel a {\n" * count, "obj/geo1/file1.def": "inputs {\n" * count,
+            ".OPlibraries": "a" * (count * 10)}  # fmt: skip
 
 
 def test_parm_lines_that_made_the_value_pattern_backtrack_read_in_linear_time(tmp_path):
     scene = tmp_path / "brackets.hip"
-    scene.write_bytes(with_parm_lines(EVIL_PARM_LINES))
+    scene.write_bytes(with_parm_lines(evil_parm_lines(PROBE)))
     answer = scan_bounded(SCANNER, scene, MEMORY, seconds=30)
     assert "result" in answer
 
 
 def test_sections_whose_blocks_never_close_read_in_linear_time(tmp_path):
     scene = tmp_path / "blocks.hip"
-    scene.write_bytes(with_sections(EVIL_SECTIONS))
+    scene.write_bytes(with_sections(evil_sections(PROBE)))
     answer = scan_bounded(SCANNER, scene, MEMORY, seconds=30)
     assert "result" in answer
 
