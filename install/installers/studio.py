@@ -118,7 +118,7 @@ class StudioTree(Action):
                 shutil.rmtree(staging)
             staging = ""
             if recorded is None:
-                facts = {"host": self.host, "created_folder": self.folder in created}
+                facts = {"host": self.host, "created_folders": [path for path in created if path != self.versions]}
                 atomic_write(self.marker, json.dumps(facts).encode("utf-8"))
             previous = self._pointed()
             target = os.path.join("versions", os.path.basename(final))
@@ -130,7 +130,7 @@ class StudioTree(Action):
                 if half:
                     shutil.rmtree(half, ignore_errors=True)
             if recorded is None:
-                self._remove_everything(bool(created) and created[0] == self.folder)
+                self._remove_everything([path for path in created if path != self.versions])
             if isinstance(error, OSError):
                 raise InstallError(f"cannot build the studio tree in {self.versions} ({error.strerror})") from None
             raise
@@ -181,10 +181,11 @@ class StudioTree(Action):
         recorded = self._recorded()
         if recorded is None:
             return False
-        self._remove_everything(bool(recorded.get("created_folder")))
+        folders = recorded.get("created_folders")
+        self._remove_everything([str(path) for path in folders] if isinstance(folders, list) else [])
         return True
 
-    def _remove_everything(self, created_folder: bool) -> None:
+    def _remove_everything(self, created_folders: List[str]) -> None:
         try:
             if os.path.islink(self.current):
                 os.remove(self.current)
@@ -193,8 +194,7 @@ class StudioTree(Action):
         except OSError as error:
             raise InstallError(f"cannot remove {error.filename or self.folder} ({error.strerror})") from None
         remove_file(self.marker)
-        if created_folder:
-            remove_empty_folders([self.folder])
+        remove_empty_folders(created_folders)
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,80 @@ def test_blender_4_2_extension_with_its_wheels_installs_and_uninstalls(tmp_path)
     assert install(env, "--uninstall").returncode == 0
     blender_managed = {key for key in snapshot(user) if key.startswith(("extensions/.local", "extensions/.cache"))}
     assert {key: value for key, value in snapshot(user).items() if key not in blender_managed} == before
+
+
+STARTUP_AS_BLENDER = r"""
+import importlib, json, os, sys
+import bpy
+import addon_utils
+
+# The bpy module starts as factory settings; a Blender started normally runs each startup/*.py of its script paths.
+bpy.utils._is_factory_startup = False
+for base in bpy.utils.script_paths(use_user=True):
+    startup = os.path.join(base, "startup")
+    if os.path.isfile(os.path.join(startup, "accsyn_blender_enable.py")):
+        sys.path.insert(0, startup)
+        importlib.import_module("accsyn_blender_enable").register()
+enabled = [name for name in ("bl_ext.user_default.accsyn_blender", "accsyn_blender") if addon_utils.check(name)[1]]
+print("ACCSYN_TEST " + json.dumps({"enabled": enabled, "registered": "submit" in dir(bpy.ops.accsyn)}))
+"""
+
+
+def run_blender(code: str, env: dict) -> dict:
+    inside = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    line = next((line for line in inside.stdout.splitlines() if line.startswith("ACCSYN_TEST ")), None)
+    assert line is not None, inside.stderr[-3000:]
+    return dict(json.loads(line[len("ACCSYN_TEST ") :]))
+
+
+def blender_env(tmp_path: Path, **variables: str) -> dict:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("BLENDER_", "XDG_"))}
+    env.update(HOME=str(tmp_path / "home"), **variables)
+    return env
+
+
+@pytest.mark.parametrize("variables", [("EXTENSIONS",), ("EXTENSIONS", "CONFIG"), ("RESOURCES",),
+                                       ("EXTENSIONS", "SCRIPTS"), ("RESOURCES", "EXTENSIONS"), ()],
+                         ids=lambda names: "+".join(names) or "none")  # fmt: skip
+def test_the_enable_script_goes_where_blender_reads_it_and_the_home_ends_byte_identical(tmp_path, variables):
+    """With only BLENDER_USER_EXTENSIONS the enable script went to a folder Blender never reads; and Blender's
+    unpacked wheels (extensions/.local) and .cache stayed after uninstall."""
+    (tmp_path / "home" / ".config" / "blender" / "5.0").mkdir(parents=True)  # a Blender 5.0 user folder
+    env = blender_env(tmp_path, **{f"BLENDER_USER_{name}": str(tmp_path / "user" / name.lower()) for name in variables})
+    run_blender("import bpy; print('ACCSYN_TEST {}')", env)  # Blender's own first start (its thumbnail cache...)
+    before = snapshot(tmp_path)
+    result = install(env)
+    assert result.returncode == 0, result.stderr
+    facts = run_blender(STARTUP_AS_BLENDER, env)
+    assert facts["enabled"] and facts["registered"], facts
+    assert install(env, "--uninstall").returncode == 0
+    assert {key: value for key, value in snapshot(tmp_path).items() if "__pycache__" not in key} == {
+        key: value for key, value in before.items() if "__pycache__" not in key}  # fmt: skip
+
+
+STUDIO_INSIDE = r"""
+import json
+import bpy, addon_utils
+addon_utils.enable("bl_ext.system.accsyn_blender", default_set=False)
+import accsyn_blender, accsyn_dcc
+print("ACCSYN_TEST " + json.dumps({"registered": "submit" in dir(bpy.ops.accsyn), "addon": accsyn_blender.__file__}))
+"""
+
+
+def test_a_studio_tree_is_blenders_system_extensions_repository(tmp_path):
+    (tmp_path / "home").mkdir()
+    studio = tmp_path / "shared" / "blender"
+    env = blender_env(tmp_path)
+    result = install(env, "--studio", str(studio))
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "home").exists() or snapshot(tmp_path / "home") == {}
+    value = result.stdout.split('export BLENDER_SYSTEM_EXTENSIONS="', 1)[1].split('"', 1)[0]
+    tree = os.path.realpath(value)
+    subprocess.run(["chmod", "-R", "a-w", tree], check=True)  # read-only, as on a studio share
+    try:
+        facts = run_blender(STUDIO_INSIDE, dict(env, BLENDER_SYSTEM_EXTENSIONS=value))
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", tree], check=True)
+    assert facts["registered"] and facts["addon"].startswith(str(studio / "current" / "system" / "accsyn_blender"))
+    assert install(env, "--uninstall", "--studio", str(studio)).returncode == 0
+    assert not studio.exists() and not studio.parent.exists()
