@@ -95,7 +95,7 @@ def check_reference(
         condition=reference.condition if not (reference.required and reference.needed) else "",
         needed=reference.needed,
         found_as=check.found_as,
-        variants=reference.variants,
+        variants=[dict(variant) for variant in variants],
         files=check.files,
     )
 

@@ -64,3 +64,19 @@ def test_a_stereo_read_alone_in_its_folder_sends_the_folder(tmp_path, monkeypatc
     document = json.loads(capsys.readouterr().out)
     assert document["payloads"][0]["dependencies"] == ["share=projects/plates"]
     assert "dependencies sync 4 files (12 bytes)" in document["summary"]
+
+
+def test_scan_json_names_the_views_checked_not_every_file(tmp_path, capsys):
+    plates = tmp_path / "plates"
+    plates.mkdir()
+    for eye in ("left", "right"):
+        (plates / f"hero_{eye}.0001.exr").write_bytes(b"exr")
+    script = tmp_path / "stereo.nk"
+    script.write_text(
+        'Root {\n inputs 0\n first_frame 1\n last_frame 1\n views "left #ff0000\nright #00ff00"\n}\n'
+        f"Read {{\n inputs 0\n file {plates}/hero_%V.%04d.exr\n first 1\n last 1\n name ReadHero\n}}\n"
+    )
+    assert main(["scan", str(script), "--json"]) == 0
+    [dependency] = json.loads(capsys.readouterr().out)["dependencies"]
+    assert dependency["exists"] and dependency["variants"] == [{"view": "left"}, {"view": "right"}]
+    assert "files" not in dependency

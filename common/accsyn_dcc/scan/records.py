@@ -7,7 +7,7 @@ Every host scanner (offline .nk reader, live Nuke, Blender, ...) returns these r
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from accsyn_dcc.sequences import FoundFiles
 
@@ -40,7 +40,7 @@ class Dependency:
     found_as: str = ""
     """For a missing file or frame: the file its folder holds under a name differing only in letter case or
     accent encoding (``sequences.folded_name``), which a case-insensitive disk reads but a Linux node does not."""
-    variants: Tuple[Mapping[str, str], ...] = ()
+    variants: List[Dict[str, str]] = field(default_factory=list)
     """The values of the path's view tokens it was checked for, one mapping per view (``{"view": "left"}``)."""
     files: Optional[Tuple[FoundFiles, ...]] = field(default=None, repr=False)
     """For a pattern, the files on disk its check matched (every present frame, view and tile), by folder: what
@@ -103,8 +103,11 @@ class ScanResult:
         return [dep for dep in self.dependencies if not dep.exists or dep.missing]
 
     def to_dict(self) -> Dict[str, Any]:
-        """The record as JSON data, without the files each dependency's check matched (frames are enough)."""
-        return asdict(replace(self, dependencies=[replace(dep, files=None) for dep in self.dependencies]))
+        """The record as JSON data, without the files each dependency's check matched (frames and tiles say them)."""
+        data = asdict(replace(self, dependencies=[replace(dep, files=None) for dep in self.dependencies]))
+        for dependency in data["dependencies"]:
+            del dependency["files"]
+        return data
 
 
 def quoted_value(raw: str) -> str:
