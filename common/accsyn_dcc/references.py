@@ -2,9 +2,10 @@
 
 A host collector (live Nuke, Blender, Maya, Houdini) or an offline reader makes one ``FileReference``
 per (node, attribute) that names a file, with the value as stored and the path as evaluated;
-``check_reference`` turns one into a ``ScanResult`` record, listing each folder once (``scan.dependencies``
-checks them all, with what each found file brings). A reference whose path could not be evaluated is kept
-as ``Unresolved``, never dropped.
+``check_reference`` turns one into a ``Dependency``: the reference with what its check found on disk (frames,
+tiles, the view values and the files matched, which the transfer plan sends as they are), listing each folder
+once (``scan.dependencies`` checks them all, with what each found file brings). A reference whose path could
+not be evaluated is kept as ``Unresolved``, never dropped.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ class FileReference:
 def check_reference(
     reference: FileReference, frames: Optional[FrameRange], index: DirectoryIndex
 ) -> Union[Dependency, Unresolved]:
-    """One reference as a ``Dependency``, or ``Unresolved`` when its path could not be evaluated or a token in
-    it cannot be filled."""
+    """One reference as a ``Dependency`` carrying what its check found, or ``Unresolved`` when its path could not
+    be evaluated or a token in it cannot be filled."""
     if reference.path is None:
         return _unresolved(reference, reference.condition)
     needed = (reference.frames or frames) if reference.frame_dependent else None

@@ -6,7 +6,8 @@ folder only when that folder holds nothing but files the job needs (of that sequ
 sequences the job reads from the same folder); otherwise each needed file is sent on its own. A
 plate folder holding ten versions of a plate therefore sends only the
 frames of the one version the script reads, for the frames the job renders, instead of all ten.
-Missing files are never listed (they are findings of their own).
+Missing files are never listed (they are findings of their own). The files are those each dependency's
+check found (``Dependency.files``): the plan neither parses a path again nor lists a folder again.
 """
 
 from __future__ import annotations
