@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -129,12 +129,25 @@ class _Scanner:
     ) -> None:  # fmt: skip
         """Scan ``script``; a gizmo's contents evaluate in ``context`` (the script that uses it), and only the
         main script and its gizmos write the job's outputs (a Precomp's Writes are not the job's)."""
-        script_path = context.script_path or script.path
-        evaluator = TclEvaluator(
+        self._nodes(script, frames, result, prefix, visited, context, outputs)
+        evaluator = self._evaluator(script, context)
+        self._ocio(script, evaluator, context.project or self._project_directory(script, evaluator), result)
+
+    def _evaluator(self, script: NukeScript, context: ScriptContext) -> TclEvaluator:
+        """Expressions of ``script``'s nodes: ``[value parent.knob]`` from ``context``, the rest from the script."""
+        return TclEvaluator(
             lambda node, knob: context.parent_knobs.get(knob) if node == PARENT else _lookup(script, node, knob),
-            script_path,
+            context.script_path or script.path,
             self.environ,
         )
+
+    def _nodes(
+        self, script: NukeScript, frames: FrameRange, result: ScanResult, prefix: str, visited: Set[str],
+        context: ScriptContext, outputs: bool,
+    ) -> None:  # fmt: skip
+        """Every node of ``script``: its files, its output, its gizmo, its Precomp or LiveGroup script."""
+        script_path = context.script_path or script.path
+        evaluator = self._evaluator(script, context)
         project = context.project or self._project_directory(script, evaluator)
         proxy = script.root.get("proxy", "false") in _TRUE
         views = self.views(script)
@@ -142,9 +155,15 @@ class _Scanner:
         for node in rendered_nodes(script.nodes):
             full = prefix + node.name
             for knob, kind, sequence, condition in self._input_knobs(node, proxy):
-                nested = kind in SCRIPT_KINDS and not (kind == "livegroup" and node.name in inline_children)
-                self._dependency(node, full, knob, kind, sequence, condition, evaluator, project, frames, views,
-                                 result, visited if nested else None)  # fmt: skip
+                checked = self._dependency(node, full, knob, kind, sequence, condition, evaluator, project, frames,
+                                           views, result)  # fmt: skip
+                if checked is None or not checked.exists or kind not in SCRIPT_KINDS:
+                    continue
+                if kind != "livegroup":
+                    self._nested_script(checked.path, full, frames, result, visited)
+                elif node.name not in inline_children:  # published: its nodes are only in its own script
+                    self._live_group(checked.path, node, script, full, prefix, frames, result, visited,
+                                     ScriptContext(script_path, project, context.parent_knobs), outputs)  # fmt: skip
             if outputs and is_output(node):
                 resolve = partial(self._resolve, evaluator=evaluator, group=node.parent, project=project)
                 output, findings = output_of(node, full, proxy, views, resolve)
@@ -153,7 +172,6 @@ class _Scanner:
             if not is_builtin(node.node_class):
                 instance = ScriptContext(script_path, project, node.knobs)
                 self._gizmo(node, full, frames, result, visited, instance, outputs)
-        self._ocio(script, evaluator, project, result)
 
     def _input_knobs(self, node: Node, proxy: bool) -> List[Tuple[str, str, bool, str]]:
         """(knob, kind, frames, condition) of every file knob the node reads; a condition knob set by an
@@ -219,28 +237,29 @@ class _Scanner:
 
     def _dependency(
         self, node: Node, full: str, knob: str, kind: str, sequence: bool, condition: str, evaluator: TclEvaluator,
-        project: str, frames: FrameRange, views: List[str], result: ScanResult, visited: Optional[Set[str]],
-    ) -> None:  # fmt: skip
+        project: str, frames: FrameRange, views: List[str], result: ScanResult,
+    ) -> Optional[Dependency]:  # fmt: skip
+        """The file ``knob`` names, checked, with what it brings, added to ``result``; None when not resolved."""
         raw = node.knobs[knob]
         if node.node_class == "Text2" and knob == "font":
             raw, why_not = self._text2_font(raw, evaluator)
             if not raw:
                 result.unresolved.append(Unresolved(full, knob, quoted_value(node.knobs[knob]), why_not))
-                return
+                return None
             if why_not:
                 condition = why_not
         try:
             path = self._resolve(raw, evaluator, node.parent, project)
         except TclUnresolved as reason:
             result.unresolved.append(Unresolved(full, knob, quoted_value(raw), str(reason)))
-            return
+            return None
         if not path:
-            return
+            return None
         try:
             file_frames, needed, note = _file_frames(frames, node) if sequence else (None, True, "")
         except _TooManyFrames as reason:
             result.unresolved.append(Unresolved(full, knob, quoted_value(raw), str(reason)))
-            return
+            return None
         reference = FileReference(
             full, knob, raw, path, kind, frames=file_frames, frame_dependent=sequence,
             required=not condition, condition=condition or note, variants=tuple(view_variants(views)), needed=needed,
@@ -248,12 +267,13 @@ class _Scanner:
         checked = check_reference(reference, frames, self.index)
         if isinstance(checked, Unresolved):
             result.unresolved.append(checked)
-            return
+            return None
+        if not needed:  # its own frames were checked to say whether it is there; the job reads none of them
+            checked = replace(checked, frames=None, missing="", files=())
         brought, not_resolved = brought_by(checked, self.environ, self.index)
         result.dependencies += [checked, *brought]
         result.unresolved += not_resolved
-        if visited is not None and kind in SCRIPT_KINDS and checked.exists:
-            self._nested_script(path, full, frames, result, visited)
+        return checked
 
     def _nested_script(
         self, path: str, full: str, frames: FrameRange, result: ScanResult, visited: Set[str],
@@ -271,6 +291,26 @@ class _Scanner:
             return
         self.scan(nested, frames, result, prefix=f"{full}>", visited=visited | {absolute},
                   context=context or ScriptContext("", ""), outputs=outputs)  # fmt: skip
+
+    def _live_group(
+        self, path: str, live: Node, script: NukeScript, full: str, prefix: str, frames: FrameRange,
+        result: ScanResult, visited: Set[str], context: ScriptContext, outputs: bool,
+    ) -> None:  # fmt: skip
+        """A published LiveGroup's nodes, read from its own script (the same bounded reader) as if saved inline:
+        named under the LiveGroup, evaluated in the script that holds it (its root, its project)."""
+        absolute = os.path.abspath(path)
+        if absolute in visited:
+            result.errors.append(f"{full}: {path} includes itself (a LiveGroup cycle); not scanned again")
+            return
+        try:
+            nested = load_script(absolute)
+        except NukeScriptError as error:
+            result.errors.append(f"{full}: {error}")
+            return
+        nodes = [replace(node, name=f"{live.name}.{node.name}", parent=f"{live.name}.{node.parent}" if node.parent
+                         else live.name) for node in nested.nodes]  # fmt: skip
+        inline = NukeScript(script.path, script.root, script.version, nodes)
+        self._nodes(inline, frames, result, prefix, visited | {absolute}, context, outputs)
 
     def _gizmo(
         self, node: Node, full: str, frames: FrameRange, result: ScanResult, visited: Set[str],
