@@ -156,9 +156,9 @@ def test_a_write_that_meets_another_servers_lock_rolls_back_and_the_next_one_wor
     blocker.execute("BEGIN IMMEDIATE")
     job = {"id": "a" * 24, "name": "x"}
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        second.add_job(job, "fingerprint", [{"id": "t1"}])
+        second.add_job(job, "fingerprint", "1")
     blocker.execute("ROLLBACK")
-    second.add_job(job, "fingerprint", [{"id": "t1"}])  # no "transaction within a transaction"
+    second.add_job(job, "fingerprint", "1")  # no "transaction within a transaction"
     assert first.job("a" * 24) == job
 
 

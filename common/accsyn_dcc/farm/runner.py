@@ -88,7 +88,11 @@ class TaskResult:
     log: str
     skipped: bool = False
     reason: str = ""
-    """Why the bucket failed: the last error line of its log (empty when it succeeded)."""
+    """Why the bucket failed: the error line of the item that failed, from its part of the log (empty when it
+    succeeded)."""
+    reasons: Dict[str, str] = field(default_factory=dict)
+    """Why each item that is not done failed: the item that failed has its own error line; the items after it
+    in the bucket say they were not rendered."""
 
 
 @dataclass
@@ -212,11 +216,11 @@ class LocalFarm:
         for bucket in buckets:
             if _item(bucket) in self._done:
                 frames = list(bucket.frames()) if bucket else []
-                summary.tasks.append(TaskResult(_item(bucket), True, 0, frames, 0, self._log_path(bucket), True))
+                summary.tasks.append(TaskResult(_item(bucket), True, 0, frames, 0, self.log_path(bucket), True))
         self._report(summary, len(buckets))
         pool = ThreadPoolExecutor(max_workers=self.workers)
         try:
-            futures = [pool.submit(self._run_bucket, bucket) for bucket in pending]
+            futures = [pool.submit(self.run_bucket, bucket) for bucket in pending]
             for future in as_completed(futures):
                 result = future.result()
                 summary.tasks.append(result)
@@ -229,7 +233,7 @@ class LocalFarm:
                 sys.stderr.write("\n")  # the error that follows starts a line of its own
             raise
         finally:
-            pool.shutdown(wait=True)
+            pool.shutdown(wait=True, cancel_futures=True)
         summary.tasks.sort(key=lambda task: order[task.item])
         self._count_again(summary, by_item)
         for task in summary.tasks:
@@ -273,14 +277,18 @@ class LocalFarm:
         for process in processes:
             _terminate_group(process)
 
-    def _run_bucket(self, bucket: Optional[Bucket]) -> TaskResult:
+    def run_bucket(self, bucket: Optional[Bucket], node: Optional[str] = None) -> TaskResult:
+        """Run one bucket (retried up to ``retries`` times) as ``node`` (default: this worker thread's); its folder
+        is made now, never for a bucket that does not start."""
         item = _item(bucket)
+        log_path = self.log_path(bucket)
+        if self._stopping:
+            return TaskResult(item, False, 1, [], 0, log_path, reason=STOPPED, reasons={item: STOPPED})
         folder = os.path.join(self.work_dir, "tasks", item)
         os.makedirs(folder, exist_ok=True)
         data_path = os.path.join(folder, "data.json")
         with open(data_path, "w", encoding="utf-8") as stream:
             json.dump(task_data(self.payload, self.job, self.volumes, self.local_share_paths), stream, indent=2)
-        log_path = self._log_path(bucket)
         frames: List[int] = []
         exit_code = 1
         attempt = 0
@@ -288,7 +296,7 @@ class LocalFarm:
         for attempt in range(1, self.retries + 2):
             if self._stopping:
                 break
-            exit_code, reported = self._execute(item, data_path, log_path, attempt)
+            exit_code, reported = self._execute(item, data_path, log_path, attempt, node)
             frames = sorted(set(frames) | set(reported))
             on_disk = self._frames_on_disk(bucket)
             frames = frames if on_disk is None else on_disk
@@ -307,8 +315,14 @@ class LocalFarm:
                 self._done.add(item)
                 self._save_state(self._done)
             return TaskResult(item, True, 0, frames, attempt, log_path)
-        reason = unwritten or failure_reason(log_path, exit_code)
-        return TaskResult(item, False, exit_code, frames, attempt, log_path, reason=reason)
+        rendered = set(frames)
+        left = [str(frame) for frame in (bucket.frames() if bucket else []) if frame not in rendered] or [item]
+        if unwritten:
+            reasons = dict.fromkeys(left, unwritten)
+        else:
+            reasons = dict.fromkeys(left[1:], f"not rendered: item {left[0]} of its task failed first")
+            reasons[left[0]] = failure_reason(log_path, exit_code)
+        return TaskResult(item, False, exit_code, frames, attempt, log_path, reason=reasons[left[0]], reasons=reasons)
 
     def _node(self) -> str:
         """This worker thread's node identity: the host name and the worker's number."""
@@ -320,10 +334,12 @@ class LocalFarm:
             self._workers.name = name
         return str(name)
 
-    def _execute(self, item: str, data_path: str, log_path: str, attempt: int) -> tuple[int, List[int]]:
+    def _execute(
+        self, item: str, data_path: str, log_path: str, attempt: int, node: Optional[str]
+    ) -> tuple[int, List[int]]:
         env = dict(os.environ)
         env["ACCSYN_ITEM"] = item
-        env["ACCSYN_DCC_NODE"] = self._node()
+        env["ACCSYN_DCC_NODE"] = node or self._node()
         common = self.common_dir
         env["ACCSYN_COMPUTE_COMMON_PATH"] = common
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [common, env.get("PYTHONPATH")]))
@@ -366,7 +382,8 @@ class LocalFarm:
             log.write(f"--- {exit_status(exit_code)}\n")
         return exit_code, reported
 
-    def _log_path(self, bucket: Optional[Bucket]) -> str:
+    def log_path(self, bucket: Optional[Bucket]) -> str:
+        """The log of a bucket (every attempt, in turn)."""
         return os.path.join(self.work_dir, "tasks", _item(bucket), "task.log")
 
     def _load_state(self) -> set[str]:
@@ -444,18 +461,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+STOPPED = "stopped before it started"
 _EXCEPTION = re.compile(r"^(([A-Za-z_][\w.]*)?(Error|Exception)|ERROR)\b:?")
 
 
 def failure_reason(log_path: str, exit_code: int) -> str:
-    """Why the last attempt failed: its last exception or ``ERROR`` line, else the engine's last warning,
-    else the render application's last line, else the exit code (or the signal that stopped the engine)."""
+    """Why the last attempt failed, from what it logged after its last item reported done (the failing item's
+    part): its last exception or ``ERROR`` line, else the engine's last warning, else the render application's
+    last line, else the exit code (or the signal that stopped the engine)."""
     try:
         with open(log_path, encoding="utf-8", errors="replace") as stream:
             text = stream.read()
     except OSError:
         return exit_status(exit_code)
     attempt = [line for line in text.rsplit("--- attempt ", 1)[-1].splitlines()[1:] if line.strip()]
+    reported = [index for index, line in enumerate(attempt) if _task_status(line) is not None]
+    attempt = attempt[reported[-1] + 1 :] if reported else attempt
     errors = [_plain(line) for line in attempt if _EXCEPTION.match(_plain(line))]
     warnings = [_plain(line) for line in attempt if "[WARNING] [ACCSYN]" in line and "Traceback" not in line]
     public = [_plain(line) for line in attempt if line.startswith("!(")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import hashlib
 import json
 import os
@@ -16,13 +17,13 @@ import re
 import reprlib
 import secrets
 import sqlite3
-import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from accsyn_dcc.api.transport import ungzip_data, utc_timestamp
 from accsyn_dcc.errors import Problem, ValidationError
 from accsyn_dcc.payload_rules import normalise_legacy_keys, validate_payload
 from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.standin.progress import job_metrics, log_rows
 from accsyn_dcc.standin.query import QueryError, compile_query
 from accsyn_dcc.standin.store import Store
 from accsyn_dcc.standin.workspace_calls import CallRefused, attributes, file_call, setting_call
@@ -35,11 +36,14 @@ FINISHED_JOB_STATUSES = ("done", "aborted")
 WRITEABLE_JOB_STATUSES = ("waiting", "paused", "aborted", "done")
 WRITEABLE_JOB_FIELDS = ("status", "priority", "name", "description", "metadata")
 WRITEABLE_TASK_STATUSES = ("queued", "failed", "onhold", "excluded", "done")
+REQUEUED_JOB_STATUSES = ("done", "failed")
+"""A job in one of these statuses goes back to ``waiting`` when one of its tasks is queued again."""
 JOB_ATTRIBUTES = (
     "id", "name", "code", "type", "engine", "engine_hr", "status", "created", "modified", "user", "user_hr",
     "parent", "parent_hr", "priority", "input", "output", "range", "compute", "inactive", "metadata", "description",
 )  # fmt: skip
-TASK_ATTRIBUTES = ("id", "uri", "item", "status", "job", "job_hr", "priority", "created", "finished", "metadata")
+TASK_ATTRIBUTES = ("id", "uri", "item", "status", "job", "job_hr", "priority", "created", "started", "finished", "node",
+                   "time", "metadata")  # fmt: skip
 MAX_BODY = 16 * 1024 * 1024
 """The most bytes of JSON a request carries, as its body or unpacked from ``gz_data`` (a Compute payload is a few
 kilobytes)."""
@@ -80,13 +84,14 @@ class Backend:
         self,
         seed: Mapping[str, Any],
         store: Store,
-        on_job_created: Optional[Callable[[Dict[str, Any]], None]] = None,
+        on_job_changed: Optional[Callable[[Dict[str, Any]], None]] = None,
         on_status: Optional[Callable[[str], None]] = None,
     ) -> None:
         self.workspace = str(seed["workspace"])
         self.seed = seed
         self.store = store
-        self.on_job_created = on_job_created
+        self.on_job_changed = on_job_changed or (lambda job: None)
+        """Told each job created, and each job whose status or tasks a client edits (the farm obeys at once)."""
         self.on_status = on_status or (lambda line: None)
         """Told one line for each job created and each status a client sets."""
         self.session_seconds = SESSION_SECONDS
@@ -164,6 +169,8 @@ class Backend:
                 return setting_call(method, _object(uri, data), event.get("id"), self.store)
             if method == "GET" and uri == "workspace/file":
                 return file_call(_object(uri, data), self.seed.get("volumes", []))
+            if method == "GET" and uri == "log/find":
+                return self._logs(_object(uri, data), str(event.get("id") or ""))
         except CallRefused as refusal:
             raise RefusedRequest(str(refusal)) from None
         entity_type, _, action = uri.partition("/")
@@ -172,6 +179,7 @@ class Backend:
             ("GET", "find"): self._find,
             ("PUT", "edit"): self._edit,
             ("DELETE", "delete"): self._delete,
+            ("GET", "metrics"): self._metrics,
             ("POST", "activate"): self._activation,
             ("DELETE", "deactivate"): self._activation,
         }
@@ -200,6 +208,34 @@ class Backend:
         self.store.save_job(job)
         self.on_status(f"job {job['id']} ({job.get('name')}): {'deactivated' if job['inactive'] else 'activated'}")
         return True
+
+    def _metrics(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> Dict[str, Any]:
+        """``<job type>/metrics`` of one job (``where id=<job id>``): its tasks counted, elapsed, estimate."""
+        query = event.get("query")
+        try:
+            predicate = compile_query(query if isinstance(query, str) else None)
+        except QueryError as error:
+            raise _bad_query(query, error) from None
+        jobs = [job for job in self.store.jobs() if predicate(job)] if entity_type in JOB_TYPES else []
+        if len(jobs) != 1:
+            raise RefusedRequest(f"metrics: {len(jobs)} jobs match; name one job with 'where id=<job id>'")
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        return job_metrics(jobs[0], self.store.tasks(jobs[0]["id"]), now)
+
+    def _logs(self, data: Mapping[str, Any], entity_id: str) -> List[Dict[str, Any]]:
+        """``log/find`` of a task (``entitytype: task``, its id): its bucket's log, one row per line."""
+        if data.get("entitytype") != "task":
+            raise RefusedRequest(f"The stand-in keeps the logs of tasks only (not of {data.get('entitytype')!r})")
+        task = self.store.task(entity_id)
+        if task is None:
+            return []  # a task that has not run has no log yet
+        pagination = _object("log pagination", data.get("pagination") or {})
+        skip, limit = pagination.get("skip") or 0, pagination.get("limit") or 0
+        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (skip, limit)):
+            raise RefusedRequest("log pagination skip and limit must be whole numbers")
+        search = data.get("search") if isinstance(data.get("search"), str) else None
+        log = (task.get("metadata") or {}).get("log")
+        return log_rows(str(log) if log else None, search, bool(data.get("sort_reverse")), skip, limit)
 
     # -- create ----------------------------------------------------------------------------------------------
 
@@ -230,12 +266,11 @@ class Backend:
                 if existing.get("status") not in FINISHED_JOB_STATUSES:
                     return [existing]
         job = self._new_job(payload, engine, queue, user)
-        self.store.add_job(job, fingerprint, self._tasks(job, payload, engine))
+        self.store.add_job(job, fingerprint, self._items(payload, engine))
         self.on_status(f"job {job['id']} ({job['name']}): created, {job['status']}")
         for warning in warnings:
             self.on_status(f"job {job['id']} ({job['name']}): warning: {warning}")
-        if self.on_job_created is not None:
-            self.on_job_created(job)
+        self.on_job_changed(job)
         return [job]
 
     def _reference_problems(self, payload: Mapping[str, Any]) -> List[Any]:
@@ -288,22 +323,17 @@ class Backend:
             "compute": stored,
         }
 
-    def _tasks(self, job: Mapping[str, Any], payload: Mapping[str, Any], engine: Mapping[str, Any]) -> List[Any]:
-        """One task per item (the URIs engines report done), as accsyn keeps them; buckets only group them."""
+    def _items(self, payload: Mapping[str, Any], engine: Mapping[str, Any]) -> str:
+        """The job's items: its range (else the engine's default range), or ``all``; one task per item, the URIs
+        engines report done, as accsyn keeps them; buckets only group them."""
         settings = engine.get("settings") or {}
         text = payload.get("range") or (settings.get("default_range") if settings.get("items") else None)
-        items = ["all"]
-        if text and settings.get("items", True):
-            try:
-                items = [str(frame) for frame in FrameRange.parse(str(text)).frames()]
-            except ValidationError as error:
-                raise RefusedRequest(str(error)) from None
-        return [
-            {"id": str(uuid.uuid4()), "uri": item, "item": item, "status": "queued", "job": job["id"],
-             "job_hr": job["name"], "priority": job["priority"], "created": job["created"], "finished": None,
-             "metadata": {}}
-            for item in items
-        ]  # fmt: skip
+        if not text or not settings.get("items", True):
+            return "all"
+        try:
+            return str(FrameRange.parse(str(text)))
+        except ValidationError as error:
+            raise RefusedRequest(str(error)) from None
 
     # -- find ------------------------------------------------------------------------------------------------
 
@@ -391,9 +421,11 @@ class Backend:
         self.store.save_job(job)
         if job.get("status") != previous:
             self.on_status(f"job {job['id']} ({job.get('name')}): {job.get('status')}")
+        self.on_job_changed(job)
         return [job]
 
-    def _edit_tasks(self, job: Mapping[str, Any], data: Any) -> List[Dict[str, Any]]:
+    def _edit_tasks(self, job: Dict[str, Any], data: Any) -> List[Dict[str, Any]]:
+        """Edit tasks; a task ``queued`` again puts its finished job back to ``waiting``, so it renders again."""
         if not isinstance(data, list) or not data:
             raise RefusedRequest("task/edit data must be a non-empty list of {id, status|priority|metadata}")
         tasks = {task["id"]: task for task in self.store.tasks(job["id"])}
@@ -410,6 +442,11 @@ class Backend:
             task.update(change)
             changed.append(task)
         self.store.save_tasks(changed)
+        if job.get("status") in REQUEUED_JOB_STATUSES and any(task["status"] == "queued" for task in changed):
+            job.update(status="waiting", modified=utc_timestamp())
+            self.store.save_job(job)
+            self.on_status(f"job {job['id']} ({job.get('name')}): waiting (tasks queued again)")
+        self.on_job_changed(job)
         return changed
 
     def _delete(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Optional, Type
 
 from accsyn_dcc import json_text
 from accsyn_dcc.standin.backend import MAX_BODY, Backend, RefusedRequest, load_seed
-from accsyn_dcc.standin.dispatch import LocalDispatcher
+from accsyn_dcc.standin.dispatch import LocalDispatcher, recover
 from accsyn_dcc.standin.store import Store
 from accsyn_dcc.workspace import Volume
 
@@ -99,6 +99,9 @@ class StandinServer:
             self.dispatcher = LocalDispatcher(
                 self._store, volumes, os.path.join(self.data_dir, "farm"), on_status=self.on_status
             )
+            self.dispatcher.start()
+        else:  # no farm here: what a previous server left running waits for one
+            recover(self._store, self.on_status or (lambda line: None))
         backend = self.backend = Backend(self.seed, self._store, self.dispatcher, self.on_status)
         handler = type("StandinHandler", (_Handler,), {"backend": backend, "server_hook": self})
         self._httpd = _Server((HOST, self.requested_port), handler)

@@ -1,4 +1,9 @@
-"""SQLite persistence of the stand-in's jobs, tasks and sessions; a restart on the same data dir loses nothing."""
+"""SQLite persistence of the stand-in's jobs, tasks and sessions; a restart on the same data dir loses nothing.
+
+A job keeps the text of its items (its range, or ``all``); its tasks are made from it when read, and only a task
+that changed (status, times, reason) has a row of its own. So a job of 100,000 frames costs one row when created,
+and each task's id is the same at every read (derived from the job and the item).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,10 @@ import os
 import sqlite3
 import threading
 import time
-from typing import Any, Dict, Iterator, List, Optional
+import uuid
+from typing import Any, Dict, Iterator, List, Optional, Sequence
+
+from accsyn_dcc.ranges import FrameRange
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, seq INTEGER, fingerprint TEXT, body TEXT NOT NULL);
@@ -37,6 +45,7 @@ class Store:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS)
         self._db.executescript(_SCHEMA)
         self._add_column("sessions", "created REAL NOT NULL DEFAULT 0")
+        self._add_column("jobs", "items TEXT")  # NULL: an older data folder, where every task has its row
 
     def _add_column(self, table: str, definition: str) -> None:
         """Bring a data folder written by an older stand-in up to date."""
@@ -64,13 +73,13 @@ class Store:
             finally:
                 self._lock.release()
 
-    def add_job(self, job: Dict[str, Any], fingerprint: str, tasks: List[Dict[str, Any]]) -> None:
+    def add_job(self, job: Dict[str, Any], fingerprint: str, items: str) -> None:
+        """Store ``job`` with its tasks, one per item of ``items`` (a range's text, or ``all``), all ``queued``."""
         with self._lock, self._transaction():
             seq = self._next_seq("jobs")
-            self._db.execute("INSERT INTO jobs VALUES (?, ?, ?, ?)", (job["id"], seq, fingerprint, json.dumps(job)))
-            self._db.executemany(
-                "INSERT INTO tasks VALUES (?, ?, ?, ?)",
-                [(task["id"], job["id"], index, json.dumps(task)) for index, task in enumerate(tasks)],
+            self._db.execute(
+                "INSERT INTO jobs (id, seq, fingerprint, body, items) VALUES (?, ?, ?, ?, ?)",
+                (job["id"], seq, fingerprint, json.dumps(job), items),
             )
 
     def _next_seq(self, table: str) -> int:
@@ -103,16 +112,48 @@ class Store:
         return bool(deleted)
 
     def tasks(self, job_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Every task of a job (of every job when None), in item order."""
+        if job_id is None:
+            with self._lock:
+                ids = [row[0] for row in self._db.execute("SELECT id FROM jobs ORDER BY seq").fetchall()]
+            return [task for job in ids for task in self.tasks(job)]
         with self._lock:
-            if job_id is None:
-                rows = self._db.execute("SELECT body FROM tasks ORDER BY job, seq").fetchall()
-            else:
-                rows = self._db.execute("SELECT body FROM tasks WHERE job = ? ORDER BY seq", (job_id,)).fetchall()
-        return [json.loads(row[0]) for row in rows]
+            job = self._db.execute("SELECT body, items FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if job is None:
+            return []
+        changed = self.changed_tasks(job_id)
+        if job[1] is None:
+            return list(changed.values())
+        body = json.loads(job[0])
+        return [changed.get(item) or new_task(body, item) for item in item_list(job[1])]
+
+    def task(self, task_id: str) -> Optional[Dict[str, Any]]:
+        """A task that has a row of its own (one that has run or was edited), else None."""
+        with self._lock:
+            row = self._db.execute("SELECT body FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def job_tasks(self, job_id: str, items: Sequence[str]) -> List[Dict[str, Any]]:
+        """The tasks of ``items`` of a job (without making every other task)."""
+        job = self.job(job_id)
+        if job is None:
+            return []
+        changed = self.changed_tasks(job_id)
+        return [changed.get(item) or new_task(job, item) for item in items]
+
+    def changed_tasks(self, job_id: str) -> Dict[str, Dict[str, Any]]:
+        """The tasks of a job that have a row of their own, by item (the others are ``queued`` as created)."""
+        with self._lock:
+            rows = self._db.execute("SELECT body FROM tasks WHERE job = ? ORDER BY seq", (job_id,)).fetchall()
+        tasks = [json.loads(row[0]) for row in rows]
+        return {str(task["uri"]): task for task in tasks}
 
     def save_tasks(self, tasks: List[Dict[str, Any]]) -> None:
         with self._lock:
-            self._db.executemany("UPDATE tasks SET body = ? WHERE id = ?", [(json.dumps(t), t["id"]) for t in tasks])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO tasks (id, job, seq, body) VALUES (?, ?, ?, ?)",
+                [(task["id"], task["job"], _seq(task), json.dumps(task)) for task in tasks],
+            )
 
     def add_session(self, token: str, user_id: str) -> None:
         with self._lock:
@@ -146,3 +187,26 @@ class Store:
                 "DELETE FROM settings WHERE entitytype = ? AND entityid = ? AND name = ?", (entitytype, entityid, name)
             )
         return bool(cursor.rowcount)
+
+
+def item_list(items: str) -> List[str]:
+    """The items of a job, as task URIs: ``["all"]`` or each frame of the range as text."""
+    return ["all"] if items == "all" else [str(frame) for frame in FrameRange.parse(items).frames()]
+
+
+def task_id(job_id: str, item: str) -> str:
+    """The UUID of a job's task for ``item``: the same at every read."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"accsyn-dcc:{job_id}/{item}"))
+
+
+def new_task(job: Dict[str, Any], item: str) -> Dict[str, Any]:
+    """A task as created: ``queued``, nothing run yet."""
+    return {"id": task_id(job["id"], item), "uri": item, "item": item, "status": "queued", "job": job["id"],
+            "job_hr": job.get("name"), "priority": job.get("priority"), "created": job.get("created"),
+            "started": None, "finished": None, "node": None, "metadata": {}}  # fmt: skip
+
+
+def _seq(task: Dict[str, Any]) -> Optional[int]:
+    """Rows are read in item order: a frame's number orders them (``all`` is a job's only task)."""
+    item = str(task.get("uri"))
+    return int(item) if item.lstrip("-").isdigit() else None
