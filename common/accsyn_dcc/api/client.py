@@ -85,6 +85,14 @@ def parse_proxy(proxy: str) -> Tuple[str, int]:
     return host, int(port_text)
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A job sent: the job accsyn answered with, and whether it was there before (the same job, sent again)."""
+
+    job: Dict[str, Any]
+    earlier: bool
+
+
 class AccsynClient:
     """One logged-in conversation with an accsyn workspace; safe to share between threads."""
 
@@ -185,11 +193,49 @@ class AccsynClient:
         """Submit a Compute job; returns the job dict (with ``id``). A repeat of an unfinished job returns it."""
         data = dict(payload)
         data["allow_duplicates"] = False
-        result = self.event("POST", f"{JOB_TYPE}/create", data, retry=True)
+        return self._created_job(self.event("POST", f"{JOB_TYPE}/create", data, retry=True))
+
+    def submit_job(self, payload: Dict[str, Any], duplicate: bool = False) -> Submitted:
+        """Create a Compute job. Unless ``duplicate``, a repeat of an unfinished identical job is answered with that
+        job (accsyn's ``allow_duplicates: False``), and ``Submitted.earlier`` says it existed before this call.
+        With ``duplicate`` the job is created anyway, and never retried (a retry could create it twice)."""
+        sent = transport.utc_timestamp()
+        if duplicate:
+            data = dict(payload, allow_duplicates=True)
+            job = self._created_job(self.event("POST", f"{JOB_TYPE}/create", data, retry=False))
+        else:
+            job = self.create_compute_job(payload)
+        created = job.get("created")  # accsyn's UTC "YYYY-MM-DDTHH:MM:SS": text order is time order
+        return Submitted(job, earlier=bool(created) and str(created) < sent)
+
+    @staticmethod
+    def _created_job(result: Any) -> Dict[str, Any]:
         job = result[0] if isinstance(result, list) and len(result) == 1 else result
         if not isinstance(job, dict) or not job.get("id"):
             raise ProtocolError("accsyn accepted the job but returned no job id")
         return job
+
+    def search_jobs(self, query: Optional[str] = None, finished: bool = False) -> List[Dict[str, Any]]:
+        """The jobs matching ``query`` (accsyn's query language, e.g. ``status=failed``), finished ones too when
+        ``finished``."""
+        data: Dict[str, Any] = {"finished": True} if finished else {}
+        return self._list(self.event("GET", f"{JOB_TYPE}/find", data, query=query or None))
+
+    def update_tasks(self, job_id: str, changes: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """Edit tasks of a job as one batch: ``[{"id": <task id>, "status": ...}, ...]`` (``task/edit``)."""
+        return self._list(self.event("PUT", "task/edit", changes, entity_id=job_id, retry=True))
+
+    def job_metrics(self, job_id: str) -> Dict[str, Any]:
+        """A job's progress as accsyn measures it (``<job type>/metrics``)."""
+        result = self.event("GET", f"{JOB_TYPE}/metrics", {"attributes": None}, query=f"id={job_id}")
+        if not isinstance(result, dict):
+            raise ProtocolError(f"accsyn returned {type(result).__name__} where job metrics were expected")
+        return result
+
+    def task_log(self, task_id: str) -> List[str]:
+        """A task's log lines, oldest first (``log/find`` of the task)."""
+        data = {"entitytype": "task", "sort": "date", "sort_reverse": False}
+        return [str(row.get("text", "")) for row in self._list(self.event("GET", "log/find", data, entity_id=task_id))]
 
     def find_jobs(self, finished: bool = False, limit: Optional[int] = None) -> List[Dict[str, Any]]:
         data: Dict[str, Any] = {}
