@@ -126,7 +126,8 @@ def test_blender_4_2_extension_with_its_wheels_installs_and_uninstalls(tmp_path)
         "accsyn_dcc", "certifi", "charset_normalizer", "idna", "platformdirs", "requests", "urllib3"
     ]  # fmt: skip
     # where this Blender reads start-up scripts (BLENDER_USER_EXTENSIONS moves only the extensions)
-    assert (tmp_path / "home" / ".config" / "blender" / "5.0" / "scripts" / "startup" / "accsyn_blender_enable.py").exists()
+    scripts = tmp_path / "home" / ".config" / "blender" / "5.0" / "scripts"
+    assert (scripts / "startup" / "accsyn_blender_enable.py").exists()
     assert install(env).returncode == 0 and "done" not in install(env).stdout.replace("nothing to do", "")
 
     inside = subprocess.run([sys.executable, "-c", EXTENSION_INSIDE], env=env, capture_output=True, text=True,
