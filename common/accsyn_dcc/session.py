@@ -221,13 +221,23 @@ class SubmitSession:
         mapper = self.mapper
         return lambda path: mapper.to_accsyn(path) is not None
 
-    def findings(self, choices: SubmitChoices, require_scan: bool = True) -> List[Finding]:
-        """Every pre-flight finding for ``choices``, blockers first."""
+    def findings(self, choices: SubmitChoices, require_scan: bool = True, saves_first: bool = False) -> List[Finding]:
+        """Every pre-flight finding for ``choices``, blockers first.
+
+        ``saves_first``: the caller saves a modified scene before it submits (the dialog asks the artist), so
+        unsaved changes are a note (code ``modified``), not a blocker."""
         words = self.host.words
         scene = self.host.scene_path()
         on_share = self.on_share()
         outputs, output_findings = self.absolute_outputs(choices.outputs)
         findings = check_scene(scene, self.host.is_modified(), words)
+        if saves_first:
+            findings = [
+                replace(finding, severity=WARNING, message=f"{os.path.basename(finding.subject)} has unsaved "
+                        "changes; it is saved before the submit (the farm renders the file on disk).")
+                if finding.code == "modified" else finding
+                for finding in findings
+            ]  # fmt: skip
         findings += check_input(scene, self.workspace.engine(choices.engine))
         findings += check_range(choices.range_text, choices.range_error)
         findings += check_engine(choices.engine, self.workspace)
@@ -316,14 +326,23 @@ class SubmitSession:
         jobs = f"{len(planned)} job" + ("s" if len(planned) != 1 else "")
         return f"{jobs}, {frames} frames in {tasks} tasks; dependencies sync {len(files)} files ({size})"
 
-    def _plan_one(self, scene: str, choices: SubmitChoices, outputs: List[Output], name: str) -> PlannedJob:
+    def task_split(self, choices: SubmitChoices) -> Tuple[Optional[FrameRange], int, int]:
+        """How one job of ``choices`` splits into tasks, as its payload sends it: the frames (None when the range
+        is invalid or the engine takes none), the bucket size (the whole range for a movie output), the task count."""
         engine = self.workspace.engine(choices.engine)
         frames = choices.frames
-        range_text = str(frames) if frames is not None and (engine is None or engine.settings.items) else None
+        if frames is None or (engine is not None and not engine.settings.items):
+            return None, 0, 1
+        size = bucket_size_for(frames, choices.bucket_size, any(output.is_movie for output in choices.outputs))
+        return frames, size, len(frames.buckets(size))
+
+    def _plan_one(self, scene: str, choices: SubmitChoices, outputs: List[Output], name: str) -> PlannedJob:
+        engine = self.workspace.engine(choices.engine)
+        frames, bucket_size, _tasks = self.task_split(replace(choices, outputs=tuple(outputs)))
+        range_text = str(frames) if frames is not None else None
         settings_values: Dict[str, Any] = {}
-        if range_text and frames is not None:
-            single_task = any(output.is_movie for output in outputs)
-            settings_values["task_bucketsize"] = bucket_size_for(frames, choices.bucket_size, single_task)
+        if frames is not None:
+            settings_values["task_bucketsize"] = bucket_size
         defaults = self.settings.defaults
         if defaults.transfer_speedlimit is not None:
             settings_values["transfer_speedlimit"] = defaults.transfer_speedlimit
