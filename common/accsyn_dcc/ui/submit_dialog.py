@@ -7,7 +7,9 @@ rule of its own; switching engine re-applies only what the artist has not change
 the UI thread: the workspace lookup, the file checks of the scan and the submit run on Qt's thread pool;
 the host's own part of the scan runs on the UI thread in small steps, keeping the window responsive and the
 Cancel button live.
-Submit stays disabled while something blocks, with the reason and the way out ("Submit anyway") beside it.
+Submit stays disabled while something blocks, with the reason and the way out ("Submit anyway") beside it,
+and while the files are being checked: findings are never shown for frames other than the ones checked, so a
+range change checks the files again. A modified scene is saved when the artist agrees, at Submit.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from accsyn_dcc import preflight
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
 from accsyn_dcc.hosts import HostAdapter
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.session import SubmitChoices, SubmitSession
@@ -38,10 +41,14 @@ INPUT_CONVERSIONS = (("", "(default for the scene)"), ("auto", "auto"), ("always
 SHOWN = ("name", "range_text", "bucket_size", "outputs", "engine", "queue", "filters", "input_conversion",
          "site_settings", "envs")  # fmt: skip
 """The ``SubmitChoices`` fields the dialog has widgets for."""
+NO_ENGINE = "No engine is chosen: pick one on the Job tab."
+"""Why no payload can be shown or exported (the session's own error names a command-line option)."""
 FINDINGS_SHOWN = 6
 """Findings listed under the tabs; the rest are counted (every file is in the Dependencies tab)."""
 RESPONSIVE_INTERVAL = 0.03
 """Seconds between event-processing passes during the host's main-thread scan."""
+RESCAN_DELAY_MS = 400
+"""After a range change, how long the range must stay unchanged before its frames are checked."""
 
 
 class SubmitDialog(QtWidgets.QDialog):
@@ -72,6 +79,13 @@ class SubmitDialog(QtWidgets.QDialog):
         self._scan_cancelled = False
         self._scanning = False
         self._shown_scan: Optional[ScanResult] = None
+        self._scan_frames: Optional[FrameRange] = None
+        """The frames the running or shown scan checked; None when no scan stands (never run, cancelled, failed)."""
+        self._filling = False
+        self._rescan_timer = QtCore.QTimer(self)
+        self._rescan_timer.setSingleShot(True)
+        self._rescan_timer.setInterval(RESCAN_DELAY_MS)
+        self._rescan_timer.timeout.connect(self.start_scan)
         self._events = QtCore.QEventLoop(self)
         self._last_events = 0.0
         self.setWindowTitle(f"Submit to accsyn ({host.host_name} {host.host_version})".replace(" )", ")"))
@@ -265,9 +279,15 @@ class SubmitDialog(QtWidgets.QDialog):
             "site_settings": self.site_editor.set_values,
             "envs": lambda envs: self.env_editor.set_values(dict(envs)),
         }
-        for name in names:
-            if not only_unchanged or previous is None or getattr(current, name) == getattr(previous, name):
-                setters[name](getattr(choices, name))
+        filling, self._filling = self._filling, True  # one reaction once every widget is filled, not one per widget
+        try:
+            for name in names:
+                if not only_unchanged or previous is None or getattr(current, name) == getattr(previous, name):
+                    setters[name](getattr(choices, name))
+        finally:
+            self._filling = filling
+        if not filling:
+            self._edited()
 
     def _set_outputs(self, outputs: List[Output]) -> None:
         self.outputs = list(outputs)
@@ -327,6 +347,22 @@ class SubmitDialog(QtWidgets.QDialog):
         return self._shown_scan
 
     def _workspace_loaded(self, workspace: WorkspaceInfo) -> None:
+        self._offer(workspace)
+        self.connection_label.setText(f"Connected to accsyn: {len(workspace.engines)} engines available.")
+
+    def _workspace_failed(self, sentence: str) -> None:
+        """Offline: the engines, queues and sites of the studio's workspace description (settings ``workspace``)."""
+        offline = self.session.settings.workspace
+        if offline.engines:
+            self._offer(offline)
+            then = (f"Working offline with the studio's workspace description ({len(offline.engines)} engines): "
+                    "you can preview and export the payload, and submit once accsyn answers.")  # fmt: skip
+        else:
+            then = "The studio settings describe no workspace to work offline with, so no engine can be chosen."
+        self.connection_label.setText(f"Could not read the accsyn workspace: {sentence} {then}")
+
+    def _offer(self, workspace: WorkspaceInfo) -> None:
+        """Offer the engines, queues and sites of ``workspace``, the one the session plans with."""
         self.session.workspace = workspace
         initial = self._initial()
         self.set_engines([(engine.label, engine.code) for engine in workspace.engines])
@@ -336,13 +372,6 @@ class SubmitDialog(QtWidgets.QDialog):
         self.site_editor.set_sites([site.code for site in workspace.sites])
         self._show(initial, ("engine", "queue"), only_unchanged=False)  # offered only now, so not yet chosen
         self._engine_chosen()
-        self.connection_label.setText(f"Connected to accsyn: {len(workspace.engines)} engines available.")
-
-    def _workspace_failed(self, sentence: str) -> None:
-        self.connection_label.setText(
-            f"Could not read the accsyn workspace: {sentence} You can still export the payload."
-        )
-        self._edited()
 
     def _engine_chosen(self, *_args: object) -> None:
         """Re-apply what follows the engine (range, bucket size) where the artist has not changed it."""
@@ -364,30 +393,37 @@ class SubmitDialog(QtWidgets.QDialog):
         """Scan the scene: the host's part here in steps (with progress), the file checks in the background."""
         if self._scanning:
             return
+        self._rescan_timer.stop()
         self._scanning = True
         self._scan_cancelled = False
         self._shown_scan = None
+        frames = self._scan_frames = self.choices().frames
+        self._edited()  # nothing is blocked, nor allowed, before the files are checked
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_scan_button.show()
         self.rescan_button.setEnabled(False)
         self._set_status(f"Scanning the {self.host.words.scene}...")
         try:
-            pending = self.session.collect_scan(self.choices().frames, self._scan_progress, self._scan_was_cancelled)
+            pending = self.session.collect_scan(frames, self._scan_progress, self._scan_was_cancelled)
         except ScanCancelled:
-            self._scan_finished_ui()
-            self._set_status("The scan was cancelled; scan again before submitting.")
+            self._scan_stopped("The scan was cancelled; scan again before submitting.")
             return
         except Exception as error:
             if self._scan_cancelled:
-                self._scan_finished_ui()
-                self._set_status("The scan was cancelled; scan again before submitting.")
+                self._scan_stopped("The scan was cancelled; scan again before submitting.")
                 return
             self._scan_failed(describe_error(error))
             return
         self.progress.setRange(0, 0)
         self.progress.setFormat("Checking files...")
-        self._background(lambda: self.session.finish_scan(pending), self._scan_done, self._scan_failed)
+        rule = self.session.send_rule(SubmitChoices())  # made here (it asks the host); no file chosen yet
+
+        def check_files() -> Tuple[ScanResult, List[dependency_model.DependencyRow]]:
+            scan = self.session.finish_scan(pending)
+            return scan, dependency_model.rows_from_scan(scan, rule)  # the rows say which files are withheld
+
+        self._background(check_files, self._scan_done, self._scan_failed)
 
     def _scan_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -419,17 +455,24 @@ class SubmitDialog(QtWidgets.QDialog):
         self.cancel_scan_button.hide()
         self.rescan_button.setEnabled(True)
 
-    def _scan_done(self, scan: ScanResult) -> None:
+    def _scan_stopped(self, status: str) -> None:
+        """A scan that ended without a result: no findings stand for any frames until the next scan."""
+        self._scan_finished_ui()
+        self.session.scan_result = None
+        self._scan_frames = None
+        self._set_status(status)
+        self._edited()
+
+    def _scan_done(self, checked: Tuple[ScanResult, List[dependency_model.DependencyRow]]) -> None:
+        scan, rows = checked
         self._scan_finished_ui()
         if self._scan_cancelled:
-            self.session.scan_result = None
-            self._set_status("The scan was cancelled; scan again before submitting.")
+            self._scan_stopped("The scan was cancelled; scan again before submitting.")
             return
         self._shown_scan = scan
-        if not self.outputs and scan.outputs:
+        if not self.outputs and scan.outputs and not self.selected_only:
             self._set_outputs(scan.outputs)
-        rule = self.session.send_rule(SubmitChoices())  # no file chosen yet: the rows say which ones are withheld
-        self.dependency_model.set_rows(dependency_model.rows_from_scan(scan, rule))
+        self.dependency_model.set_rows(rows)
         self.env_editor.suggest(self.host.suggested_envs(scan))
         missing = len(scan.missing)
         summary = f"Scan done: {len(scan.dependencies)} files"
@@ -440,8 +483,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self._edited()
 
     def _scan_failed(self, sentence: str) -> None:
-        self._scan_finished_ui()
-        self._set_status(f"The scan failed: {sentence}")
+        self._scan_stopped(f"The scan failed: {sentence}")
 
     # ----------------------------------------------------------------------------------------------- values
     # Codes are kept in Python lists beside the combo boxes (not as item data) so reading them never
@@ -506,8 +548,9 @@ class SubmitDialog(QtWidgets.QDialog):
         )
 
     def findings(self) -> List[preflight.Finding]:
-        """The pre-flight findings for the current choices; a scene not (yet) scanned blocks unless submitted anyway."""
-        return self.session.findings(self.choices())
+        """The pre-flight findings for the current choices; a scene not (yet) scanned blocks unless submitted anyway.
+        Unsaved changes do not block: Submit offers to save them."""
+        return self.session.findings(self.choices(), saves_first=True)
 
     def payloads(self) -> List[Dict[str, Any]]:
         """The Compute payload(s) the current choices make (one per output when asked); never holds the API key."""
@@ -515,17 +558,33 @@ class SubmitDialog(QtWidgets.QDialog):
 
     # ----------------------------------------------------------------------------------------------- reactions
     def _edited(self, *_args: object) -> None:
+        """Every change of a choice: show what the session plans and finds for the choices now."""
+        if self._filling:
+            return
         choices = self.choices()
         self._show_range(choices)
-        findings = self.session.findings(choices)
-        self.findings_label.setText(findings_text(findings))
-        blocking = preflight.blockers(findings)
-        self.blocked_label.setText(f"Blocked: {blocking[0].message}" if blocking else "")
-        self.submit_button.setEnabled(not self._scanning and not blocking)
+        if self._checked_other_frames(choices):
+            self._rescan_timer.start()  # (again): the frames are checked once the artist stops typing
+        if self._scanning or self._rescan_timer.isActive():
+            self.findings_label.setText(f"Scanning: checking the {self.host.words.scene}'s files...")
+            self.blocked_label.setText("")
+            self.submit_button.setEnabled(False)
+        else:
+            findings = self.findings()
+            self.findings_label.setText(findings_text(findings))
+            blocking = preflight.blockers(findings)
+            self.blocked_label.setText(f"Blocked: {blocking[0].message}" if blocking else "")
+            self.submit_button.setEnabled(not blocking)
         if self.tabs.currentIndex() == self.preview_index:
             self.refresh_preview()
 
+    def _checked_other_frames(self, choices: SubmitChoices) -> bool:
+        """True when a scan stands (or runs) for frames other than the valid range chosen now."""
+        frames, checked = choices.frames, self._scan_frames
+        return frames is not None and checked is not None and frames != checked and set(frames) != set(checked)
+
     def _show_range(self, choices: SubmitChoices) -> None:
+        """The range's problems, else its frames and tasks as the session splits them (a movie: one task)."""
         error = choices.range_error
         if error is not None:
             reasons = "; ".join(f"'{problem.value}': {problem.message}" for problem in error.problems)
@@ -533,10 +592,13 @@ class SubmitDialog(QtWidgets.QDialog):
             self.range_edit.setStyleSheet("border: 1px solid #d05050;")
             return
         self.range_edit.setStyleSheet("")
-        frames = choices.frames
-        assert frames is not None
-        buckets = len(frames.buckets(self.bucket_spin.value()))
-        self.range_feedback.setText(f"{len(frames)} frames in {buckets} tasks")
+        if choices.one_job_per_output and len(choices.outputs) > 1:
+            words = self.host.words
+            text = f"{len(choices.outputs)} jobs, one per {words.output}: the Payload tab shows each one's tasks"
+        else:
+            frames, _bucket_size, tasks = self.session.task_split(choices)
+            text = f"{len(frames)} frames in {_count(tasks, 'task')}" if frames is not None else "one task (no range)"
+        self.range_feedback.setText(text)
 
     def _tab_changed(self, index: int) -> None:
         if index == self.preview_index:
@@ -544,8 +606,11 @@ class SubmitDialog(QtWidgets.QDialog):
 
     def refresh_preview(self) -> None:
         """Fill the Payload tab; the payloads are built in the background (a big job lists many files)."""
-        self.preview_text.setPlainText("# Building the payload...")
         choices = self.choices()
+        if not choices.engine:
+            self.preview_text.setPlainText(f"# {NO_ENGINE}")
+            return
+        self.preview_text.setPlainText("# Building the payload...")
         self._background(
             lambda: _payload_text(self.session.payloads(choices)),
             self.preview_text.setPlainText,
@@ -554,10 +619,15 @@ class SubmitDialog(QtWidgets.QDialog):
 
     def export_payload(self, path: str) -> None:
         """Write the payload(s) as JSON to ``path`` (works with the backend down)."""
+        if not self.engine():
+            raise AccsynDccError(NO_ENGINE)
         _write_payload(path, _payload_text(self.payloads()))
         self._set_status(f"Payload written to {path}.")
 
     def _export_clicked(self) -> None:
+        if not self.engine():
+            self._set_status(f"Could not export the payload: {NO_ENGINE}")
+            return
         path, _filter = QtWidgets.QFileDialog.getSaveFileName(self, "Export payload", "", "JSON (*.json)")
         if not path:
             return
@@ -576,7 +646,7 @@ class SubmitDialog(QtWidgets.QDialog):
     def submit(self) -> None:
         """Check, offer to save a modified script, then create the job(s) in the background."""
         findings = self.findings()
-        if any(finding.code in ("modified", "unsaved") for finding in findings) and self.host.scene_path():
+        if any(finding.code == "modified" for finding in findings):
             scene = self.host.words.scene
             if not self.ask(f"The {scene} has unsaved changes. Save it now and submit?"):
                 self._set_status(f"Not submitted: save the {scene} first (the farm renders the file on disk).")
@@ -640,6 +710,10 @@ def findings_text(findings: List[preflight.Finding]) -> str:
         blocked = sum(finding.blocks for finding in rest)
         lines.append(f"... and {len(rest)} more ({blocked} blocking); the Dependencies tab lists every file.")
     return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _payload_text(payloads: List[Dict[str, Any]]) -> str:

@@ -95,6 +95,7 @@ def test_open_scan_edit_preview_submit_and_find_the_job(
     assert preview["input"] == "share=projects/shot/comp_v003.nk"
     assert DEMO_KEY not in dialog.preview_text.toPlainText()
 
+    qtbot.waitUntil(dialog.submit_button.isEnabled, timeout=5000)  # the files are checked for the new range first
     qtbot.mouseClick(dialog.submit_button, QtCore.Qt.LeftButton)
     qtbot.waitUntil(lambda: dialog.created_jobs != [], timeout=10000)
     job_id = dialog.created_jobs[0]["id"]
