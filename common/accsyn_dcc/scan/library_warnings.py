@@ -1,13 +1,17 @@
 """Whether OpenUSD and OpenColorIO may print their own warnings while a scan reads with them.
 
 The command line holds them back: each file a library could not load is in the scan's own report, and a
-library's warning quotes the file it read. Hosts leave ``HOLD`` unset: holding a library's warnings is
-process-wide and would take the host's own too.
+library's warning quotes the file it read. OpenUSD's C++ code also writes some lines straight to standard
+error (``failed call to posix_madvise`` for a damaged crate file), so the command line points file
+descriptor 2 at the null device while OpenUSD reads. Hosts leave ``HOLD`` unset: holding a library's
+warnings, like a file descriptor, is process-wide and would take the host's own too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from contextvars import ContextVar
 from typing import Any, Iterator
 
@@ -34,9 +38,28 @@ def openusd_held() -> Iterator[None]:
 
     delegate = UsdUtils.CoalescingDiagnosticDelegate()  # while it lives, OpenUSD prints nothing
     try:
-        yield
+        with _stderr_dropped():
+            yield
     finally:
         delegate.TakeUncoalescedDiagnostics()
+
+
+@contextlib.contextmanager
+def _stderr_dropped() -> Iterator[None]:
+    """File descriptor 2 on the null device while open, and back after (what Python buffered is written first)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 @contextlib.contextmanager
