@@ -39,17 +39,17 @@ def scripted_submit(
     range (None: the chosen outputs' own range when they share one, else the scene's). ``engine``: an
     engine code (None: the host's choice, else the studio default). ``options``: any ``SubmitChoices``
     field (``name``, ``bucket_size``, ``queue``, ``one_job_per_output``, ``filters``,
-    ``input_conversion``, ``site_settings``, ``envs``, ``allow_missing``, ...). ``dry_run`` never
-    contacts accsyn: the workspace is ``workspace``, else the settings' offline description.
+    ``input_conversion``, ``site_settings``, ``envs``, ``allow_missing``, ...). ``dry_run`` runs every
+    check and creates nothing; its workspace is found as a submit's is (``session.find_workspace``).
     ``client``/``workspace`` replace the configured connection.
     """
     unknown = set(options) - CHOICE_OPTIONS
     if unknown:
         raise AccsynDccError(f"submit() got unknown option(s): {', '.join(sorted(unknown))}")
     session = SubmitSession(host, workspace=workspace, connector=(lambda: client) if client else None, offline=dry_run)
-    if workspace is None and not dry_run:
+    if workspace is None:
         session.load_workspace()
-    choices = session.initial_choices()
+    choices = session.starting_choices()
     choices = replace(choices, outputs=tuple(_named_outputs(host, list(choices.outputs), outputs)))
     changes: Dict[str, Any] = dict(options)
     own_ranges = {output.range for output in choices.outputs if output.range}
@@ -62,7 +62,7 @@ def scripted_submit(
     choices = replace(choices, **changes)
     if choices.frames is not None:
         session.scan(choices.frames)
-    findings = session.findings(choices)
+    findings = session.workspace_findings() + session.findings(choices)
     for finding in findings:
         if not finding.blocks:
             log.warning("accsyn: %s", finding.message)

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
-from accsyn_dcc.config import Settings, load_settings
+from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.paths import PathMapper, normalise
@@ -40,10 +40,44 @@ from accsyn_dcc.references import absolute_path, is_absolute_path
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.sending import OnShare, SendRule
 from accsyn_dcc.transfer import TransferPlan, byte_count, describe_size, plan_transfer, sent_as_they_are
-from accsyn_dcc.workspace import Engine, WorkspaceInfo
+from accsyn_dcc.workspace import Engine, WorkspaceInfo, WorkspaceOrigin
 
 Connector = Callable[[], Any]
 """Returns a logged-in accsyn client, or raises an AccsynDccError saying why it cannot."""
+
+NO_WORKSPACE = (
+    "no workspace is known (no accsyn credentials, no 'workspace' in the studio settings, none read from accsyn "
+    "before): engines and shares are not checked, and the engine defaults to the one named after the application"
+)
+HOST_FAMILIES = {".nk": "nuke", ".ma": "maya", ".mb": "maya", ".hip": "houdini", ".hiplc": "houdini",
+                 ".hipnc": "houdini", ".blend": "blender"}  # fmt: skip
+"""A scene file's extension -> the engine family that renders it (for a scene opened outside its application)."""
+
+
+def find_workspace(settings: Settings, connect: Optional[Connector]) -> Tuple[WorkspaceInfo, WorkspaceOrigin]:
+    """Where a submit's engines and shares come from: accsyn through ``connect`` when given (read only, and cached
+    for later), else the settings' ``workspace`` description, else the last workspace read from accsyn, else none."""
+    if connect is not None:
+        info = connect().workspace_info()
+        save_last_workspace(info)
+        return info, WorkspaceOrigin("accsyn")
+    if settings.describes_workspace:
+        return settings.workspace, WorkspaceOrigin("settings")
+    cached = load_last_workspace()
+    if cached is not None:
+        return cached[0], WorkspaceOrigin("cache", cached[1])
+    return WorkspaceInfo(), WorkspaceOrigin("none")
+
+
+def host_engine(host: HostAdapter) -> str:
+    """The engine for ``host`` when no workspace lists engines: its engine setting (``nuke_engine``), else its
+    family (``nuke``, ``maya``, ``houdini``, ``blender``; a scene file's by its extension)."""
+    override = host.settings.get(host.engine_setting) if host.engine_setting else None
+    if override:
+        return str(override)
+    if host.host_name != "file":
+        return host.host_name
+    return HOST_FAMILIES.get(os.path.splitext(host.scene_path() or "")[1].lower(), "")
 
 
 @dataclass(frozen=True)
@@ -115,11 +149,14 @@ class SubmitSession:
         connector: Optional[Connector] = None,
         offline: bool = False,
     ) -> None:
-        """``offline``: never contact accsyn; the workspace is the settings' description (dry runs, local renders)."""
+        """``offline``: create no jobs (dry runs, local renders); until ``load_workspace`` the workspace is the
+        settings' description."""
         self.host = host
         self.settings = settings if settings is not None else load_settings()
         self.offline = offline
         self.workspace = workspace or (self.settings.workspace if offline else WorkspaceInfo())
+        described = offline and self.settings.describes_workspace
+        self.workspace_origin = WorkspaceOrigin("caller" if workspace else "settings" if described else "none")
         self._connector = connector
         self._client: Any = None
         self.scan_result: Optional[ScanResult] = None
@@ -128,9 +165,13 @@ class SubmitSession:
 
     # ------------------------------------------------------------------------------------------- connection
     def client(self) -> Any:
-        """The logged-in client (connected once); the one place that connects or explains why it cannot."""
+        """The logged-in client that creates jobs; an offline session has none."""
         if self.offline:
-            raise AccsynDccError("this is an offline session (dry run or local render); it does not contact accsyn")
+            raise AccsynDccError("this is an offline session (dry run or local render); it creates no jobs")
+        return self._connected()
+
+    def _connected(self) -> Any:
+        """The one place that connects (once) or explains why it cannot."""
         if self._client is None:
             if self._connector is not None:
                 self._client = self._connector()
@@ -141,9 +182,24 @@ class SubmitSession:
         return self._client
 
     def load_workspace(self) -> WorkspaceInfo:
-        """Read the workspace (engines, volumes, sites, queues) from accsyn, or the settings when offline."""
-        self.workspace = self.settings.workspace if self.offline else self.client().workspace_info()
+        """The workspace (engines, volumes, sites, queues) as ``find_workspace`` finds it: an offline session reads
+        accsyn only when credentials exist, and creates nothing."""
+        can_read = not self.offline or self._connector is not None or load_credentials() is not None
+        self.workspace, self.workspace_origin = find_workspace(self.settings, self._connected if can_read else None)
         return self.workspace
+
+    def starting_choices(self, engine: str = "", selected_only: bool = False) -> SubmitChoices:
+        """``initial_choices``; when no workspace is known to name an engine, the engine of the scene's host."""
+        choices = self.initial_choices(selected_only=selected_only, engine=engine)
+        if choices.engine or self.workspace_origin.known:
+            return choices
+        return replace(choices, engine=host_engine(self.host))
+
+    def workspace_findings(self) -> List[Finding]:
+        """The one warning saying no workspace is known (so engines and shares went unchecked); else none."""
+        if self.workspace_origin.known:
+            return []
+        return [Finding(WARNING, "no_workspace", NO_WORKSPACE)]
 
     # ------------------------------------------------------------------------------------------- choices
     def initial_choices(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 
 import pytest
@@ -108,21 +107,22 @@ def test_relative_write_resolves_against_the_script_folder(shot, capsys):
     assert json.loads(capsys.readouterr().out)["output"] == "share=projects/render"
 
 
-def test_dry_run_never_contacts_a_server_that_never_answers(shot, capsys, monkeypatch):
+def test_a_dry_run_with_credentials_reads_accsyn_and_ends_at_its_deadline_in_one_line(shot, capsys, monkeypatch):
+    """A dry run is the submit minus the send: with credentials it reads the workspace, as the submit would."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
-    accepted = []
-    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
     monkeypatch.setenv("ACCSYN_WORKSPACE", "demo")
     monkeypatch.setenv("ACCSYN_API_USER", "artist@example.com")
-    monkeypatch.setenv("ACCSYN_API_KEY", "secret-key-never-used")
+    monkeypatch.setenv("ACCSYN_API_KEY", "secret-key-never-printed")
     monkeypatch.setenv("ACCSYN_PROXY", f"127.0.0.1:{listener.getsockname()[1]}")
+    monkeypatch.setenv("ACCSYN_DCC_DEADLINE", "1")
     started = time.monotonic()
-    assert main(["submit", str(shot), "--engine", "nuke-15", "--dry-run", "--allow-missing"]) == 0
+    assert main(["submit", str(shot), "--engine", "nuke-15", "--dry-run", "--allow-missing"]) == 1
     assert time.monotonic() - started < 10
-    assert accepted == []
-    assert "secret-key-never-used" not in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+    assert "secret-key-never-printed" not in captured.err
     listener.close()
 
 

@@ -4,7 +4,8 @@ The same pre-flight as the dialogs: a missing file or frame, an unusable input o
 share stops the submit (exit 1) with every reason listed, unless ``--allow-missing`` sends what exists
 and says what was left out. ``--allow-missing`` is about missing files only: a file on no share outside
 the scene's folder is sent only when named with ``--send-off-share``, and a file in a private place
-(``/etc``, ``~/.ssh``, the credentials file...) never. ``--dry-run`` and ``--local`` never contact accsyn.
+(``/etc``, ``~/.ssh``, the credentials file...) never. ``--dry-run`` and ``--local`` create no jobs: they
+read the workspace as a submit does (``session.find_workspace``), and say so when none is known.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def register(subparsers: Any) -> None:
         "--send-off-share", action="append", default=[], metavar="PATH",
         help="send this file (or folder) although it is on no share and outside the scene's folder (repeatable)",
     )  # fmt: skip
-    parser.add_argument("--dry-run", action="store_true", help="print the payload instead of sending it (offline)")
+    parser.add_argument("--dry-run", action="store_true", help="run every check and print the payload, sending nothing")
     parser.add_argument("--json", action="store_true", help="print JSON only: payloads, findings and summary")
     parser.add_argument("--local", action="store_true", help="render on this machine with the local farm")
     parser.add_argument("--workers", type=int, default=2, help="parallel tasks with --local (default 2)")
@@ -64,18 +65,18 @@ def run(args: argparse.Namespace) -> int:
     if unusable:
         raise AccsynDccError(unusable[0].message)
     session = SubmitSession(host, settings, offline=args.dry_run or args.local)
-    if not session.offline:
-        session.load_workspace()
-    notes: List[Finding] = []
+    session.load_workspace()
+    notes: List[Finding] = session.workspace_findings()
     try:
         session.scan(requested.frames)
     except UnsupportedScene as error:
         notes.append(Finding("warning", "not_scanned", f"{error}; its dependencies are not checked"))
-    choices = _overlay(session.initial_choices(), args)
+    choices = _overlay(session.starting_choices(), args)
     findings = notes + session.findings(choices, require_scan=False)
+    workspace = session.workspace_origin.describe()
     if blockers(findings):
         if args.json:
-            print(json.dumps({"payloads": [], "findings": _as_dicts(findings)}, indent=2))
+            print(json.dumps({"payloads": [], "findings": _as_dicts(findings), "workspace": workspace}, indent=2))
         raise PreflightError(blockers(findings))
     planned = session.plan(choices)
     payloads = [job.payload() for job in planned]
@@ -85,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"warning: {finding.message}", file=sys.stderr)
         print(summary, file=sys.stderr)
     if args.dry_run:
-        document: Any = {"payloads": payloads, "findings": _as_dicts(findings), "summary": summary}
+        document: Any = {"payloads": payloads, "findings": _as_dicts(findings), "summary": summary,
+                         "workspace": workspace}  # fmt: skip
         print(json.dumps(document if args.json else (payloads[0] if len(payloads) == 1 else payloads), indent=2))
         return 0
     if args.local:
@@ -97,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         return 0 if all(result.ok for result in results) else 1
     created = session.create(payloads)
     if args.json:
-        print(json.dumps({"jobs": created, "findings": _as_dicts(findings), "summary": summary}, indent=2, default=str))
+        document = {"jobs": created, "findings": _as_dicts(findings), "summary": summary, "workspace": workspace}
+        print(json.dumps(document, indent=2, default=str))
     else:
         print(one_line("created job " + ", ".join(str(job.get("id")) for job in created)))
     return 0
