@@ -182,14 +182,11 @@ def _channels(text: str, scene: HipScene, node: str) -> Dict[str, str]:
 
 def _parms(text: str, expressions: Dict[str, str], scene: HipScene, node: str) -> Dict[str, List[ParmValue]]:
     parms: Dict[str, List[ParmValue]] = {}
-    for line in _PARM_LINE.finditer(text):
-        name = line.group(1)
-        if line.end(2) - line.start(2) > MAX_STATEMENT_CHARS:
+    for name, body in _PARM_LINE.findall(text):
+        if len(body) > MAX_STATEMENT_CHARS:
             _too_long(scene, f"{node} parm {name}")
             parms[name] = [ParmValue("", error=TOO_LONG)]
-            continue
-        body = line.group(2)
-        if "[" in body or "\\" in body:
+        elif "[" in body or "\\" in body:
             parms[name] = _ParmValues(body, expressions).read()
         else:  # no channel, no escape: a string ends at the next quote, so only the last one can stay open
             parms[name] = [ParmValue(quoted or bare) for quoted, bare in _PLAIN_VALUE.findall(body)]
