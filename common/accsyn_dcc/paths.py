@@ -46,6 +46,13 @@ def is_windows_path(path: str) -> bool:
     return bool(_DRIVE.match(text)) or text.startswith("//")
 
 
+def default_job_name(path: str) -> str:
+    """A job's name when none is given: the input's file name without its extension, from any OS's path form."""
+    name = _DRIVE.sub("", normalise(path)).rsplit("/", 1)[-1]
+    stem, dot, _extension = name.rpartition(".")
+    return stem if dot and stem else name
+
+
 def relative_to(path: str, prefix: str) -> Optional[str]:
     """The part of ``path`` below ``prefix`` ('' for the prefix itself), or None when outside it."""
     full, root = normalise(path), normalise(prefix).rstrip("/")

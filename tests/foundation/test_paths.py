@@ -2,7 +2,7 @@
 
 import pytest
 
-from accsyn_dcc.paths import PathMapper, normalise
+from accsyn_dcc.paths import PathMapper, default_job_name, normalise
 from accsyn_dcc.workspace import Volume
 
 PROJECTS = Volume("projects", {"windows": "P:", "mac": "/Volumes/projects", "linux": "/mnt/projects"}, default=True)
@@ -92,3 +92,22 @@ def test_to_native_per_os(mapper):
 def test_helpers():
     assert normalise("C:\\a\\\\b\\") == "C:/a/b"
     assert normalise("\\\\srv\\share\\") == "//srv/share"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("C:\\projects\\nuke\\vfx\\test_v002.nk", "test_v002"),
+        ("C:/projects/nuke/vfx/test_v002.nk", "test_v002"),
+        ("C:test_v002.nk", "test_v002"),
+        ("\\\\fileserver\\vfx\\shot.v003.hip", "shot.v003"),
+        ("/Volumes/projects/show/light.blend", "light"),
+        ("/mnt/projects/show/layout.ma", "layout"),
+        ("share=projects/show/stage.usda", "stage"),
+        ("P:\\renders\\", "renders"),
+        ("/mnt/projects/.hidden", ".hidden"),
+        ("scene", "scene"),
+    ],
+)
+def test_a_default_job_name_is_the_inputs_file_name_without_extension_from_any_os(path, expected):
+    assert default_job_name(path) == expected
