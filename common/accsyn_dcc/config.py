@@ -177,13 +177,19 @@ def save_last_workspace(info: WorkspaceInfo) -> None:
     accsyn; a cache that cannot be written is logged and never stops a submit."""
     path = workspace_cache_path()
     document = {"read_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "workspace": info.to_dict()}
+    folder = os.path.dirname(path)
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".workspace-", suffix=".json")
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".workspace-", suffix=".json")
+    except OSError as error:
+        log.warning("the workspace could not be cached for dry runs (%s: %s)", error.filename or path, error.strerror)
+        return
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(document, stream, indent=2, sort_keys=True)
         os.replace(temporary, path)
     except OSError as error:
+        os.unlink(temporary)
         log.warning("the workspace could not be cached for dry runs (%s: %s)", error.filename or path, error.strerror)
 
 
