@@ -149,7 +149,6 @@ class SubmitDialog(QtWidgets.QDialog):
             self.name_edit.textChanged,
             self.range_edit.textChanged,
             self.bucket_spin.valueChanged,
-            self.engine_combo.currentIndexChanged,
             self.queue_combo.currentIndexChanged,
             self.per_output_check.toggled,
             self.outputs_list.itemChanged,
@@ -374,7 +373,8 @@ class SubmitDialog(QtWidgets.QDialog):
         self._engine_chosen()
 
     def _engine_chosen(self, *_args: object) -> None:
-        """Re-apply what follows the engine (range, bucket size) where the artist has not changed it."""
+        """Re-apply what follows the engine (range, bucket size) where the artist has not changed it; showing them
+        reacts to the change (``_show``)."""
         self._show(self._initial(engine=self.engine()), ("range_text", "bucket_size"))
         engine = self.workspace.engine(self.engine())
         parts = (
@@ -386,7 +386,6 @@ class SubmitDialog(QtWidgets.QDialog):
             else []
         )
         self.engine_info.setText(", ".join(part for part in parts if part))
-        self._edited()
 
     # ----------------------------------------------------------------------------------------------- scan
     def start_scan(self) -> None:
