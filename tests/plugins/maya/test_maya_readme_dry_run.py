@@ -13,6 +13,8 @@ import pytest
 from maya_loader import load
 from maya_scene import layered_scene, write_ma
 
+from accsyn_dcc.preflight import PreflightError
+
 
 @pytest.fixture
 def scene(tmp_path, monkeypatch):
@@ -48,3 +50,23 @@ def test_the_readme_example_with_no_workspace_known(scene, caplog):
         payloads = submit(layers=["fx"], dry_run=True)  # that layer's own range and cameras
     assert [(p["engine"], p["range"]) for p in payloads] == [("maya", "20-30")]
     assert caplog.text.count("no workspace is known") == 1
+
+
+def test_the_dry_run_is_stopped_as_the_submit_is_also_from_the_cached_workspace(scene, credentials, monkeypatch):
+    """The stand-in's shares are /mnt/projects and /mnt/library: this scene renders to neither."""
+    from accsyn_maya import submit
+
+    for name, value in (("ACCSYN_WORKSPACE", credentials.workspace), ("ACCSYN_API_USER", credentials.user),
+                        ("ACCSYN_API_KEY", credentials.api_key), ("ACCSYN_PROXY", credentials.proxy)):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    reasons = []
+    for dry_run in (False, True):
+        with pytest.raises(PreflightError) as stopped:
+            submit(layers=["fx"], dry_run=dry_run)
+        reasons.append(str(stopped.value))
+    for name in ("ACCSYN_WORKSPACE", "ACCSYN_API_USER", "ACCSYN_API_KEY", "ACCSYN_PROXY"):
+        monkeypatch.delenv(name)
+    with pytest.raises(PreflightError) as stopped:
+        submit(layers=["fx"], dry_run=True)  # the workspace read above, from the cache
+    reasons.append(str(stopped.value))
+    assert reasons[0] == reasons[1] == reasons[2] and "share" in reasons[0]
