@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Dict, Tuple, Union
 
 import pytest
 
@@ -108,7 +109,7 @@ def test_a_layer_openusd_cannot_read_is_reported_not_a_traceback(tmp_path, name,
 
 def test_layer_assets_keeps_the_authored_path_and_its_layer(tmp_path):
     asset = build_asset(tmp_path)
-    pairs = layer_assets(str(asset))
+    pairs = layer_assets(str(asset)).assets
     assert (str(tmp_path / "base.usda"), "./deep.usda") in pairs
 
 
@@ -139,15 +140,35 @@ USD_PIECES = [
 ]  # fmt: skip
 
 
-def test_mutated_layers_end_in_a_result_or_the_typed_error(tmp_path):
+def _seeds(root: Path) -> Dict[str, Tuple[str, Union[str, bytes]]]:
+    """The layers the fuzz test starts from, by name: (file it is written to, content)."""
+    from test_usd_untrusted import UNPARSABLE, crate_with_a_huge_section, deep_dictionaries, deep_prims
+
+    (root / "broken.usda").write_text(UNPARSABLE)
+    return {
+        "asset": ("mutated.usda", build_asset(root).read_text()),
+        "deep dictionaries": ("mutated.usda", deep_dictionaries()),  # OpenUSD crashed on these
+        "deep prims": ("mutated.usda", deep_prims()),
+        "unreadable sublayer": ("mutated.usda", "#usda 1.0\n(\n subLayers = [@./broken.usda@, @./base.usda@]\n)\n"),
+        "crate with a huge section": ("mutated.usdc", crate_with_a_huge_section(root)),
+    }
+
+
+@pytest.mark.parametrize(
+    "seed, count, least_read",
+    [("asset", 80, 1), ("deep dictionaries", 10, 0), ("deep prims", 10, 0), ("unreadable sublayer", 20, 1),
+     ("crate with a huge section", 20, 0)],
+)  # fmt: skip
+def test_mutated_layers_end_in_a_result_or_the_typed_error(tmp_path, seed, count, least_read):
     from fuzzing import mutate, scan_each
 
     from accsyn_dcc.scan.usd import scan_file
 
-    source = build_asset(tmp_path).read_text()
-    rng = random.Random("accsyn-usd")
-    inputs = (mutate(source, rng, USD_PIECES) for _ in range(80))
-    assert scan_each(scan_file, tmp_path / "mutated.usda", inputs, {}) > 0
+    target, source = _seeds(tmp_path)[seed]
+    rng = random.Random(f"accsyn-usd {seed}")
+    pieces = USD_PIECES if isinstance(source, str) else [piece.encode() for piece in USD_PIECES]
+    inputs = (mutate(source, rng, pieces) for _ in range(count))
+    assert scan_each(scan_file, tmp_path / target, inputs, {}) >= least_read
 
 
 def test_a_nuke_readgeo_of_a_layer_brings_what_the_layer_loads(tmp_path):

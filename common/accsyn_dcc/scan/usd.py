@@ -8,12 +8,28 @@ tiles listed). Token-valued shader identifiers are not asset paths, so they neve
 ``accsyn-dcc scan file.usd[a|c|z]`` (with the stage's render products as its outputs, as husk renders
 them) and for every ``.usd*`` dependency any host finds (of a per-frame
 layer sequence, the first frame on disk is read: the frames of a cache load the same files).
+
+OpenUSD runs in the caller's process (inside Maya or Houdini, the host's), so no layer reaches it that could
+take that process down: every layer a read would have OpenUSD open is checked (``check_layer``: a regular
+file of bounded size whose text, if text, nests no deeper than ``MAX_NESTING``) and opened here first, and
+held while the read lasts, so OpenUSD finds it open and never reads the file itself. A layer that fails the
+check, or that OpenUSD cannot parse, is muted for the read (OpenUSD opens it empty): the read goes on without
+it, and it is named as unresolved with the layer that loads it. A layer a plug-in reads (``.abc``, ``.mtlx``)
+is left to that plug-in's library; a layer no file-system path names (a custom resolver's URI) to OpenUSD.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import mmap
 import os
-from typing import Any, List, Optional, Tuple
+import re
+import zipfile
+from dataclasses import dataclass
+from itertools import accumulate, count
+from operator import sub
+from typing import Any, BinaryIO, Dict, Iterator, List, Optional, Tuple, Union
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange, saved_range
@@ -26,6 +42,27 @@ from accsyn_dcc.tokens import PathPattern
 
 USD_EXTENSIONS = (".usd", ".usda", ".usdc", ".usdz")
 MAX_LAYER_BYTES = 4 * 1024 * 1024 * 1024
+MAX_NESTING = 500
+"""The deepest a text layer's brackets may nest. OpenUSD's parser recurses on each level and overflows its stack
+(a crash, no error) at about 2,000 levels on a 512 KB thread stack and 30,000 on a main thread's 8 MB; real
+layers nest a few dozen levels."""
+TOO_DEEP = f"nested deeper than {MAX_NESTING} levels; not read (OpenUSD's parser would overflow its stack)"
+_NOT_CODE = re.compile(
+    rb'"""(?:\\[\s\S]|[^"\\]|"(?!""))*(?:"""|\Z)'
+    rb"|'''(?:\\[\s\S]|[^'\\]|'(?!''))*(?:'''|\Z)"
+    rb'|"(?:\\[\s\S]|[^"\\\r\n])*"?'
+    rb"|'(?:\\[\s\S]|[^'\\\r\n])*'?"
+    rb"|@@@(?:\\@@@|[^@\r\n]|@(?!@@))*(?:@@@@{0,2})?"
+    rb"|@[^@\r\n]*@?"
+    rb"|<[^>\r\n]*>?"
+    rb"|#[^\r\n]*|//[^\r\n]*|/\*[\s\S]*?(?:\*/|\Z)"
+)
+"""What of a text layer is never code: strings, asset and path references and comments, as OpenUSD's grammar
+reads them (where they end unclosed, OpenUSD stops there with an error)."""
+_STEPS = bytes.maketrans(b"{[(}])", b"\x02\x02\x02\x00\x00\x00")
+"""With ``_NOT_BRACKETS`` deleted, a chunk of code as steps: 2 per opening bracket, 0 per closing one."""
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"{[(}])")))
+_CHUNK = 16 * 1024 * 1024
 KINDS = {
     ".usd": "usd", ".usda": "usd", ".usdc": "usd", ".usdz": "usd", ".mtlx": "materialx", ".vdb": "volume",
     ".abc": "cache", ".exr": "texture", ".tx": "texture", ".tex": "texture", ".png": "texture", ".jpg": "texture",
@@ -38,50 +75,209 @@ class UsdUnavailable(ImportError):
     """``pxr`` cannot be imported."""
 
 
+@dataclass(frozen=True)
+class NotRead:
+    """A layer OpenUSD was kept from reading: the layer that loads it, the path as authored there, the file, why."""
+
+    holder: str
+    asset: str
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LayerRead:
+    """What a layer loads, ``(holding layer, asset path as authored)`` in OpenUSD's order; the layers not read."""
+
+    assets: Tuple[Tuple[str, str], ...]
+    not_read: Tuple[NotRead, ...]
+
+
+def check_layer(path: str) -> None:
+    """Raise ``UnreadableFile`` unless OpenUSD may open ``path``: a regular file of at most ``MAX_LAYER_BYTES``
+    whose text layers (the file itself, or those a ``.usdz`` package holds) nest at most ``MAX_NESTING`` deep.
+    Crate (binary) layers are OpenUSD's to bound. A text layer is read through a memory map, never held whole."""
+    if regular_file_size(path, MAX_LAYER_BYTES, "the layer") == 0:
+        return
+    try:
+        with open(path, "rb") as stream:
+            problem = _package_problem(stream) if stream.read(4) == b"PK\x03\x04" else _mapped_problem(stream)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the layer ({error.strerror})") from None
+    if problem:
+        raise UnreadableFile(problem)
+
+
+def _mapped_problem(stream: BinaryIO) -> str:
+    with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return _text_problem(data)
+
+
+def _text_problem(data: Union[bytes, mmap.mmap]) -> str:
+    """Why OpenUSD must not read the layer ``data`` holds (not a package), or nothing."""
+    return TOO_DEEP if data[:8] != b"PXR-USDC" and _too_deep(data) else ""
+
+
+def _package_problem(stream: BinaryIO) -> str:
+    """Why OpenUSD must not read a layer of the package ``stream`` holds (packages in it too), or nothing."""
+    try:
+        with zipfile.ZipFile(stream) as package:
+            for entry in package.infolist():
+                if entry.compress_type != zipfile.ZIP_STORED:
+                    continue  # OpenUSD reads no compressed entry
+                data = package.read(entry)
+                problem = _package_problem(io.BytesIO(data)) if data[:4] == b"PK\x03\x04" else _text_problem(data)
+                if problem:
+                    return f"{entry.filename} in it: {problem}"
+    except (zipfile.BadZipFile, EOFError, NotImplementedError):
+        return "a damaged package; not read"
+    return ""
+
+
+def _too_deep(data: Union[bytes, mmap.mmap]) -> bool:
+    """Whether the brackets of a text layer's code nest deeper than ``MAX_NESTING``. Strings and comments out in
+    one pass (the code left is at most the layer's size, less than OpenUSD's own read of it takes), then the code
+    a chunk at a time as steps, each bracket pair with nothing between taken out first (arrays of tuples)."""
+    code = _NOT_CODE.sub(b"", data)
+    depth = 0
+    for start in range(0, len(code), _CHUNK):
+        steps = code[start : start + _CHUNK].translate(_STEPS, _NOT_BRACKETS).replace(b"\x02\x00", b"")
+        deepest = max(map(sub, accumulate(steps, initial=0), count()))  # opening minus closing, at each bracket
+        if depth + deepest + 1 > MAX_NESTING:  # + 1: a pair taken out went one level deeper than its place
+            return True
+        depth += len(steps) - 2 * steps.count(0)
+    return False
+
+
 def is_usd(path: str) -> bool:
     return path.lower().endswith(USD_EXTENSIONS)
 
 
-def layer_assets(path: str) -> List[Tuple[str, str]]:
-    """``(holding layer, asset path as authored)`` for everything ``path`` loads, in OpenUSD's order.
-
-    Raises ``UsdUnavailable`` without ``pxr``, ``UnreadableFile`` when the layer cannot be read.
-    """
-    regular_file_size(path, MAX_LAYER_BYTES, "the layer")
-    try:
-        from pxr import Sdf, UsdUtils
-    except ImportError:
-        raise UsdUnavailable(NO_USD) from None
-    found: List[Tuple[str, str]] = []
-
-    def visit(layer: Any, info: Any) -> Any:
-        found.append((str(layer.realPath or layer.identifier), str(info.assetPath)))
-        return info
-
-    try:
-        with openusd_held():
-            layers, _assets, _unresolved = UsdUtils.ComputeAllDependencies(Sdf.AssetPath(path), visit)
-    except Exception as error:  # pxr raises Tf.ErrorException for a layer it cannot parse
-        raise UnreadableFile(f"OpenUSD could not read it ({type(error).__name__})") from None
-    if not layers:  # some damaged layers raise nothing: the root layer is then simply not among those opened
-        raise UnreadableFile("OpenUSD could not read it (not a layer it can open)")
-    return found
+def layer_assets(path: str) -> LayerRead:
+    """What ``path`` loads (``LayerRead``). Raises ``UsdUnavailable`` without ``pxr``, ``UnreadableFile`` when
+    the layer itself cannot be read."""
+    with _reading(path) as gate:
+        return gate.assets(path)
 
 
-def layer_references(path: str, node: Optional[str] = None, attribute: Optional[str] = None) -> List[FileReference]:
-    """One reference per asset path ``path`` loads: on ``node``/``attribute`` (naming the holding layer),
-    or on the holding layer itself for a layer scanned on its own."""
+def layer_references(
+    path: str, node: Optional[str] = None, attribute: Optional[str] = None
+) -> Tuple[List[FileReference], List[Unresolved]]:
+    """One reference per asset path ``path`` loads, and one finding per layer not read: on ``node``/``attribute``
+    (naming the holding layer), or on the holding layer itself for a layer scanned on its own."""
+    return _references(layer_assets(path), node, attribute)
+
+
+def _references(
+    read: LayerRead, node: Optional[str], attribute: Optional[str]
+) -> Tuple[List[FileReference], List[Unresolved]]:
+    def where(layer: str) -> Tuple[str, str]:
+        return (node, f"{attribute} > {layer}") if node is not None else (layer, "asset")
+
     references: List[FileReference] = []
-    for layer, asset in dict.fromkeys(layer_assets(path)):
+    for layer, asset in dict.fromkeys(read.assets):
         absolute = _anchored(asset, layer)
         kind = KINDS.get(os.path.splitext(asset)[1].lower(), "file")
-        where = (node, f"{attribute} > {layer}") if node is not None else (layer, "asset")
         if absolute is None:
-            references.append(FileReference(where[0], where[1], asset, None, kind,
+            references.append(FileReference(*where(layer), asset, None, kind,
                                              condition="an asset path no file-system resolver can place"))  # fmt: skip
             continue
-        references.append(FileReference(where[0], where[1], asset, absolute, kind, frame_dependent=False))
-    return references
+        references.append(FileReference(*where(layer), asset, absolute, kind, frame_dependent=False))
+    not_read = [Unresolved(*where(item.holder), quoted_value(item.asset), f"USD layer {item.path}: {item.reason}")
+                for item in read.not_read]  # fmt: skip
+    return references, not_read
+
+
+class _Gate:
+    """The layers one read lets OpenUSD open, each checked and opened here first (or muted) and held while the
+    read lasts."""
+
+    def __init__(self, ar: Any, sdf: Any, usd: Any) -> None:
+        self._ar, self._sdf, self._usd = ar, sdf, usd
+        self._held: Dict[str, Any] = {}
+        self._not_read: Dict[str, NotRead] = {}
+
+    def open_root(self, path: str) -> None:
+        """The layer a read starts from: ``UnreadableFile`` when it fails the check or OpenUSD cannot parse it."""
+        if self._sdf.Layer.Find(path) is None:
+            check_layer(path)
+        try:
+            self._held[path] = self._sdf.Layer.FindOrOpen(path)
+        except Exception as error:  # pxr raises Tf.ErrorException for a layer it cannot parse
+            raise UnreadableFile(f"OpenUSD could not read it ({type(error).__name__})") from None
+        if not self._held[path]:  # some damaged layers raise nothing: OpenUSD simply opens no layer
+            raise UnreadableFile("OpenUSD could not read it (not a layer it can open)")
+
+    def assets(self, path: str) -> LayerRead:
+        """Every asset path OpenUSD finds from ``path`` on, each layer among them let in (``admit``) first."""
+        from pxr import UsdUtils
+
+        found: List[Tuple[str, str]] = []
+
+        def visit(layer: Any, info: Any) -> Any:
+            holder = str(layer.realPath or layer.identifier)
+            found.append((holder, str(info.assetPath)))
+            for asset in (info.assetPath, *info.dependencies):  # a clip template's files are its dependencies
+                self.admit(layer, holder, str(asset))
+            return info
+
+        try:
+            UsdUtils.ComputeAllDependencies(self._sdf.AssetPath(path), visit)
+        except Exception as error:  # what OpenUSD still could not read (a layer no file-system path names)
+            raise UnreadableFile(f"OpenUSD could not read it ({type(error).__name__})") from None
+        return LayerRead(tuple(found), tuple(self._not_read.values()))
+
+    def admit(self, layer: Any, holder: str, asset: str) -> None:
+        """Open the layer ``asset`` names (from ``layer``) before OpenUSD does, or mute it (it then opens empty)."""
+        path = str(self._sdf.ComputeAssetPathRelativeToLayer(layer, asset))
+        if path in self._held or not self._usd.Stage.IsSupportedFile(path):
+            return  # held already, or not a layer OpenUSD would open
+        file_path = str(self._sdf.Layer.SplitIdentifier(path)[0])  # ``deep.usda:SDF_FORMAT_ARGS:...`` too
+        resolved = str(self._ar.GetResolver().Resolve(file_path))
+        if not os.path.isfile(resolved):
+            return  # missing (OpenUSD opens nothing), or in a package (checked with it), or not a file at all
+        opened = self._sdf.Layer.Find(path)  # a layer the host has open is read already
+        try:
+            if opened is None:
+                if is_usd(file_path):  # OpenUSD's own formats; a plug-in's (.abc, .mtlx) reads with its own library
+                    check_layer(resolved)
+                opened = self._sdf.Layer.FindOrOpen(path)
+            reason = "" if opened else "OpenUSD could not read it (not a layer it can open)"
+        except UnreadableFile as error:
+            reason = str(error)
+        except Exception as error:  # pxr raises Tf.ErrorException for a layer it cannot parse
+            reason = f"OpenUSD could not read it ({type(error).__name__})"
+        if reason:
+            self._not_read[path] = NotRead(holder, asset, file_path, reason)
+            self._sdf.Layer.AddToMutedLayers(path)  # a muted layer opens empty: its file is never read
+            opened = self._sdf.Layer.FindOrOpen(path)
+        self._held[path] = opened
+
+    def release(self) -> None:
+        """Let go of every layer held, and unmute those muted; one still open elsewhere (a host's stage took it
+        meanwhile) stays muted, as unmuting it would read its file."""
+        self._held.clear()
+        for path in self._not_read:
+            if self._sdf.Layer.Find(path) is None:
+                self._sdf.Layer.RemoveFromMutedLayers(path)
+
+
+@contextlib.contextmanager
+def _reading(path: str) -> Iterator[_Gate]:
+    """A gate holding ``path`` open (``UnreadableFile`` when it cannot be), with OpenUSD's diagnostics held (on
+    the command line); everything the gate opened is let go after."""
+    regular_file_size(path, MAX_LAYER_BYTES, "the layer")
+    try:
+        from pxr import Ar, Sdf, Usd
+    except ImportError:
+        raise UsdUnavailable(NO_USD) from None
+    gate = _Gate(Ar, Sdf, Usd)
+    with openusd_held():
+        try:
+            gate.open_root(path)
+            yield gate
+        finally:
+            gate.release()
 
 
 def layer_dependencies(layer: Dependency, index: DirectoryIndex) -> Tuple[List[Dependency], List[Unresolved]]:
@@ -92,10 +288,11 @@ def layer_dependencies(layer: Dependency, index: DirectoryIndex) -> Tuple[List[D
     if concrete is None:
         return [], []
     try:
-        references = layer_references(concrete, layer.node, layer.knob)
+        references, not_read = layer_references(concrete, layer.node, layer.knob)
     except (UsdUnavailable, UnreadableFile) as error:
         return [], [Unresolved(layer.node, layer.knob, quoted_value(layer.path), f"USD layer: {error}")]
-    return checked(references, index)
+    dependencies, unresolved = checked(references, index)
+    return dependencies, unresolved + not_read
 
 
 def checked(references: List[FileReference], index: DirectoryIndex) -> Tuple[List[Dependency], List[Unresolved]]:
@@ -116,23 +313,24 @@ def scan_file(path: str, frames: Optional[FrameRange] = None, **options: object)
     absolute = os.path.abspath(path)
     result = ScanResult(scene=absolute)
     try:
-        references = layer_references(absolute)
+        with _reading(absolute) as gate:  # the stage is opened while the layers the gate let in are held
+            references, not_read = _references(gate.assets(absolute), None, None)
+            result.frame_range, result.outputs = render_products(absolute)
     except (UsdUnavailable, UnreadableFile) as error:
         raise AccsynDccError(f"{absolute}: {error}") from None
     result.dependencies, result.unresolved = checked(references, DirectoryIndex())
+    result.unresolved += not_read
     result.facts["layers"] = sorted({dep.path for dep in result.dependencies if dep.kind == "usd"})
-    result.frame_range, result.outputs = render_products(absolute)
     return result
 
 
 def render_products(path: str) -> Tuple[Optional[str], List[Output]]:
     """The stage's authored frame range, and one output per ``RenderProduct`` (its ``productName``), as
-    husk renders them; payloads are not loaded to find them."""
+    husk renders them; payloads are not loaded to find them. Opened while a gate holds the layers it reads."""
     from pxr import Usd
 
     try:
-        with openusd_held():
-            stage = Usd.Stage.Open(path, Usd.Stage.LoadNone)
+        stage = Usd.Stage.Open(path, Usd.Stage.LoadNone)
     except Exception:  # already reported: the layer's dependencies could not be listed either
         return None, []
     frames: Optional[str] = None
