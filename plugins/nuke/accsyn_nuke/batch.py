@@ -20,8 +20,9 @@ def submit(
     ``writes``: full names of the Write nodes to render (``"Write1"``, ``"Group1.Write2"``); None renders
     every enabled Write. ``range``: an accsyn range (``"1001-1100"``); None takes the script's root range.
     ``engine``: an engine code; None picks the one matching this Nuke (``nuke-16`` for 16.x, or the
-    ``nuke_engine`` setting). ``options``: see ``accsyn_dcc.scripted.scripted_submit`` (``name``,
-    ``bucket_size``, ``queue``, ``one_job_per_output``, ``allow_missing``, ``client``, ``workspace``...).
+    ``nuke_engine`` setting; ``nuke`` when no workspace is known). ``options``: see
+    ``accsyn_dcc.scripted.scripted_submit`` (``name``, ``bucket_size``, ``queue``, ``one_job_per_output``,
+    ``allow_missing``, ``client``, ``workspace``...).
 
     An unsaved or modified script, missing dependencies, outputs outside the shares, an empty range or an
     unknown engine raise ``accsyn_dcc.preflight.PreflightError`` naming the node, knob or file; the script

@@ -20,7 +20,8 @@ def submit(
     ``rops``: full paths of the ROPs to render (``"/out/karma1"``); None renders every ROP that writes
     files. ``range``: an accsyn range; None takes the chosen ROPs' own range when they share one, else the
     playbar's. ``engine``: an engine code; None picks the one matching this Houdini (``houdini-20``, or the
-    ``houdini_engine`` setting). ``options``: see ``accsyn_dcc.scripted.scripted_submit``
+    ``houdini_engine`` setting; ``houdini`` when no workspace is known). ``options``: see
+    ``accsyn_dcc.scripted.scripted_submit``
     (``one_job_per_output=True`` makes one job per ROP, ``name``, ``bucket_size``, ``allow_missing``...).
 
     An unsaved or modified scene, missing files, an unknown ROP or outputs outside the shares raise an

@@ -22,7 +22,8 @@ def submit(
     ``layers``: render layer names (``"beauty"``, ``"masterLayer"``); None renders every renderable layer.
     ``cameras``: camera transform names to keep; None keeps each layer's renderable cameras. ``range``: an
     accsyn range (``"1001-1100"``); None takes the render settings' range. ``engine``: an engine code; None
-    picks the one matching this Maya (``maya-2024``, or the ``maya_engine`` setting). ``options``: see
+    picks the one matching this Maya (``maya-2024``, or the ``maya_engine`` setting; ``maya`` when no
+    workspace is known). ``options``: see
     ``accsyn_dcc.scripted.scripted_submit`` (``one_job_per_output=True`` makes one job per layer, ``name``,
     ``bucket_size``, ``queue``, ``allow_missing``, ``client``, ``workspace``...).
 
