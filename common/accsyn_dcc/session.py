@@ -19,7 +19,7 @@ from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
-from accsyn_dcc.paths import PathMapper, normalise
+from accsyn_dcc.paths import PathMapper, default_job_name, normalise
 from accsyn_dcc.preflight import (
     WARNING,
     Finding,
@@ -413,7 +413,7 @@ class SubmitSession:
         job = ComputeJob(
             engine=choices.engine,
             input=mapped[scene],
-            name=name or f"{os.path.basename(scene)} render",
+            name=name or default_job_name(scene),
             range=range_text,
             output=mapped[output] if output else None,
             dependencies=[mapped[path] for path in transfer.paths],

@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from accsyn_dcc.api.transport import ungzip_data, utc_timestamp
 from accsyn_dcc.errors import Problem, ValidationError
+from accsyn_dcc.paths import default_job_name
 from accsyn_dcc.payload_rules import normalise_legacy_keys, validate_payload
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.standin.progress import job_metrics, log_rows
@@ -300,7 +301,7 @@ class Backend:
         self, payload: Dict[str, Any], engine: Mapping[str, Any], queue: Mapping[str, Any], user: Mapping[str, Any]
     ) -> Dict[str, Any]:
         now = utc_timestamp()
-        name = payload.get("name") or os.path.splitext(os.path.basename(str(payload["input"])))[0]
+        name = payload.get("name") or default_job_name(str(payload["input"]))
         stored = {key: value for key, value in payload.items() if key != "allow_duplicates"}
         return {
             "id": new_id(),
