@@ -170,6 +170,8 @@ def check_dependencies(scan: ScanResult, allow_missing: bool, rule: SendRule) ->
     findings: List[Finding] = []
     for dependency in scan.dependencies:
         where = f"{dependency.node}.{dependency.knob}"
+        if dependency.provided_by:  # the render node's own install of the host has it
+            continue
         if not dependency.needed:
             findings.append(
                 Finding(

@@ -56,6 +56,8 @@ class FileReference:
     """Values for the path's view tokens, one mapping per view; empty when it has none."""
     needed: bool = True
     """False for a file the job's frames never read: checked and reported, never sent."""
+    provided_by: str = ""
+    """The host whose install on the render node provides the file (``Dependency.provided_by``): not checked here."""
     folder: bool = False
     """True when the path names a folder the render reads whole (a simulation bake, XGen data); a path
     that should name a file but names a folder (a typo, an empty file name) is reported, never sent."""
@@ -68,6 +70,9 @@ def check_reference(
     be evaluated or a token in it cannot be filled."""
     if reference.path is None:
         return _unresolved(reference, reference.condition)
+    if reference.provided_by:
+        return Dependency(reference.path, reference.kind, reference.node, reference.attribute, exists=True,
+                          provided_by=reference.provided_by, files=())  # fmt: skip
     needed = (reference.frames or frames) if reference.frame_dependent else None
     variants: Sequence[Variant] = reference.variants
     try:

@@ -70,7 +70,7 @@ def plan_transfer(dependencies: Iterable[Dependency], index: Optional[DirectoryI
     by_folder: Dict[str, Dict[str, None]] = {}
     listed: Dict[str, int] = {}
     for dependency in (_checked(dependency, index) for dependency in dependencies):
-        if not dependency.exists or not dependency.needed:
+        if not dependency.exists or not dependency.needed or dependency.provided_by:
             continue
         if not dependency.files:
             singles[dependency.path] = None

@@ -42,6 +42,9 @@ class Dependency:
     accent encoding (``sequences.folded_name``), which a case-insensitive disk reads but a Linux node does not."""
     variants: List[Dict[str, str]] = field(default_factory=list)
     """The values of the path's view tokens it was checked for, one mapping per view (``{"view": "left"}``)."""
+    provided_by: str = ""
+    """The host whose install on the render node provides this file (``Blender`` for its bundled brushes and
+    assets; a Houdini ``$HFS`` or Maya resource file alike): listed, never sent, never missing or blocking."""
     files: Optional[Tuple[FoundFiles, ...]] = field(default=None, repr=False)
     """For a pattern, the files on disk its check matched (every present frame, view and tile), by folder: what
     the transfer sends; empty for a single path; None when no check made it (a record a reader built itself)."""
@@ -50,7 +53,8 @@ class Dependency:
     def notes(self) -> str:
         """What a listing adds after its state: ``(its folder holds ...)``, ``(written by ...)``."""
         notes = [f"(its folder holds {self.found_as})" if self.found_as else "",
-                 f"(written by {self.written_by})" if self.written_by else ""]  # fmt: skip
+                 f"(written by {self.written_by})" if self.written_by else "",
+                 f"(provided by the render node's {self.provided_by})" if self.provided_by else ""]  # fmt: skip
         return " ".join(filter(None, notes))
 
 
@@ -100,7 +104,7 @@ class ScanResult:
     @property
     def missing(self) -> List[Dependency]:
         """Dependencies absent from disk, or with frames missing."""
-        return [dep for dep in self.dependencies if not dep.exists or dep.missing]
+        return [dep for dep in self.dependencies if (not dep.exists or dep.missing) and not dep.provided_by]
 
     def to_dict(self) -> Dict[str, Any]:
         """The record as JSON data, without the files each dependency's check matched (frames and tiles say them)."""
