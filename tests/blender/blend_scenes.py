@@ -161,7 +161,11 @@ def add_folder_kinds(files: Dict[str, Path]) -> Dict[str, Path]:
     files["osl"] = root / "shaders" / "toon.osl"
 
     (root / "bakes" / "gn").mkdir(parents=True, exist_ok=True)
-    bpy.data.objects["Emitter"].modifiers.new("Scatter", "NODES").bake_directory = str(root / "bakes" / "gn")
+    scatter = bpy.data.objects["Emitter"].modifiers.new("Scatter", "NODES")
+    scatter.node_group = bpy.data.node_groups.new("Scatter", "GeometryNodeTree")
+    scatter.node_group.nodes.new("GeometryNodeBake")  # a modifier reads its bake folder only when its tree bakes
+    scatter.bake_directory, scatter.bake_target = str(root / "bakes" / "gn"), "DISK"
+    bpy.context.view_layer.update()
     files["geometry bake"] = root / "bakes" / "gn"
 
     tree = bpy.data.node_groups.new("Compositing", "CompositorNodeTree")

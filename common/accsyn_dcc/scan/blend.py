@@ -18,19 +18,20 @@ from accsyn_dcc.scan.dependencies import check_references, note_written
 from accsyn_dcc.scan.records import Output, ScanResult
 
 
-def read_blend(path: str) -> Dict[str, Any]:
-    """Blender's own report of a scene: references, outputs and scene facts."""
+def read_blend(path: str, frames: Optional[FrameRange] = None) -> Dict[str, Any]:
+    """Blender's own report of a scene for the job's ``frames`` (None: the scene's): references, outputs, facts."""
     if not os.path.isfile(path):
         raise BlenderError(f"{path}: no such file")
+    arguments = [path, str(frames)] if frames else [path]
     report: Dict[str, Any] = json.loads(
-        run_plugin_script("report_scene.py", [path], "ACCSYN_SCAN_JSON", f"read {path}")
+        run_plugin_script("report_scene.py", arguments, "ACCSYN_SCAN_JSON", f"read {path}")
     )
     return report
 
 
 def scan_file(path: str, frames: Optional[FrameRange] = None, **options: Any) -> ScanResult:
     """The dependencies, outputs and frame range of a .blend file."""
-    return scan_report(os.path.abspath(path), read_blend(os.path.abspath(path)), frames)
+    return scan_report(os.path.abspath(path), read_blend(os.path.abspath(path), frames), frames)
 
 
 def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRange] = None) -> ScanResult:
@@ -65,6 +66,7 @@ def reference(record: Mapping[str, Any]) -> FileReference:
         required=bool(record.get("required", True)),
         condition=str(record.get("condition") or ""),
         folder=bool(record.get("folder")),
+        provided_by=str(record.get("provided_by") or ""),
     )
 
 

@@ -12,17 +12,39 @@ with a ``#`` run where Blender reads the frame number, a tiled image keeps ``<UD
 
 import os
 import re
+import tempfile
 
 import bpy
 
 _LAST_NUMBER = re.compile(r"(\d+)(?!.*\d)")
+_RANGE_ENTRY = re.compile(r"^(\d+)(?:-(\d+)(?:x(\d+))?)?$")
+_DEFAULT_FLUID_CACHE = re.compile(r"^cache_fluid(_[0-9a-fA-F]+)?$")
+"""The folder Blender gives a fluid domain (and a 2.7x smoke domain when opened) in its temporary folder."""
+_BUNDLED = re.compile(r"[\\/]\d+\.\d+[\\/]datafiles[\\/]")
+"""Blender's own resources (``<install>/5.0/datafiles/assets/brushes/essentials_brushes-mesh_sculpt.blend``),
+wherever the install that saved the scene was."""
+PROVIDED_BY = "Blender"
+"""What provides a file of Blender's own install on the render node (the core's ``Dependency.provided_by``)."""
 
 
-def collect(scene=None, progress=None, cancelled=None):
-    """``{"references": [...], "outputs": [...], "scene": {...}}`` for ``scene`` (default: the active one)."""
+def collect(scene=None, progress=None, cancelled=None, frames=None):
+    """``{"references": [...], "outputs": [...], "scene": {...}}`` for ``scene`` (default: the active one) and the
+    job's ``frames`` (any iterable of frame numbers; None: the scene's own)."""
     scene = scene or bpy.context.scene
-    collector = _Collector(scene, progress or (lambda done, total: None), cancelled or (lambda: False))
+    collector = _Collector(scene, progress or (lambda done, total: None), cancelled or (lambda: False), frames)
     return collector.run()
+
+
+def frames_of(text):
+    """The frames of an accsyn range as the core writes it (``1001-1100``, ``1-10x2,15``), in order."""
+    frames = {}
+    for entry in text.split(","):
+        match = _RANGE_ENTRY.match(entry.strip())
+        if match is None:
+            raise ValueError(f"not an accsyn range: {text!r}")
+        first, last, step = match.groups()
+        frames.update(dict.fromkeys(range(int(first), int(last or first) + 1, int(step or 1))))
+    return list(frames)
 
 
 class Cancelled(Exception):
@@ -30,12 +52,15 @@ class Cancelled(Exception):
 
 
 class _Collector:
-    def __init__(self, scene, progress, cancelled):
+    def __init__(self, scene, progress, cancelled, frames=None):
         self.scene = scene
         self.progress = progress
         self.cancelled = cancelled
         self.references = []
-        self.frames = list(range(scene.frame_start, scene.frame_end + 1, max(scene.frame_step, 1)))
+        scene_frames = range(scene.frame_start, scene.frame_end + 1, max(scene.frame_step, 1))
+        self.frames = list(scene_frames if frames is None else frames)
+        self.install = [os.path.normpath(path) + os.sep for path in
+                        (bpy.utils.resource_path("LOCAL"), bpy.utils.resource_path("SYSTEM")) if path]  # fmt: skip
 
     def run(self):
         steps = (
@@ -65,8 +90,13 @@ class _Collector:
                 "required": required,
                 "condition": condition,
                 "folder": folder,
+                "provided_by": PROVIDED_BY if self.bundled(path) else "",
             }
         )
+
+    def bundled(self, path):
+        """True for a file of Blender's own install (this one's, or the bundled layout of the one that saved it)."""
+        return bool(path) and (path.startswith(tuple(self.install)) or bool(_BUNDLED.search(path)))
 
     @staticmethod
     def absolute(path, block=None, library=None):
@@ -254,9 +284,7 @@ class _Collector:
                 elif modifier.type == "NODES":
                     self._bakes(ob, modifier, node)
                 elif modifier.type == "FLUID" and modifier.fluid_type == "DOMAIN" and modifier.domain_settings:
-                    folder = self.absolute(modifier.domain_settings.cache_directory, ob)
-                    self.add(node, "cache_directory", modifier.domain_settings.cache_directory, folder, "fluid cache",
-                             frame_dependent=False, folder=True)  # fmt: skip
+                    self._fluid_cache(ob, modifier.domain_settings.cache_directory, node)
                 cache = getattr(modifier, "point_cache", None)
                 if cache is not None:
                     self._point_cache(ob, cache, node)
@@ -264,13 +292,31 @@ class _Collector:
                 node = "{} > Particles '{}'".format(self.label(ob, "Object"), system.name)
                 self._point_cache(ob, system.point_cache, node)
 
+    def _fluid_cache(self, ob, raw, node):
+        """The domain's cache folder; Blender's default one in a temporary folder, absent here, is no file the
+        render reads unless it bakes the simulation itself (a note, never blocking)."""
+        folder = self.absolute(raw, ob)
+        parent, name = os.path.split(folder.rstrip("/\\"))
+        temporary = {os.path.normpath(path) for path in (
+            tempfile.gettempdir(), os.path.dirname(os.path.normpath(bpy.app.tempdir)), "/tmp",
+            bpy.context.preferences.filepaths.temporary_directory) if path}  # fmt: skip
+        condition = ""
+        if _DEFAULT_FLUID_CACHE.match(name) and os.path.normpath(parent) in temporary and not os.path.isdir(folder):
+            condition = "the render bakes the simulation itself: it is Blender's default temporary cache folder"
+        self.add(node, "cache_directory", raw, folder, "fluid cache", frame_dependent=False, required=not condition,
+                 condition=condition, folder=True)  # fmt: skip
+
     def _bakes(self, ob, modifier, node):
+        """The folders of the modifier's bakes (its node tree's Bake nodes and Simulation zones) kept on disk;
+        a modifier with none reads no folder, whatever its ``bake_directory`` says."""
         folders = set()
-        if modifier.bake_directory:
-            folders.add(modifier.bake_directory)
         for bake in modifier.bakes:
-            if bake.use_custom_path and bake.directory:
-                folders.add(bake.directory)
+            target = getattr(bake, "bake_target", "INHERIT")
+            if (getattr(modifier, "bake_target", "DISK") if target == "INHERIT" else target) == "PACKED":
+                continue
+            folder = bake.directory if bake.use_custom_path else modifier.bake_directory
+            if folder:
+                folders.add(folder)
         for folder in sorted(folders):
             self.add(node, "bake_directory", folder, self.absolute(folder, ob), "geometry bake", frame_dependent=False,
                      folder=True)  # fmt: skip
@@ -348,7 +394,7 @@ class _Collector:
                 {
                     "node": f"View layer '{layer.name}'",
                     "raw": render.filepath,
-                    "path": bpy.path.abspath(render.filepath),
+                    "path": self.output_path(render.filepath),
                     "range": frames,
                     "views": views,
                     "file_type": file_type,
@@ -363,7 +409,7 @@ class _Collector:
                     {
                         "node": f"File Output '{node.name}'",
                         "raw": directory,
-                        "path": os.path.join(bpy.path.abspath(directory), (node.file_name or "") + "####"),
+                        "path": os.path.join(self.absolute(directory), (node.file_name or "") + "####"),
                         "range": frames,
                         "views": views,
                         "file_type": node.format.file_format.lower(),
@@ -371,6 +417,12 @@ class _Collector:
                     }
                 )
         return found
+
+    def output_path(self, raw):
+        """An output path made absolute and normal (``//../renders/beauty_####``); a trailing separator, which
+        makes Blender name the files by frame number alone, is kept."""
+        path = self.absolute(raw)
+        return path + os.sep if raw.endswith(("/", "\\")) and not path.endswith(os.sep) else path
 
     def facts(self):
         markers = sorted({marker.camera.name for marker in self.scene.timeline_markers if marker.camera})

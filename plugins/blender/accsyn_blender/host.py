@@ -72,7 +72,7 @@ class BlenderHost(HostAdapter):
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback
     ) -> PendingScan:
         try:
-            report = collect.collect(self.scene, progress, cancelled)
+            report = collect.collect(self.scene, progress, cancelled, frames)
         except collect.Cancelled:
             raise ScanCancelled() from None
         return _CollectedScene(self.scene_path() or "untitled.blend", report, frames)
