@@ -83,8 +83,11 @@ def check_scene(scene_path: Optional[str], modified: bool, words: HostWords) -> 
     return []
 
 
-def check_input(scene_path: Optional[str], engine: Optional[Engine]) -> List[Finding]:
-    """The input must be an existing file that the chosen engine accepts (its ``filename_extensions``)."""
+def check_input(
+    scene_path: Optional[str], engine: Optional[Engine], workspace: Optional[WorkspaceInfo] = None
+) -> List[Finding]:
+    """The input must be an existing file that the chosen engine renders (``Engine.filename_extensions``: its
+    own, else its stock family's); a refusal names the engines of ``workspace`` that render it."""
     if not scene_path:
         return []
     if os.path.isdir(scene_path):
@@ -93,16 +96,16 @@ def check_input(scene_path: Optional[str], engine: Optional[Engine]) -> List[Fin
         ]
     if not os.path.isfile(scene_path):
         return [Finding(BLOCKER, "input_missing", f"{scene_path} does not exist.", scene_path)]
-    if engine is not None and not engine.settings.accepts(scene_path):
-        return [
-            Finding(
-                BLOCKER,
-                "input_not_accepted",
-                f"The engine '{engine.code}' renders {engine.settings.filename_extensions} files, "
-                f"not {os.path.basename(scene_path)}.",
-                scene_path,
-            )
-        ]
+    if engine is not None and not engine.accepts(scene_path):
+        name = os.path.basename(scene_path)
+        message = f"The engine '{engine.code}' renders {engine.filename_extensions} files, not {name}"
+        if workspace is not None:
+            others = sorted(item.code for item in workspace.engines if item.filename_extensions and item.accepts(name))
+            if others:
+                message += f"; engines of the workspace that render it: {', '.join(others)}"
+            else:
+                message += "; no engine of the workspace renders it"
+        return [Finding(BLOCKER, "input_not_accepted", f"{message}.", scene_path)]
     return []
 
 

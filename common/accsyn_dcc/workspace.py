@@ -6,11 +6,37 @@ mapper, payload builder and submit dialog read them. Unknown keys in a reply are
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
 OPERATING_SYSTEMS = ("windows", "mac", "linux")
 """The OS names accsyn uses in volume paths, ``remote_os``, ``mapped_share_paths`` and ``envs``."""
+
+_USD = ".usd,.usda,.usdc,.usdz"
+_HIP = ".hip,.hiplc,.hipnc"
+STOCK_ENGINE_INPUTS: Dict[str, str] = {
+    "nuke": ".nk",
+    "blender": ".blend",
+    "mantra": ".ifd",
+    "arnold-maya": ".ma,.mb",
+    "maya": ".ma,.mb",
+    "husk": _USD,
+    "karma": _USD,
+    "houdini": _HIP,
+    "hython": _HIP,
+}
+"""What the engines of a family render (its code without version numbers: ``arnold-7-maya-2023`` is
+``arnold-maya``), for an engine whose record declares no ``filename_extensions``. accsyn's stock engines
+(accsyn-protocol.md section 4.9): ``nuke-15``, ``blender-3.1.2``, ``mantra-20.5`` (an ``.ifd`` sequence),
+``arnold-7-maya-2023``. husk renders a USD stage and hython loads a ``.hip`` (SideFX's documentation; our
+own ``engines/husk.py`` and ``engines/houdini.py`` declare the same)."""
+
+
+def _has_extension(extensions: str, filename: str) -> bool:
+    """True when ``filename`` ends in one of the comma-separated ``extensions`` (or they name none)."""
+    names = [ext.strip().lower() for ext in extensions.split(",") if ext.strip()]
+    return not names or any(filename.lower().endswith(ext) for ext in names)
 
 
 @dataclass(frozen=True)
@@ -39,8 +65,7 @@ class EngineSettings:
 
     def accepts(self, filename: str) -> bool:
         """True when ``filename`` has one of the engine's extensions (or the engine names none)."""
-        extensions = [ext.strip().lower() for ext in self.filename_extensions.split(",") if ext.strip()]
-        return not extensions or any(filename.lower().endswith(ext) for ext in extensions)
+        return _has_extension(self.filename_extensions, filename)
 
 
 @dataclass(frozen=True)
@@ -57,6 +82,16 @@ class Engine:
     @property
     def label(self) -> str:
         return self.name or self.code
+
+    @property
+    def filename_extensions(self) -> str:
+        """What it renders: its SETTINGS' ``filename_extensions``, else its stock family's ('' when unknown)."""
+        family = re.sub(r"[-_]?\d[\d.]*", "", self.code.lower())
+        return self.settings.filename_extensions or STOCK_ENGINE_INPUTS.get(family, "")
+
+    def accepts(self, filename: str) -> bool:
+        """True when it renders ``filename`` (any file when neither it nor its family names extensions)."""
+        return _has_extension(self.filename_extensions, filename)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Engine:
