@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Dict, Mapping, Optional, Tuple
 
 from accsyn_dcc.credentials import CREDENTIALS_FILE_ENV
-from accsyn_dcc.paths import normalise, relative_to
+from accsyn_dcc.paths import is_windows_path, normalise
 
 SYSTEM_FOLDERS = ("/proc", "/sys", "/dev", "/etc", "/run", "/boot", "/private/etc", "/private/var/db",
                   "C:/Windows/System32/config")  # fmt: skip
@@ -42,22 +43,27 @@ class PrivatePlaces:
         named = environ.get(CREDENTIALS_FILE_ENV)
         return cls(os.path.expanduser("~"), (named,) if named else ())
 
-    def reason(self, path: str) -> Optional[str]:
-        """Why ``path`` is private (its words fit "... is in <reason>"), or None."""
-        clean = _clean(path)
-        for credentials in self.credential_files:
-            if relative_to(clean, _clean(credentials)) is not None:
-                return "the accsyn credentials file"
-        for folder in SYSTEM_FOLDERS:
-            if relative_to(clean, folder) is not None:
-                return f"the system folder {folder}"
-        below_home = relative_to(clean, _clean(self.home)) if self.home else None
-        if below_home:
-            for secret in HOME_SECRETS:
-                if relative_to(below_home, secret) is not None:
-                    return f"the home folder's private ~/{secret}"
-        return None
+    @cached_property
+    def _places(self) -> Dict[str, str]:
+        """Every private place (as compared) and its reason; a credentials file wins over the folder it is in."""
+        places = {_compared(folder): f"the system folder {folder}" for folder in SYSTEM_FOLDERS}
+        if self.home:
+            home = _clean(self.home)
+            places.update({_compared(f"{home}/{secret}"): f"the home folder's private ~/{secret}"
+                           for secret in HOME_SECRETS})  # fmt: skip
+        places.update({_compared(_clean(path)): "the accsyn credentials file" for path in self.credential_files})
+        return places
 
+    def reason(self, path: str) -> Optional[str]:
+        """Why ``path`` is private (its words fit "... is in <reason>"), or None: each folder above it looked up."""
+        compared = _compared(_clean(path))
+        places = self._places
+        end = compared.find("/", 1)
+        while end > 0:
+            if compared[:end] in places:
+                return places[compared[:end]]
+            end = compared.find("/", end + 1)
+        return places.get(compared)
 
     def reason_on_disk(self, path: str) -> Optional[str]:
         """``reason`` for the path as named, then for where it is on this machine (a link may point anywhere);
@@ -78,7 +84,14 @@ class PrivatePlaces:
         return self.reason(real) if real != path else None
 
 
+def _compared(path: str) -> str:
+    """A cleaned path as compared: Windows paths (drive letters, UNC) ignore case."""
+    return path.lower() if is_windows_path(path) else path
+
+
 def _clean(path: str) -> str:
     """Forward slashes with ``.`` and ``..`` folded, so ``/proj/../etc/shadow`` is ``/etc/shadow``."""
+    if path.startswith("/") and "\\" not in path and "//" not in path and "/." not in path and path[-1:] != "/":
+        return path  # already clean: most paths a scan finds
     text = normalise(path)
     return posixpath.normpath(text) if text else text
