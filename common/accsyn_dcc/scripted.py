@@ -52,11 +52,11 @@ def scripted_submit(
     choices = session.starting_choices()
     choices = replace(choices, outputs=tuple(_named_outputs(host, list(choices.outputs), outputs)))
     changes: Dict[str, Any] = dict(options)
-    own_ranges = {output.range for output in choices.outputs if output.range}
+    own_ranges = {output.range for output in choices.outputs}  # None: the scene's range
     if range is not None:
         changes["range_text"] = range
-    elif outputs is not None and len(own_ranges) == 1:
-        changes["range_text"] = own_ranges.pop()  # the chosen outputs' own range (a layer's, a limited Write's)
+    elif outputs is not None and len(own_ranges) == 1 and None not in own_ranges:
+        changes["range_text"] = own_ranges.pop()  # every chosen output's own range (a layer's, a limited Write's)
     if engine is not None:
         changes["engine"] = engine
     choices = replace(choices, **changes)

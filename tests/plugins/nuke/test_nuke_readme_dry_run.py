@@ -55,3 +55,24 @@ def test_the_readme_example_with_no_workspace_known(script: None, caplog: pytest
     [payload] = payloads
     assert payload["engine"] == "nuke" and payload["range"] == "1001-1100"
     assert caplog.text.count("no workspace is known") == 1
+
+
+def test_writes_of_which_one_has_no_range_of_its_own_render_the_scene_s_range(
+    nuke_ui: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A limited Write's range is the job's only when every chosen Write has it: an unlimited one renders the
+    script's whole range, so taking the limited one's would drop frames."""
+    from accsyn_nuke import submit
+    from accsyn_nuke.adapter import NukeHost
+
+    graph = Graph()  # Write_EXR renders the script's 1001-1100, Review.Write_MOV is limited to 1001-1050
+    graph.install(nuke_ui, monkeypatch)
+    scan = StubScan(ScanResult(graph.root.knob("name").value()))
+    monkeypatch.setattr(NukeHost, "collect_scan", lambda self, frames, progress, cancelled: scan)
+    (tmp_path / "studio.json").write_text(json.dumps(STUDIO))
+    monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", str(tmp_path / "studio.json"))
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    [both] = submit(writes=["Write_EXR", "Review.Write_MOV"], dry_run=True)
+    assert both["range"] == "1001-1100"
+    [movie] = submit(writes=["Review.Write_MOV"], dry_run=True)
+    assert movie["range"] == "1001-1050"
