@@ -27,7 +27,10 @@ TASKS = [
     {"id": "t2", "uri": f"2{ESCAPES}", "status": "failed",
      "metadata": {"reason": f"render failed; {AUTHORIZATION}", "log": f"/logs/2.log{ESCAPES}{KEY}"}},
 ]  # fmt: skip
-RESULTS: Dict[str, Any] = {"compute/find": [JOB], "task/find": TASKS}
+METRICS = {"status": f"failed{ESCAPES}", "total": 2, "done": 1, "failed": 1, "running": 0, "waiting": 0,
+           "elapsed": 65.0, "estimate": 0.0}  # fmt: skip
+LOG = [{"line": 1, "text": f"Traceback{ESCAPES}"}, {"line": 2, "text": f"RuntimeError: {AUTHORIZATION}"}]
+RESULTS: Dict[str, Any] = {"compute/find": [JOB], "task/find": TASKS, "compute/metrics": METRICS, "log/find": LOG}
 
 
 @pytest.fixture
@@ -80,9 +83,16 @@ def test_jobs_lists_names_with_their_control_characters_escaped(workspace, capsy
 
 
 def test_job_shows_tasks_and_failure_reasons_without_escapes_or_credentials(workspace, capsys):
-    assert main(["job", "job1"]) == 0
+    assert main(["job", "job1"]) == 1  # failed
     out = capsys.readouterr().out
     _assert_shown_safely(out)
-    assert (
-        "failed 2\\x1b]0;owned\\x07\\x1b[2J\\r: render failed; Authorization: *** (log: /logs/2.log\\x1b]0;owned" in out
-    )
+    assert "failed\\x1b]0;owned\\x07\\x1b[2J\\r: done 1, failed 1, running 0, waiting 0 of 2 (50%); elapsed 1:05" in out
+    [row] = [line for line in out.splitlines() if line.startswith("2\\x1b")]
+    assert row.split()[1] == "failed" and row.endswith("render failed; Authorization: ***")
+
+
+def test_a_tasks_log_is_printed_without_escapes_or_credentials(workspace, capsys):
+    assert main(["job", "job1", "--log", f"2{ESCAPES}"]) == 0
+    out = capsys.readouterr().out
+    _assert_shown_safely(out)
+    assert out == "Traceback\\x1b]0;owned\\x07\\x1b[2J\\r\nRuntimeError: Authorization: ***\n"

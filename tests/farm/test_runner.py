@@ -208,9 +208,10 @@ def test_standin_job_shows_each_failed_tasks_reason_and_the_server_tells_each_st
         server.dispatcher.join(30)
         assert [task["status"] for task in client.find_tasks(job["id"])] == ["done", "done", "failed"]
         capsys.readouterr()
-        assert main(["job", job["id"]]) == 0
+        assert main(["job", job["id"]]) == 1  # a failed job
     out = capsys.readouterr().out
-    assert "failed 3: IsADirectoryError: [Errno 21] Is a directory: " in out and "task.log)" in out
+    [row] = [line for line in out.splitlines() if line.startswith("3 ")]
+    assert "IsADirectoryError: [Errno 21] Is a directory: " in row and f"job {job['id']} --log 3" in out
     assert [line.split(": ", 1)[1] for line in lines] == ["created, waiting", "running", "failed"]
 
 

@@ -88,8 +88,17 @@ def test_jobs_survive_a_restart_and_are_listed_by_the_cli(official_env, monkeypa
         assert main(["jobs"]) == 0
         listing = capsys.readouterr().out
         assert job["id"] in listing and "sh020_comp" in listing
-        assert main(["job", job["id"]]) == 0
+        assert main(["job", job["id"]]) == 3  # not finished
         assert "\n1010  queued" in capsys.readouterr().out
+
+
+def test_the_official_client_reads_a_jobs_metrics_and_a_tasks_log(official_env):
+    session = accsyn_api.Session()
+    job = session.create("compute", dict(JOB))
+    metrics = session.metrics(f"Compute WHERE id={job['id']}")
+    assert metrics["total"] == 10 and metrics["waiting"] == 10 and metrics["done"] == 0 and metrics["estimate"] is None
+    task = session.find_one("Task WHERE uri=1001", entityid=job["id"])
+    assert session.logs("task", task["id"])["result"] == []  # not run yet: no log
 
 
 def test_cli_without_credentials_says_how_to_configure(monkeypatch, tmp_path, capsys):
