@@ -51,6 +51,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="run every check and print the payload, sending nothing")
     parser.add_argument("--json", action="store_true", help="print JSON only: payloads, findings and summary")
     parser.add_argument("--local", action="store_true", help="render on this machine with the local farm")
+    parser.add_argument(
+        "--duplicate", action="store_true", help="send the job even when the same one is submitted and unfinished"
+    )
     parser.add_argument("--workers", type=int, default=2, help="parallel tasks with --local (default 2)")
     parser.set_defaults(handler=run)
 
@@ -97,12 +100,20 @@ def run(args: argparse.Namespace) -> int:
         for result in results:
             print(json.dumps(result.to_dict(), indent=2) if args.json else result)
         return 0 if all(result.ok for result in results) else 1
-    created = session.create(payloads)
+    client = session.client()
+    sent = [client.submit_job(payload, duplicate=args.duplicate) for payload in payloads]
+    created = [submitted.job for submitted in sent]
     if args.json:
-        document = {"jobs": created, "findings": _as_dicts(findings), "summary": summary, "workspace": workspace}
+        document = {"jobs": created, "already_submitted": [str(each.job["id"]) for each in sent if each.earlier],
+                    "findings": _as_dicts(findings), "summary": summary, "workspace": workspace}  # fmt: skip
         print(json.dumps(document, indent=2, default=str))
-    else:
-        print(one_line("created job " + ", ".join(str(job.get("id")) for job in created)))
+        return 0
+    for submitted in sent:
+        job = submitted.job
+        if submitted.earlier:
+            print(one_line(f"already submitted as job {job['id']} ({job.get('status')}); --duplicate sends it again"))
+        else:
+            print(one_line(f"created job {job['id']}"))
     return 0
 
 
