@@ -10,7 +10,7 @@ from hip_files import HipFile, Node, backwards_archive, with_parm_lines, with_se
 
 from accsyn_dcc.scan.houdini import scan_file
 from accsyn_dcc.scan.houdini.archive import HipError
-from accsyn_dcc.scan.houdini.hip import MAX_STATEMENT_CHARS, load_hip
+from accsyn_dcc.scan.houdini.hip import MAX_NODE_PATH_CHARS, MAX_STATEMENT_CHARS, load_hip
 
 SCANNER = "accsyn_dcc.scan.houdini"
 MEMORY = 512 * 1024 * 1024
@@ -29,6 +29,16 @@ def evil_parm_lines(count: int) -> List[str]:
         "file3\t[ 0\tlocks=0 ]\t(\t" + "[ a " * (count // 2) + ")",  # channels that never close
         "file4\t[ 0\tlocks=0 ]\t(\t" + '[ a "' * (count // 2) + ")",
     ]
+
+
+def evil_nodes(count: int) -> Dict[str, str]:
+    """Ten nodes ``count`` levels deep (each one's category was looked for from the whole path of each level
+    above it: 3 s a node at 120,000 levels before the fix), and a node under a 4,080-character path with
+    ``count`` inputs wired in (each input held that whole path: 500 MB for 120,000)."""
+    deep, network = "obj/" + "a/" * count, "obj/" + "n" * 4080
+    wired = "inputs\n{\n" + "".join(f"{index} \tin{index} 0 1\n" for index in range(count)) + "}\n"
+    return {**{f"{deep}x{index}.init": "type = file\n" for index in range(10)},
+            f"{network}/merge1.init": "type = merge\n", f"{network}/merge1.def": wired}  # fmt: skip
 
 
 def evil_sections(count: int) -> Dict[str, str]:
@@ -50,6 +60,16 @@ def test_sections_whose_blocks_never_close_read_in_linear_time(tmp_path):
     scene.write_bytes(with_sections(evil_sections(PROBE)))
     answer = scan_bounded(SCANNER, scene, MEMORY, seconds=30)
     assert "result" in answer
+
+
+def test_deep_node_paths_and_many_inputs_are_read_in_bounded_time_and_memory(tmp_path):
+    scene = tmp_path / "nodes.hip"
+    scene.write_bytes(with_sections(evil_nodes(120_000)))  # a section name holds at most 262,143 bytes
+    result = scan_bounded(SCANNER, scene, MEMORY, seconds=30)["result"]
+    assert isinstance(result, dict)
+    assert result["errors"] == [f"{scene}: a node path longer than {MAX_NODE_PATH_CHARS} characters; not read"] * 10
+    merge = next(node for node in load_hip(str(scene)).nodes if node.type == "merge")
+    assert merge.inputs == [] and merge.category == "Object"  # nothing of the scene is wired in
 
 
 @pytest.mark.parametrize(

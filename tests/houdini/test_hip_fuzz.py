@@ -9,7 +9,7 @@ from typing import List
 import pytest
 from fuzzing import mutate, scan_each
 from hip_files import archive, backwards_archive, must_show_scene, with_parm_lines, with_sections
-from test_hip_bounds import evil_parm_lines, evil_sections
+from test_hip_bounds import evil_nodes, evil_parm_lines, evil_sections
 from test_hip_reader import every_kind
 
 from accsyn_dcc.scan.houdini import scan_file
@@ -24,12 +24,14 @@ PIECES = [
 
 
 def evil_seeds() -> List[bytes]:
-    """The security probes' scenes, smaller: backtracking parm lines, blocks that never close, a size pointing
-    back, values over the limit, a backtick in a variable and variables that multiply each other."""
+    """The security probes' scenes, smaller: backtracking parm lines, blocks that never close, deep nodes and
+    many inputs, a size pointing back, values over the limit, a backtick in a variable and variables that multiply
+    each other."""
     over_the_limit = "q" * (2 * 1024 * 1024)
     return [
         with_parm_lines(evil_parm_lines(10_000)),
         with_sections(evil_sections(10_000)),
+        with_sections(evil_nodes(10_000)),
         backwards_archive(64 * 1024),
         with_parm_lines([f'file\t[ 0\tlocks=0 ]\t(\t"{over_the_limit}"\t)'], f"set -g BIG = '{over_the_limit}'\n"),
         with_parm_lines(['file\t[ 0\tlocks=0 ]\t(\t"$HIP/$SHOT.bgeo"\t)'], "set -g SHOT = '`chs(\"x\")`'\n"),

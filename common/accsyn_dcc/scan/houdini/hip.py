@@ -22,6 +22,8 @@ MAX_STATEMENT_CHARS = 1024 * 1024
 """The longest parm line, variable or channel read (a wrangle's code runs to a few KB): a longer one is
 measured, never parsed, and named in ``HipScene.problems``; a parm of it is unresolved."""
 TOO_LONG = f"longer than {MAX_STATEMENT_CHARS // (1024 * 1024)} MB; not read"
+MAX_NODE_PATH_CHARS = 4096
+"""The longest node path read (Houdini's run to a few hundred characters): what each input wired in costs."""
 _PARM_LINE = re.compile(r"^([^\s\[]{1,256})\s*\[[^\]\n]*\]\s*\((.*)\)\s*$", re.M)
 """``name [ flags ] ( values )``: a name never holds a bracket, so nothing before the flags can backtrack."""
 _PLAIN_VALUE = re.compile(r'"([^"]*)"|([^\s()\[\]"]+)')
@@ -69,36 +71,49 @@ def parse_hip(data: bytes, path: str = "<scene>") -> HipScene:
     scene.variables = _variables(texts.get(".variables", ""), scene)
     scene.libraries = _libraries(texts.get(".OPlibraries", ""))
     scene.houdini_version = scene.variables.get("_HIP_SAVEVERSION", "")
+    wired: List[Tuple[HipNode, List[str]]] = []
     for name, text in texts.items():
         if not name.endswith(".init"):
             continue
         base = name[: -len(".init")]
+        if len(base) > MAX_NODE_PATH_CHARS:
+            scene.problems.append(f"{path}: a node path longer than {MAX_NODE_PATH_CHARS} characters; not read")
+            continue
         node_type = _init_type(text)
         if node_type is None:
             continue
         node = HipNode("/" + base.lstrip("/"), node_type)
         definition = texts.get(base + ".def", "")
         node.bypassed = " bypass on" in definition
-        parent = node.path.rpartition("/")[0]
-        node.inputs = [f"{parent}/{name}" for name in _INPUT_LINE.findall(_inputs(definition))]
+        wired.append((node, _INPUT_LINE.findall(_inputs(definition))))
         expressions = _channels(texts.get(base + ".chn", ""), scene, node.path)
         node.parms = _parms(texts.get(base + ".parm", ""), expressions, scene, node.path)
         scene.nodes.append(node)
-    types = {node.path: node.type for node in scene.nodes}
-    for node in scene.nodes:
-        node.category = _category(node.path, types)
+    by_path = {node.path: node for node in scene.nodes}
+    for node, names in wired:  # the nodes of the scene wired in, each path the one its node holds
+        parent = node.path.rpartition("/")[0]
+        node.inputs = [source.path for name in names if (source := by_path.get(f"{parent}/{name}")) is not None]
+    _categorise(scene.nodes)
     return scene
 
 
-def _category(path: str, types: Dict[str, str]) -> str:
-    """The category of the node at ``path``, from the nearest network above it that names one."""
-    parent = path.rpartition("/")[0]
-    while parent.count("/") > 1:
-        category = NETWORK_CATEGORIES.get(types.get(parent, ""))
-        if category:
-            return category
-        parent = parent.rpartition("/")[0]
-    return ROOT_CATEGORIES.get(parent.strip("/"), "")
+def _categorise(nodes: List[HipNode]) -> None:
+    """Each node's category: from the nearest network above it that names one, else from its root. Each path is
+    walked down once, a level at a time, by a key per level (never by the text of each path above it)."""
+    levels: Dict[Tuple[int, str], int] = {}
+    paths: List[List[int]] = []
+    for node in nodes:
+        key, keys = 0, []
+        for level in node.path.split("/"):
+            key = levels.setdefault((key, level), len(levels) + 1)
+            keys.append(key)
+        paths.append(keys)
+    networks = {keys[-1]: NETWORK_CATEGORIES.get(node.type, "") for node, keys in zip(nodes, paths)}
+    for node, keys in zip(nodes, paths):
+        root = node.path.split("/", 2)[1] if node.path.count("/") > 1 else ""
+        node.category = ROOT_CATEGORIES.get(root, "")
+        for key in keys[2:-1]:  # the networks above it, from /obj/geo1 down
+            node.category = networks.get(key) or node.category
 
 
 def _read_start(scene: HipScene, text: str) -> None:
