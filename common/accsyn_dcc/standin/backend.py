@@ -221,7 +221,8 @@ class Backend:
         if len(jobs) != 1:
             raise RefusedRequest(f"metrics: {len(jobs)} jobs match; name one job with 'where id=<job id>'")
         now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-        return job_metrics(jobs[0], self.store.tasks(jobs[0]["id"]), now)
+        job_id = jobs[0]["id"]
+        return job_metrics(jobs[0], list(self.store.changed_tasks(job_id).values()), self.store.task_count(job_id), now)
 
     def _logs(self, data: Mapping[str, Any], entity_id: str) -> List[Dict[str, Any]]:
         """``log/find`` of a task (``entitytype: task``, its id): its bucket's log, one row per line."""

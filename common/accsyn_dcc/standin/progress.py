@@ -18,8 +18,12 @@ COUNTED = {"done": ("done",), "failed": ("failed",), "running": ("executing", "b
            "waiting": ("queued", "pending", "onhold"), "excluded": ("excluded",)}  # fmt: skip
 
 
-def job_metrics(job: Mapping[str, Any], tasks: Sequence[Mapping[str, Any]], now: datetime.datetime) -> Dict[str, Any]:
+def job_metrics(
+    job: Mapping[str, Any], tasks: Sequence[Mapping[str, Any]], total: int, now: datetime.datetime
+) -> Dict[str, Any]:
+    """The metrics of a job of ``total`` tasks, of which ``tasks`` are not as created (the others wait)."""
     counts = {name: sum(1 for task in tasks if task.get("status") in statuses) for name, statuses in COUNTED.items()}
+    counts["waiting"] += total - len(tasks)
     starts = [moment for moment in (_moment(task.get("started")) for task in tasks) if moment is not None]
     ends = [moment for moment in (_moment(task.get("finished")) for task in tasks) if moment is not None]
     started = min(starts) if starts else None
@@ -35,7 +39,7 @@ def job_metrics(job: Mapping[str, Any], tasks: Sequence[Mapping[str, Any]], now:
     return {
         "id": job.get("id"),
         "status": job.get("status"),
-        "total": len(tasks),
+        "total": total,
         **counts,
         "started": started.strftime(DATE) if started else None,
         "elapsed": round(elapsed, 1),

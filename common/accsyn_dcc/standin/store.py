@@ -127,6 +127,15 @@ class Store:
         body = json.loads(job[0])
         return [changed.get(item) or new_task(body, item) for item in item_list(job[1])]
 
+    def task_count(self, job_id: str) -> int:
+        """How many tasks a job has (without making them)."""
+        with self._lock:
+            job = self._db.execute("SELECT items FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            rows = self._db.execute("SELECT COUNT(*) FROM tasks WHERE job = ?", (job_id,)).fetchone()
+        if job is None:
+            return 0
+        return int(rows[0]) if job[0] is None else len(item_list(job[0]))
+
     def task(self, task_id: str) -> Optional[Dict[str, Any]]:
         """A task that has a row of its own (one that has run or was edited), else None."""
         with self._lock:
