@@ -1,11 +1,11 @@
-"""Run one of the Blender plug-in's scripts in a Blender process (the core itself never imports ``bpy``).
+"""Run a script in a Blender process (the core itself never imports ``bpy``).
 
 Blender (``BLENDER_EXECUTABLE``, ``blender`` on PATH) or a Python with the ``bpy`` module
-(``ACCSYN_BLENDER_PYTHON``, or this interpreter when it has ``bpy``) runs a script from
-``plugins/blender/accsyn_blender/`` with the arguments after ``--``; the script answers on one
-marked line of its standard output. Blender makes its thumbnail folders at every start (no flag stops it):
-the process is given a temporary folder for them, deleted after, so a scan never changes the user's home.
-"""
+(``ACCSYN_BLENDER_PYTHON``, or this interpreter when it has ``bpy``) runs a script of the installed package
+(``accsyn_dcc/blender/collect.py`` for a scan) or of the Blender plug-in (``demo_scene.py``) with the arguments
+after ``--``; the script answers on one marked line of its standard output. Blender makes its thumbnail
+folders at every start (no flag stops it): the process is given a temporary folder for them, deleted after,
+so a scan never changes the user's home."""
 
 from __future__ import annotations
 
@@ -66,6 +66,11 @@ def run_plugin_script(name: str, arguments: Sequence[str], marker: str, what: st
         raise BlenderError(
             f"{script}: the Blender plug-in's script is missing (is accsyn-dcc installed from its folder?)"
         )
+    return run_blender_script(script, arguments, marker, what)
+
+
+def run_blender_script(script: str, arguments: Sequence[str], marker: str, what: str) -> str:
+    """Run ``script`` in Blender and return the text after ``marker`` on its answer line."""
     command = [*blender_command(script), "--", *arguments]
     try:
         with tempfile.TemporaryDirectory(prefix="accsyn-blender-") as scratch:

@@ -26,9 +26,8 @@ PLUGIN = Path(__file__).resolve().parents[2] / "plugins" / "blender"
 
 
 @pytest.fixture
-def collect(monkeypatch):
-    monkeypatch.syspath_prepend(str(PLUGIN))
-    from accsyn_blender import collect
+def collect():
+    from accsyn_dcc.blender import collect
 
     return collect
 

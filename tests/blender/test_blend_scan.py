@@ -133,8 +133,10 @@ def test_scanning_a_blend_never_runs_its_scripts_even_where_blender_would(tmp_pa
     bpy.ops.wm.read_factory_settings(use_empty=True)
     preferences = bpy.context.preferences.filepaths
     monkeypatch.setattr(preferences, "use_scripts_auto_execute", True)  # an artist's "Auto Run Python Scripts"
-    monkeypatch.setattr(sys, "argv", ["report_scene.py", "--", str(scene)])
-    runpy.run_path(str(PLUGIN / "accsyn_blender" / "report_scene.py"), run_name="__main__")
+    from accsyn_dcc.blender import collect
+
+    monkeypatch.setattr(sys, "argv", ["collect.py", "--", str(scene)])
+    runpy.run_path(collect.__file__, run_name="__main__")
     assert "ACCSYN_SCAN_JSON " in capsys.readouterr().out
     assert not ran.exists()
 

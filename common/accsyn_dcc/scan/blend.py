@@ -1,7 +1,7 @@
 """Scan a .blend file for the files its render needs, by asking Blender itself in a subprocess.
 
-The Blender plug-in's ``report_scene.py`` runs its ``collect`` module in Blender (see
-``accsyn_dcc.blender_process``), the same one the add-on runs in process, and prints plain records;
+Blender runs ``accsyn_dcc/blender/collect.py`` of this installed package as its script (see
+``accsyn_dcc.blender_process``), the collector the add-on runs in process, and it prints plain records;
 this module turns them into the core's records. The calling process never imports ``bpy``.
 """
 
@@ -11,7 +11,8 @@ import json
 import os
 from typing import Any, Dict, List, Mapping, Optional
 
-from accsyn_dcc.blender_process import BlenderError, run_plugin_script
+from accsyn_dcc.blender import collect
+from accsyn_dcc.blender_process import BlenderError, run_blender_script
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.references import FileReference
 from accsyn_dcc.scan.dependencies import check_references, note_written
@@ -24,7 +25,7 @@ def read_blend(path: str, frames: Optional[FrameRange] = None) -> Dict[str, Any]
         raise BlenderError(f"{path}: no such file")
     arguments = [path, str(frames)] if frames else [path]
     report: Dict[str, Any] = json.loads(
-        run_plugin_script("report_scene.py", arguments, "ACCSYN_SCAN_JSON", f"read {path}")
+        run_blender_script(collect.__file__, arguments, "ACCSYN_SCAN_JSON", f"read {path}")
     )
     return report
 

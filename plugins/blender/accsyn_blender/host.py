@@ -8,6 +8,7 @@ from typing import Any, List, Optional, Sequence
 
 import bpy
 
+from accsyn_dcc.blender import collect
 from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
 from accsyn_dcc.naming import natural_sort_key
@@ -15,8 +16,6 @@ from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.blend import output, scan_report
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import Engine
-
-from . import collect
 
 
 class _CollectedScene(PendingScan):

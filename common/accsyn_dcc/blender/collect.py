@@ -2,19 +2,26 @@
 
 ``collect(scene)`` returns plain JSON-able records: the core turns ``references`` into its reference
 model (one check against disk, one listing per folder) and ``outputs`` into its output records. The
-add-on calls it in process; ``report_scene.py`` calls it in a Blender subprocess for the command line,
-so both give the same records. It only reads: the open file is never changed.
+add-on calls it in process; ``accsyn-dcc scan`` runs this file as Blender's script in a subprocess
+(``main``: the scene after ``--``, one ``ACCSYN_SCAN_JSON`` line), so both give the same records. It only
+reads: the open file is never changed. It needs nothing but the standard library and, once it reads a scene,
+``bpy``: the core imports it (and runs) without Blender, and Blender runs it without the core on its path.
 
 Frame tokens follow the core's grammar: an image, clip, cache or volume sequence becomes a pattern
 with a ``#`` run where Blender reads the frame number, a tiled image keeps ``<UDIM>``. Relative
 ``//`` paths resolve against the file that holds them (a library's own folder for linked data).
 """
 
+import importlib
+import json
 import os
 import re
+import sys
 import tempfile
+from typing import Any, Sequence
 
-import bpy
+bpy: Any = None
+"""Blender's API, imported when the first scene is read (``_blender``), never when this module is imported."""
 
 _LAST_NUMBER = re.compile(r"(\d+)(?!.*\d)")
 _RANGE_ENTRY = re.compile(r"^(\d+)(?:-(\d+)(?:x(\d+))?)?$")
@@ -27,9 +34,17 @@ PROVIDED_BY = "Blender"
 """What provides a file of Blender's own install on the render node (the core's ``Dependency.provided_by``)."""
 
 
+def _blender() -> None:
+    """Import ``bpy`` on first use: only Blender's Python has it."""
+    global bpy
+    if bpy is None:
+        bpy = importlib.import_module("bpy")
+
+
 def collect(scene=None, progress=None, cancelled=None, frames=None):
     """``{"references": [...], "outputs": [...], "scene": {...}}`` for ``scene`` (default: the active one) and the
     job's ``frames`` (any iterable of frame numbers; None: the scene's own)."""
+    _blender()
     scene = scene or bpy.context.scene
     collector = _Collector(scene, progress or (lambda done, total: None), cancelled or (lambda: False), frames)
     return collector.run()
@@ -53,6 +68,7 @@ class Cancelled(Exception):
 
 class _Collector:
     def __init__(self, scene, progress, cancelled, frames=None):
+        _blender()
         self.scene = scene
         self.progress = progress
         self.cancelled = cancelled
@@ -438,3 +454,18 @@ class _Collector:
             "version": bpy.app.version_string,
             "modified": bool(bpy.data.is_dirty),
         }
+
+
+def main(argv: Sequence[str]) -> None:
+    """In Blender: open the scene given after ``--`` (its scripts never run) and print what ``collect`` finds for
+    the job's range given after it (default: the scene's) on one ``ACCSYN_SCAN_JSON`` line."""
+    _blender()
+    path, *job_range = argv[list(argv).index("--") + 1 :]
+    if os.path.abspath(bpy.data.filepath or "") != os.path.abspath(path):
+        bpy.ops.wm.open_mainfile(filepath=path, load_ui=False, use_scripts=False)
+    frames = frames_of(job_range[0]) if job_range else None
+    print("ACCSYN_SCAN_JSON " + json.dumps(collect(bpy.context.scene, frames=frames)))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
