@@ -98,22 +98,28 @@ def parse_hip(data: bytes, path: str = "<scene>") -> HipScene:
 
 
 def _categorise(nodes: List[HipNode]) -> None:
-    """Each node's category: from the nearest network above it that names one, else from its root. Each path is
-    walked down once, a level at a time, by a key per level (never by the text of each path above it)."""
+    """Each node's category: from the nearest network above it that names one, else from its root. Paths are
+    walked down a level at a time by a key per level (never by the text of each path above a node): the
+    networks' paths first, then each node's, as far as a network lies below."""
     levels: Dict[Tuple[int, str], int] = {}
-    paths: List[List[int]] = []
+    networks: Dict[int, str] = {}
+    for path, node_type in {node.path: node.type for node in nodes}.items():
+        if node_type in NETWORK_CATEGORIES:
+            key = 0
+            for level in path.split("/"):
+                key = levels.setdefault((key, level), len(levels) + 1)
+            networks[key] = NETWORK_CATEGORIES[node_type]
     for node in nodes:
-        key, keys = 0, []
-        for level in node.path.split("/"):
-            key = levels.setdefault((key, level), len(levels) + 1)
-            keys.append(key)
-        paths.append(keys)
-    networks = {keys[-1]: NETWORK_CATEGORIES.get(node.type, "") for node, keys in zip(nodes, paths)}
-    for node, keys in zip(nodes, paths):
-        root = node.path.split("/", 2)[1] if node.path.count("/") > 1 else ""
-        node.category = ROOT_CATEGORIES.get(root, "")
-        for key in keys[2:-1]:  # the networks above it, from /obj/geo1 down
-            node.category = networks.get(key) or node.category
+        parts = node.path.split("/")
+        category = ROOT_CATEGORIES.get(parts[1], "") if len(parts) > 2 else ""
+        key = 0
+        for depth, level in enumerate(parts[:-1]):  # the paths above it, from the root down
+            key = levels.get((key, level), 0)
+            if not key:
+                break
+            if depth >= 2:  # /obj/geo1 and below
+                category = networks.get(key) or category
+        node.category = category
 
 
 def _read_start(scene: HipScene, text: str) -> None:
