@@ -2,8 +2,10 @@
 
 husk is ``HUSK_EXECUTABLE``, else ``$HFS/bin/husk``, else that of the newest Houdini in the usual install
 folder of each OS. A bucket renders ``husk --frame <first> --frame-count <n> [--renderer R]
-[--settings /Render/rendersettings] [--output <job output>/<scene>.$F4.exr --make-output-path] <scene>``;
-without a job output folder the scene's own render products name the images. Paths inside a ``.usda``
+[--settings /Render/rendersettings] [--output <image> --make-output-path] <scene>``. The stage's render
+products (``productName``) name the images: ``--output`` is given only for a job output that is a file, or a
+folder the products do not write into (a single product then keeps its own name there; a stage with none
+is named after the scene as submitted, never its localized copy). Paths inside a ``.usda``
 are converted by accsyn's text conversion; for the binary ``.usd``/``.usdc``/``.usdz`` and the layers
 they load, Houdini's resolver maps the submitter's prefixes through ``HOUDINI_PATHMAP``. A line naming an
 image written reports its frame done (exit code 0 marks the whole bucket done, as accsyn does). Uses only
@@ -80,12 +82,30 @@ class Engine(Common):
             command += ["--renderer", parameters["renderer"]]
         if parameters.get("render_settings"):
             command += ["--settings", parameters["render_settings"]]
-        output = self.get_output()
+        output = self.output_override(scene)
         if output:
-            name = os.path.splitext(os.path.basename(scene))[0]
-            command += ["--output", os.path.join(output, name + ".$F4.exr"), "--make-output-path"]
+            command += ["--output", output, "--make-output-path"]
         command.append(scene)
         return command
+
+    def output_override(self, scene):
+        """husk's ``--output``: None where the stage's render products already write into the job's output folder
+        (a binary stage's products are not read here: the job's output is the folder the submitter found for them);
+        a product written elsewhere goes into the job's output under its own name."""
+        output = self.get_output()
+        if not output or not self.output_is_folder():
+            return output or None
+        products = render_products(scene)
+        if products is None or (products and all(same_folder(os.path.dirname(p), output) for p in products)):
+            return None
+        if not products:  # husk's own default would be used: name the images after the scene as submitted
+            submitted = re.split(r"[\\/]", self.get_compute().get("raw_input") or scene)[-1]
+            return os.path.join(output, os.path.splitext(submitted)[0] + ".$F4.exr")
+        if len(products) > 1:
+            Common.warning("{} render products write outside the job's output {}; husk writes them where the stage "
+                           "says: {}".format(len(products), output, ", ".join(products)))  # fmt: skip
+            return None
+        return os.path.join(output, os.path.basename(products[0]))
 
     def process_output(self, stdout, stderr):
         written = self.WRITTEN.search(stdout or stderr or "")
@@ -93,6 +113,28 @@ class Engine(Common):
         if written and (bucket is None or bucket[0] <= int(written.group(1)) <= bucket[1]):
             self.task_done(str(int(written.group(1))))
         return None
+
+
+PRODUCT_NAME = re.compile(r"""\bproductName\s*=\s*(["'])(.*?)\1""")
+
+
+def render_products(stage):
+    """The ``productName`` of each render product a text stage's own layer authors (relative ones from its
+    folder), as husk names the images; None for a binary stage, which only USD itself reads."""
+    try:
+        with open(stage, "rb") as stream:
+            content = stream.read()
+    except OSError:
+        return None
+    if not content.startswith(b"#usda"):
+        return None
+    folder = os.path.dirname(stage)
+    names = [match.group(2) for match in PRODUCT_NAME.finditer(content.decode("utf-8", "replace"))]
+    return [os.path.join(folder, name) for name in names if name]
+
+
+def same_folder(first, second):
+    return os.path.normcase(os.path.normpath(first)) == os.path.normcase(os.path.normpath(second))
 
 
 def _version_key(path):

@@ -40,18 +40,92 @@ def test_hython_renders_the_named_rops_frame_by_frame_with_houdinis_path_map(tmp
     assert scene.read_bytes() == b"070707"  # the cpio archive is never converted as text
 
 
+STAGE = """#usda 1.0
+def Scope "Render"
+{
+    def RenderProduct "beauty"
+    {
+        uniform token productName = "P:/shot/renders/beauty.$F4.exr"
+    }
+}
+"""
+
+
+def husk_argv(tmp_path):
+    return json.loads((tmp_path / "houdini.json").read_text())["argv"]
+
+
+def windows_stage(tmp_path, output, **compute):
+    """A text stage submitted from Windows (products on ``P:``), localized on this node as accsyn does."""
+    projects = tmp_path / "projects"
+    (projects / "shot").mkdir(parents=True)
+    stage = projects / "shot" / "shot.usda"
+    stage.write_text(STAGE)
+    shares = [{"id": "v1", "code": "projects", "default": True, "paths": {"windows": "P:", "linux": str(projects)}}]
+    compute = {"input": "P:\\shot\\shot.usda", "output": output,
+               "parameters": {"remote_os": "windows", "input_conversion": "always"}, **compute}  # fmt: skip
+    return projects, write_data(tmp_path, compute, shares=shares)
+
+
 @pytest.mark.parametrize("common", [ENGINES, STOCK], ids=["our-base", "stock-base"])
-def test_husk_renders_a_bucket_into_the_job_output(tmp_path, fake_houdini, common):
+def test_husk_writes_where_the_stages_render_products_say(tmp_path, fake_houdini, common):
+    """The job's output is the products' folder: husk names the images itself, never after the localized input."""
+    projects, data = windows_stage(tmp_path, "P:\\shot\\renders")
+    result = run_engine(HUSK, data, item="1001-1002", common=common)
+    assert result.returncode == 0, result.stderr
+    assert husk_argv(tmp_path) == ["--frame", "1001", "--frame-count", "2",
+                                   str(projects / "shot" / "shot_accsynlocalized_hq_linux.usda")]  # fmt: skip
+    assert done_frames(result) == ["1001", "1002"]
+
+
+@pytest.mark.parametrize("common", [ENGINES, STOCK], ids=["our-base", "stock-base"])
+def test_husk_writes_the_product_into_another_output_folder_under_the_products_name(tmp_path, fake_houdini, common):
+    projects, data = windows_stage(tmp_path, "P:\\shot\\comp_in")
+    result = run_engine(HUSK, data, item="1001", common=common)
+    assert result.returncode == 0, result.stderr
+    assert husk_argv(tmp_path)[4:-1] == ["--output", str(projects / "shot" / "comp_in" / "beauty.$F4.exr"),
+                                         "--make-output-path"]  # fmt: skip
+
+
+@pytest.mark.parametrize("common", [ENGINES, STOCK], ids=["our-base", "stock-base"])
+def test_husk_writes_a_job_output_file_as_given(tmp_path, fake_houdini, common):
+    projects, data = windows_stage(tmp_path, "P:\\shot\\out\\hero.$F4.exr", output_is_folder=False)
+    result = run_engine(HUSK, data, item="1001", common=common)
+    assert result.returncode == 0, result.stderr
+    assert husk_argv(tmp_path)[4:-1] == ["--output", str(projects / "shot" / "out" / "hero.$F4.exr"),
+                                         "--make-output-path"]  # fmt: skip
+
+
+def test_husk_names_a_stage_without_products_after_the_scene_as_submitted(tmp_path, fake_houdini):
+    projects, data = windows_stage(tmp_path, "P:\\shot\\renders")
+    (projects / "shot" / "shot.usda").write_text("#usda 1.0\n")
+    assert run_engine(HUSK, data, item="1001").returncode == 0
+    assert husk_argv(tmp_path)[4:-1] == ["--output", str(projects / "shot" / "renders" / "shot.$F4.exr"),
+                                         "--make-output-path"]  # fmt: skip
+
+
+def test_husk_leaves_several_products_outside_the_output_where_the_stage_says(tmp_path, fake_houdini):
+    projects, data = windows_stage(tmp_path, "P:\\shot\\comp_in")
+    (projects / "shot" / "shot.usda").write_text(STAGE.replace("}\n}", "}\n    def RenderProduct \"depth\"\n    {\n"
+        "        uniform token productName = 'P:/shot/renders/depth.$F4.exr'\n    }\n}"))  # fmt: skip
+    result = run_engine(HUSK, data, item="1001")
+    assert result.returncode == 0, result.stderr
+    assert "--output" not in husk_argv(tmp_path)
+    assert "2 render products write outside the job's output" in result.stderr
+
+
+@pytest.mark.parametrize("common", [ENGINES, STOCK], ids=["our-base", "stock-base"])
+def test_husk_renders_a_binary_stage_into_its_products(tmp_path, fake_houdini, common):
+    """A binary stage's products cannot be read here: the job's output folder is the one the submitter found
+    for them, so husk names the images itself."""
     scene = tmp_path / "shot.usd"
     scene.write_bytes(b"PXR-USDC")
     compute = {"input": str(scene), "output": str(tmp_path / "renders"),
                "parameters": {"renderer": "BRAY_HdKarmaXPU", "render_settings": "/Render/rendersettings"}}  # fmt: skip
     result = run_engine(HUSK, write_data(tmp_path, compute), item="1001-1003", common=common)
     assert result.returncode == 0, result.stderr
-    argv = json.loads((tmp_path / "houdini.json").read_text())["argv"]
-    assert argv == ["--frame", "1001", "--frame-count", "3", "--renderer", "BRAY_HdKarmaXPU",
-                    "--settings", "/Render/rendersettings", "--output", f"{tmp_path}/renders/shot.$F4.exr",
-                    "--make-output-path", str(scene)]  # fmt: skip
+    assert husk_argv(tmp_path) == ["--frame", "1001", "--frame-count", "3", "--renderer", "BRAY_HdKarmaXPU",
+                                   "--settings", "/Render/rendersettings", str(scene)]  # fmt: skip
     assert done_frames(result) == ["1001", "1002", "1003"]
 
 
