@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import signal
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -40,12 +44,13 @@ FRAME_ENGINE = textwrap.dedent(
             out = self.get_compute()["output"]
             code = (
                 "import os, sys, time\\n"
+                "open(os.path.join(%r, 'pid-%s'), 'w').write(str(os.getpid()))\\n"
                 "time.sleep(float(os.environ.get('SLEEP', '0')))\\n"
                 "if os.path.exists(os.path.join(%r, 'fail-%s')):\\n"
                 "    print('RuntimeError: frame %s cannot be written')\\n"
                 "    sys.exit(7)\\n"
                 "open(os.path.join(%r, 'frame-%s'), 'w').close()\\n"
-            ) % (out, item, item, out, item)
+            ) % (out, item, out, item, item, out, item)
             return [sys.executable, "-c", code]
 
 
@@ -257,3 +262,44 @@ def test_the_same_job_sent_again_while_the_first_is_unfinished_says_so_and_dupli
     duplicate = run(capsys, "submit", str(script), "--duplicate")
     assert duplicate["out"].startswith("created job ") and duplicate["out"].split()[-1] != job
     assert len(idle.client.find_jobs()) == 2
+
+
+def test_ctrl_c_stops_a_server_running_a_huge_job_at_once_and_a_restart_resumes_it(
+    idle: Farm, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SLEEP", "30")
+    data = tmp_path / "farm-data"
+    command = [sys.executable, "-m", "accsyn_dcc", "server", "--port", "0", "--data", str(data), "--run-jobs"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert select.select([server.stdout], [], [], 30)[0], "the server said nothing"
+        assert server.stdout is not None
+        port = int(server.stdout.readline().split("127.0.0.1:")[1].split("/")[0])
+        user = idle.server.seed["users"][0]
+        client = connect(Credentials("demo", user["code"], user["api_key"], proxy=f"127.0.0.1:{port}"))
+        job = client.create_compute_job({"engine": "blender", "input": "share=projects/a.blend", "range": "1-100000",
+                                         "output": str(idle.out), "settings": {"task_bucketsize": "1"}})  # fmt: skip
+        wait_for(lambda: len(list(idle.out.glob("pid-*"))) == 2)
+        asked = time.monotonic()
+        server.send_signal(signal.SIGINT)
+        assert server.wait(15) == 130 and time.monotonic() - asked < 10
+    finally:
+        server.kill()
+        server.wait()
+    engines = [int(path.read_text()) for path in idle.out.glob("pid-*")]
+    wait_for(lambda: not any(_alive(pid) for pid in engines), 5)  # the engines were stopped with the server
+    lines: List[str] = []
+    with StandinServer(str(data), run_jobs=True, on_status=lines.append) as restarted:
+        assert lines[0] == f"job {job['id']} (a): waiting (the stand-in restarted)"
+        user = restarted.seed["users"][0]
+        client = connect(Credentials("demo", user["code"], user["api_key"], proxy=f"127.0.0.1:{restarted.port}"))
+        wait_for(lambda: lines[-1].endswith(": running"))
+        client.abort_job(job["id"])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
