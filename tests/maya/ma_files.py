@@ -247,3 +247,14 @@ def dag_chain(depth: int, leaves: int = 0, caches: bool = False) -> str:
         chain.append(f'createNode {kind} -n "c{index}" -p "n{depth - 1}";\n')
         chain += [f'\tsetAttr ".cfn" -type "string" "/caches/c{index}.abc";\n'] if caches else []
     return maya_ascii("deep.ma", "".join(chain))
+
+
+def many_overrides(count: int) -> str:
+    """One render setup layer whose one collection holds ``count`` absolute overrides."""
+    body = ['createNode renderSetupLayer -n "L";\ncreateNode collection -n "C";\n']
+    body += [f'createNode absOverride -n "o{index}";\n\tsetAttr ".atr" -type "string" "startFrame";\n'
+             '\tsetAttr ".tgName" -type "string" "defaultRenderGlobals";\n\tsetAttr ".atv" 7;\n'
+             for index in range(count)]  # fmt: skip
+    body.append('connectAttr "L.lit" "C.pls";\n')
+    body += [f'connectAttr "C.lit" "o{index}.pls";\n' for index in range(count)]
+    return maya_ascii("overrides.ma", "".join(body))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fuzzing import scan_bounded
-from ma_files import dag_chain
+from ma_files import dag_chain, many_overrides
 
 from accsyn_dcc.scan.maya import scan_file
 from accsyn_dcc.scan.maya.ascii import MAX_DAG_NAME_CHARS, parse_ascii
@@ -29,6 +29,16 @@ def test_nodes_under_a_deep_parent_keep_links_not_names(tmp_path):
     scene.write_text(dag_chain(1_000, leaves=30_000), encoding="utf-8")
     result = scan_bounded(SCANNER, scene, 128 * 1024 * 1024)["result"]
     assert isinstance(result, dict) and result["errors"] == []
+
+
+def test_a_layer_of_many_overrides_is_read_in_linear_time(tmp_path):
+    """Each override looked for its collection and layer through every connection: 1.5 s for 4,000 before the
+    fix, 40,000 would take minutes."""
+    scene = tmp_path / "overrides.ma"
+    scene.write_text(many_overrides(40_000), encoding="utf-8")
+    result = scan_bounded(SCANNER, scene, MEMORY, seconds=30)["result"]
+    assert isinstance(result, dict)
+    assert [layer["range"] for layer in result["facts"]["layers"]] == ["1", "7-10"]  # the override applied
 
 
 def test_full_names_and_lookups_by_any_spelling_of_a_dag_path(tmp_path):

@@ -126,6 +126,10 @@ class MayaScene:
     """Linked nodes by their path's key (their full names are never stored)."""
     _levels: Dict[Tuple[int, str], int] = field(default_factory=dict, repr=False)
     """(a path's key, a name one level below it) -> the longer path's key; 0 is the root."""
+    _into: Dict[str, List[Connection]] = field(default_factory=dict, repr=False)
+    _answers: Dict[Tuple[str, Tuple[str, ...]], List[str]] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
+    """How many connections ``_into`` and ``_answers`` were built from."""
 
     def add(self, node: MayaNode) -> MayaNode:
         """Add ``node``: by its name, or when linked to a DAG parent of this scene, by its path's key."""
@@ -171,13 +175,18 @@ class MayaScene:
         return [node for node in self.nodes if node.type in types]
 
     def sources(self, node: str, attributes: Iterable[str]) -> List[str]:
-        """Names of the nodes connected into ``node`` on any of ``attributes`` (in the order saved)."""
-        wanted = set(attributes)
-        return [
-            connection.source_node
-            for connection in self.connections
-            if connection.target_node.lstrip(":") == node and _base_attribute(connection.target_attribute) in wanted
-        ]
+        """Names of the nodes connected into ``node`` on any of ``attributes`` (in the order saved): from an index
+        of the connections by target, each answer kept, so a render setup of many overrides costs each once."""
+        if self._indexed != len(self.connections):
+            self._into, self._answers, self._indexed = {}, {}, len(self.connections)
+            for connection in self.connections:
+                self._into.setdefault(connection.target_node.lstrip(":"), []).append(connection)
+        question = (node, tuple(attributes))
+        if question not in self._answers:
+            wanted = set(question[1])
+            self._answers[question] = [connection.source_node for connection in self._into.get(node, [])
+                                       if _base_attribute(connection.target_attribute) in wanted]  # fmt: skip
+        return self._answers[question]
 
 
 def on_off(text: Optional[str], default: bool) -> bool:
