@@ -28,7 +28,8 @@ from platformdirs import user_cache_dir, user_config_dir
 from accsyn_dcc import json_text
 from accsyn_dcc.credentials import API_KEY_ENV, CREDENTIALS_FILE_ENV, Credentials
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.settings_schema import settings_problem
+from accsyn_dcc.remembered import SETTINGS_KEY as REMEMBERED_KEY
+from accsyn_dcc.settings_schema import STUDIO_ONLY_KEYS, settings_problem
 from accsyn_dcc.workspace import WorkspaceInfo
 
 STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
@@ -79,6 +80,11 @@ class Settings:
     """Studio defaults with the user's settings layered on top (checked key by key when read from files)."""
 
     values: Dict[str, Any] = field(default_factory=dict)
+    studio_path: str = ""
+    """The studio config file read (its folder holds the ``hooks``); empty when none."""
+    sources: Dict[str, str] = field(default_factory=dict)
+    """Each dotted key read from a file -> where its value comes from (``studio file PATH``, ``user file PATH``,
+    ``remembered``: the dialog's choices in the user file)."""
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -111,13 +117,33 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     """The studio defaults (if configured) with the user's settings merged over them."""
     environ = os.environ if environ is None else environ
     values: Dict[str, Any] = {}
+    sources: Dict[str, str] = {}
     studio = environ.get(STUDIO_CONFIG_ENV)
     if studio:
         values = _checked(studio, _read_json(studio, f"the studio config named by {STUDIO_CONFIG_ENV}"))
+        sources = _sources(values, f"studio file {studio}")
     user_path = user_settings_path(environ)
     if os.path.exists(user_path):
-        values = merge(values, _checked(user_path, _read_json(user_path, "the user settings")))
-    return Settings(values)
+        user = _checked(user_path, _read_json(user_path, "the user settings"))
+        studio_only = sorted(key for key in STUDIO_ONLY_KEYS if key in user)
+        if studio_only:
+            raise ConfigError(f"{user_path}: {', '.join(studio_only)} belong in the studio config, not a user's")
+        values = merge(values, user)
+        sources.update(_sources(user, f"user file {user_path}"))
+    return Settings(values, studio or "", sources)
+
+
+def _sources(values: Mapping[str, Any], source: str, prefix: str = "") -> Dict[str, str]:
+    """Each leaf's dotted key -> ``source`` (the dialog's remembered choices: ``remembered``)."""
+    found: Dict[str, str] = {}
+    for key, value in values.items():
+        dotted = f"{prefix}{key}"
+        here = "remembered" if dotted == REMEMBERED_KEY else source
+        if isinstance(value, Mapping) and value:
+            found.update(_sources(value, here, f"{dotted}."))
+        else:
+            found[dotted] = here
+    return found
 
 
 def _checked(path: str, values: Dict[str, Any]) -> Dict[str, Any]:

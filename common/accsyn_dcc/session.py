@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
 from accsyn_dcc.errors import AccsynDccError, ValidationError
+from accsyn_dcc.hooks import Hooks, plan_for
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.paths import PathMapper, default_job_name, normalise
 from accsyn_dcc.preflight import (
@@ -133,9 +134,11 @@ class PlannedJob:
 
     job: ComputeJob
     transfer: TransferPlan
+    hooks: Hooks = field(default_factory=Hooks, compare=False)
 
     def payload(self) -> Dict[str, Any]:
-        return self.job.to_payload()
+        """The payload to send: the job's, as the studio's ``before_send`` hooks return it."""
+        return self.hooks.before_send(self.job.to_payload())
 
 
 class SubmitSession:
@@ -162,6 +165,7 @@ class SubmitSession:
         self.scan_result: Optional[ScanResult] = None
         self._mapper = PathMapper([])
         self._mapper_workspace: Optional[WorkspaceInfo] = None
+        self.hooks = Hooks.from_settings(self.settings)
 
     # ------------------------------------------------------------------------------------------- connection
     def client(self) -> Any:
@@ -222,7 +226,7 @@ class SubmitSession:
         bucket = remembered.get("bucket_size") or defaults.task_bucketsize
         filters = remembered.get("filters")
         envs = remembered.get("envs")
-        return SubmitChoices(
+        choices = SubmitChoices(
             engine=engine_code,
             range_text=range_text,
             name=os.path.splitext(os.path.basename(scene))[0] if scene else "",
@@ -234,6 +238,7 @@ class SubmitSession:
             site_settings=dict(defaults.site),
             envs={str(name): str(value) for name, value in envs} if isinstance(envs, list) else dict(defaults.envs),
         )
+        return self.hooks.before_dialog(choices)
 
     def _first_engine(self, candidates: Sequence[Optional[str]]) -> str:
         """The first candidate the workspace has (any candidate when the workspace lists no engines)."""
@@ -308,6 +313,7 @@ class SubmitSession:
             findings.append(
                 Finding(severity, "not_scanned", f"The {words.scene}'s files have not been checked yet; scan it first.")
             )
+        findings += self.hooks.check(lambda: plan_for(self, choices))
         return blockers_first(findings)
 
     def send_rule(self, choices: SubmitChoices) -> SendRule:
@@ -371,7 +377,7 @@ class SubmitSession:
     def create(self, payloads: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
         """Create jobs from payloads already checked; returns the created job records (each with its ``id``)."""
         client = self.client()
-        return [dict(client.create_compute_job(payload)) for payload in payloads]
+        return self.hooks.after_submit([dict(client.create_compute_job(payload)) for payload in payloads])
 
     def summary(self, planned: Sequence[PlannedJob]) -> str:
         """One line: jobs, frames and tasks, and what the dependencies will sync (stats files: off the UI thread)."""
@@ -433,7 +439,7 @@ class SubmitSession:
                 extra={**self.host.output_parameters(outputs), **dict(choices.parameters)},
             ),
         )  # fmt: skip
-        return PlannedJob(job, transfer)
+        return PlannedJob(job, transfer, self.hooks)
 
     def _transfer(self, choices: SubmitChoices) -> TransferPlan:
         """What the dependencies send: never a file the send rule withholds, whatever the findings allowed."""

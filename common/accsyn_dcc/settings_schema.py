@@ -53,6 +53,14 @@ def _object(value: Any) -> bool:
     return isinstance(value, dict)
 
 
+def _path_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
+
+
+def _seconds(value: Any) -> bool:
+    return _number(value) and value > 0
+
+
 def _volume_list(value: Any) -> bool:
     return _object_list(value) and all(_string_map(item.get("paths", {})) for item in value)
 
@@ -83,18 +91,27 @@ TOP_LEVEL: Dict[str, Check] = {
     "local_share_paths": (_string_map, "an object of share codes to local folders (text)"),
     "submit": (_object, "an object (the dialog's remembered choices)"),
     **dict.fromkeys(HOST_ENGINE_KEYS, (_string, "an engine code (text)")),
+    "hooks": (_path_list, "a list of hook file paths (text; relative to the studio config's folder)"),
+    "hook_timeout": (_seconds, "a number of seconds above 0"),
 }
+STUDIO_ONLY_KEYS = ("hooks", "hook_timeout")
+"""Keys only the studio config may set (studio hooks are the studio's code)."""
 SECTIONS: Dict[str, Dict[str, Check]] = {"defaults": DEFAULTS, "workspace": WORKSPACE}
 
 
 def settings_problem(values: Mapping[str, Any]) -> str:
     """Every unknown key and wrong type in ``values``, in one line; empty when all is well."""
+    return "; ".join(settings_problems(values))
+
+
+def settings_problems(values: Mapping[str, Any]) -> List[str]:
+    """Every unknown key and wrong type in ``values``, one sentence each naming its dotted key."""
     problems: List[str] = []
     _check(values, TOP_LEVEL, "", problems)
     for section, table in SECTIONS.items():
         if isinstance(values.get(section), dict):
             _check(values[section], table, f"{section}.", problems)
-    return "; ".join(problems)
+    return problems
 
 
 def _check(values: Mapping[str, Any], table: Mapping[str, Check], prefix: str, problems: List[str]) -> None:
