@@ -4,7 +4,11 @@ Sublayers, references, payloads, variants, value clips and asset-valued attribut
 UDIM tiles) are found by OpenUSD itself (``pxr``: inside Houdini, maya-usd, Blender and Nuke 14+, or
 ``usd-core`` from the package index for the command line); each asset path is kept with the layer
 that holds it, made absolute against that layer, and checked against disk with the core's rules (UDIM
-tiles listed). Token-valued shader identifiers are not asset paths, so they never appear. Used for
+tiles listed). Token-valued shader identifiers are not asset paths, so they never appear; an asset-valued one
+naming a shader RenderMan ships (``@PxrTexture@``, ``data/renderman_shaders.txt``) is listed as provided by the
+render node's RenderMan. A value-clip template (the ``clips`` dictionary's ``templateAssetPath``, or the legacy
+``clipTemplateAssetPath`` metadata) is expanded over its times by OpenUSD's rules, each clip a layer read like
+any other. Used for
 ``accsyn-dcc scan file.usd[a|c|z]`` (with the stage's render products as its outputs, as husk renders
 them) and for every ``.usd*`` dependency any host finds (of a per-frame
 layer sequence, the first frame on disk is read: the frames of a cache load the same files).
@@ -22,18 +26,21 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import mmap
 import os
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from itertools import accumulate, count
 from operator import sub
-from typing import Any, BinaryIO, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, BinaryIO, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple, Union
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange, saved_range
-from accsyn_dcc.references import FileReference, check_reference
+from accsyn_dcc.references import FileReference, check_reference, too_many_frames
 from accsyn_dcc.scan.library_warnings import openusd_held
 from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved, quoted_value
@@ -69,6 +76,14 @@ KINDS = {
     ".jpeg": "texture", ".tif": "texture", ".tiff": "texture", ".hdr": "texture", ".rat": "texture",
 }  # fmt: skip
 NO_USD = "OpenUSD (pxr) is not importable here, so the files this layer loads were not listed"
+CLIP_TIMES = ("templateStartTime", "templateEndTime", "templateStride")
+"""The fields of a ``clips`` clip set that expand its ``templateAssetPath`` (``templateActiveOffset`` shifts only
+when each clip is active, not its file)."""
+LEGACY_TEMPLATE = "clipTemplateAssetPath"
+"""The clip template metadata before the ``clips`` dictionary; its times are ``clipTemplateStartTime`` ..."""
+_LEGACY_FIELD = re.compile(r"^\s*clipTemplate(AssetPath|StartTime|EndTime|Stride)\s*=\s*(@[^@]*@|\S+)", re.M)
+TimeFields = Tuple[Any, Any, Any]
+"""A clip template's start time, end time and stride, as authored (None where not)."""
 
 
 class UsdUnavailable(ImportError):
@@ -149,6 +164,41 @@ def _too_deep(data: Union[bytes, mmap.mmap]) -> bool:
     return False
 
 
+def clip_paths(template: str, times: TimeFields) -> List[str]:
+    """The clip files a value-clip template names over ``times``, by OpenUSD's rules: in the file name, a ``#`` run
+    is the time's integer part zero-padded to its length, ``#.##`` adds that many decimals (``s.###.##.usd`` at
+    1.25: ``s.001.25.usd``); from the start time to the end time by the stride. ``ValueError`` says why not."""
+    folder, slash, name = template.rpartition("/")
+    parts = name.split(".")
+    runs = [index for index, part in enumerate(parts) if part and part == "#" * len(part)]
+    if not runs:
+        raise ValueError("a value-clip template with no # frame number in its file name")
+    if any(not isinstance(value, (int, float)) or not math.isfinite(value) for value in times):
+        raise ValueError("a value-clip template needs a start time, end time and stride")
+    start, end, stride = (float(value) for value in times)
+    if stride <= 0:
+        raise ValueError("a value-clip template's stride must be above 0")
+    clips = max(0, math.floor((end - start) / stride + 1e-9) + 1)
+    if too_many_frames(clips):
+        raise ValueError(f"a value-clip template of {too_many_frames(clips)}")
+    whole = runs[0]
+    decimals = len(parts[whole + 1]) if whole + 1 in runs else 0
+    paths = []
+    for step in range(clips):
+        number, _, fraction = f"{start + step * stride:.{decimals}f}".partition(".")
+        digits = ("-" if number.startswith("-") else "") + number.lstrip("-").zfill(len(parts[whole]))
+        filled = [*parts[:whole], digits, *([fraction] if decimals else []), *parts[whole + 1 + (decimals > 0) :]]
+        paths.append(folder + slash + ".".join(filled))
+    return paths
+
+
+@cache
+def renderman_shaders() -> FrozenSet[str]:
+    """The shader names RenderMan ships (``data/renderman_shaders.txt``): as an asset path, an identifier."""
+    text = resources.files("accsyn_dcc").joinpath("data/renderman_shaders.txt").read_text(encoding="utf-8")
+    return frozenset(text.split())
+
+
 def is_usd(path: str) -> bool:
     return path.lower().endswith(USD_EXTENSIONS)
 
@@ -176,6 +226,10 @@ def _references(
 
     references: List[FileReference] = []
     for layer, asset in dict.fromkeys(read.assets):
+        if asset in renderman_shaders():  # no folder, no extension: an identifier the render node's RenderMan has
+            references.append(FileReference(*where(layer), asset, asset, "shader", frame_dependent=False,
+                                            provided_by="RenderMan"))  # fmt: skip
+            continue
         absolute = _anchored(asset, layer)
         kind = KINDS.get(os.path.splitext(asset)[1].lower(), "file")
         if absolute is None:
@@ -196,6 +250,7 @@ class _Gate:
         self._ar, self._sdf, self._usd = ar, sdf, usd
         self._held: Dict[str, Any] = {}
         self._not_read: Dict[str, NotRead] = {}
+        self._templates: Dict[str, Dict[str, List[TimeFields]]] = {}
 
     def open_root(self, path: str) -> None:
         """The layer a read starts from: ``UnreadableFile`` when it fails the check or OpenUSD cannot parse it."""
@@ -216,16 +271,62 @@ class _Gate:
 
         def visit(layer: Any, info: Any) -> Any:
             holder = str(layer.realPath or layer.identifier)
-            found.append((holder, str(info.assetPath)))
-            for asset in (info.assetPath, *info.dependencies):  # a clip template's files are its dependencies
-                self.admit(layer, holder, str(asset))
+            asset = str(info.assetPath)
+            clips = self._clip_sets(layer).get(asset) if "#" in asset else None
+            if clips is not None:  # OpenUSD reads the clips it is given as the template's dependencies
+                return UsdUtils.DependencyInfo(asset, self.expand(layer, holder, asset, clips, found))
+            found.append((holder, asset))
+            for dependency in (asset, *info.dependencies):
+                self.admit(layer, holder, str(dependency))
             return info
 
-        try:
-            UsdUtils.ComputeAllDependencies(self._sdf.AssetPath(path), visit)
-        except Exception as error:  # what OpenUSD still could not read (a layer no file-system path names)
-            raise UnreadableFile(f"OpenUSD could not read it ({type(error).__name__})") from None
+        roots = [path]
+        for root in roots:  # the layer, then each clip a legacy template names (OpenUSD reads those no more)
+            try:
+                layers, _, _ = UsdUtils.ComputeAllDependencies(self._sdf.AssetPath(root), visit)
+            except Exception as error:  # what OpenUSD still could not read (a layer no file-system path names)
+                raise UnreadableFile(f"OpenUSD could not read it ({type(error).__name__})") from None
+            for layer in layers:
+                holder = str(layer.realPath or layer.identifier)
+                for template, times in _legacy_templates(layer):
+                    clips = self.expand(layer, holder, template, [times], found)
+                    roots += [path for path in map(str, (self._sdf.ComputeAssetPathRelativeToLayer(layer, clip)
+                              for clip in clips)) if path not in roots and self._held.get(path)]  # fmt: skip
         return LayerRead(tuple(found), tuple(self._not_read.values()))
+
+    def _clip_sets(self, layer: Any) -> Dict[str, List[TimeFields]]:
+        """The times of each clip template ``layer``'s ``clips`` dictionaries name, by template."""
+        if layer.identifier not in self._templates:
+            templates: Dict[str, List[TimeFields]] = {}
+
+            def visit(path: Any) -> None:
+                spec = _prim_spec(layer, path)
+                for clip_set in (spec.GetInfo("clips") if spec and spec.HasInfo("clips") else {}).values():
+                    template = clip_set.get("templateAssetPath") if isinstance(clip_set, dict) else None
+                    if template is not None:
+                        times = tuple(clip_set.get(field) for field in CLIP_TIMES)
+                        templates.setdefault(getattr(template, "path", str(template)), []).append(times)
+
+            layer.Traverse(layer.pseudoRoot.path, visit)
+            self._templates[layer.identifier] = templates
+        return self._templates[layer.identifier]
+
+    def expand(
+        self, layer: Any, holder: str, template: str, sets: Sequence[TimeFields], found: List[Tuple[str, str]]
+    ) -> List[str]:
+        """The clips ``template`` names over each of its clip sets' times, each listed on ``holder`` and let in
+        (``admit``); a template that cannot be expanded is named, not read."""
+        clips: Dict[str, None] = {}
+        for times in sets:
+            try:
+                clips.update(dict.fromkeys(clip_paths(template, times)))
+            except ValueError as error:
+                path = str(self._sdf.ComputeAssetPathRelativeToLayer(layer, template))
+                self._not_read[f"{holder}\0{template}"] = NotRead(holder, template, path, str(error))
+        for clip in clips:
+            found.append((holder, clip))
+            self.admit(layer, holder, clip)
+        return list(clips)
 
     def admit(self, layer: Any, holder: str, asset: str) -> None:
         """Open the layer ``asset`` names (from ``layer``) before OpenUSD does, or mute it (it then opens empty)."""
@@ -278,6 +379,48 @@ def _reading(path: str) -> Iterator[_Gate]:
             yield gate
         finally:
             gate.release()
+
+
+def _legacy_templates(layer: Any) -> List[Tuple[str, TimeFields]]:
+    """Each legacy clip template of a text layer (``clipTemplateAssetPath`` and its times on one prim), as authored;
+    OpenUSD no longer reads these fields, so they are read from each prim's own metadata as text."""
+    path = str(layer.realPath or "")
+    if not _holds(path, LEGACY_TEMPLATE.encode()):
+        return []
+    templates: List[Tuple[str, TimeFields]] = []
+
+    def visit(spec_path: Any) -> None:
+        spec = _prim_spec(layer, spec_path)
+        if not spec:
+            return
+        fields = dict(_LEGACY_FIELD.findall(spec.GetAsText().partition("\n{")[0]))
+        if "AssetPath" in fields:
+            times = tuple(_number(fields.get(name)) for name in ("StartTime", "EndTime", "Stride"))
+            templates.append((fields["AssetPath"].strip("@"), times))  # type: ignore[arg-type]
+
+    layer.Traverse(layer.pseudoRoot.path, visit)
+    return templates
+
+
+def _prim_spec(layer: Any, path: Any) -> Any:
+    """The prim (or variant) spec at ``path`` in ``layer``, None for a property's path."""
+    return layer.GetPrimAtPath(path) if path.IsPrimPath() or path.IsPrimVariantSelectionPath() else None
+
+
+def _holds(path: str, marker: bytes) -> bool:
+    """Whether the text layer file ``path`` holds ``marker`` (a crate or package layer: no)."""
+    try:
+        with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data[:8] != b"PXR-USDC" and data[:4] != b"PK\x03\x04" and data.find(marker) >= 0
+    except (OSError, ValueError):  # not a file, or an empty one
+        return False
+
+
+def _number(text: Optional[str]) -> Optional[float]:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
 
 
 def layer_dependencies(layer: Dependency, index: DirectoryIndex) -> Tuple[List[Dependency], List[Unresolved]]:
