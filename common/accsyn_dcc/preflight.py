@@ -14,7 +14,7 @@ from typing import List, Mapping, Optional, Sequence
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import HostWords
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
-from accsyn_dcc.sending import OnShare, SendRule
+from accsyn_dcc.sending import PRIVATE_LOCATION, OnShare, SendRule
 from accsyn_dcc.workspace import Engine, WorkspaceInfo
 
 BLOCKER = "blocker"
@@ -162,84 +162,74 @@ def check_outputs(outputs: Sequence[Output], on_share: Optional[OnShare], words:
     return findings
 
 
-def check_dependencies(scan: ScanResult, allow_missing: bool, rule: SendRule) -> List[Finding]:
-    """Missing files and frames (blockers unless the artist submits anyway, notes where an output of the scene
-    writes them), unresolved, conditional, and what ``rule`` withholds: a file in a private place, or one on
-    no share outside the scene's folder that nobody chose by name, blocks whatever the artist allows.
-    """
+@dataclass(frozen=True)
+class DependencyState:
+    """One state of a dependency: its code, the label a table or a listing shows with its detail, and the
+    pre-flight finding it makes (``severity`` None: none)."""
+
+    code: str
+    label: str
+    detail: str = ""
+    severity: Optional[str] = None
+    message: str = ""
+
+
+OK = "ok"
+"""The label of a dependency with nothing to say: found, sent as it is."""
+
+
+def dependency_states(
+    dependency: Dependency, rule: Optional[SendRule] = None, allow_missing: bool = False
+) -> List[DependencyState]:
+    """Every state of ``dependency``, the one that decides its row first: what it is (missing, missing frames,
+    not needed, written by the scene, conditional, provided by the host's install, ok), then whether it is
+    sent (``rule``: private, outside every share and the project, or on no share). The one table of a
+    dependency's states and their words, for the pre-flight, the dialogs' rows and ``scan``'s listing."""
+    where, path = f"{dependency.node}.{dependency.knob}", dependency.path
     severity = unless_submitted_anyway(allow_missing)
-    left_out = " It is left out of the job." if allow_missing else ""
-    scene_word = rule.scene_word
-    findings: List[Finding] = []
-    for dependency in scan.dependencies:
-        where = f"{dependency.node}.{dependency.knob}"
-        if dependency.provided_by:  # the render node's own install of the host has it
-            continue
-        if not dependency.needed:
-            findings.append(
-                Finding(
-                    WARNING,
-                    "not_needed",
-                    f"{where}: {dependency.path} is not read for the job's frames ({dependency.condition}); not sent.",
-                    dependency.path,
-                )
-            )
-            continue
-        after = _twin_on_disk(dependency) + left_out  # what follows a missing file or frame
-        if dependency.written_by and (dependency.missing or not dependency.exists):
-            what = f"lacks frames {dependency.missing}" if dependency.exists else "is not on disk yet"
-            findings.append(
-                Finding(
-                    WARNING,
-                    "written_by_scene",
-                    f"{where}: {dependency.path} {what}; {dependency.written_by} of this {scene_word} writes it, "
-                    "so render that before this job or with it.",
-                    dependency.path,
-                )
-            )
-        elif dependency.conditional:
-            state = "found" if dependency.exists else "missing"
-            findings.append(
-                Finding(
-                    WARNING,
-                    "conditional_dependency",
-                    f"{where}: {dependency.path} ({state}) is read only if {dependency.condition}.",
-                    dependency.path,
-                )
-            )
-        elif not dependency.exists:
-            findings.append(
-                Finding(
-                    severity,
-                    "missing_dependency",
-                    f"{where}: {dependency.path} is missing.{after}",
-                    dependency.path,
-                )
-            )
-        elif dependency.missing:
-            findings.append(
-                Finding(
-                    severity,
-                    "missing_frames",
-                    f"{where}: {dependency.path} is missing frames {dependency.missing}.{after}",
-                    dependency.path,
-                )
-            )
-        if not dependency.exists:
-            continue
-        withheld = rule.withheld(dependency.path)
+    after = _twin_on_disk(dependency) + (" It is left out of the job." if allow_missing else "")
+    scene_word = rule.scene_word if rule is not None else "scene"
+    if dependency.provided_by:  # the render node's own install of the host has it
+        return [DependencyState("provided", "provided", dependency.notes)]
+    if not dependency.needed:
+        message = f"{where}: {path} is not read for the job's frames ({dependency.condition}); not sent."
+        return [DependencyState("not_needed", "not needed", f"({dependency.condition})", WARNING, message)]
+    states: List[DependencyState] = []
+    if dependency.written_by and (dependency.missing or not dependency.exists):
+        what = f"lacks frames {dependency.missing}" if dependency.exists else "is not on disk yet"
+        detail = f"{dependency.missing} {dependency.notes}".strip()
+        states.append(DependencyState("written_by_scene", "not rendered yet", detail, WARNING,
+                                      f"{where}: {path} {what}; {dependency.written_by} of this {scene_word} "
+                                      "writes it, so render that before this job or with it."))
+    elif dependency.conditional:
+        found = "found" if dependency.exists else "missing"
+        states.append(DependencyState("conditional_dependency", "conditional", f"({dependency.condition})", WARNING,
+                                      f"{where}: {path} ({found}) is read only if {dependency.condition}."))
+    elif not dependency.exists:
+        states.append(DependencyState("missing_dependency", "missing", dependency.notes, severity,
+                                      f"{where}: {path} is missing.{after}"))
+    elif dependency.missing:
+        states.append(DependencyState("missing_frames", "missing frames",
+                                      f"{dependency.missing} {dependency.notes}".strip(), severity,
+                                      f"{where}: {path} is missing frames {dependency.missing}.{after}"))
+    if dependency.exists and rule is not None:
+        withheld = rule.withheld(path)
         if withheld is not None:
-            findings.append(Finding(BLOCKER, withheld.code, f"{where}: {dependency.path} {withheld.reason}",
-                                    dependency.path))  # fmt: skip
-        elif rule.off_share(dependency.path):
-            findings.append(
-                Finding(
-                    WARNING,
-                    "dependency_outside_share",
-                    f"{where}: {dependency.path} lies on no accsyn share; it is sent from this machine as it is.",
-                    dependency.path,
-                )
-            )
+            label = "private, never sent" if withheld.code == PRIVATE_LOCATION else "outside any share and the project"
+            states.insert(0, DependencyState(withheld.code, label, "", BLOCKER, f"{where}: {path} {withheld.reason}"))
+        elif rule.off_share(path):
+            states.append(DependencyState("dependency_outside_share", "outside any share", "", WARNING,
+                                          f"{where}: {path} lies on no accsyn share; it is sent from this machine "
+                                          "as it is."))
+    return states or [DependencyState(OK, OK, dependency.notes)]
+
+
+def check_dependencies(scan: ScanResult, allow_missing: bool, rule: SendRule) -> List[Finding]:
+    """Every finding of the scan's dependencies (``dependency_states``) and of what it could not resolve: missing
+    files and frames block unless the artist submits anyway; what ``rule`` withholds blocks whatever is allowed."""
+    findings = [Finding(state.severity, state.code, state.message, dependency.path)
+                for dependency in scan.dependencies for state in dependency_states(dependency, rule, allow_missing)
+                if state.severity is not None]  # fmt: skip
     for item in scan.unresolved:
         what = f"could not resolve '{item.value}' ({item.reason}); it is not sent" if item.value else item.reason
         findings.append(Finding(WARNING, "unresolved", f"{item.node}.{item.knob}: {what}.", item.node))

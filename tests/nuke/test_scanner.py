@@ -128,7 +128,7 @@ def test_scan_cli_human_summary_and_unreadable(show, tmp_path, monkeypatch, caps
         monkeypatch.setenv(name, value)
     assert main(["scan", str(show / "comp" / "shot_v012.nk")]) == 0
     out = capsys.readouterr().out
-    assert f"Read1 read {show}/plates/plate.%04d.exr: missing 1005-1006" in out
+    assert f"MISSING FRAMES Read1 read {show}/plates/plate.%04d.exr: 1005-1006" in out
     assert main(["scan", str(tmp_path / "absent.nk")]) == 1
     assert "cannot read the script" in capsys.readouterr().err
 

@@ -15,7 +15,7 @@ from accsyn_dcc.hosts import HostAdapter, PendingScan
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
-from accsyn_dcc.ui import dependency_model, submit_dialog
+from accsyn_dcc.ui import submit_dialog
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
 from accsyn_dcc.ui.workers import describe_error
@@ -130,7 +130,7 @@ def test_a_finished_scan_fills_the_dependency_table(qtbot: Any) -> None:
     dialog.start_scan()
     qtbot.waitUntil(lambda: dialog.scan is not None, timeout=5000)
     assert host.progress_seen == [0, 1, 2, 3, 4]
-    assert [row.status for row in dialog.dependency_model.rows] == ["found"]
+    assert [row.status for row in dialog.dependency_model.rows] == ["ok"]
     assert "Scan done" in dialog.status()
 
 
@@ -226,7 +226,7 @@ def test_the_table_says_where_a_missing_file_is_and_what_writes_it() -> None:
     )
     assert [row.status_text for row in rows_from_scan(scan)] == [
         "missing (its folder holds /p/plate.0001.exr)",
-        "missing frames 2-3 (written by Write_pre)",
+        "not rendered yet 2-3 (written by Write_pre)",
     ]
 
 
@@ -291,12 +291,12 @@ def test_an_off_share_file_is_sent_only_when_its_row_is_ticked_and_a_private_one
     qtbot.waitUntil(lambda: dialog.scan is not None, timeout=5000)
     model = dialog.dependency_model
     assert [(row.path, row.status) for row in model.rows] == [
-        (private, dependency_model.PRIVATE), (str(elsewhere), dependency_model.OFF_PROJECT)
+        (str(elsewhere), "outside any share and the project"), (private, "private, never sent")
     ]  # fmt: skip
     codes = {finding.code for finding in preflight.blockers(dialog.findings())}
     assert codes == {"private_location", "outside_project"}
 
-    private_cell, elsewhere_cell = model.index(0, 0), model.index(1, 0)
+    elsewhere_cell, private_cell = model.index(0, 0), model.index(1, 0)
     assert not model.flags(private_cell) & QtCore.Qt.ItemIsUserCheckable
     assert not model.setData(private_cell, QtCore.Qt.Checked, QtCore.Qt.CheckStateRole)
     assert model.setData(elsewhere_cell, QtCore.Qt.Checked, QtCore.Qt.CheckStateRole)

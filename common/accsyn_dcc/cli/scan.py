@@ -14,6 +14,7 @@ from typing import Any, Dict, List
 
 from accsyn_dcc.cli.terminal import printable
 from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.preflight import BLOCKER, dependency_states
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan import library_warnings, scan_scene
 from accsyn_dcc.scan.records import ScanResult
@@ -56,14 +57,10 @@ def run(args: argparse.Namespace) -> int:
 def print_result(result: ScanResult) -> None:
     lines = [f"{result.scene}: {len(result.dependencies)} dependencies, {len(result.outputs)} outputs"]
     for dependency in result.dependencies:
-        state = "ok" if dependency.exists and not dependency.missing else "MISSING"
-        if not dependency.needed:
-            state = "unused"
-        elif dependency.conditional:
-            state = "maybe"
-        detail = f": missing {dependency.missing}" if dependency.missing else ""
-        detail += f" {dependency.notes}" if dependency.notes else ""
-        lines.append(f"  {state:7} {dependency.node} {dependency.kind} {dependency.path}{detail}")
+        state = dependency_states(dependency)[0]
+        label = state.label.upper() if state.severity == BLOCKER else state.label
+        detail = f": {state.detail}" if state.detail else ""
+        lines.append(f"  {label:7} {dependency.node} {dependency.kind} {dependency.path}{detail}")
     lines += [f"  output  {output.node} {output.path} {output.range or ''}".rstrip() for output in result.outputs]
     lines += [f"  UNRESOLVED {item.node}.{item.knob} = {item.value!r}: {item.reason}" for item in result.unresolved]
     lines += [

@@ -5,22 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Optional, Set
 
-from accsyn_dcc import sending
+from accsyn_dcc.preflight import BLOCKER, OK, WARNING, dependency_states
 from accsyn_dcc.scan.records import ScanResult
-from accsyn_dcc.sending import SendRule
+from accsyn_dcc.sending import OUTSIDE_PROJECT, SendRule
 from accsyn_dcc.ui.qt import QtCore, QtGui
 
-FOUND = "found"
-MISSING = "missing"
-MISSING_FRAMES = "missing frames"
-OUTSIDE_SHARES = "outside any share"
-PRIVATE = "private, never sent"
-OFF_PROJECT = "outside any share and the project"
 UNRESOLVED = "unresolved"
-CONDITIONAL = "conditional"
-PROBLEM_ORDER = (PRIVATE, MISSING, MISSING_FRAMES, OFF_PROJECT, UNRESOLVED, OUTSIDE_SHARES, CONDITIONAL, FOUND)
-_WITHHELD = {sending.PRIVATE_LOCATION: PRIVATE, sending.OUTSIDE_PROJECT: OFF_PROJECT}
-"""Row order: the worst first, so a long table needs no sorting on the UI thread."""
+_ORDER = {BLOCKER: 0, WARNING: 1}
+"""Row order: blocking rows first, then warnings, then the rest, so a long table needs no sorting on the UI thread."""
 
 COLUMNS = ("Path", "Kind", "Node", "Status")
 
@@ -31,7 +23,11 @@ class DependencyRow:
     kind: str
     node: str
     status: str
+    """The state's label (``preflight.dependency_states``), or ``unresolved``."""
     detail: str = ""
+    code: str = ""
+    """The state's code: ``outside_project`` rows can be ticked to send."""
+    severity: Optional[str] = None
 
     @property
     def status_text(self) -> str:
@@ -39,33 +35,28 @@ class DependencyRow:
 
     @property
     def is_problem(self) -> bool:
-        return self.status != FOUND
+        return self.status != OK
+
+    @property
+    def choosable(self) -> bool:
+        """A file on no share outside the project: the artist may choose, by ticking it, to send it."""
+        return self.code == OUTSIDE_PROJECT
 
 
 def rows_from_scan(scan: ScanResult, rule: Optional[SendRule] = None) -> List[DependencyRow]:
-    """One row per dependency and per unresolved value, problems first (a stable order within each status).
+    """One row per dependency (its deciding state) and per unresolved value, problems first (a stable order).
 
     ``rule`` (made without chosen files) says which files are withheld: a private one, or one on no share
     outside the project, which the artist may tick to send."""
     rows: List[DependencyRow] = []
     for dep in scan.dependencies:
         node = f"{dep.node}.{dep.knob}" if dep.knob else dep.node
-        withheld = rule.withheld(dep.path) if rule is not None and dep.exists else None
-        if withheld is not None:
-            rows.append(DependencyRow(dep.path, dep.kind, node, _WITHHELD[withheld.code]))
-        elif dep.conditional:
-            rows.append(DependencyRow(dep.path, dep.kind, node, CONDITIONAL, f"({dep.condition})"))
-        elif not dep.exists:
-            rows.append(DependencyRow(dep.path, dep.kind, node, MISSING, dep.notes))
-        elif dep.missing:
-            rows.append(DependencyRow(dep.path, dep.kind, node, MISSING_FRAMES, f"{dep.missing} {dep.notes}".strip()))
-        elif rule is not None and rule.off_share(dep.path):
-            rows.append(DependencyRow(dep.path, dep.kind, node, OUTSIDE_SHARES))
-        else:
-            rows.append(DependencyRow(dep.path, dep.kind, node, FOUND))
+        state = dependency_states(dep, rule)[0]
+        rows.append(DependencyRow(dep.path, dep.kind, node, state.label, state.detail, state.code, state.severity))
     for item in scan.unresolved:
-        rows.append(DependencyRow(item.value, "", f"{item.node}.{item.knob}", UNRESOLVED, f"({item.reason})"))
-    return sorted(rows, key=lambda row: PROBLEM_ORDER.index(row.status))
+        rows.append(DependencyRow(item.value, "", f"{item.node}.{item.knob}", UNRESOLVED, f"({item.reason})",
+                                  "unresolved", WARNING))  # fmt: skip
+    return sorted(rows, key=lambda row: _ORDER.get(row.severity or "", 2))
 
 
 def report(rows: List[DependencyRow]) -> str:
@@ -89,7 +80,7 @@ class DependencyTableModel(QtCore.QAbstractTableModel):
     def set_rows(self, rows: List[DependencyRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self._chosen &= {row.path for row in self.rows if row.status == OFF_PROJECT}
+        self._chosen &= {row.path for row in self.rows if row.choosable}
         self.endResetModel()
 
     def chosen_paths(self) -> List[str]:
@@ -98,7 +89,7 @@ class DependencyTableModel(QtCore.QAbstractTableModel):
 
     def flags(self, index: Any) -> Any:
         flags = super().flags(index)
-        if index.isValid() and index.column() == 0 and self.rows[index.row()].status == OFF_PROJECT:
+        if index.isValid() and index.column() == 0 and self.rows[index.row()].choosable:
             flags |= QtCore.Qt.ItemIsUserCheckable
         return flags
 
@@ -106,7 +97,7 @@ class DependencyTableModel(QtCore.QAbstractTableModel):
         if role != QtCore.Qt.CheckStateRole or not index.isValid() or index.column() != 0:
             return False
         row = self.rows[index.row()]
-        if row.status != OFF_PROJECT:
+        if not row.choosable:
             return False
         if _state_number(value) == _state_number(QtCore.Qt.Checked):
             self._chosen.add(row.path)
@@ -133,10 +124,10 @@ class DependencyTableModel(QtCore.QAbstractTableModel):
         row = self.rows[index.row()]
         if role in (QtCore.Qt.DisplayRole, QtCore.Qt.ToolTipRole):
             return (row.path, row.kind, row.node, row.status_text)[index.column()]
-        if role == QtCore.Qt.CheckStateRole and index.column() == 0 and row.status == OFF_PROJECT:
+        if role == QtCore.Qt.CheckStateRole and index.column() == 0 and row.choosable:
             return QtCore.Qt.Checked if row.path in self._chosen else QtCore.Qt.Unchecked
         if role == QtCore.Qt.ForegroundRole and row.is_problem:
-            return QtGui.QBrush(QtGui.QColor(220, 120, 40) if row.status != MISSING else QtGui.QColor(220, 60, 60))
+            return QtGui.QBrush(QtGui.QColor(220, 120, 40) if row.severity != BLOCKER else QtGui.QColor(220, 60, 60))
         return None
 
 

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 import bpy
 
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
-from accsyn_dcc.preflight import blockers
+from accsyn_dcc.preflight import BLOCKER, WARNING, blockers, dependency_states
 from accsyn_dcc.session import SubmitChoices, SubmitSession
 
 from .host import BlenderHost
@@ -154,7 +154,7 @@ class ACCSYN_OT_submit_dialog(bpy.types.Operator):
             box.label(text=f"{item.node}: {item.path}" + ("  (movie: one task)" if item.is_movie else ""))
         box = layout.box()
         box.label(text="Files")
-        for text, icon in _file_rows(session):
+        for text, icon in _file_rows(session, choices):
             box.label(text=text, icon=icon)
         findings = session.findings(choices)
         for finding in blockers(findings)[:4]:
@@ -180,20 +180,20 @@ class ACCSYN_OT_submit_dialog(bpy.types.Operator):
         return {"FINISHED"}
 
 
-def _file_rows(session: SubmitSession) -> List[Any]:
-    """The first rows of the file list, problems first, and a count of the rest."""
+def _file_rows(session: SubmitSession, choices: SubmitChoices) -> List[Any]:
+    """The first rows of the file list, problems first (``preflight.dependency_states``), and a count of the rest."""
     scan = session.scan_result
     if scan is None:
         return [("The files have not been checked.", "ERROR")]
-    rows = []
-    for dependency in sorted(scan.dependencies, key=lambda d: (d.exists and not d.missing, d.node)):
-        if not dependency.exists:
-            rows.append((f"MISSING {dependency.node}: {dependency.path}", "ERROR"))
-        elif dependency.missing:
-            rows.append((f"missing frames {dependency.missing} {dependency.node}: {dependency.path}", "ERROR"))
-        else:
-            rows.append((f"{dependency.node}: {dependency.path}", "CHECKMARK"))
-    rows = [(f"UNRESOLVED {item.node}.{item.knob}: {item.reason}", "QUESTION") for item in scan.unresolved] + rows
+    rule = session.send_rule(choices)
+    ranked = []
+    for dependency in scan.dependencies:
+        state = dependency_states(dependency, rule, choices.allow_missing)[0]
+        rank = {BLOCKER: 0, WARNING: 1}.get(state.severity or "", 2)
+        text = f"{state.label} {dependency.node}: {dependency.path} {state.detail}".strip()
+        ranked.append((rank, text, ("ERROR", "QUESTION", "CHECKMARK")[rank]))
+    ranked += [(1, f"unresolved {item.node}.{item.knob}: {item.reason}", "QUESTION") for item in scan.unresolved]
+    rows = [(text, icon) for _rank, text, icon in sorted(ranked, key=lambda row: row[0])]
     if len(rows) > ROWS_SHOWN:
         rows = [*rows[:ROWS_SHOWN], (f"... and {len(rows) - ROWS_SHOWN} more", "NONE")]
     return rows
