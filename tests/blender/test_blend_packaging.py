@@ -3,6 +3,7 @@ the add-on installed as an extension scans in process with the collector of its 
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -126,3 +127,19 @@ def test_the_extension_scans_in_process_with_the_collector_of_its_own_wheel(tmp_
     facts = json.loads(line[len("ACCSYN_TEST ") :])
     assert Path(facts["core"]).is_relative_to(unpacked) and Path(facts["addon"]).is_relative_to(extension)
     assert facts["textures"] == [str(texture)]
+
+
+def test_the_core_imports_the_collector_without_blender_and_blender_runs_it_without_the_core():
+    """No ``bpy`` at import time (the core runs without Blender), and only the standard library besides (Blender's
+    Python runs the file as its script, without accsyn-dcc on its path)."""
+    code = ("import sys; sys.modules['bpy'] = None; import accsyn_dcc.scan.blend; "
+            "from accsyn_dcc.blender import collect; collect.collect()")  # fmt: skip
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=clean_env())
+    assert ran.stderr.strip().splitlines()[-1] == "ModuleNotFoundError: import of bpy halted; None in sys.modules"
+    from accsyn_dcc.blender import collect
+
+    tree = ast.parse(Path(collect.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {name.split(".")[0] for name in imported}
+    assert imported <= set(sys.stdlib_module_names)
