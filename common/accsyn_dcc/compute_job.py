@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Union
 
-from accsyn_dcc.payload_rules import check_payload, normalise_legacy_keys, validate_payload
+from accsyn_dcc.payload_rules import check_payload, normalise_legacy_keys, setting_text, validate_payload
 
 __all__ = [
     "ComputeJob",
@@ -22,15 +22,6 @@ __all__ = [
 ]
 
 SettingValue = Union[str, int, float, bool]
-
-
-def setting_text(value: SettingValue) -> str:
-    """An accsyn setting value as the string accsyn expects (``5`` -> ``"5"``, ``True`` -> ``"true"``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 Statements (accsyn-protocol.md section 3.3): ``ram:<32g`` / ``ram:>64g``, ``cores:=12``,
 ``hostname:+host`` (only), ``hostname:-h1-h2`` (exclude), ``hostname:ws01+ren01``, ``site:hq``,
-``site:hq+linux``, ``site:-dupp``, ``pool:+p`` / ``-p`` / ``~p`` / ``@p``. Each key may appear once:
-accsyn wants several hosts combined into one statement.
+``site:hq+linux``, ``site:-dupp``, ``pool:+p`` / ``-p`` / ``~p`` / ``@p``. compute.rst recommends one
+statement per key, so ``review_filters`` combines a repeated ``hostname`` or ``site`` into one (with a
+warning); a repeated ``ram``, ``cores`` or ``pool`` is kept as given (accsyn applies every statement).
 
 accsyn separates excluded hosts with ``-``, so a host name that itself holds a ``-`` cannot be
 excluded unambiguously; ``build_filters`` refuses it and asks for the host's client id instead.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from accsyn_dcc.errors import Problem, ValidationError
 
@@ -44,12 +45,22 @@ class Filter:
         return f"{self.key}:{self.expression}"
 
 
-def filter_problems(text: str, field: str = "filters") -> List[Problem]:
-    """Every problem in a filters string, each naming ``field`` and the statement at fault."""
+@dataclass(frozen=True)
+class ReviewedFilters:
+    """A filters string with each repeated key combined, a warning for each combination, every problem."""
+
+    text: str
+    warnings: Tuple[Problem, ...] = ()
+    problems: Tuple[Problem, ...] = ()
+
+
+def review_filters(text: str, field: str = "filters") -> ReviewedFilters:
+    """Check every statement; combine a key given more than once (warned, never refused)."""
     if not isinstance(text, str):
-        return [Problem(field, text, "filters must be a comma-separated string such as 'ram:>32g,site:hq'")]
+        problem = Problem(field, text, "filters must be a comma-separated string such as 'ram:>32g,site:hq'")
+        return ReviewedFilters(text, (), (problem,))
     problems: List[Problem] = []
-    seen = set()
+    by_key: Dict[str, List[str]] = {}
     for statement in (part.strip() for part in text.split(",")):
         if not statement:
             continue
@@ -62,19 +73,61 @@ def filter_problems(text: str, field: str = "filters") -> List[Problem]:
             )
         elif not _PATTERNS[key].match(expression.strip()):
             problems.append(Problem(field, statement, f"bad {key} filter; expected {_EXPECTED[key]}"))
-        elif key in seen:
-            problems.append(Problem(field, statement, f"'{key}' appears twice; combine it into one statement"))
-        seen.add(key)
-    return problems
+        by_key.setdefault(key if colon else statement, []).append(statement)
+    if problems:
+        return ReviewedFilters(text, (), tuple(problems))
+    statements: List[str] = []
+    warnings: List[Problem] = []
+    for key, given in by_key.items():
+        if len(given) == 1:
+            statements.extend(given)
+            continue
+        combined = _combined(key, [statement.partition(":")[2].strip() for statement in given])
+        statements.extend(combined)
+        if combined == given:
+            message = f"'{key}' appears {len(given)} times; accsyn applies every statement"
+        else:
+            message = f"'{key}' appears {len(given)} times; combined into '{combined[0]}' as compute.rst recommends"
+        warnings.append(Problem(field, ",".join(given), message))
+    return ReviewedFilters(",".join(statements), tuple(warnings), ())
+
+
+def _combined(key: str, expressions: List[str]) -> List[str]:
+    """One statement for a repeated ``hostname`` or ``site`` (included names less the excluded ones, else the
+    excluded names); the statements as given when one statement cannot say it."""
+    given = [f"{key}:{expression}" for expression in expressions]
+    if key not in ("hostname", "site"):
+        return given
+    included: List[str] = []
+    excluded: List[str] = []
+    for expression in expressions:
+        if expression.startswith("-"):
+            excluded.extend(expression[1:].split("-"))
+        else:
+            included.extend(expression.lstrip("+").split("+"))
+    kept = list(dict.fromkeys(name for name in included if name not in excluded))
+    excluded = list(dict.fromkeys(excluded))
+    if included:
+        if not kept:
+            return given
+        return [f"{key}:+" + "+".join(kept)] if key == "hostname" else [f"{key}:" + "+".join(kept)]
+    if key == "site" and len(excluded) > 1:
+        return given
+    return [f"{key}:-" + "-".join(excluded)]
+
+
+def filter_problems(text: str, field: str = "filters") -> List[Problem]:
+    """Every problem in a filters string, each naming ``field`` and the statement at fault."""
+    return list(review_filters(text, field).problems)
 
 
 def parse_filters(text: str, field: str = "filters") -> List[Filter]:
-    """The statements of a filters string; raise ValidationError listing every bad one."""
-    problems = filter_problems(text, field)
-    if problems:
-        raise ValidationError(problems)
+    """The statements of a filters string (repeated keys combined); raise ValidationError listing every bad one."""
+    reviewed = review_filters(text, field)
+    if reviewed.problems:
+        raise ValidationError(reviewed.problems)
     filters = []
-    for statement in (part.strip() for part in text.split(",")):
+    for statement in reviewed.text.split(","):
         if statement:
             key, _, expression = statement.partition(":")
             filters.append(Filter(key.strip().lower(), expression.strip()))

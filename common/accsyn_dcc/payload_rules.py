@@ -1,16 +1,21 @@
 """Validation of accsyn Compute job payloads: every problem found, each naming its dotted field.
 
-Follows compute.rst and accsyn-protocol.md section 3.1: settings values are strings, per-OS
-``envs`` need ``common``, ``clear_output_directory`` is a string, OS names are windows/mac/linux.
+Follows compute.rst and accsyn-protocol.md section 3.1: setting values are strings (a number or a boolean is
+accepted with a warning and stored as text, as accsyn does), per-OS ``envs`` are stored with ``common``,
+duplicate filter keys are combined, ``clear_output_directory`` is a string, OS names are windows/mac/linux.
+``review_payload`` gives the payload as accsyn stores it; ``payload --validate``, the local farm and the
+stand-in all use it.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from typing import Any, Dict, List, Mapping
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Tuple
 
 from accsyn_dcc.errors import Problem, ValidationError
-from accsyn_dcc.filters import filter_problems
+from accsyn_dcc.filters import review_filters
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.workspace import OPERATING_SYSTEMS
 
@@ -39,12 +44,66 @@ def normalise_legacy_keys(payload: Mapping[str, Any]) -> Dict[str, Any]:
     return result
 
 
-def validate_payload(payload: Any) -> List[Problem]:
-    """Every problem in a Compute payload (legacy ``app``/``code`` keys accepted); empty when valid."""
-    if not isinstance(payload, Mapping):
-        return [Problem("payload", type(payload).__name__, "a Compute payload must be a JSON object")]
-    data = normalise_legacy_keys(payload)
+@dataclass(frozen=True)
+class Reviewed:
+    """A value as accsyn stores it, what was changed on the way (``warnings``) and what is refused."""
+
+    value: Any
+    warnings: Tuple[Problem, ...] = ()
+    problems: Tuple[Problem, ...] = ()
+
+
+def setting_text(value: Any) -> str:
+    """An accsyn setting value as the string accsyn expects (``5`` -> ``"5"``, ``True`` -> ``"true"``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def review_settings(settings: Any, field: str) -> Reviewed:
+    """The one rule for accsyn setting values: text stays; a number or a boolean becomes text with a warning
+    (accsyn accepts it so); anything else, a bucket size below 1 or a speed limit that is no number is refused."""
+    if not isinstance(settings, dict):
+        return Reviewed(settings, (), (Problem(field, settings, "must be an object of setting names to values"),))
+    values: Dict[str, Any] = {}
+    warnings: List[Problem] = []
     problems: List[Problem] = []
+    for name, value in settings.items():
+        where = f"{field}.{name}"
+        if isinstance(value, (bool, int, float)):
+            values[name] = setting_text(value)
+            warnings.append(Problem(where, value, f'accsyn keeps setting values as text; stored as "{values[name]}"'))
+        elif isinstance(value, str):
+            values[name] = value
+        else:
+            values[name] = value
+            problems.append(Problem(where, value, 'accsyn setting values are text (or a number), e.g. "5"'))
+            continue
+        text = values[name]
+        if name in _INTEGER_SETTINGS and not (text.isdigit() and int(text) > 0):
+            problems.append(Problem(where, value, "must be a whole number of 1 or more"))
+        elif name in _NUMBER_SETTINGS and not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            problems.append(Problem(where, value, "must be a number of MB/s, or -1 for no limit"))
+    return Reviewed(values, tuple(warnings), tuple(problems))
+
+
+def review_payload(payload: Any) -> Reviewed:
+    """A Compute payload as accsyn stores it (a copy: legacy keys renamed, setting values as text, per-OS envs
+    with ``common``, duplicate filter keys combined), with a warning for each change and every problem."""
+    if not isinstance(payload, Mapping):
+        problem = Problem("payload", type(payload).__name__, "a Compute payload must be a JSON object")
+        return Reviewed(payload, (), (problem,))
+    data = copy.deepcopy(normalise_legacy_keys(payload))
+    warnings: List[Problem] = []
+    problems: List[Problem] = []
+
+    def take(key: str, reviewed: Reviewed) -> None:
+        data[key] = reviewed.value
+        warnings.extend(reviewed.warnings)
+        problems.extend(reviewed.problems)
+
     for key in data:
         if key not in TOP_LEVEL_FIELDS:
             problems.append(Problem(key, data[key], "unknown field in a Compute payload"))
@@ -62,22 +121,33 @@ def validate_payload(payload: Any) -> List[Problem]:
         except ValidationError as error:
             problems.extend(error.problems)
     if "filters" in data:
-        problems.extend(filter_problems(data["filters"]))
+        filters = review_filters(data["filters"])
+        take("filters", Reviewed(filters.text, filters.warnings, filters.problems))
     if "dependencies" in data:
         problems.extend(_dependency_problems(data["dependencies"]))
     if "settings" in data:
-        problems.extend(settings_problems(data["settings"], "settings"))
+        take("settings", review_settings(data["settings"], "settings"))
     if "envs" in data:
-        problems.extend(_env_problems(data["envs"]))
+        take("envs", review_envs(data["envs"]))
     if "parameters" in data:
         problems.extend(_parameter_problems(data["parameters"]))
+        if isinstance(data["parameters"], dict) and "site" in data["parameters"]:
+            sites = review_sites(data["parameters"]["site"])
+            data["parameters"]["site"] = sites.value
+            warnings.extend(sites.warnings)
+            problems.extend(sites.problems)
     if "status" in data and data["status"] not in INITIAL_STATUSES:
         problems.append(Problem("status", data["status"], f"the initial status must be one of {INITIAL_STATUSES}"))
     if "metadata" in data and not isinstance(data["metadata"], dict):
         problems.append(Problem("metadata", data["metadata"], "must be an object"))
     if "allow_duplicates" in data and not isinstance(data["allow_duplicates"], bool):
         problems.append(Problem("allow_duplicates", data["allow_duplicates"], "must be true or false"))
-    return problems
+    return Reviewed(data, tuple(warnings), tuple(problems))
+
+
+def validate_payload(payload: Any) -> List[Problem]:
+    """Every problem in a Compute payload (legacy ``app``/``code`` keys accepted); empty when valid."""
+    return list(review_payload(payload).problems)
 
 
 def check_payload(payload: Any) -> None:
@@ -97,22 +167,6 @@ def _dependency_problems(dependencies: Any) -> List[Problem]:
     ]
 
 
-def settings_problems(settings: Any, field: str) -> List[Problem]:
-    """Problems in an accsyn settings object: string values; bucket size a positive whole number."""
-    if not isinstance(settings, dict):
-        return [Problem(field, settings, "must be an object of setting names to string values")]
-    problems: List[Problem] = []
-    for name, value in settings.items():
-        where = f"{field}.{name}"
-        if not isinstance(value, str):
-            problems.append(Problem(where, value, 'accsyn setting values are strings, e.g. "5"'))
-        elif name in _INTEGER_SETTINGS and not (value.isdigit() and int(value) > 0):
-            problems.append(Problem(where, value, "must be a whole number of 1 or more"))
-        elif name in _NUMBER_SETTINGS and not re.fullmatch(r"-?\d+(\.\d+)?", value):
-            problems.append(Problem(where, value, "must be a number of MB/s, or -1 for no limit"))
-    return problems
-
-
 def _string_map_problems(values: Any, field: str) -> List[Problem]:
     if not isinstance(values, dict):
         return [Problem(field, values, "must be an object of names to string values")]
@@ -123,23 +177,22 @@ def _string_map_problems(values: Any, field: str) -> List[Problem]:
     ]
 
 
-def _env_problems(envs: Any) -> List[Problem]:
+def review_envs(envs: Any, field: str = "envs") -> Reviewed:
+    """Flat ``{NAME: value}`` or per-OS ``{"common"|"linux"|"mac"|"windows": {...}}`` (compute.rst); per-OS
+    envs are stored with ``common`` (accsyn's engines tell the per-OS form by it, so it is added when missing)."""
     if not isinstance(envs, dict):
-        return [Problem("envs", envs, "must be an object")]
-    sections = [key for key, value in envs.items() if key in ENV_SECTIONS and isinstance(value, dict)]
-    if not sections:
-        return _string_map_problems(envs, "envs")
-    if "common" not in envs:
-        return [Problem("envs", sorted(envs), "per-OS envs need a 'common' section (it may be empty)")]
+        return Reviewed(envs, (), (Problem(field, envs, "must be an object"),))
+    if not any(key in ENV_SECTIONS and isinstance(value, dict) for key, value in envs.items()):
+        return Reviewed(envs, (), tuple(_string_map_problems(envs, field)))
     problems = [
-        Problem(f"envs.{key}", value, f"per-OS envs only take the sections {ENV_SECTIONS}")
+        Problem(f"{field}.{key}", value, f"per-OS envs only take the sections {ENV_SECTIONS}")
         for key, value in envs.items()
         if key not in ENV_SECTIONS
     ]
     for section in ENV_SECTIONS:
         if section in envs:
-            problems.extend(_string_map_problems(envs[section], f"envs.{section}"))
-    return problems
+            problems.extend(_string_map_problems(envs[section], f"{field}.{section}"))
+    return Reviewed({"common": {}, **envs}, (), tuple(problems))
 
 
 def _parameter_problems(parameters: Any) -> List[Problem]:
@@ -159,8 +212,6 @@ def _parameter_problems(parameters: Any) -> List[Problem]:
         problems.append(Problem("parameters.remote_os", remote_os, f"must be one of {OPERATING_SYSTEMS}"))
     if "mapped_share_paths" in parameters:
         problems.extend(_mapped_share_path_problems(parameters["mapped_share_paths"]))
-    if "site" in parameters:
-        problems.extend(_site_problems(parameters["site"]))
     clear = parameters.get("clear_output_directory")
     if "clear_output_directory" in parameters and not (isinstance(clear, str) and _CLEAR_OUTPUT.match(clear)):
         problems.append(
@@ -195,12 +246,17 @@ def _mapped_share_path_problems(entries: Any) -> List[Problem]:
     return problems
 
 
-def _site_problems(sites: Any) -> List[Problem]:
+def review_sites(sites: Any, field: str = "parameters.site") -> Reviewed:
+    """``{site code|id|"local": {"settings": {"download"|"upload"|"common": {name: value}}}}`` (compute.rst),
+    each direction's values under the one rule of ``review_settings``."""
     if not isinstance(sites, dict):
-        return [Problem("parameters.site", sites, 'must be an object of site code to {"settings": ...}')]
+        return Reviewed(sites, (), (Problem(field, sites, 'must be an object of site code to {"settings": ...}'),))
+    result: Dict[str, Any] = {}
+    warnings: List[Problem] = []
     problems: List[Problem] = []
     for site, body in sites.items():
-        where = f"parameters.site.{site}"
+        where = f"{field}.{site}"
+        result[site] = body
         if not isinstance(body, dict) or set(body) - {"settings"}:
             problems.append(Problem(where, body, 'must be {"settings": {"download"|"upload"|"common": {...}}}'))
             continue
@@ -208,9 +264,15 @@ def _site_problems(sites: Any) -> List[Problem]:
         if not isinstance(settings, dict):
             problems.append(Problem(f"{where}.settings", settings, "must be an object"))
             continue
+        directions: Dict[str, Any] = {}
         for direction, values in settings.items():
+            directions[direction] = values
             if direction not in SITE_DIRECTIONS:
                 problems.append(Problem(f"{where}.settings.{direction}", values, f"must be one of {SITE_DIRECTIONS}"))
-            else:
-                problems.extend(settings_problems(values, f"{where}.settings.{direction}"))
-    return problems
+                continue
+            reviewed = review_settings(values, f"{where}.settings.{direction}")
+            directions[direction] = reviewed.value
+            warnings.extend(reviewed.warnings)
+            problems.extend(reviewed.problems)
+        result[site] = {"settings": directions}
+    return Reviewed(result, tuple(warnings), tuple(problems))

@@ -36,10 +36,10 @@ def broken(path, value):
         (["range"], "1100-1001", "range"),
         (["filters"], "ram:lots", "filters"),
         (["parameters", "input_conversion"], "sometimes", "parameters.input_conversion"),
-        (["envs", "common"], KeyError, "envs"),
-        (["settings", "task_bucketsize"], 5, "settings.task_bucketsize"),
+        (["envs", "FLAT"], "mixed with per-OS sections", "envs.FLAT"),
+        (["settings", "task_bucketsize"], [5], "settings.task_bucketsize"),
         (["settings", "task_bucketsize"], "0", "settings.task_bucketsize"),
-        (["settings", "transfer_speedlimit"], -1.0, "settings.transfer_speedlimit"),
+        (["settings", "transfer_speedlimit"], "fast", "settings.transfer_speedlimit"),
         (["parameters", "mapped_share_paths", 1, "os"], "amiga", "parameters.mapped_share_paths[1].os"),
         (["parameters", "mapped_share_paths", 0, "remote"], "", "parameters.mapped_share_paths[0].remote"),
         (["parameters", "remote_os"], "Windows", "parameters.remote_os"),
@@ -47,7 +47,7 @@ def broken(path, value):
         (["parameters", "site", "local", "settings", "sideways"], {}, "parameters.site.local.settings.sideways"),
         (
             ["parameters", "site", "local", "settings", "common", "transfer_speedlimit"],
-            2,
+            None,
             "parameters.site.local.settings.common.transfer_speedlimit",
         ),
         (["engine"], KeyError, "engine"),
@@ -67,7 +67,7 @@ def test_broken_variants_name_the_field(path, value, field):
 def test_every_problem_is_listed_at_once():
     payload = broken(["range"], "10-1")
     payload["filters"] = "ram:lots"
-    payload["settings"]["task_bucketsize"] = 5
+    payload["settings"]["task_bucketsize"] = 0
     with pytest.raises(ValidationError) as caught:
         check_payload(payload)
     assert {problem.field for problem in caught.value.problems} == {"range", "filters", "settings.task_bucketsize"}

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from accsyn_dcc import json_text
-from accsyn_dcc.payload_rules import validate_payload
+from accsyn_dcc.payload_rules import review_payload
 
 
 def register(subparsers: Any) -> None:
@@ -17,7 +17,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     payload = json_text.read_file(args.validate, "the payload")
-    problems = validate_payload(payload)
+    reviewed = review_payload(payload)
+    for warning in reviewed.warnings:
+        print(f"warning: {warning}")
+    problems = reviewed.problems
     for problem in problems:
         print(problem)
     if not problems:

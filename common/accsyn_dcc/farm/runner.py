@@ -44,7 +44,7 @@ from accsyn_dcc.farm.engines import (
 )
 from accsyn_dcc.farm.output import OutputFrames
 from accsyn_dcc.farm.taskdata import job_identity, task_data
-from accsyn_dcc.payload_rules import validate_payload
+from accsyn_dcc.payload_rules import review_payload
 from accsyn_dcc.ranges import Bucket, task_buckets
 from accsyn_dcc.workspace import Volume
 
@@ -145,9 +145,10 @@ class LocalFarm:
         fresh: bool = False,
         on_frame: Optional[Callable[[str], None]] = None,
     ) -> None:
-        problems = validate_payload(payload)  # the rules accsyn applies, so a job that runs here runs there
-        if problems:
-            raise ValidationError(problems)
+        reviewed = review_payload(payload)  # the rules accsyn applies, so a job that runs here runs there
+        if reviewed.problems:
+            raise ValidationError(reviewed.problems)
+        payload = reviewed.value  # as accsyn stores it: setting values as text
         if workers < 1:
             raise AccsynDccError(f"workers: at least one worker is needed (got {workers})")
         if retries < 0:

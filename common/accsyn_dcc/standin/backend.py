@@ -1,7 +1,7 @@
 """What the stand-in backend answers (accsyn-protocol.md section 5), independent of HTTP.
 
 Every method returns the reply dict: ``{"result": ...}`` or ``{"message": ..., "message_hr": ...}``.
-Payloads are checked with ``accsyn_dcc.payload_rules.validate_payload`` (range, filters, fields) plus the
+Payloads are checked with ``accsyn_dcc.payload_rules.review_payload`` (range, filters, fields) plus the
 workspace: engine, queue and ``share=``/``site=`` codes must exist.
 """
 
@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from accsyn_dcc.api.transport import ungzip_data, utc_timestamp
 from accsyn_dcc.errors import Problem, ValidationError
 from accsyn_dcc.paths import default_job_name
-from accsyn_dcc.payload_rules import normalise_legacy_keys, validate_payload
+from accsyn_dcc.payload_rules import review_payload
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.standin.progress import job_metrics, log_rows
 from accsyn_dcc.standin.query import QueryError, compile_query
@@ -247,10 +247,11 @@ class Backend:
         data = event.get("data")
         if not isinstance(data, dict) or not data:
             raise RefusedRequest("No job data was given", "The job payload is empty")
-        payload = normalise_legacy_keys(data)
-        warnings = _settings_as_text(payload)
+        reviewed = review_payload(data)  # as accsyn stores it: setting values as text, each change warned
+        payload: Dict[str, Any] = reviewed.value
+        warnings = [str(warning) for warning in reviewed.warnings]
         allow_duplicates = payload.get("allow_duplicates")
-        problems = validate_payload(payload)
+        problems = list(reviewed.problems)
         engine = self._seeded("engine", payload.get("engine"))
         if isinstance(payload.get("engine"), str) and engine is None:
             problems.append(_problem("engine", payload["engine"], "no such engine in this workspace"))
@@ -467,21 +468,6 @@ def _object(what: str, data: Any) -> Dict[str, Any]:
 
 def _bad_query(query: Optional[str], error: QueryError) -> RefusedRequest:
     return RefusedRequest(f"Bad query {_CLIPPED.repr(query)}: {error}")
-
-
-def _settings_as_text(payload: Dict[str, Any]) -> List[str]:
-    """Numbers and booleans in ``settings`` become text, as accsyn accepts them; one warning for each."""
-    settings = payload.get("settings")
-    if not isinstance(settings, dict):
-        return []
-    warnings = []
-    converted = dict(settings)
-    for name, value in settings.items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            converted[name] = str(int(value)) if float(value).is_integer() else str(value)
-            warnings.append(f"settings.{name} was the number {value!r}; accsyn keeps setting values as text")
-    payload["settings"] = converted
-    return warnings
 
 
 def _problem(field: str, value: Any, message: str) -> Problem:

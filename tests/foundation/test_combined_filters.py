@@ -1,0 +1,35 @@
+"""A filter key given twice is combined into one statement with a warning (compute.rst recommends combining),
+never refused."""
+
+import pytest
+
+from accsyn_dcc.filters import parse_filters, review_filters
+from accsyn_dcc.payload_rules import review_payload
+
+
+@pytest.mark.parametrize(
+    ("text", "combined"),
+    [
+        ("hostname:-a,hostname:-b", "hostname:-a-b"),
+        ("ram:>32g,hostname:-a,site:hq,hostname:-b-c", "ram:>32g,hostname:-a-b-c,site:hq"),
+        ("hostname:+a,hostname:+b,hostname:-b", "hostname:+a"),
+        ("site:hq,site:sthlm", "site:hq+sthlm"),
+        ("ram:>32g,ram:<64g", "ram:>32g,ram:<64g"),  # one statement cannot say it: kept, accsyn applies both
+    ],
+)
+def test_repeated_keys_are_combined_with_a_warning(text, combined):
+    reviewed = review_filters(text)
+    assert reviewed.problems == ()
+    assert reviewed.text == combined
+    assert len(reviewed.warnings) == 1 and "appears" in reviewed.warnings[0].message
+
+
+def test_a_payload_with_repeated_hostnames_is_accepted_and_stored_combined():
+    reviewed = review_payload({"engine": "nuke-13", "input": "/a.nk", "filters": "hostname:-a,hostname:-b"})
+    assert reviewed.problems == ()
+    assert reviewed.value["filters"] == "hostname:-a-b"
+    assert [warning.field for warning in reviewed.warnings] == ["filters"]
+
+
+def test_parse_gives_the_combined_statements():
+    assert [str(each) for each in parse_filters("hostname:-a,hostname:-b")] == ["hostname:-a-b"]
