@@ -129,3 +129,11 @@ def test_a_link_into_a_private_place_is_private(studio, capsys):
     os.symlink(secrets[0], link)
     assert main(["submit", str(nuke_scene(root, [str(link)])), "--engine", "nuke-15", "--dry-run", "--json"]) == 1
     assert f"{link} is in the home folder's private ~/.ssh" in capsys.readouterr().err
+
+
+def test_scan_lists_a_private_file_as_never_sent(studio, capsys):
+    root, secrets, _elsewhere = studio
+    assert main(["scan", str(nuke_scene(root, [secrets[0], str(root / "shot" / "plate.exr")]))]) == 0
+    out = capsys.readouterr().out
+    assert f"PRIVATE, NEVER SENT Read0 read {secrets[0]}" in out
+    assert f"ok      Read1 read {root}/shot/plate.exr" in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any, Dict, List
 
@@ -18,6 +19,7 @@ from accsyn_dcc.preflight import BLOCKER, dependency_states
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan import library_warnings, scan_scene
 from accsyn_dcc.scan.records import ScanResult
+from accsyn_dcc.sending import SendRule
 
 JSON_KEYS = ("scene", "frame_range", "dependencies", "outputs", "unresolved", "errors", "facts")
 
@@ -56,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
 def print_result(result: ScanResult) -> None:
     lines = [f"{result.scene}: {len(result.dependencies)} dependencies, {len(result.outputs)} outputs"]
+    rule = SendRule(None, os.path.dirname(result.scene))  # no workspace here: what no flag would ever send
     for dependency in result.dependencies:
-        state = dependency_states(dependency)[0]
+        state = dependency_states(dependency, rule)[0]
         label = state.label.upper() if state.severity == BLOCKER else state.label
         detail = f": {state.detail}" if state.detail else ""
         lines.append(f"  {label:7} {dependency.node} {dependency.kind} {dependency.path}{detail}")
