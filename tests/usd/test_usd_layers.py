@@ -137,15 +137,24 @@ def test_a_stage_scanned_on_its_own_lists_its_render_products_and_range(tmp_path
 USD_PIECES = [
     "(", ")", "[", "]", "{", "}", '"', "@", "@@@", "<UDIM>", "$F4", "%0999d", "\n", "#usda 1.0\n", "\x00", "1e400",
     "subLayers = [@/dev/zero@]", "subLayers = [@./asset.usda@]", "references = @/proc/self/environ@", "nan",
+    "#", ".##", "double templateStride = 0\n", "double templateEndTime = 1e9\n", "@PxrTexture@", "clipTemplate",
 ]  # fmt: skip
 
 
 def _seeds(root: Path) -> Dict[str, Tuple[str, Union[str, bytes]]]:
     """The layers the fuzz test starts from, by name: (file it is written to, content)."""
+    from test_usd_real_scenes import LEGACY, RENDERMAN, TEMPLATED, clip
     from test_usd_untrusted import UNPARSABLE, crate_with_a_huge_section, deep_dictionaries, deep_prims
 
     (root / "broken.usda").write_text(UNPARSABLE)
+    for name in ("clips/manifest.usda", "clips/anim.01.usda", "clips/anim.02.usda", "sub/s.001.25.usd",
+                 "legacy/cache.1.usd"):  # fmt: skip
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(clip("./rock.exr"))
+    (root / "clips/anim.03.usda").write_text(deep_prims())
     return {
+        "clip templates": ("mutated.usda", TEMPLATED),
+        "legacy clip template and renderman identifiers": ("mutated.usda", LEGACY + RENDERMAN.split("\n", 1)[1]),
         "asset": ("mutated.usda", build_asset(root).read_text()),
         "deep dictionaries": ("mutated.usda", deep_dictionaries()),  # OpenUSD crashed on these
         "deep prims": ("mutated.usda", deep_prims()),
@@ -157,7 +166,8 @@ def _seeds(root: Path) -> Dict[str, Tuple[str, Union[str, bytes]]]:
 @pytest.mark.parametrize(
     "seed, count, least_read",
     [("asset", 80, 1), ("deep dictionaries", 10, 0), ("deep prims", 10, 0), ("unreadable sublayer", 20, 1),
-     ("crate with a huge section", 20, 0)],
+     ("crate with a huge section", 20, 0), ("clip templates", 30, 1),
+     ("legacy clip template and renderman identifiers", 30, 1)],
 )  # fmt: skip
 def test_mutated_layers_end_in_a_result_or_the_typed_error(tmp_path, seed, count, least_read):
     from fuzzing import mutate, scan_each
