@@ -198,7 +198,7 @@ class SceneFileHost(HostAdapter):
             (
                 engine.code
                 for engine in engines
-                if engine.settings.filename_extensions and engine.settings.accepts(extension)
+                if engine.filename_extensions and engine.accepts(extension)
             ),
             key=natural_sort_key,
         )

@@ -229,7 +229,7 @@ class SubmitSession:
         choices = SubmitChoices(
             engine=engine_code,
             range_text=range_text,
-            name=os.path.splitext(os.path.basename(scene))[0] if scene else "",
+            name=default_job_name(scene) if scene else "",
             bucket_size=int(bucket or (found.settings.default_bucketsize if found else 1)),
             queue=str(remembered.get("queue") or defaults.queue),
             outputs=tuple(self.host.outputs(selected_only)),
@@ -299,7 +299,7 @@ class SubmitSession:
                 if finding.code == "modified" else finding
                 for finding in findings
             ]  # fmt: skip
-        findings += check_input(scene, self.workspace.engine(choices.engine))
+        findings += check_input(scene, self.workspace.engine(choices.engine), self.workspace)
         findings += check_range(choices.range_text, choices.range_error)
         findings += check_engine(choices.engine, self.workspace)
         findings += output_findings + check_outputs(outputs, on_share, words)

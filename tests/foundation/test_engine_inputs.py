@@ -64,3 +64,22 @@ def test_the_session_blocks_a_hip_submitted_to_a_stock_mantra_engine(tmp_path: A
     findings = session.findings(SubmitChoices(engine="mantra-20.5", range_text="1-3", outputs=tuple(host.outputs())),
                                 require_scan=False)  # fmt: skip
     assert "input_not_accepted" in [finding.code for finding in findings if finding.blocks]
+
+
+def test_the_command_line_preselects_a_stock_engine_by_its_family_and_names_the_others(tmp_path):
+    """A stock engine record declares no extensions: its family says what it renders, for the preselection and for
+    the pre-flight's list of engines that render the scene."""
+    from accsyn_dcc.config import Settings
+    from accsyn_dcc.hosts import SceneFileHost
+    from accsyn_dcc.session import SubmitChoices, SubmitSession
+    from accsyn_dcc.workspace import Engine, WorkspaceInfo
+
+    scene = tmp_path / "fx.hip"
+    scene.write_bytes(b"070707")
+    workspace = WorkspaceInfo(engines=[Engine("mantra-20.5"), Engine("houdini-20.5"), Engine("nuke-15")])
+    host = SceneFileHost(str(scene))
+    assert host.default_engine(workspace.engines) == "houdini-20.5"
+    session = SubmitSession(host, Settings({}), workspace=workspace)
+    [finding] = [f for f in session.findings(SubmitChoices(engine="mantra-20.5"), require_scan=False)
+                 if f.code == "input_not_accepted"]  # fmt: skip
+    assert finding.message.endswith("engines of the workspace that render it: houdini-20.5.")
