@@ -202,6 +202,8 @@ def test_pause_resume_and_abort_from_the_command_line(farm: Farm, capsys, monkey
     time.sleep(0.5)
     assert farm.status(slow) == "aborted" and run(capsys, "job", slow)["code"] == 1
     assert not [name for name in farm.frames() if name.startswith("frame-1") and len(name) > 8]
+    said = run(capsys, "requeue", slow, "--items", "101")["out"]
+    assert f"the job is aborted: they render when it resumes (accsyn-dcc resume {slow})" in said
 
 
 def test_watch_follows_the_job_to_its_end_bounded_and_quiet_on_ctrl_c(farm: Farm, capsys, monkeypatch) -> None:

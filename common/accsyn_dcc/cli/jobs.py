@@ -245,6 +245,8 @@ def run_requeue(args: argparse.Namespace) -> int:
         session.update_tasks(job["id"], [{"id": task["id"], "status": "queued"} for task in chosen])
     items = FrameRange.from_runs((int(t["uri"]), int(t["uri"])) for t in chosen) if _numbered(chosen) else None
     print(f"job {shown(job['id'])}: {len(chosen)} task(s) queued again ({shown(items or chosen[0].get('uri'))})")
+    if job.get("status") in ("paused", "aborted"):
+        print(f"the job is {shown(job['status'])}: they render when it resumes (accsyn-dcc resume {shown(job['id'])})")
     return 0
 
 

@@ -117,7 +117,12 @@ class LocalDispatcher:
                 log.exception("the stand-in's scheduler failed; trying again")
 
     def _schedule(self) -> None:
-        for job in self.store.jobs():
+        jobs = self.store.jobs()
+        with self._lock:
+            gone = set(self._farms) - {job["id"] for job in jobs}
+        for job_id in gone:  # deleted: stopped as if aborted
+            self._abort(job_id)
+        for job in jobs:
             status = job.get("status")
             if status == "aborted":
                 self._abort(job["id"])
@@ -166,12 +171,15 @@ class LocalDispatcher:
         return farm
 
     def _finish(self, job: Dict[str, Any]) -> None:
-        """Every task has run: the job is done, or failed when a task failed (on hold tasks keep it waiting)."""
+        """Nothing is left to start: the job is done, or failed when a task failed, or waiting (blocked) when only
+        tasks on hold are left."""
         statuses = {task.get("status") for task in self.store.tasks(job["id"])}
         if "failed" in statuses:
             status = "failed"
         elif statuses <= set(FINISHED_TASK_STATUSES):
             status = "done"
+        elif job.get("status") == "running":
+            status = "waiting"
         else:
             return
         with self._lock:
