@@ -43,10 +43,9 @@ FINISHED_TASK_STATUSES = ("done", "excluded")
 
 @dataclass(frozen=True)
 class Running:
-    """A bucket on a slot: the job, the farm running it and its items."""
+    """A bucket on a slot: its job and its items."""
 
     job_id: str
-    farm: LocalFarm
     items: Sequence[str]
 
 
@@ -197,7 +196,7 @@ class LocalDispatcher:
             task["metadata"] = {**metadata, "log": farm.log_path(bucket)}
         self.store.save_tasks(tasks)
         with self._lock:
-            self._slots[slot] = Running(job["id"], farm, items)
+            self._slots[slot] = Running(job["id"], items)
         thread = threading.Thread(
             target=self._run, args=(job, farm, slot, bucket, node), name=f"accsyn-{job['id']}-{slot}", daemon=True
         )
