@@ -21,15 +21,16 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from platformdirs import user_cache_dir, user_config_dir
 
 from accsyn_dcc import json_text
 from accsyn_dcc.credentials import API_KEY_ENV, CREDENTIALS_FILE_ENV, Credentials
 from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.payload_rules import per_os_envs, review_sites
 from accsyn_dcc.remembered import SETTINGS_KEY as REMEMBERED_KEY
-from accsyn_dcc.settings_schema import STUDIO_ONLY_KEYS, settings_problem
+from accsyn_dcc.settings_schema import STUDIO_ONLY_KEYS, seed_site_shape, settings_problems
 from accsyn_dcc.workspace import WorkspaceInfo
 
 STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
@@ -56,21 +57,30 @@ class Defaults:
     queue: str = ""
     input_conversion: str = ""
     envs: Mapping[str, str] = field(default_factory=dict)
+    """Variables for every OS (flat ``envs``, or their ``common`` section)."""
+    os_envs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Variables per OS (``linux``, ``mac``, ``windows``) of per-OS ``envs``."""
     site: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    """``{site: {"download"|"upload"|"common": {name: text}}}`` from compute.rst's ``{site: {"settings": ...}}``."""
     transfer_speedlimit: Optional[float] = None
     mapped_share_paths: Tuple[Mapping[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Defaults:
+        envs = dict(data.get("envs") or {})
+        per_os = per_os_envs(envs)
+        sites = review_sites(seed_site_shape(data.get("site") or {})).value
+        speed = data.get("transfer_speedlimit")
         return cls(
             engine=str(data.get("engine") or ""),
             filters=str(data.get("filters") or ""),
             task_bucketsize=int(data["task_bucketsize"]) if data.get("task_bucketsize") else None,
             queue=str(data.get("queue") or ""),
             input_conversion=str(data.get("input_conversion") or ""),
-            envs=dict(data.get("envs") or {}),
-            site=dict(data.get("site") or {}),
-            transfer_speedlimit=data.get("transfer_speedlimit"),
+            envs=dict(envs.get("common") or {}) if per_os else envs,
+            os_envs={name: dict(values) for name, values in envs.items() if name != "common"} if per_os else {},
+            site={code: body["settings"] for code, body in sites.items()},
+            transfer_speedlimit=float(speed) if speed is not None else None,
             mapped_share_paths=tuple(data.get("mapped_share_paths") or ()),
         )
 
@@ -133,34 +143,49 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     return Settings(values, studio or "", sources)
 
 
-def _sources(values: Mapping[str, Any], source: str, prefix: str = "") -> Dict[str, str]:
+def _sources(values: Mapping[str, Any], source: str) -> Dict[str, str]:
     """Each leaf's dotted key -> ``source`` (the dialog's remembered choices: ``remembered``)."""
-    found: Dict[str, str] = {}
+    remembered = f"{REMEMBERED_KEY}."
+    return {key: "remembered" if key.startswith(remembered) else source for key, _ in leaves(values)}
+
+
+def leaves(values: Mapping[str, Any], prefix: str = "") -> Iterator[Tuple[str, Any]]:
+    """Each value of nested objects with its dotted key (an empty object and a list are values)."""
     for key, value in values.items():
-        dotted = f"{prefix}{key}"
-        here = "remembered" if dotted == REMEMBERED_KEY else source
         if isinstance(value, Mapping) and value:
-            found.update(_sources(value, here, f"{dotted}."))
+            yield from leaves(value, f"{prefix}{key}.")
         else:
-            found[dotted] = here
-    return found
+            yield f"{prefix}{key}", value
 
 
 def _checked(path: str, values: Dict[str, Any]) -> Dict[str, Any]:
     """``values`` when every key and type is right; else one ConfigError naming the file, the key and the type."""
-    misplaced = sorted(key for key in WORKSPACE_SECTIONS if key in values)
-    if misplaced:
-        raise ConfigError(f'{path}: {", ".join(misplaced)} belong under "workspace", not at the top level')
-    problem = settings_problem(values)
-    if problem:
-        raise ConfigError(f"{path}: {problem}")
+    problems = settings_file_problems(values)
+    if problems:
+        raise ConfigError(f"{path}: {'; '.join(problems)}")
     return values
+
+
+def settings_file_problems(values: Mapping[str, Any]) -> List[str]:
+    """Every problem of a settings file's object, one sentence each naming its key; empty when all is well."""
+    misplaced = sorted(key for key in WORKSPACE_SECTIONS if key in values)
+    problems = [f'{", ".join(misplaced)} belong under "workspace", not at the top level'] if misplaced else []
+    return problems + settings_problems({key: value for key, value in values.items() if key not in misplaced})
+
+
+def read_settings_file(path: str) -> Dict[str, Any]:
+    """A settings file's JSON object, unchecked (ConfigError when it cannot be read or holds no object)."""
+    return _read_json(path, "the settings file")
 
 
 def save_user_settings(values: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> str:
     """Merge ``values`` into the user's settings file, atomically; return its path."""
-    path = user_settings_path(environ)
-    current = _read_json(path, "the user settings") if os.path.exists(path) else {}
+    return save_settings_file(user_settings_path(environ), values)
+
+
+def save_settings_file(path: str, values: Mapping[str, Any]) -> str:
+    """Merge ``values`` into the settings file ``path`` (made when missing), atomically; return ``path``."""
+    current = _read_json(path, "the settings file") if os.path.exists(path) else {}
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".json")

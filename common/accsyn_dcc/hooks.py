@@ -76,6 +76,22 @@ def hook_paths(settings: Any) -> List[str]:
     return sorted(unique, key=lambda path: (os.path.basename(path), path))
 
 
+def hook_problems(settings: Any) -> List[str]:
+    """What keeps each hook file of ``settings`` from loading, found without running it (missing, unreadable, not
+    Python); one sentence each."""
+    problems = []
+    for path in hook_paths(settings):
+        try:
+            with open(path, "rb") as stream:
+                compile(stream.read(), path, "exec")
+        except OSError as error:
+            problems.append(f"hooks: {path} cannot be read ({error.strerror})")
+        except (SyntaxError, ValueError) as error:
+            problems.append(f"studio hook {os.path.basename(path)} cannot be imported: {type(error).__name__}: "
+                            f"{_one_line(str(error))}")  # fmt: skip
+    return problems
+
+
 class Hooks:
     """One session's studio hooks: imported once, on first use; every call bounded by ``timeout``."""
 

@@ -1,26 +1,20 @@
 """The shape of a settings file (studio or user), as one table: every key, its expected type, in words.
 
-``settings_problem(values)`` names each unknown key and each value of the wrong type by its dotted
-key and the type expected, in one line, so a pipeline TD sees at once what to fix.
+``settings_problems(values)`` names each unknown key and each value of the wrong type by its dotted
+key and the type expected, so a pipeline TD sees at once what to fix.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
+from accsyn_dcc.payload_rules import review_envs, review_settings, review_sites
+
 Check = Tuple[Callable[[Any], bool], str]
 
 
 def _string(value: Any) -> bool:
     return isinstance(value, str)
-
-
-def _positive_int(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return value > 0
-    return isinstance(value, str) and value.strip().isdigit() and int(value) > 0
 
 
 def _number(value: Any) -> bool:
@@ -31,11 +25,23 @@ def _string_map(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(key, str) and isinstance(v, str) for key, v in value.items())
 
 
+def seed_site_shape(value: Mapping[str, Any]) -> Dict[str, Any]:
+    """``{site: {"settings": {direction: {...}}}}`` (compute.rst) from it or from ``{site: {direction: {...}}}``."""
+    return {site: body if isinstance(body, dict) and "settings" in body else {"settings": body}
+            for site, body in value.items()}  # fmt: skip
+
+
 def _site_map(value: Any) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(directions, dict) and all(_string_map(values) for values in directions.values())
-        for directions in value.values()
-    )
+    return isinstance(value, dict) and not review_sites(seed_site_shape(value), "site").problems
+
+
+def _envs(value: Any) -> bool:
+    return not review_envs(value).problems
+
+
+def _setting(name: str) -> Callable[[Any], bool]:
+    """The setting value rule of a Compute payload (a number or its text)."""
+    return lambda value: not review_settings({name: value}, name).problems
 
 
 def _share_path_list(value: Any) -> bool:
@@ -68,12 +74,12 @@ def _volume_list(value: Any) -> bool:
 DEFAULTS: Dict[str, Check] = {
     "engine": (_string, "an engine code (text)"),
     "filters": (_string, 'accsyn filters as text, e.g. "ram:>32g"'),
-    "task_bucketsize": (_positive_int, "a whole number of 1 or more"),
+    "task_bucketsize": (_setting("task_bucketsize"), "a whole number of 1 or more"),
     "queue": (_string, "a queue code (text)"),
     "input_conversion": (_string, "one of auto, always, platform, never"),
-    "envs": (_string_map, 'an object of variable names to text, e.g. {"OCIO": "/tools/aces.ocio"}'),
-    "site": (_site_map, 'an object {site: {"download"|"upload"|"common": {name: text}}}'),
-    "transfer_speedlimit": (_number, "a number of MB/s (-1 for no limit)"),
+    "envs": (_envs, 'names to text, e.g. {"OCIO": "/a.ocio"}, or per OS {"common"|"linux"|"mac"|"windows": {...}}'),
+    "site": (_site_map, 'an object {site: {"settings": {"download"|"upload"|"common": {name: value}}}}'),
+    "transfer_speedlimit": (_setting("transfer_speedlimit"), "a number of MB/s (-1 for no limit)"),
     "mapped_share_paths": (_share_path_list, "a list of {remote, local, os?} objects of text"),
 }
 WORKSPACE: Dict[str, Check] = {
@@ -97,11 +103,6 @@ TOP_LEVEL: Dict[str, Check] = {
 STUDIO_ONLY_KEYS = ("hooks", "hook_timeout")
 """Keys only the studio config may set (studio hooks are the studio's code)."""
 SECTIONS: Dict[str, Dict[str, Check]] = {"defaults": DEFAULTS, "workspace": WORKSPACE}
-
-
-def settings_problem(values: Mapping[str, Any]) -> str:
-    """Every unknown key and wrong type in ``values``, in one line; empty when all is well."""
-    return "; ".join(settings_problems(values))
 
 
 def settings_problems(values: Mapping[str, Any]) -> List[str]:

@@ -15,7 +15,7 @@ from accsyn_dcc import __version__
 from accsyn_dcc.cli.terminal import printable
 from accsyn_dcc.errors import AccsynDccError
 
-_COMMAND_MODULES: Tuple[str, ...] = ("submit", "payload", "scan", "farm", "demo", "server", "jobs")
+_COMMAND_MODULES: Tuple[str, ...] = ("submit", "payload", "scan", "farm", "demo", "server", "jobs", "config")
 """Modules of ``accsyn_dcc.cli``; each defines ``register(subparsers)`` and sets ``handler``."""
 OUTPUT_CLOSED = 141
 """Exit code when whoever reads the output stopped (``| head``): a shell's for a command ended by SIGPIPE."""
