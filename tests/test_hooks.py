@@ -19,7 +19,7 @@ from hook_helpers import FAILURES, STUDIO_HOOK, studio_with_hooks
 from accsyn_dcc.api import connect
 from accsyn_dcc.cli import main
 from accsyn_dcc.config import ConfigError, Settings, load_settings
-from accsyn_dcc.hooks import HOOK_CODE, Hooks, hook_paths
+from accsyn_dcc.hooks import HOOK_CODE, HookError, Hooks, hook_paths
 from accsyn_dcc.hosts import SceneFileHost
 from accsyn_dcc.preflight import BLOCKER, WARNING, Finding
 from accsyn_dcc.session import SubmitSession
@@ -217,3 +217,17 @@ def test_hooks_and_their_timeout_belong_to_the_studio_config(tmp_path: Path, mon
     with pytest.raises(ConfigError, match="hooks belong in the studio config"):
         load_settings()
     assert Hooks.from_settings(Settings({"hook_timeout": 2.5})).timeout == 2.5
+
+
+def test_a_payload_the_payload_rules_refuse_is_not_sent(tmp_path: Path) -> None:
+    hook = tmp_path / "rename.py"
+    hook.write_text("def before_send(payload):\n    return {**payload, 'engine': 'nuke 15!', 'colour': 'red'}\n")
+    with pytest.raises(HookError) as raised:
+        Hooks([str(hook)]).before_send({"engine": "nuke-15", "input": "share=projects/x.nk"})
+    assert str(raised.value).startswith("studio hook rename.py: before_send(): returned a payload that cannot be sent")
+    assert "colour: unknown field" in str(raised.value) and "engine: an engine code" in str(raised.value)
+
+
+def test_a_missing_hook_file_is_one_blocker(tmp_path: Path) -> None:
+    [finding] = Hooks([str(tmp_path / "gone.py")]).check(lambda: None)  # type: ignore[arg-type, return-value]
+    assert finding.blocks and finding.message.startswith("studio hook gone.py cannot be imported: FileNotFoundError")

@@ -144,7 +144,7 @@ class Hooks:
             try:
                 check_payload(payload)
             except ValidationError as error:
-                raise HookError(f"{label} returned a payload that cannot be sent: {error}") from None
+                raise HookError(f"{label}: returned a payload that cannot be sent: {_one_line(str(error))}") from None
         return payload
 
     def after_submit(self, jobs: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -215,14 +215,18 @@ def _importer(path: str, index: int) -> Callable[[Any], Any]:
 
     def load(_: Any) -> Any:
         name = f"accsyn_studio_hook_{index}_{os.path.splitext(os.path.basename(path))[0]}"
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"no such file {path}")
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
             raise ImportError("not a Python file")
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"no such file {path}")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
         return module
 
     return load
