@@ -177,12 +177,17 @@ def _string_map_problems(values: Any, field: str) -> List[Problem]:
     ]
 
 
+def per_os_envs(envs: Mapping[str, Any]) -> bool:
+    """Whether ``envs`` has the per-OS form (a ``common``, ``linux``, ``mac`` or ``windows`` object)."""
+    return any(key in ENV_SECTIONS and isinstance(value, dict) for key, value in envs.items())
+
+
 def review_envs(envs: Any, field: str = "envs") -> Reviewed:
     """Flat ``{NAME: value}`` or per-OS ``{"common"|"linux"|"mac"|"windows": {...}}`` (compute.rst); per-OS
     envs are stored with ``common`` (accsyn's engines tell the per-OS form by it, so it is added when missing)."""
     if not isinstance(envs, dict):
         return Reviewed(envs, (), (Problem(field, envs, "must be an object"),))
-    if not any(key in ENV_SECTIONS and isinstance(value, dict) for key, value in envs.items()):
+    if not per_os_envs(envs):
         return Reviewed(envs, (), tuple(_string_map_problems(envs, field)))
     problems = [
         Problem(f"{field}.{key}", value, f"per-OS envs only take the sections {ENV_SECTIONS}")
