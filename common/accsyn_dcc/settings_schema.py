@@ -77,7 +77,7 @@ DEFAULTS: Dict[str, Check] = {
     "task_bucketsize": (_setting("task_bucketsize"), "a whole number of 1 or more"),
     "queue": (_string, "a queue code (text)"),
     "input_conversion": (_string, "one of auto, always, platform, never"),
-    "envs": (_envs, 'names to text, e.g. {"OCIO": "/a.ocio"}, or per OS {"common"|"linux"|"mac"|"windows": {...}}'),
+    "envs": (_envs, 'an object of variable names to text, or per OS {"common"|"linux"|"mac"|"windows": {...}}'),
     "site": (_site_map, 'an object {site: {"settings": {"download"|"upload"|"common": {name: value}}}}'),
     "transfer_speedlimit": (_setting("transfer_speedlimit"), "a number of MB/s (-1 for no limit)"),
     "mapped_share_paths": (_share_path_list, "a list of {remote, local, os?} objects of text"),

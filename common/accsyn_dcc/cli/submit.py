@@ -21,10 +21,11 @@ from accsyn_dcc.cli.terminal import one_line
 from accsyn_dcc.config import load_settings
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import SceneFileHost
-from accsyn_dcc.payload_rules import INPUT_CONVERSIONS
+from accsyn_dcc.payload_rules import ENV_SECTIONS, INPUT_CONVERSIONS
 from accsyn_dcc.preflight import Finding, PreflightError, blockers, check_input
 from accsyn_dcc.scan import UnsupportedScene
 from accsyn_dcc.session import SubmitChoices, SubmitSession
+from accsyn_dcc.workspace import OPERATING_SYSTEMS
 
 
 def register(subparsers: Any) -> None:
@@ -40,7 +41,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--name", help="job name (default: the scene's name)")
     parser.add_argument("--arguments", help="extra render arguments (write --arguments=-txV)")
     parser.add_argument("--input-conversion", choices=INPUT_CONVERSIONS, help="path conversion of the input file")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="an environment variable")
+    parser.add_argument("--env", action="append", default=[], metavar="[OS:]NAME=VALUE",
+                        help="an environment variable; OS linux, mac or windows sets it on that OS only")  # fmt: skip
     parser.add_argument(
         "--allow-missing", action="store_true", help="submit although files or frames are missing: send what exists"
     )
@@ -131,8 +133,12 @@ def _overlay(choices: SubmitChoices, args: argparse.Namespace) -> SubmitChoices:
         "output_folder": args.output,
     }
     changes = {key: value for key, value in given.items() if value is not None}
-    envs = {**choices.envs, **dict(_env_pair(text) for text in args.env)}
-    return replace(choices, **changes, envs=envs, extra_dependencies=tuple(args.dep), allow_missing=args.allow_missing,
+    envs = dict(choices.envs)
+    os_envs = {os_name: dict(values) for os_name, values in choices.os_envs.items()}
+    for section, name, value in (_env_entry(text) for text in args.env):
+        (envs if section == "common" else os_envs.setdefault(section, {}))[name] = value
+    return replace(choices, **changes, envs=envs, os_envs=os_envs, extra_dependencies=tuple(args.dep),
+                   allow_missing=args.allow_missing,
                    send_off_share=tuple(os.path.abspath(path) for path in args.send_off_share))  # fmt: skip
 
 
@@ -140,8 +146,14 @@ def _as_dicts(findings: Sequence[Finding]) -> List[Dict[str, Any]]:
     return [asdict(finding) for finding in findings]
 
 
-def _env_pair(text: str) -> Tuple[str, str]:
-    name, equals, value = text.partition("=")
+def _env_entry(text: str) -> Tuple[str, str, str]:
+    """``[OS:]NAME=VALUE`` as (envs section, name, value): ``common`` without an OS (compute.rst's per-OS envs)."""
+    assignment, equals, value = text.partition("=")
+    section, _colon, name = assignment.rpartition(":")
+    section = section.strip().lower() or "common"
     if not equals or not name.strip():
-        raise ValidationError.single("--env", text, "expected NAME=VALUE")
-    return name.strip(), value
+        raise ValidationError.single("--env", text, "expected NAME=VALUE or OS:NAME=VALUE")
+    if section not in ENV_SECTIONS:
+        known = ", ".join(OPERATING_SYSTEMS)
+        raise ValidationError.single("--env", text, f"'{section}' is no OS; expected one of {known}")
+    return section, name.strip(), value
