@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
+from accsyn_dcc.host_table import Host, HostWords, host_of_scene
 from accsyn_dcc.naming import natural_sort_key
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output, ScanResult
@@ -25,17 +25,6 @@ ProgressCallback = Callable[[int, int], None]
 """``progress(done, total)``: called now and then during ``collect_scan``."""
 CancelledCallback = Callable[[], bool]
 """``cancelled()``: True once the artist asked to stop; ``collect_scan`` then raises ``ScanCancelled``."""
-
-
-@dataclass(frozen=True)
-class HostWords:
-    """How a host names things, for every sentence the core writes (findings, dialog labels)."""
-
-    output: str = "output"
-    """One render output: ``Write`` (Nuke), ``ROP`` (Houdini), ``render layer`` (Maya), ``view layer`` (Blender)."""
-    outputs: str = "outputs"
-    scene: str = "scene"
-    """The document: ``script`` (Nuke), ``scene`` elsewhere."""
 
 
 def engine_for_version(engines: Sequence[Engine], host_name: str, major: int) -> Optional[str]:
@@ -61,6 +50,9 @@ class PendingScan(ABC):
 class HostAdapter(ABC):
     """The facts and actions of one host application, as the submit session needs them."""
 
+    application: Optional[Host] = None
+    """Its row of the host table (``host_table.HOSTS``): name, words, engine setting; for a scene file, the row
+    of the application that saved it, if known."""
     host_name: str = ""
     """Short lower-case name: ``nuke``, ``maya``, ``houdini``, ``blender``, ``file``."""
     words: HostWords = HostWords()
@@ -157,6 +149,9 @@ class SceneFileHost(HostAdapter):
         self._path = os.path.abspath(path)
         self._default_engine = default_engine_code
         self._scan: Optional[ScanResult] = None
+        self.application = host_of_scene(path)
+        if self.application is not None:
+            self.words = self.application.words
 
     @property
     def host_version(self) -> str:

@@ -19,6 +19,7 @@ from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hooks import Hooks, plan_for
+from accsyn_dcc.host_table import host_of_scene
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.paths import PathMapper, default_job_name, normalise
 from accsyn_dcc.preflight import (
@@ -50,9 +51,6 @@ NO_WORKSPACE = (
     "no workspace is known (no accsyn credentials, no 'workspace' in the studio settings, none read from accsyn "
     "before): engines and shares are not checked, and the engine defaults to the one named after the application"
 )
-HOST_FAMILIES = {".nk": "nuke", ".ma": "maya", ".mb": "maya", ".hip": "houdini", ".hiplc": "houdini",
-                 ".hipnc": "houdini", ".blend": "blender"}  # fmt: skip
-"""A scene file's extension -> the engine family that renders it (for a scene opened outside its application)."""
 
 
 def find_workspace(settings: Settings, connect: Optional[Connector]) -> Tuple[WorkspaceInfo, WorkspaceOrigin]:
@@ -78,7 +76,8 @@ def host_engine(host: HostAdapter) -> str:
         return str(override)
     if host.host_name != "file":
         return host.host_name
-    return HOST_FAMILIES.get(os.path.splitext(host.scene_path() or "")[1].lower(), "")
+    row = host_of_scene(host.scene_path() or "")
+    return row.engine if row is not None else ""
 
 
 @dataclass(frozen=True)
@@ -237,6 +236,7 @@ class SubmitSession:
             input_conversion=str(remembered.get("input_conversion") or defaults.input_conversion),
             site_settings=dict(defaults.site),
             envs={str(name): str(value) for name, value in envs} if isinstance(envs, list) else dict(defaults.envs),
+            os_envs={os_name: dict(values) for os_name, values in defaults.os_envs.items()},
         )
         return self.hooks.before_dialog(choices)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
+from accsyn_dcc.host_table import ENGINE_SETTINGS
 from accsyn_dcc.payload_rules import review_envs, review_settings, review_sites
 
 Check = Tuple[Callable[[Any], bool], str]
@@ -88,15 +89,12 @@ WORKSPACE: Dict[str, Check] = {
     "sites": (_object_list, "a list of site objects"),
     "queues": (_object_list, "a list of queue objects"),
 }
-HOST_ENGINE_KEYS = ("nuke_engine", "maya_engine", "houdini_engine")
-"""Top-level keys naming the engine a host preselects instead of the one for its version; each host adapter
-reads its own from the whole settings, in the dialog and in scripted submits alike."""
 TOP_LEVEL: Dict[str, Check] = {
     "defaults": (_object, "an object"),
     "workspace": (_object, "an object"),
     "local_share_paths": (_string_map, "an object of share codes to local folders (text)"),
     "submit": (_object, "an object (the dialog's remembered choices)"),
-    **dict.fromkeys(HOST_ENGINE_KEYS, (_string, "an engine code (text)")),
+    **dict.fromkeys(ENGINE_SETTINGS, (_string, "an engine code (text)")),
     "hooks": (_path_list, "a list of hook file paths (text; relative to the studio config's folder)"),
     "hook_timeout": (_seconds, "a number of seconds above 0"),
 }

@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Optional
 
 from accsyn_dcc.errors import AccsynDccError
+from accsyn_dcc.host_table import READERS
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
 
 __all__ = ["Dependency", "Output", "ScanResult", "Unresolved", "UnsupportedScene", "scan_scene", "scanner_for"]
-
-_SCANNERS: Dict[str, str] = {
-    ".nk": "accsyn_dcc.scan.nuke:scan_file",
-    ".gizmo": "accsyn_dcc.scan.nuke:scan_file",
-    ".blend": "accsyn_dcc.scan.blend:scan_file",
-    ".ma": "accsyn_dcc.scan.maya:scan_file",
-    ".hip": "accsyn_dcc.scan.houdini:scan_file",
-    ".hiplc": "accsyn_dcc.scan.houdini:scan_file",
-    ".hipnc": "accsyn_dcc.scan.houdini:scan_file",
-    ".usd": "accsyn_dcc.scan.usd:scan_file",
-    ".usda": "accsyn_dcc.scan.usd:scan_file",
-    ".usdc": "accsyn_dcc.scan.usd:scan_file",
-    ".usdz": "accsyn_dcc.scan.usd:scan_file",
-}
-"""Extension -> ``module:function``; each function is ``(path, frames=None, **options) -> ScanResult``."""
-
 
 class UnsupportedScene(AccsynDccError):
     """No offline scanner exists for this kind of scene file."""
@@ -35,10 +20,10 @@ class UnsupportedScene(AccsynDccError):
 def scanner_for(path: str) -> Callable[..., ScanResult]:
     """The scan function for ``path``'s extension; raise UnsupportedScene when there is none."""
     extension = os.path.splitext(path)[1].lower()
-    target = _SCANNERS.get(extension)
+    target = READERS.get(extension)
     folder = os.path.isdir(path)
     if target is None or folder:
-        known = ", ".join(sorted(_SCANNERS))
+        known = ", ".join(sorted(READERS))
         what = "a folder, not a scene file" if folder else f"no scanner for '{extension}' files"
         raise UnsupportedScene(f"{path}: {what} (known: {known})")
     module_name, function_name = target.split(":")

@@ -10,7 +10,8 @@ import bpy
 
 from accsyn_dcc.blender import collect
 from accsyn_dcc.errors import ScanCancelled
-from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
+from accsyn_dcc.host_table import host_named
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.naming import natural_sort_key
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.blend import output, scan_report
@@ -33,8 +34,10 @@ class _CollectedScene(PendingScan):
 class BlenderHost(HostAdapter):
     """The scene open in this Blender session (``bpy.context.scene``)."""
 
-    host_name = "blender"
-    words = HostWords(output="view layer", outputs="view layers", scene="scene")
+    application = host_named("blender")
+    host_name = application.name
+    engine_setting = application.engine_setting
+    words = application.words
 
     def __init__(self, scene: Any = None) -> None:
         self._scene = scene

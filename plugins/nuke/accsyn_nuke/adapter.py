@@ -8,10 +8,10 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import nuke
 
+from accsyn_dcc.host_table import host_named
 from accsyn_dcc.hosts import (
     CancelledCallback,
     HostAdapter,
-    HostWords,
     PendingScan,
     ProgressCallback,
 )
@@ -22,7 +22,6 @@ from accsyn_dcc.scan.nuke.script import CONTAINERS
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_nuke.live_scan import knob_text, snapshot
 
-ENGINE_SETTING = "nuke_engine"
 """Settings key that overrides the engine chosen from the running Nuke version."""
 
 
@@ -41,9 +40,10 @@ def truthy(value: Any) -> bool:
 class NukeHost(HostAdapter):
     """The open Nuke script, read through Foundry's API on Nuke's main thread."""
 
-    host_name = "nuke"
-    engine_setting = ENGINE_SETTING
-    words = HostWords(output="Write", outputs="Writes", scene="script")
+    application = host_named("nuke")
+    host_name = application.name
+    engine_setting = application.engine_setting
+    words = application.words
 
     def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
         self.settings = dict(settings or {})

@@ -27,10 +27,10 @@ def test_dotted_engine_codes_match_too() -> None:
 
 
 def test_setting_overrides_the_version_choice(nuke_ui: Any) -> None:
-    from accsyn_nuke.adapter import ENGINE_SETTING, NukeHost
+    from accsyn_nuke.adapter import NukeHost
 
-    assert NukeHost({ENGINE_SETTING: "nuke-14"}).default_engine(ENGINES) == "nuke-14"
-    assert NukeHost({ENGINE_SETTING: "nuke-99"}).default_engine(ENGINES) == "nuke-16"  # unknown override ignored
+    assert NukeHost({"nuke_engine": "nuke-14"}).default_engine(ENGINES) == "nuke-14"
+    assert NukeHost({"nuke_engine": "nuke-99"}).default_engine(ENGINES) == "nuke-16"  # unknown override ignored
 
 
 def test_a_studio_nuke_engine_is_preselected_by_the_dialog_as_by_a_scripted_submit(
@@ -57,3 +57,11 @@ def test_a_studio_nuke_engine_is_preselected_by_the_dialog_as_by_a_scripted_subm
     from accsyn_dcc.config import load_settings
 
     assert NukeHost(settings=load_settings().values).default_engine(ENGINES) == "nuke-14"  # what batch.submit builds
+
+
+def test_the_plugin_takes_its_row_of_the_host_table() -> None:
+    from accsyn_dcc.host_table import host_of_scene
+    from accsyn_nuke.adapter import NukeHost
+
+    assert NukeHost.application is host_of_scene("a.nk")
+    assert (NukeHost.host_name, NukeHost.engine_setting, NukeHost.words.output) == ("nuke", "nuke_engine", "Write")

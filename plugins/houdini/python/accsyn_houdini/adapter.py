@@ -6,10 +6,10 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import hou
 
+from accsyn_dcc.host_table import host_named
 from accsyn_dcc.hosts import (
     CancelledCallback,
     HostAdapter,
-    HostWords,
     PendingScan,
     ProgressCallback,
 )
@@ -17,16 +17,16 @@ from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.scan.houdini.scanner import scene_outputs
 from accsyn_dcc.scan.records import Output
 
-ENGINE_SETTING = "houdini_engine"
 """Settings key that overrides the engine chosen from the running Houdini version."""
 
 
 class HoudiniHost(HostAdapter):
     """The scene open in Houdini, read through ``hou`` on Houdini's main thread."""
 
-    host_name = "houdini"
-    engine_setting = ENGINE_SETTING
-    words = HostWords(output="ROP", outputs="ROPs", scene="scene")
+    application = host_named("houdini")
+    host_name = application.name
+    engine_setting = application.engine_setting
+    words = application.words
 
     def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
         self.settings = dict(settings or {})

@@ -6,10 +6,10 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from maya import cmds
 
+from accsyn_dcc.host_table import host_named
 from accsyn_dcc.hosts import (
     CancelledCallback,
     HostAdapter,
-    HostWords,
     PendingScan,
     ProgressCallback,
 )
@@ -17,7 +17,6 @@ from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.maya.layers import RenderLayer, layer_outputs, render_layers, scene_range
 from accsyn_dcc.scan.records import Output
 
-ENGINE_SETTING = "maya_engine"
 """Settings key that overrides the engine chosen from the running Maya version."""
 
 
@@ -33,9 +32,10 @@ def camera_of(output: Output) -> str:
 class MayaHost(HostAdapter):
     """The scene open in Maya, read through ``maya.cmds`` on Maya's main thread."""
 
-    host_name = "maya"
-    engine_setting = ENGINE_SETTING
-    words = HostWords(output="render layer", outputs="render layers", scene="scene")
+    application = host_named("maya")
+    host_name = application.name
+    engine_setting = application.engine_setting
+    words = application.words
 
     def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
         self.settings = dict(settings or {})
