@@ -116,7 +116,7 @@ def test_an_off_share_file_outside_the_project_is_sent_only_when_named(studio, c
     root, _secrets, elsewhere = studio
     scene = nuke_scene(root, [elsewhere])
     assert main(["submit", str(scene), "--engine", "nuke-15", "--dry-run", "--allow-missing", "--json"]) == 1
-    assert f"{elsewhere} lies on no accsyn share and outside the scene's folder" in capsys.readouterr().err
+    assert f"{elsewhere} lies on no accsyn share and outside the script's folder" in capsys.readouterr().err
     argv = ["submit", str(scene), "--engine", "nuke-15", "--dry-run", "--json", "--send-off-share", elsewhere]
     assert main(argv) == 0
     [payload] = json.loads(capsys.readouterr().out)["payloads"]

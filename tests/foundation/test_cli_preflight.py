@@ -97,7 +97,8 @@ def test_a_folder_as_input_is_refused_in_one_line(shot, capsys):
 
 def test_a_script_for_an_engine_of_other_files_is_refused(shot, capsys):
     assert main(["submit", str(shot), "--engine", "blender", "--dry-run", "--allow-missing"]) == 1
-    assert "The engine 'blender' renders .blend files, not comp.nk." in capsys.readouterr().err
+    wanted = "The engine 'blender' renders .blend files, not comp.nk; engines of the workspace that render it: nuke-15."
+    assert wanted in capsys.readouterr().err
 
 
 def test_relative_write_resolves_against_the_script_folder(shot, capsys):

@@ -31,4 +31,4 @@ def script_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     """The scripts here live at fictitious /mnt/projects paths: skip only the input-file check (tested on its own)."""
     import accsyn_dcc.session
 
-    monkeypatch.setattr(accsyn_dcc.session, "check_input", lambda scene, engine: [])
+    monkeypatch.setattr(accsyn_dcc.session, "check_input", lambda scene, engine, workspace=None: [])
