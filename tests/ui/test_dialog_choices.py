@@ -132,5 +132,5 @@ def test_the_editors_give_back_what_they_cannot_show(qtbot: Any) -> None:
     sites.set_values(given)
     assert sites.current_site() == "hq" and sites.speed_limit.value() == 10 and sites.values() == given
     sites.speed_limit.setValue(-1)
-    sites.download.setChecked(False)
+    sites.send_dependencies.setChecked(False)
     assert sites.values() == {"hq": {"common": {"retries": "3"}, "download": {"enable": "false"}}, "la": given["la"]}

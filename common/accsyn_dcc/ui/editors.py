@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from accsyn_dcc.filters import build_filters
 from accsyn_dcc.ui.qt import QtWidgets, Signal
+from accsyn_dcc.workspace import OPERATING_SYSTEMS
 
 SiteSettings = Mapping[str, Mapping[str, Mapping[str, str]]]
+ALL_OS = "all"
+"""The env editor's OS for a variable set on every OS (``common``)."""
 _RAM_SHOWN = r"[<>][1-9]\d{0,2}g"
 _HOSTS_SHOWN = r"([+-])[\w.*/]+(\1[\w.*/]+)*"
 _SITES_SHOWN = r"-[\w.]+|[\w.]+(\+[\w.]+)*"
@@ -120,16 +123,17 @@ class FiltersEditor(QtWidgets.QWidget):
 
 
 class EnvEditor(QtWidgets.QWidget):
-    """Environment variables for the render (name, value), with add/remove and suggestions."""
+    """Environment variables for the render (name, value, OS: all or one of linux/mac/windows, compute.rst's
+    per-OS envs), with add/remove and suggestions."""
 
     changed = Signal()
 
     def __init__(self, parent: Optional[QtWidgets.QWidget] = None) -> None:
         super().__init__(parent)
         layout = QtWidgets.QVBoxLayout(self)
-        self.table = QtWidgets.QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Variable", "Value"])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = QtWidgets.QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Variable", "Value", "OS"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QtWidgets.QHeaderView.Stretch)
         self.suggestion = QtWidgets.QLabel()
         self.suggestion.setWordWrap(True)
         buttons = QtWidgets.QHBoxLayout()
@@ -145,17 +149,27 @@ class EnvEditor(QtWidgets.QWidget):
         self.remove_button.clicked.connect(self._remove_selected)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
 
-    def set_variable(self, name: str, value: str) -> None:
-        """Set ``name`` (replacing its value when present) or add an empty row when ``name`` is empty."""
+    def set_variable(self, name: str, value: str, os_name: str = ALL_OS) -> None:
+        """Set ``name`` for ``os_name`` (replacing its value when present) or add an empty row when ``name`` is
+        empty."""
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
-            if name and item is not None and item.text() == name:
+            if name and item is not None and item.text() == name and self._os(row) == os_name:
                 self.table.setItem(row, 1, QtWidgets.QTableWidgetItem(value))
                 return
         row = self.table.rowCount()
         self.table.insertRow(row)
         self.table.setItem(row, 0, QtWidgets.QTableWidgetItem(name))
         self.table.setItem(row, 1, QtWidgets.QTableWidgetItem(value))
+        choice = QtWidgets.QComboBox()
+        choice.addItems([ALL_OS, *OPERATING_SYSTEMS])
+        choice.setCurrentText(os_name)
+        choice.currentIndexChanged.connect(lambda _index: self.changed.emit())
+        self.table.setCellWidget(row, 2, choice)
+
+    def _os(self, row: int) -> str:
+        choice = self.table.cellWidget(row, 2)
+        return choice.currentText() if isinstance(choice, QtWidgets.QComboBox) else ALL_OS
 
     def _remove_selected(self) -> None:
         for row in sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True):
@@ -173,23 +187,49 @@ class EnvEditor(QtWidgets.QWidget):
                 "Suggested from the scan: " + ", ".join(added) + " (gizmos need their folder on the farm)."
             )
 
-    def values(self) -> Dict[str, str]:
-        found: Dict[str, str] = {}
+    def _rows(self) -> List[Tuple[str, str, str]]:
+        """(OS, name, value) of each named row."""
+        found = []
         for row in range(self.table.rowCount()):
             name_item, value_item = self.table.item(row, 0), self.table.item(row, 1)
             name = name_item.text().strip() if name_item is not None else ""
             if name:
-                found[name] = value_item.text() if value_item is not None else ""
+                found.append((self._os(row), name, value_item.text() if value_item is not None else ""))
         return found
 
-    def set_values(self, values: Dict[str, str]) -> None:
-        self.table.setRowCount(0)
-        for name, value in values.items():
-            self.set_variable(name, value)
+    def values(self) -> Dict[str, str]:
+        """The variables for every OS."""
+        return {name: value for os_name, name, value in self._rows() if os_name == ALL_OS}
+
+    def os_values(self) -> Dict[str, Dict[str, str]]:
+        """The variables per OS: ``{"linux"|"mac"|"windows": {name: value}}``."""
+        found: Dict[str, Dict[str, str]] = {}
+        for os_name, name, value in self._rows():
+            if os_name != ALL_OS:
+                found.setdefault(os_name, {})[name] = value
+        return found
+
+    def set_values(self, values: Mapping[str, str]) -> None:
+        """Show ``values`` as the variables for every OS (the per-OS ones stay)."""
+        self._replace(lambda os_name: os_name == ALL_OS, [(ALL_OS, name, value) for name, value in values.items()])
+
+    def set_os_values(self, values: Mapping[str, Mapping[str, str]]) -> None:
+        """Show ``values`` as the per-OS variables (those for every OS stay)."""
+        rows = [(os_name, name, value) for os_name, names in values.items() for name, value in names.items()]
+        self._replace(lambda os_name: os_name != ALL_OS, rows)
+
+    def _replace(self, replaced: Callable[[str], bool], rows: Sequence[Tuple[str, str, str]]) -> None:
+        for row in reversed(range(self.table.rowCount())):
+            if replaced(self._os(row)):
+                self.table.removeRow(row)
+        for os_name, name, value in rows:
+            self.set_variable(name, value, os_name)
 
 
 class SiteSettingsEditor(QtWidgets.QWidget):
-    """Transfer settings for one site (or ``local``, the submitting machine): downloads on/off, speed limit.
+    """Transfer settings for one site (or ``local``, the submitting machine): sending the dependencies on/off,
+    returning the results on/off, speed limit. For ``local`` compute.rst swaps the directions: upload sends the
+    script and dependencies to the main site, download fetches the results.
 
     ``set_values`` shows the first site of a settings mapping; what the fields do not show (other sites,
     other keys) is given back by ``values`` as it came.
@@ -204,21 +244,21 @@ class SiteSettingsEditor(QtWidgets.QWidget):
         self._site_codes = ["", "local"]
         self._given: Dict[str, Dict[str, Dict[str, str]]] = {}
         self.site.addItems(["(none)", "local (this computer)"])
-        self.download = QtWidgets.QCheckBox("Download dependencies to the site")
-        self.download.setChecked(True)
-        self.upload = QtWidgets.QCheckBox("Upload results back to the main site")
-        self.upload.setChecked(True)
+        self.send_dependencies = QtWidgets.QCheckBox()
+        self.send_dependencies.setChecked(True)
+        self.return_results = QtWidgets.QCheckBox()
+        self.return_results.setChecked(True)
         self.speed_limit = QtWidgets.QDoubleSpinBox()
         self.speed_limit.setRange(-1, 100000)
         self.speed_limit.setValue(-1)
         self.speed_limit.setSpecialValueText("unlimited")
         self.speed_limit.setSuffix(" MB/s")
         layout.addRow("Site", self.site)
-        layout.addRow("", self.download)
-        layout.addRow("", self.upload)
+        layout.addRow("", self.send_dependencies)
+        layout.addRow("", self.return_results)
         layout.addRow("Speed limit", self.speed_limit)
         self.site.currentIndexChanged.connect(self._edited)
-        for box in (self.download, self.upload):
+        for box in (self.send_dependencies, self.return_results):
             box.toggled.connect(self._edited)
         self.speed_limit.valueChanged.connect(self._edited)
         self._edited()
@@ -241,8 +281,8 @@ class SiteSettingsEditor(QtWidgets.QWidget):
             self._site_codes.append(site)
             self.site.addItem(site)
         settings = self._given.get(site, {})
-        self.download.setChecked(settings.get("download", {}).get("enable") != "false")
-        self.upload.setChecked(settings.get("upload", {}).get("enable") != "false")
+        for direction, box in zip(_directions(site), (self.send_dependencies, self.return_results)):
+            box.setChecked(settings.get(direction, {}).get("enable") != "false")
         limit = settings.get("common", {}).get("transfer_speedlimit", "")
         self.speed_limit.setValue(float(limit) if re.fullmatch(r"-?\d+(\.\d*)?", limit) else -1)
         self.site.setCurrentIndex(self._site_codes.index(site))
@@ -252,9 +292,16 @@ class SiteSettingsEditor(QtWidgets.QWidget):
         return self._site_codes[index] if 0 <= index < len(self._site_codes) else ""
 
     def _edited(self, *_args: object) -> None:
-        enabled = bool(self.current_site())
-        for widget in (self.download, self.upload, self.speed_limit):
-            widget.setEnabled(enabled)
+        site = self.current_site()
+        local = site == "local"
+        self.send_dependencies.setText(
+            "Upload the script and dependencies from this computer" if local else "Download dependencies to the site"
+        )
+        self.return_results.setText(
+            "Download the results to this computer" if local else "Upload results back to the main site"
+        )
+        for widget in (self.send_dependencies, self.return_results, self.speed_limit):
+            widget.setEnabled(bool(site))
         self.changed.emit()
 
     def values(self) -> Dict[str, Dict[str, Dict[str, str]]]:
@@ -265,13 +312,18 @@ class SiteSettingsEditor(QtWidgets.QWidget):
         if not site:
             return result
         settings = {part: dict(keys) for part, keys in self._given.get(site, {}).items()}
-        for part, box in (("download", self.download), ("upload", self.upload)):
+        for part, box in zip(_directions(site), (self.send_dependencies, self.return_results)):
             _put(settings, part, "enable", None if box.isChecked() else "false", keep_given=box.isChecked())
         limit = self.speed_limit.value()
         _put(settings, "common", "transfer_speedlimit", None if limit == -1 else f"{limit:g}")
         if settings:
             result[site] = settings
         return result
+
+
+def _directions(site: str) -> Tuple[str, str]:
+    """The setting directions of (sending the dependencies, returning the results): swapped for ``local``."""
+    return ("upload", "download") if site == "local" else ("download", "upload")
 
 
 def _put(

@@ -39,7 +39,7 @@ INPUT_CONVERSIONS = (("", "(default for the scene)"), ("auto", "auto"), ("always
                      ("platform", "platform"), ("never", "never"))  # fmt: skip
 """(code, label); the empty code lets the session decide: ``auto`` for a text scene, none for a binary one."""
 SHOWN = ("name", "range_text", "bucket_size", "outputs", "engine", "queue", "filters", "input_conversion",
-         "site_settings", "envs")  # fmt: skip
+         "site_settings", "envs", "os_envs")  # fmt: skip
 """The ``SubmitChoices`` fields the dialog has widgets for."""
 NO_ENGINE = "No engine is chosen: pick one on the Job tab."
 """Why no payload can be shown or exported (the session's own error names a command-line option)."""
@@ -277,6 +277,7 @@ class SubmitDialog(QtWidgets.QDialog):
             "input_conversion": self._select_conversion,
             "site_settings": self.site_editor.set_values,
             "envs": lambda envs: self.env_editor.set_values(dict(envs)),
+            "os_envs": self.env_editor.set_os_values,
         }
         filling, self._filling = self._filling, True  # one reaction once every widget is filled, not one per widget
         try:
@@ -542,6 +543,7 @@ class SubmitDialog(QtWidgets.QDialog):
             input_conversion=self.conversion(),
             site_settings=self.site_editor.values(),
             envs=self.env_editor.values(),
+            os_envs=self.env_editor.os_values(),
             allow_missing=self.submit_anyway_check.isChecked(),
             send_off_share=tuple(self.dependency_model.chosen_paths()),
         )
