@@ -231,3 +231,15 @@ def test_a_payload_the_payload_rules_refuse_is_not_sent(tmp_path: Path) -> None:
 def test_a_missing_hook_file_is_one_blocker(tmp_path: Path) -> None:
     [finding] = Hooks([str(tmp_path / "gone.py")]).check(lambda: None)  # type: ignore[arg-type, return-value]
     assert finding.blocks and finding.message.startswith("studio hook gone.py cannot be imported: FileNotFoundError")
+
+
+def test_a_cli_submit_tells_after_submit_of_the_jobs_it_created(
+    script: Path, tmp_path: Path, monkeypatch: Any, capsys: Any, connected: Any
+) -> None:
+    told = tmp_path / "told.txt"
+    hook = f"def after_submit(jobs):\n    open({str(told)!r}, 'w').write(','.join(str(job['id']) for job in jobs))\n"
+    studio_with_hooks(tmp_path, monkeypatch, {"30_log.py": hook}, local_share_paths={"projects": str(tmp_path)})
+    assert main(["submit", str(script), "--engine", "nuke-15"]) == 0
+    with connect(connected) as client:
+        [job] = client.find_jobs()
+    assert told.read_text() == str(job["id"])

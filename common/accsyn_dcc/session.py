@@ -379,6 +379,14 @@ class SubmitSession:
         client = self.client()
         return self.hooks.after_submit([dict(client.create_compute_job(payload)) for payload in payloads])
 
+    def send(self, payloads: Sequence[Dict[str, Any]], duplicate: bool = False) -> List[Any]:
+        """Like ``create``, saying of each job whether it was there before (``api.Submitted``: a repeat of an
+        unfinished job is answered with it, unless ``duplicate``); the studio's ``after_submit`` hooks run alike."""
+        client = self.client()
+        sent = [client.submit_job(payload, duplicate=duplicate) for payload in payloads]
+        self.hooks.after_submit([submitted.job for submitted in sent])
+        return sent
+
     def summary(self, planned: Sequence[PlannedJob]) -> str:
         """One line: jobs, frames and tasks, and what the dependencies will sync (stats files: off the UI thread)."""
         files = {path for job in planned for path in job.transfer.files}

@@ -102,8 +102,7 @@ def run(args: argparse.Namespace) -> int:
         for result in results:
             print(json.dumps(result.to_dict(), indent=2) if args.json else result)
         return 0 if all(result.ok for result in results) else 1
-    client = session.client()
-    sent = [client.submit_job(payload, duplicate=args.duplicate) for payload in payloads]
+    sent = session.send(payloads, duplicate=args.duplicate)
     created = [submitted.job for submitted in sent]
     if args.json:
         document = {"jobs": created, "already_submitted": [str(each.job["id"]) for each in sent if each.earlier],
