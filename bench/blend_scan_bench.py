@@ -73,8 +73,7 @@ def baseline() -> tuple:
 
 
 def addon_scan(shot: Path) -> tuple:
-    from accsyn_blender import collect
-
+    from accsyn_dcc.blender import collect
     from accsyn_dcc.scan.blend import scan_report
 
     result = scan_report(str(shot), collect.collect(bpy.context.scene))
