@@ -2,7 +2,7 @@
 
 Blender (``BLENDER_EXECUTABLE``, ``blender`` on PATH) or a Python with the ``bpy`` module
 (``ACCSYN_BLENDER_PYTHON``, or this interpreter when it has ``bpy``) runs a script of the installed package
-(``accsyn_dcc/blender/collect.py`` for a scan) or of the Blender plug-in (``demo_scene.py``) with the arguments
+(``accsyn_dcc/blender/collect.py`` for a scan, ``accsyn_dcc/blender/demo_scene.py`` for the demo) with the arguments
 after ``--``; the script answers on one marked line of its standard output. Blender makes its thumbnail
 folders at every start (no flag stops it): the process is given a temporary folder for them, deleted after,
 so a scan never changes the user's home."""
@@ -20,11 +20,6 @@ from typing import Dict, List, Sequence
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.exit_status import stopped_by
-
-PLUGIN_DIR = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "plugins", "blender", "accsyn_blender"
-)
-
 
 BLENDER_SECONDS = 900
 """The longest a Blender subprocess may take (loading a heavy scene with its libraries) before it is stopped."""
@@ -57,16 +52,6 @@ def blender_environment(scratch: str) -> Dict[str, str]:
     elif os.name == "posix":
         environ["XDG_CACHE_HOME"] = scratch
     return environ
-
-
-def run_plugin_script(name: str, arguments: Sequence[str], marker: str, what: str) -> str:
-    """Run ``plugins/blender/accsyn_blender/<name>`` and return the text after ``marker`` on its answer line."""
-    script = os.path.join(PLUGIN_DIR, name)
-    if not os.path.isfile(script):
-        raise BlenderError(
-            f"{script}: the Blender plug-in's script is missing (is accsyn-dcc installed from its folder?)"
-        )
-    return run_blender_script(script, arguments, marker, what)
 
 
 def run_blender_script(script: str, arguments: Sequence[str], marker: str, what: str) -> str:

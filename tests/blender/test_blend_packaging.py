@@ -85,6 +85,14 @@ def test_a_pip_installed_accsyn_dcc_scans_a_blend_with_blenders_python(tmp_path)
     textures = [dep for dep in json.loads(scan.stdout)["dependencies"] if dep["kind"] == "texture"]
     assert [(dep["path"], dep["exists"]) for dep in textures] == [(str(texture), True)]
 
+    demo = subprocess.run(  # the demo's Blender script ships in the package too
+        [str(python), "-c", "import sys; from accsyn_dcc.demo import build_demo_project; "
+         "print(build_demo_project(sys.argv[1]))", str(tmp_path / "demo")],
+        capture_output=True, text=True, check=False, cwd=tmp_path, env=clean_env(ACCSYN_BLENDER_PYTHON=sys.executable),
+    )  # fmt: skip
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    assert demo.stdout.strip() == str(tmp_path / "demo" / "shots" / "demo.blend")
+
 
 EXTENSION_SCAN = r"""
 import json, sys

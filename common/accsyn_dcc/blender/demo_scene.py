@@ -1,18 +1,16 @@
-"""Run by Blender (or a Python with ``bpy``): build the demo project in the folder given after ``--``.
+"""Run by Blender (or a Python with ``bpy``), never imported: build the demo project in the folder given after ``--``.
 
 Writes ``textures/checker.png`` (pure green), ``lib/props.blend`` (a prop to link) and
 ``shots/demo.blend``: a plane textured with the PNG by absolute path, the linked prop, a camera,
 3 frames at 64x48, rendered with Cycles on the CPU at 4 samples. Prints ``ACCSYN_DEMO <shot path>``.
 """
 
+import importlib
 import os
 import sys
 
-import bpy
-
-# isort: split
-# addon_utils can be imported only after bpy has put Blender's own modules on the path.
-import addon_utils
+bpy = importlib.import_module("bpy")  # run by Blender only; the core never imports bpy when it is imported
+addon_utils = importlib.import_module("addon_utils")  # importable once bpy has put Blender's modules on the path
 
 root = sys.argv[sys.argv.index("--") + 1]
 for folder in ("textures", "lib", "shots"):
