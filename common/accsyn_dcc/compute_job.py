@@ -106,7 +106,8 @@ class ComputeJob:
         return result
 
     def to_payload(self) -> Dict[str, Any]:
-        """The JSON object for ``create("Compute", ...)``; raises ValidationError naming each bad field."""
+        """The JSON object for ``create("Compute", ...)`` as accsyn stores it; raises ValidationError naming each
+        bad field."""
         payload: Dict[str, Any] = {"engine": self.engine, "input": self.input}
         optional = {
             "name": self.name,
@@ -129,8 +130,7 @@ class ComputeJob:
             payload["parameters"] = parameters
         if self.metadata:
             payload["metadata"] = dict(self.metadata)
-        check_payload(payload)
-        return payload
+        return check_payload(payload)
 
 
 def _settings_dict(values: Dict[str, Any]) -> Dict[str, str]:

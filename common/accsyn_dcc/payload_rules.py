@@ -150,11 +150,13 @@ def validate_payload(payload: Any) -> List[Problem]:
     return list(review_payload(payload).problems)
 
 
-def check_payload(payload: Any) -> None:
-    """Raise ValidationError listing every problem of ``payload``; return quietly when valid."""
-    problems = validate_payload(payload)
-    if problems:
-        raise ValidationError(problems)
+def check_payload(payload: Any) -> Dict[str, Any]:
+    """``payload`` as accsyn stores it (see ``review_payload``); raise ValidationError listing every problem."""
+    reviewed = review_payload(payload)
+    if reviewed.problems:
+        raise ValidationError(reviewed.problems)
+    value: Dict[str, Any] = reviewed.value
+    return value
 
 
 def _dependency_problems(dependencies: Any) -> List[Problem]:

@@ -3,6 +3,7 @@ never refused."""
 
 import pytest
 
+from accsyn_dcc.compute_job import ComputeJob
 from accsyn_dcc.filters import parse_filters, review_filters
 from accsyn_dcc.payload_rules import review_payload
 
@@ -33,3 +34,8 @@ def test_a_payload_with_repeated_hostnames_is_accepted_and_stored_combined():
 
 def test_parse_gives_the_combined_statements():
     assert [str(each) for each in parse_filters("hostname:-a,hostname:-b")] == ["hostname:-a-b"]
+
+
+def test_the_built_payload_sends_the_combined_statement():
+    payload = ComputeJob(engine="nuke-13", input="/a.nk", filters="hostname:-a,hostname:-b").to_payload()
+    assert payload["filters"] == "hostname:-a-b"
