@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -306,14 +307,17 @@ class AccsynClient:
         entity_id: Optional[str] = None,
         retry: Optional[bool] = None,
     ) -> Any:
-        """Send one event and return its ``result``; logs in first when needed."""
+        """Send one event and return its ``result``; logs in first when needed, and once more when accsyn says the
+        session has expired (the refused event was not carried out, so it is sent again)."""
         if self._session_id is None:
             self.login()
         creds = self._credentials
-        assert self._session_id is not None
-        body = transport.envelope(creds.workspace, self._session_id, creds.user, uri, data, query, entity_id)
         safe = method == "GET" if retry is None else retry
-        reply = self._call_with_retries(method, self.endpoint(), transport.EVENT_URI, body, auth=True, retry=safe)
+        reply = self._send_event(method, uri, data, query, entity_id, safe)
+        if _session_refused(reply):
+            log.info("accsyn session of %s expired; logging in again", creds.user)
+            self.login()
+            reply = self._send_event(method, uri, data, query, entity_id, safe)
         if "exception" in reply:
             raise BackendError(
                 self.scrub(str(reply["exception"])),
@@ -325,6 +329,14 @@ class AccsynClient:
         if "result" not in reply:
             raise ProtocolError(f"accsyn's reply to {uri} holds no result")
         return reply["result"]
+
+    def _send_event(
+        self, method: str, uri: str, data: Any, query: Optional[str], entity_id: Optional[str], retry: bool
+    ) -> Dict[str, Any]:
+        creds = self._credentials
+        assert self._session_id is not None
+        body = transport.envelope(creds.workspace, self._session_id, creds.user, uri, data, query, entity_id)
+        return self._call_with_retries(method, self.endpoint(), transport.EVENT_URI, body, auth=True, retry=retry)
 
     def _call_with_retries(
         self, method: str, endpoint: Endpoint, uri: str, body: Any, auth: bool, retry: bool
@@ -430,6 +442,17 @@ class AccsynClient:
     def scrub(self, text: str) -> str:
         """``text`` (the server's, for people to read) without this client's API key or session, in any form."""
         return scrub(text, self._credentials.api_key, self._session_id)
+
+
+def _session_refused(reply: Dict[str, Any]) -> bool:
+    """True when accsyn refused an event because its session is invalid or expired (the key itself was accepted)."""
+    text = f"{reply.get('message', '')} {reply.get('message_hr', '')}" if "message" in reply else ""
+    return bool(_SESSION_REFUSAL.search(text))
+
+
+_SESSION_REFUSAL = re.compile(
+    r"(invalid|expired|not valid)\b.*\bsession|\bsession\b.*\b(invalid|expired|not valid)", re.I
+)
 
 
 def _innermost_reason(error: BaseException) -> str:
