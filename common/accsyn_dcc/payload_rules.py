@@ -72,13 +72,11 @@ def review_settings(settings: Any, field: str) -> Reviewed:
     problems: List[Problem] = []
     for name, value in settings.items():
         where = f"{field}.{name}"
+        values[name] = value
         if isinstance(value, (bool, int, float)):
             values[name] = setting_text(value)
             warnings.append(Problem(where, value, f'accsyn keeps setting values as text; stored as "{values[name]}"'))
-        elif isinstance(value, str):
-            values[name] = value
-        else:
-            values[name] = value
+        elif not isinstance(value, str):
             problems.append(Problem(where, value, 'accsyn setting values are text (or a number), e.g. "5"'))
             continue
         text = values[name]

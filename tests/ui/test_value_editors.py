@@ -11,7 +11,7 @@ import pytest
 from test_dialog_choices import make_dialog
 from test_dialog_mechanics import ScriptedHost
 
-from accsyn_dcc.ui.editors import EnvEditor, SiteSettingsEditor
+from accsyn_dcc.ui.editors import EnvEditor, FiltersEditor, SiteSettingsEditor
 
 
 def test_unticking_the_results_box_for_local_stops_the_download_of_results(qtbot: Any) -> None:
@@ -70,3 +70,11 @@ def test_the_dialog_shows_and_sends_the_studios_per_os_envs(qtbot: Any, per_os_s
     choices = dialog.choices()
     assert dict(choices.envs) == {"A": "1"}
     assert choices.os_envs == {"linux": {"NUKE_PATH": "/x"}, "windows": {"NUKE_PATH": "X:\\x"}}
+
+
+def test_the_filters_editor_shows_a_repeated_hostname_combined(qtbot: Any) -> None:
+    filters = FiltersEditor()
+    qtbot.addWidget(filters)
+    filters.set_text("hostname:-ren01,ram:>32g,hostname:-ren02")
+    assert filters.hosts_exclude.text() == "ren01 ren02" and filters.other.text() == ""
+    assert filters.text() == "ram:>32g,hostname:-ren01-ren02"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from accsyn_dcc.filters import build_filters
+from accsyn_dcc.filters import build_filters, review_filters
 from accsyn_dcc.ui.qt import QtWidgets, Signal
 from accsyn_dcc.workspace import OPERATING_SYSTEMS
 
@@ -92,7 +92,10 @@ class FiltersEditor(QtWidgets.QWidget):
         return ",".join(part for part in (built, self.other.text().strip()) if part)
 
     def set_text(self, text: str) -> None:
-        """Show a filters text: RAM, hostnames and sites in their fields, every other statement as it is."""
+        """Show a filters text (a key given twice combined): RAM, hostnames and sites in their fields, every other
+        statement as it is."""
+        reviewed = review_filters(text)
+        text = text if reviewed.problems else reviewed.text
         ram: Optional[str] = None
         values: Dict[str, List[str]] = {}
         other: List[str] = []
