@@ -137,6 +137,10 @@ class SubmitDialog(QtWidgets.QDialog):
         self.submit_button = QtWidgets.QPushButton("Submit")
         self.submit_button.setDefault(True)
         self.close_button = QtWidgets.QPushButton("Close")
+        self.monitor_button = QtWidgets.QPushButton("Monitor job...")
+        self.monitor_button.setToolTip("Follow the job just submitted: its progress, tasks, logs and last frame")
+        self.monitor_button.hide()
+        buttons.addWidget(self.monitor_button)
         buttons.addWidget(self.submit_button)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
@@ -145,6 +149,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self.rescan_button.clicked.connect(self.start_scan)
         self.submit_button.clicked.connect(self.submit)
         self.close_button.clicked.connect(self.close)
+        self.monitor_button.clicked.connect(self.open_monitor)
         for signal in (
             self.name_edit.textChanged,
             self.range_edit.textChanged,
@@ -678,6 +683,14 @@ class SubmitDialog(QtWidgets.QDialog):
         ids = ", ".join(str(job.get("id", "?")) for job in created)
         done = f"Submitted: job {ids}." if len(created) == 1 else f"Submitted {len(created)} jobs: {ids}."
         self._set_status(" ".join(filter(None, [done, not_remembered])))
+        self.monitor_button.setText("Monitor job..." if len(created) == 1 else "Monitor jobs...")
+        self.monitor_button.setVisible(bool(created))
+
+    def open_monitor(self) -> Any:
+        """The job monitor, following the jobs just submitted (they are announced when they end)."""
+        from accsyn_dcc.ui.monitor import open_monitor
+
+        return open_monitor(self.parentWidget(), [str(job.get("id")) for job in self.created_jobs], self.session.client)
 
     def _submit_failed(self, sentence: str) -> None:
         self.submit_button.setEnabled(True)
