@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -18,6 +19,20 @@ SECRET = "never-printed"
 SECONDS_PER_INPUT = 3.0
 PEAK_BYTES = 200 * 1024 * 1024
 _NUMBERS = ("0", "-1", str(10**30), str(2**63))
+FUZZ_SCALE_ENV = "ACCSYN_DCC_FUZZ_SCALE"
+"""How many times the usual number of mutations each fuzz test runs (1 in CI; a long run sets, e.g., 50)."""
+FUZZ_SEED_ENV = "ACCSYN_DCC_FUZZ_SEED"
+"""Starts another series of mutations (a long run's own seed); CI runs the series without one."""
+
+
+def fuzz_rng(name: str) -> random.Random:
+    """The seeded generator of the fuzz test ``name``: the same inputs every run, another series per seed."""
+    return random.Random(f"{name}{os.environ.get(FUZZ_SEED_ENV, '')}")
+
+
+def fuzz_count(count: int) -> int:
+    """``count`` mutations times ``ACCSYN_DCC_FUZZ_SCALE``."""
+    return count * max(1, int(os.environ.get(FUZZ_SCALE_ENV, "1") or 1))
 
 
 def mutate(data: AnyStr, rng: random.Random, pieces: Sequence[AnyStr]) -> AnyStr:

@@ -7,7 +7,7 @@ import random
 from typing import List
 
 import pytest
-from fuzzing import mutate, scan_each
+from fuzzing import fuzz_count, fuzz_rng, mutate, scan_each
 from hip_files import archive, backwards_archive, must_show_scene, with_parm_lines, with_sections
 from test_hip_bounds import evil_nodes, evil_parm_lines, evil_sections
 from test_hip_reader import every_kind
@@ -53,10 +53,11 @@ def mutate_a_section(data: bytes, rng: random.Random) -> bytes:
 def test_mutated_hip_files_end_in_a_result_or_the_typed_error(tmp_path, builder):
     scene = must_show_scene(tmp_path) if builder == "must_show" else every_kind(tmp_path).write()
     source = scene.read_bytes()
-    rng = random.Random(f"accsyn-hip-{builder}")
+    rng = fuzz_rng(f"accsyn-hip-{builder}")
     mutations = (
-        mutate(source, rng, PIECES) if rng.random() < 0.3 else mutate_a_section(source, rng) for _ in range(MUTATIONS)
+        mutate(source, rng, PIECES) if rng.random() < 0.3 else mutate_a_section(source, rng)
+        for _ in range(fuzz_count(MUTATIONS))
     )
     inputs = itertools.chain(evil_seeds(), mutations)
     parsed = scan_each(scan_file, scene.with_name("mutated.hip"), inputs, {"HOME": str(tmp_path)})
-    assert parsed > MUTATIONS // 2  # the mutations reach the readers behind the archive, not only its headers
+    assert parsed > fuzz_count(MUTATIONS) // 2  # mutations reach the readers behind the archive, not only its headers

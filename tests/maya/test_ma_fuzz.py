@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import itertools
-import random
 
 import pytest
-from fuzzing import mutate, scan_each
+from fuzzing import fuzz_count, fuzz_rng, mutate, scan_each
 from ma_files import dag_chain, many_overrides, must_show_scene
 from maya_scene import every_kind_scene, layered_scene, write_ma
 
@@ -29,7 +28,7 @@ def test_mutated_scenes_end_in_a_result_or_the_typed_error(tmp_path, builder):
     else:
         scene = write_ma({"every_kind": every_kind_scene, "layered": layered_scene}[builder](tmp_path))
     source = scene.read_text(encoding="utf-8")
-    rng = random.Random(f"accsyn-maya-{builder}")
+    rng = fuzz_rng(f"accsyn-maya-{builder}")
     seeds = [dag_chain(40_000), dag_chain(1_000, leaves=500, caches=True), many_overrides(1_000)]  # the probes
-    inputs = itertools.chain(seeds, (mutate(source, rng, PIECES) for _ in range(MUTATIONS)))
+    inputs = itertools.chain(seeds, (mutate(source, rng, PIECES) for _ in range(fuzz_count(MUTATIONS))))
     scan_each(scan_file, scene.with_name("mutated.ma"), inputs, {"HOME": str(tmp_path)})

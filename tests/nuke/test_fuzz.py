@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from fuzzing import mutate, scan_each
+from fuzzing import fuzz_count, fuzz_rng, mutate, scan_each
 
 from accsyn_dcc.scan.nuke import scan_file
 from nuke_fixtures import FIXTURES
@@ -21,7 +19,7 @@ PIECES = [
 
 @pytest.mark.parametrize("fixture", ["shot_v012.nk", "bg_precomp.nk", "StudioGlow.gizmo", "windows_paths.nk"])
 def test_mutated_scripts_end_in_a_result_or_the_typed_error(tmp_path, fixture):
-    rng = random.Random(f"accsyn-{fixture}")
+    rng = fuzz_rng(f"accsyn-{fixture}")
     source = (FIXTURES / fixture).read_text().replace("__ROOT__", str(tmp_path))
-    inputs = (mutate(source, rng, PIECES) for _ in range(MUTATIONS // 4))
+    inputs = (mutate(source, rng, PIECES) for _ in range(fuzz_count(MUTATIONS // 4)))
     scan_each(scan_file, tmp_path / "mutated.nk", inputs, {"HOME": str(tmp_path), "ACCSYN_DCC_SYSTEM_FONTS": ""})

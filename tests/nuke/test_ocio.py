@@ -207,13 +207,12 @@ OCIO_PIECES = [
 
 
 def test_mutated_configs_give_files_or_a_named_reason(tmp_path, reader):
-    import random
 
-    from fuzzing import SECRET, mutate
+    from fuzzing import SECRET, fuzz_count, fuzz_rng, mutate
 
     config = write_config(tmp_path)
-    rng = random.Random(f"accsyn-ocio-{reader}")
-    for _ in range(150):
+    rng = fuzz_rng(f"accsyn-ocio-{reader}")
+    for _ in range(fuzz_count(150)):
         text = mutate(CONFIG, rng, OCIO_PIECES)
         (tmp_path / "config.ocio").write_text(text, encoding="utf-8", errors="surrogatepass")
         found = config_files(config, {"SHOT": "sh010", "ACCSYN_API_KEY": SECRET}, DirectoryIndex())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -170,14 +169,14 @@ def _seeds(root: Path) -> Dict[str, Tuple[str, Union[str, bytes]]]:
      ("legacy clip template and renderman identifiers", 30, 1)],
 )  # fmt: skip
 def test_mutated_layers_end_in_a_result_or_the_typed_error(tmp_path, seed, count, least_read):
-    from fuzzing import mutate, scan_each
+    from fuzzing import fuzz_count, fuzz_rng, mutate, scan_each
 
     from accsyn_dcc.scan.usd import scan_file
 
     target, source = _seeds(tmp_path)[seed]
-    rng = random.Random(f"accsyn-usd {seed}")
+    rng = fuzz_rng(f"accsyn-usd {seed}")
     pieces = USD_PIECES if isinstance(source, str) else [piece.encode() for piece in USD_PIECES]
-    inputs = (mutate(source, rng, pieces) for _ in range(count))
+    inputs = (mutate(source, rng, pieces) for _ in range(fuzz_count(count)))
     assert scan_each(scan_file, tmp_path / target, inputs, {}) >= least_read
 
 
