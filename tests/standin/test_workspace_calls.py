@@ -98,7 +98,8 @@ def test_numeric_settings_are_accepted_with_a_warning(tmp_path):
         job = client.create_compute_job(dict(JOB, settings={"task_bucketsize": 5}))  # as accsyn's own example
         assert job["compute"]["settings"] == {"task_bucketsize": "5"}
     assert lines[0].endswith("created, waiting")
-    assert lines[1].endswith('warning: settings.task_bucketsize: accsyn keeps setting values as text; stored as "5" (got 5)')
+    warning = 'warning: settings.task_bucketsize: accsyn keeps setting values as text; stored as "5" (got 5)'
+    assert lines[1].endswith(warning)
 
 
 @pytest.mark.parametrize(
