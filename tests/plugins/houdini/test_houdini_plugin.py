@@ -104,11 +104,11 @@ def test_scripted_submit_of_one_rop_takes_its_range(tmp_path, monkeypatch):
 
 def test_shelf_and_render_menu_files_are_well_formed_and_open_the_dialog():
     shelf = ElementTree.parse(PLUGIN / "toolbar" / "accsyn.shelf").getroot()
-    [tool] = shelf.findall("tool")
+    [tool, _monitor] = shelf.findall("tool")
     assert tool.get("label") == "Submit to accsyn"
     assert "accsyn_houdini.commands.open_dialog" in tool.find("script").text
     menu = ElementTree.parse(PLUGIN / "MainMenuCommon.xml").getroot()
-    [item] = menu.iter("scriptItem")
+    [item, _monitor_item] = menu.iter("scriptItem")
     assert item.find("label").text == "Submit to accsyn..."
     assert menu.find("menuBar/subMenu").get("id") == "render_menu"
 

@@ -1,4 +1,5 @@
-"""What the shelf tool and the Render menu entry run: the shared submit dialog on the open Houdini scene.
+"""What the shelf tools and the Render menu entries run: the shared submit dialog on the open Houdini scene, and
+the job monitor.
 
 Imported at the first click, so Qt, requests and the dialog cost nothing at Houdini's start-up.
 """
@@ -24,8 +25,8 @@ def report(text: str) -> None:
         print(text)
 
 
-def open_dialog(selected_only: bool = False) -> Any:
-    """Show the submit dialog parented to Houdini's main window (``hou.qt.mainWindow()``)."""
+def _loadable() -> bool:
+    """True when accsyn-dcc and its dependencies can be imported; else one message."""
     from accsyn_dcc.plugin_start import missing_modules
 
     missing = missing_modules()
@@ -34,10 +35,34 @@ def open_dialog(selected_only: bool = False) -> Any:
             f"accsyn: the submitter could not load (missing: {', '.join(missing)}). "
             "Run 'python install/install.py houdini' from the accsyn-dcc folder, then restart Houdini."
         )
+    return not missing
+
+
+def open_dialog(selected_only: bool = False) -> Any:
+    """Show the submit dialog parented to Houdini's main window (``hou.qt.mainWindow()``)."""
+    if not _loadable():
         return None
+    from accsyn_dcc.ui import monitor
     from accsyn_dcc.ui.launch import open_submit_dialog
+
+    monitor.set_notifier(report)
 
     main_window: Any = hou.qt.mainWindow()  # Houdini's own Qt binding; the dialog's is the same one
     return open_submit_dialog(
         lambda settings: HoudiniHost(settings=settings), main_window, report, selected_only=selected_only
     )
+
+
+def open_job_monitor() -> Any:
+    """Show the job monitor; a job submitted in this session is announced with Houdini's message when it ends."""
+    if not _loadable():
+        return None
+    from accsyn_dcc.ui import monitor
+
+    monitor.set_notifier(report)
+    main_window: Any = hou.qt.mainWindow()
+    try:
+        return monitor.open_monitor(main_window)
+    except Exception as error:
+        report(f"accsyn: the job monitor could not open ({type(error).__name__}: {error}).")
+        return None
