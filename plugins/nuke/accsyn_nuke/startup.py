@@ -1,34 +1,18 @@
-"""Start-up of the plugin inside Nuke: paths, the menu, and one clear message when something is missing."""
+"""Start-up of the plugin inside Nuke: the menu, and one clear message when something is missing."""
 
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from typing import Any, Optional
 
 import nuke
 
 log = logging.getLogger(__name__)
 
-PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-"""Resolved: in a studio tree (``current`` -> ``versions/<version>``) a running Nuke keeps its version's files."""
-REPO = os.path.dirname(os.path.dirname(PLUGIN_DIR))
-COMMON_DIR = os.path.join(REPO, "common")
-VENDOR_DIR = os.path.join(REPO, "build", "python-vendor")
-"""Where ``install/install.py`` vendors requests, platformdirs and qtpy for Nuke's Python."""
-
 MENU_NAME = "accsyn"
 SUBMIT_RENDER = "Submit render..."
 SUBMIT_SELECTED = "Submit selected Writes..."
-
-
-def add_paths() -> None:
-    """Make ``accsyn_dcc`` importable (the repo's ``common/``), then the vendored dependencies after Nuke's own."""
-    if os.path.isdir(COMMON_DIR) and COMMON_DIR not in sys.path:
-        sys.path.insert(0, COMMON_DIR)
-    if os.path.isdir(VENDOR_DIR) and VENDOR_DIR not in sys.path:
-        sys.path.append(VENDOR_DIR)
+MONITOR = "Monitor jobs..."
 
 
 def report(text: str) -> None:
@@ -41,7 +25,8 @@ def report(text: str) -> None:
 
 
 def install_menu() -> Optional[Any]:
-    """Add accsyn > Submit render... / Submit selected Writes... to Nuke's main menu bar; None when it failed.
+    """Add accsyn > Submit render... / Submit selected Writes... / Monitor jobs... to Nuke's main menu bar; None when
+    it failed.
 
     Nothing heavy is imported here: Qt, requests and the dialog load when the artist first clicks.
     """
@@ -60,6 +45,7 @@ def install_menu() -> Optional[Any]:
     accsyn_menu = nuke.menu("Nuke").addMenu(MENU_NAME)
     accsyn_menu.addCommand(SUBMIT_RENDER, lambda: _open(selected_only=False))
     accsyn_menu.addCommand(SUBMIT_SELECTED, lambda: _open(selected_only=True))
+    accsyn_menu.addCommand(MONITOR, _monitor)
     return accsyn_menu
 
 
@@ -67,3 +53,9 @@ def _open(selected_only: bool) -> Any:
     from accsyn_nuke import commands
 
     return commands.open_dialog(selected_only=selected_only)
+
+
+def _monitor() -> Any:
+    from accsyn_nuke import commands
+
+    return commands.open_job_monitor()

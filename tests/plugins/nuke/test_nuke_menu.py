@@ -17,7 +17,8 @@ def test_menu_py_adds_the_accsyn_menu_with_both_commands(nuke_ui: Any) -> None:
     runpy.run_path(str(PLUGIN_DIR / "menu.py"))
     accsyn = nuke_ui.menu("Nuke").findItem("accsyn")
     assert accsyn is not None
-    assert [item.name() for item in accsyn.items()] == ["Submit render...", "Submit selected Writes..."]
+    names = [item.name() for item in accsyn.items()]
+    assert names == ["Submit render...", "Submit selected Writes...", "Monitor jobs..."]
     assert nuke_ui._ui.shown == []
 
 
@@ -63,10 +64,9 @@ def test_menu_start_up_imports_neither_qt_nor_requests(nuke_ui: Any) -> None:
     assert output.strip().splitlines()[-1] == "[]"
 
 
-def test_init_py_survives_a_missing_plugin_package(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
-    import accsyn_nuke
+def test_init_py_survives_broken_start_up_helpers(nuke_ui: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    import types
 
-    monkeypatch.setitem(sys.modules, "accsyn_nuke.startup", None)
-    monkeypatch.delattr(accsyn_nuke, "startup", raising=False)
+    monkeypatch.setitem(sys.modules, "accsyn_dcc_plugin_start", types.ModuleType("accsyn_dcc_plugin_start"))
     runpy.run_path(str(PLUGIN_DIR / "init.py"))
     assert "Nuke starts without it" in capsys.readouterr().out

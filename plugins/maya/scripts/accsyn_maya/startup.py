@@ -19,6 +19,8 @@ RENDER_MENU = "mainRenderMenu"
 MENU_ITEM = "accsynSubmitRenderItem"
 MENU_DIVIDER = "accsynSubmitRenderDivider"
 LABEL = "Submit render to accsyn..."
+MONITOR_ITEM = "accsynMonitorJobsItem"
+MONITOR_LABEL = "Monitor accsyn jobs..."
 
 
 def report(text: str) -> None:
@@ -40,6 +42,8 @@ def install_ui() -> Optional[str]:
     """Add the shelf and the Render menu item (GUI only); the shelf's name, or None when it could not load."""
     if cmds.about(batch=True):
         return None
+    if cmds.menuItem(MENU_ITEM, exists=True):  # added at this start-up already: each install's userSetup.py asks
+        return SHELF_NAME
     missing = missing_modules()
     if missing:
         report(
@@ -67,6 +71,15 @@ def add_shelf() -> str:
         command=open_from_menu,
         sourceType="python",
     )
+    cmds.shelfButton(
+        parent=shelf,
+        label="Monitor jobs",
+        annotation="Follow your accsyn jobs: progress, tasks, logs, the last frame; pause, resume, abort, requeue",
+        image="render.png",
+        imageOverlayLabel="jobs",
+        command=open_monitor_from_menu,
+        sourceType="python",
+    )
     return shelf
 
 
@@ -76,6 +89,9 @@ def add_render_menu_item() -> None:
         return
     cmds.menuItem(MENU_DIVIDER, parent=RENDER_MENU, divider=True)
     cmds.menuItem(MENU_ITEM, parent=RENDER_MENU, label=LABEL, annotation=LABEL, command=open_from_menu)
+    cmds.menuItem(
+        MONITOR_ITEM, parent=RENDER_MENU, label=MONITOR_LABEL, annotation=MONITOR_LABEL, command=open_monitor_from_menu
+    )
 
 
 def open_from_menu(*_args: object) -> None:
@@ -83,6 +99,13 @@ def open_from_menu(*_args: object) -> None:
     from accsyn_maya import commands
 
     commands.open_dialog()
+
+
+def open_monitor_from_menu(*_args: object) -> None:
+    """The "Monitor jobs" shelf button's and menu item's command."""
+    from accsyn_maya import commands
+
+    commands.open_job_monitor()
 
 
 def remove_shelf() -> None:
