@@ -9,7 +9,6 @@ read, so every step of the walk moves forward and the walk reads each byte once.
 
 from __future__ import annotations
 
-import re
 from typing import Dict, List, Tuple
 
 from accsyn_dcc.errors import AccsynDccError
@@ -21,7 +20,6 @@ MAX_SECTIONS = 2_000_000
 # odc header after the 6-byte magic: dev ino mode uid gid nlink rdev (6 each), mtime (11), namesize (6), filesize (11)
 _NAMESIZE = slice(59, 65)
 _FILESIZE = slice(65, 76)
-_OCTAL = re.compile(rb"[0-7]+\Z")
 
 
 class HipError(AccsynDccError):
@@ -45,9 +43,12 @@ def sections(data: bytes, path: str = "<scene>") -> Tuple[str, List[Tuple[str, b
             raise HipError(path, offset, "the archive ends without its TRAILER!!! entry (a truncated file?)")
         if header[:6] not in MAGICS:
             raise HipError(path, offset, "a section header is damaged")
-        if not (_OCTAL.match(header[_NAMESIZE]) and _OCTAL.match(header[_FILESIZE])):
-            raise HipError(path, offset, "a section header holds a size that is not an unsigned octal number")
-        name_size, file_size = int(header[_NAMESIZE], 8), int(header[_FILESIZE], 8)
+        try:
+            if not (header[_NAMESIZE].isdigit() and header[_FILESIZE].isdigit()):  # no sign, space or underscore
+                raise ValueError
+            name_size, file_size = int(header[_NAMESIZE], 8), int(header[_FILESIZE], 8)
+        except ValueError:
+            raise HipError(path, offset, "a section header holds a size that is not an unsigned octal number") from None
         name_start = offset + HEADER_BYTES
         body_start = name_start + name_size
         end = body_start + file_size

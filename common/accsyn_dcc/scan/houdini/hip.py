@@ -85,8 +85,11 @@ def parse_hip(data: bytes, path: str = "<scene>") -> HipScene:
         node = HipNode("/" + base.lstrip("/"), node_type)
         definition = texts.get(base + ".def", "")
         node.bypassed = " bypass on" in definition
-        wired.append((node, _INPUT_LINE.findall(_inputs(definition))))
-        expressions = _channels(texts.get(base + ".chn", ""), scene, node.path)
+        names = _INPUT_LINE.findall(_inputs(definition))
+        if names:
+            wired.append((node, names))
+        chn = texts.get(base + ".chn")
+        expressions = _channels(chn, scene, node.path) if chn else {}
         node.parms = _parms(texts.get(base + ".parm", ""), expressions, scene, node.path)
         scene.nodes.append(node)
     by_path = {node.path: node for node in scene.nodes}
