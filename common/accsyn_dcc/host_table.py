@@ -42,6 +42,9 @@ class Host:
     """The settings key that names the engine to preselect for it (``nuke_engine``); empty: none."""
     engine_family: str = ""
     """The engine family that renders its scenes when no workspace says (``husk`` for USD); empty: ``name``."""
+    output_parameter: str = ""
+    """The engine parameter naming the outputs to render (``writes``, ``rops``; Maya's ``layers`` come with their
+    ``cameras``); empty: the engine renders every output."""
 
     @property
     def engine(self) -> str:
@@ -50,11 +53,12 @@ class Host:
 
 HOSTS: Tuple[Host, ...] = (
     Host("nuke", "Nuke", HostWords("Write", "Writes", "script"), (".nk",), "accsyn_dcc.scan.nuke:scan_file",
-         (".nk", ".gizmo"), "nuke_engine"),
+         (".nk", ".gizmo"), "nuke_engine", output_parameter="writes"),
     Host("maya", "Maya", HostWords("render layer", "render layers", "scene"), (".ma", ".mb"),
-         "accsyn_dcc.scan.maya:scan_file", (".ma",), "maya_engine"),
+         "accsyn_dcc.scan.maya:scan_file", (".ma",), "maya_engine", output_parameter="layers"),
     Host("houdini", "Houdini", HostWords("ROP", "ROPs", "scene"), (".hip", ".hiplc", ".hipnc"),
-         "accsyn_dcc.scan.houdini:scan_file", (".hip", ".hiplc", ".hipnc"), "houdini_engine"),
+         "accsyn_dcc.scan.houdini:scan_file", (".hip", ".hiplc", ".hipnc"), "houdini_engine",
+         output_parameter="rops"),
     Host("blender", "Blender", HostWords("view layer", "view layers", "scene"), (".blend",),
          "accsyn_dcc.scan.blend:scan_file", (".blend",)),
     Host("usd", "USD", HostWords("render product", "render products", "stage"), (".usd", ".usda", ".usdc", ".usdz"),

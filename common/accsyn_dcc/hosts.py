@@ -12,7 +12,7 @@ import os
 import re
 from abc import ABC, abstractmethod
 from types import MappingProxyType
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from accsyn_dcc.errors import AccsynDccError, ScanCancelled
 from accsyn_dcc.host_table import Host, HostWords, host_of_scene
@@ -37,6 +37,30 @@ def engine_for_version(engines: Sequence[Engine], host_name: str, major: int) ->
     pattern = re.compile(rf"^{re.escape(host_name)}-?{major}(?:[.\-v]\d.*)?$", re.IGNORECASE)
     candidates = sorted((code for code in codes if pattern.match(code)), key=natural_sort_key)
     return candidates[-1] if candidates else None
+
+
+def layer_and_camera(output: Output) -> Tuple[str, str]:
+    """A Maya output's render layer and camera (its outputs are named ``layer`` or ``layer/camera``)."""
+    layer, _slash, camera = output.node.partition("/")
+    return layer, camera
+
+
+def output_parameters(
+    application: Optional[Host], outputs: Sequence[Output], legacy_layers: Mapping[str, str] = MappingProxyType({})
+) -> Dict[str, Any]:
+    """The engine parameters naming ``outputs``, by the application's ``output_parameter``: the full node names
+    (Nuke's Writes, Houdini's ROPs); Maya's render layers by their ``Render -rl`` names (``legacy_layers``: layer
+    name -> ``renderLayer`` node) and their cameras. The same for the running application and its scene file."""
+    key = application.output_parameter if application is not None else ""
+    if not key:
+        return {}
+    if key != "layers":
+        return {key: [output.node for output in outputs]}
+    pairs = [layer_and_camera(output) for output in outputs]
+    return {
+        "layers": list(dict.fromkeys(legacy_layers.get(layer, layer) for layer, _camera in pairs)),
+        "cameras": list(dict.fromkeys(camera for _layer, camera in pairs if camera)),
+    }
 
 
 class PendingScan(ABC):
@@ -119,8 +143,8 @@ class HostAdapter(ABC):
         return {}
 
     def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
-        """Engine parameters naming the chosen outputs (e.g. ``{"writes": [...]}`` for Nuke); empty by default."""
-        return {}
+        """Engine parameters naming the chosen outputs (``{"writes": [...]}`` for Nuke): ``output_parameters``."""
+        return output_parameters(self.application, outputs)
 
     def relative_to_scene(self, path: str) -> bool:
         """True when a leading ``//`` in a path means "beside the scene" (Blender), not a UNC path."""
@@ -198,6 +222,12 @@ class SceneFileHost(HostAdapter):
             key=natural_sort_key,
         )
         return matching[-1] if matching else None
+
+    def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
+        """As the application that saved the scene names them (a Maya scene's layers as its reader lists them)."""
+        layers = self._scan.facts.get("layers", []) if self._scan else []
+        legacy = {str(layer["name"]): str(layer["render_layer"]) for layer in layers}
+        return output_parameters(self.application, outputs, legacy)
 
     def relative_to_scene(self, path: str) -> bool:
         return self._path.lower().endswith(".blend")

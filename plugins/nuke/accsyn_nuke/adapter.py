@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import partial
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 import nuke
 
@@ -106,10 +106,6 @@ class NukeHost(HostAdapter):
         from accsyn_nuke import live_scan
 
         return live_scan.collect(frames=frames, progress=progress, cancelled=cancelled)
-
-    def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
-        """The Writes to render, by full name (the engine renders only these)."""
-        return {"writes": [output.node for output in outputs]}
 
     def suggested_envs(self, scan: Optional[ScanResult]) -> Dict[str, str]:
         if scan is None:

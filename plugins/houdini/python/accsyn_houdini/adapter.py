@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 import hou
 
@@ -66,7 +66,3 @@ class HoudiniHost(HostAdapter):
         from accsyn_houdini import live_scan
 
         return live_scan.collect(frames=frames, progress=progress, cancelled=cancelled)
-
-    def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
-        """The ROPs to render, by full path (the engine renders only these)."""
-        return {"rops": [output.node for output in outputs]}

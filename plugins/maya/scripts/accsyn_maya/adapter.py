@@ -12,6 +12,8 @@ from accsyn_dcc.hosts import (
     HostAdapter,
     PendingScan,
     ProgressCallback,
+    layer_and_camera,
+    output_parameters,
 )
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.maya.layers import RenderLayer, layer_outputs, render_layers, scene_range
@@ -21,12 +23,12 @@ from accsyn_dcc.scan.records import Output
 
 
 def layer_of(output: Output) -> str:
-    """The render layer an output belongs to (outputs are named ``layer`` or ``layer/camera``)."""
-    return output.node.partition("/")[0]
+    """The render layer an output belongs to."""
+    return layer_and_camera(output)[0]
 
 
 def camera_of(output: Output) -> str:
-    return output.node.partition("/")[2]
+    return layer_and_camera(output)[1]
 
 
 class MayaHost(HostAdapter):
@@ -87,7 +89,4 @@ class MayaHost(HostAdapter):
         """The render layers (``Render -rl`` names) and cameras the engine renders."""
         if not self._layers:
             self.outputs()
-        legacy = {layer.name: layer.legacy_name for layer in self._layers}
-        layers = list(dict.fromkeys(legacy.get(layer_of(output), layer_of(output)) for output in outputs))
-        cameras = list(dict.fromkeys(camera_of(output) for output in outputs if camera_of(output)))
-        return {"layers": layers, "cameras": cameras}
+        return output_parameters(self.application, outputs, {layer.name: layer.legacy_name for layer in self._layers})
