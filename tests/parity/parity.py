@@ -136,6 +136,11 @@ def assert_identical(payloads: Dict[str, List[Payload]]) -> None:
     """Every entry point's payloads equal the first's, field by field (a difference is named by its field)."""
     (first_name, first), *others = payloads.items()
     assert len(first) == 1, first
+    carried = first[0]
+    assert (carried["filters"], carried["queue"]) == (DEFAULTS["filters"], DEFAULTS["queue"])
+    assert carried["envs"] == DEFAULTS["envs"] and carried["parameters"]["input_conversion"] == "platform"
+    assert carried["parameters"]["site"] == {"hq": {"settings": {"download": {"enable": "false"},
+                                                                 "upload": {"task_bucketsize": "1"}}}}  # fmt: skip
     for name, each in others:
         assert len(each) == 1, (name, each)
         differing = {key: (first[0].get(key), each[0].get(key)) for key in set(first[0]) | set(each[0])
