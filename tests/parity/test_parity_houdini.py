@@ -36,9 +36,10 @@ def scene(studio: Studio) -> Iterator[Path]:
 def test_every_entry_point_gives_the_same_houdini_payload(
     qtbot: Any, studio: Studio, scene: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from accsyn_dcc.config import load_settings
     from accsyn_houdini import submit
     from accsyn_houdini.adapter import HoudiniHost
+
+    from accsyn_dcc.config import load_settings
 
     payloads = dialog_payloads(qtbot, studio, HoudiniHost(settings=load_settings().values))
     payloads.update(scripted_payloads(studio, submit))

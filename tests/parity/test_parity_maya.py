@@ -28,9 +28,10 @@ def scene(studio: Studio) -> Iterator[Path]:
 def test_every_entry_point_gives_the_same_maya_payload(
     qtbot: Any, studio: Studio, scene: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from accsyn_dcc.config import load_settings
     from accsyn_maya import submit
     from accsyn_maya.adapter import MayaHost
+
+    from accsyn_dcc.config import load_settings
 
     payloads = dialog_payloads(qtbot, studio, MayaHost(settings=load_settings().values))
     payloads.update(scripted_payloads(studio, submit))
