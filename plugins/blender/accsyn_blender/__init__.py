@@ -1,4 +1,5 @@
-"""accsyn for Blender: "Submit to accsyn..." in the Render menu and Output Properties, and a scripted submit.
+"""accsyn for Blender: "Submit to accsyn..." and "Monitor accsyn jobs..." in the Render menu and Output Properties,
+and a scripted submit.
 
 Scripted use (the Python console, a pipeline tool, ``blender -b shot.blend --python-expr ...``)::
 
@@ -46,10 +47,11 @@ def register():
     sys.modules.setdefault("accsyn_blender", sys.modules[__name__])
     import bpy
 
-    from . import ui
+    from . import monitor, ui
 
-    for cls in ui.CLASSES:
+    for cls in ui.CLASSES + monitor.CLASSES:
         bpy.utils.register_class(cls)
+    monitor.register_properties()
     bpy.types.TOPBAR_MT_render.append(ui.menu_entry)
 
 
@@ -58,10 +60,11 @@ def unregister():
 
     import bpy
 
-    from . import ui
+    from . import monitor, ui
 
     bpy.types.TOPBAR_MT_render.remove(ui.menu_entry)
-    for cls in reversed(ui.CLASSES):
+    monitor.unregister_properties()
+    for cls in reversed(ui.CLASSES + monitor.CLASSES):
         bpy.utils.unregister_class(cls)
     if sys.modules.get("accsyn_blender") is sys.modules[__name__]:
         del sys.modules["accsyn_blender"]

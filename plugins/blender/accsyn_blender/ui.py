@@ -19,6 +19,7 @@ from accsyn_dcc.errors import AccsynDccError, ScanCancelled
 from accsyn_dcc.preflight import BLOCKER, WARNING, blockers, dependency_states
 from accsyn_dcc.session import SubmitChoices, SubmitSession
 
+from . import monitor
 from .host import BlenderHost
 
 ROWS_SHOWN = 12
@@ -177,6 +178,7 @@ class ACCSYN_OT_submit_dialog(bpy.types.Operator):
             self.report({"ERROR"}, f"accsyn: {error}")
             return {"CANCELLED"}
         self.report({"INFO"}, "accsyn: created job " + ", ".join(str(job.get("id")) for job in created))
+        monitor.start(session.client, [str(job.get("id")) for job in created])  # announced when it ends
         return {"FINISHED"}
 
 
@@ -207,11 +209,13 @@ class ACCSYN_PT_output(bpy.types.Panel):
 
     def draw(self, context: Any) -> None:
         self.layout.operator(ACCSYN_OT_submit.bl_idname, icon="EXPORT")
+        self.layout.operator(monitor.ACCSYN_OT_monitor.bl_idname, icon="SORTTIME")
 
 
 def menu_entry(self: Any, context: Any) -> None:
     self.layout.separator()
     self.layout.operator(ACCSYN_OT_submit.bl_idname, icon="EXPORT")
+    self.layout.operator(monitor.ACCSYN_OT_monitor.bl_idname, icon="SORTTIME")
 
 
 CLASSES = (ACCSYN_OT_submit, ACCSYN_OT_submit_dialog, ACCSYN_PT_output)
