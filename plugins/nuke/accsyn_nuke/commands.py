@@ -1,4 +1,4 @@
-"""What the accsyn menu items run: open the shared submit dialog on the live Nuke session.
+"""What the accsyn menu items run: the shared submit dialog on the live Nuke session, and the job monitor.
 
 Imported at the first click (``startup.install_menu`` only checks the modules can be found), so Qt,
 requests and the dialog cost nothing at Nuke's start-up.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accsyn_dcc.ui import monitor
 from accsyn_dcc.ui.launch import open_submit_dialog
 from accsyn_dcc.ui.qt import QtWidgets
 from accsyn_nuke import startup
@@ -16,9 +17,20 @@ from accsyn_nuke.adapter import NukeHost
 
 def open_dialog(selected_only: bool) -> Any:
     """Show the submit dialog parented to Nuke's main window; any failure becomes one message."""
+    monitor.set_notifier(startup.report)
     return open_submit_dialog(
         lambda settings: NukeHost(settings=settings),
         QtWidgets.QApplication.activeWindow(),
         startup.report,
         selected_only=selected_only,
     )
+
+
+def open_job_monitor() -> Any:
+    """Show the job monitor; a job submitted in this session is announced with Nuke's message when it ends."""
+    monitor.set_notifier(startup.report)
+    try:
+        return monitor.open_monitor(QtWidgets.QApplication.activeWindow())
+    except Exception as error:
+        startup.report(f"accsyn: the job monitor could not open ({type(error).__name__}: {error}).")
+        return None

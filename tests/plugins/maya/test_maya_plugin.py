@@ -93,7 +93,7 @@ def test_shelf_and_render_menu_added_once_the_ui_exists_and_shelf_removed_at_qui
     [deferred] = state.deferred
     deferred()
     shelf = state.ui["accsyn"]
-    [button] = [item for item in state.ui.values() if item["kind"] == "button"]
+    [button, _monitor] = [item for item in state.ui.values() if item["kind"] == "button"]
     assert shelf["parent"] == "ShelfLayout" and button["label"] == "Submit render"
     assert state.ui["accsynSubmitRenderItem"]["parent"] == "mainRenderMenu"
     [(event, remove)] = state.script_jobs
