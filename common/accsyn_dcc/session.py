@@ -191,6 +191,13 @@ class SubmitSession:
         self.workspace, self.workspace_origin = find_workspace(self.settings, self._connected if can_read else None)
         return self.workspace
 
+    def use_workspace_description(self) -> WorkspaceInfo:
+        """When accsyn could not be read (``load_workspace`` raised): the settings' workspace description, as a dry
+        run plans with, to preview and export payloads (creating jobs still needs accsyn); empty when none."""
+        self.workspace = self.settings.workspace
+        self.workspace_origin = WorkspaceOrigin("settings" if self.settings.describes_workspace else "none")
+        return self.workspace
+
     def starting_choices(self, engine: str = "", selected_only: bool = False) -> SubmitChoices:
         """``initial_choices``; when no workspace is known to name an engine, the engine of the scene's host."""
         choices = self.initial_choices(selected_only=selected_only, engine=engine)

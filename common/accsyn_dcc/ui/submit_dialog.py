@@ -357,7 +357,7 @@ class SubmitDialog(QtWidgets.QDialog):
 
     def _workspace_failed(self, sentence: str) -> None:
         """Offline: the engines, queues and sites of the studio's workspace description (settings ``workspace``)."""
-        offline = self.session.settings.workspace
+        offline = self.session.use_workspace_description()
         if offline.engines:
             self._offer(offline)
             then = (f"Working offline with the studio's workspace description ({len(offline.engines)} engines): "

@@ -35,7 +35,8 @@ def _prepare(cancelled: threading.Event) -> None:
     try:
         try:
             session.load_workspace()
-        except AccsynDccError as error:
+        except AccsynDccError as error:  # offline: the studio's workspace description, as the Qt dialog
+            session.use_workspace_description()
             _state["connection"] = f"Could not read the accsyn workspace: {error}"
         if not cancelled.is_set():
             session.finish_scan(_state["pending"])
