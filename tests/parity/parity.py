@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 
@@ -93,20 +93,30 @@ class Studio:
 
 
 def dialog_payloads(qtbot: Any, studio: Studio, host: Any) -> Dict[str, List[Payload]]:
-    """The Qt dialog on ``host``: its payloads once the scan is done, and the job its Submit button creates."""
-    from accsyn_dcc.remembered import RememberedSettings
+    """The Qt dialog on ``host``: its payloads offline (no credentials: the studio's workspace description), then
+    connected to the stand-in its payloads once the scan is done and the job its Submit button creates."""
     from accsyn_dcc.ui.qt import QtCore
-    from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
-    dialog = SubmitDialog(host, connect=lambda: connect(studio.credentials), settings=RememberedSettings.load())
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.scan is not None and dialog.engine() != "", timeout=10000)
+    offline = _scanned_dialog(qtbot, host, None)
+    assert "Working offline with the studio's workspace description" in offline.connection_label.text()
+    dialog = _scanned_dialog(qtbot, host, lambda: connect(studio.credentials))
     shown = dialog.payloads()
     qtbot.waitUntil(dialog.submit_button.isEnabled, timeout=5000)
     qtbot.mouseClick(dialog.submit_button, QtCore.Qt.LeftButton)
     qtbot.waitUntil(lambda: dialog.created_jobs != [], timeout=10000)
-    return {"dialog": shown, "dialog sent": studio.stored(dialog.created_jobs)}
+    return {"dialog": shown, "dialog offline": offline.payloads(), "dialog sent": studio.stored(dialog.created_jobs)}
+
+
+def _scanned_dialog(qtbot: Any, host: Any, connector: Optional[Callable[[], Any]]) -> Any:
+    """The Qt dialog opened on ``host`` (``connector``: None reads the configured accsyn), its scan done."""
+    from accsyn_dcc.remembered import RememberedSettings
+    from accsyn_dcc.ui.submit_dialog import SubmitDialog
+
+    dialog = SubmitDialog(host, connect=connector, settings=RememberedSettings.load())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.scan is not None and dialog.engine() != "", timeout=10000)
+    return dialog
 
 
 def scripted_payloads(studio: Studio, submit: Callable[..., List[Dict[str, Any]]]) -> Dict[str, List[Payload]]:
