@@ -22,6 +22,10 @@ def register(subparsers: Any) -> None:
     run_parser.add_argument(
         "--engines", metavar="DIR", help="folder of engine scripts and their common.py (default: the bundled ones)"
     )
+    run_parser.add_argument(
+        "--site", action="append", default=[], metavar="NAME=ROOT",
+        help="a site with its own folder root and --workers nodes; the job's files are sent there (repeatable)",
+    )  # fmt: skip
     run_parser.add_argument("--fresh", action="store_true", help="render every bucket again, even those already done")
     run_parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     run_parser.set_defaults(handler=run)
@@ -32,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     summary = run_local(
         payload,
         workers=args.workers,
+        sites=args.site,
         retries=args.retries,
         work_dir=args.work_dir,
         engines_dir=args.engines,

@@ -7,7 +7,6 @@ import json
 import os
 from typing import Any, List, Mapping, Optional, Sequence
 
-from accsyn_dcc.farm.taskdata import LOCAL_SITE
 from accsyn_dcc.paths import PathMapper
 from accsyn_dcc.ranges import compact
 from accsyn_dcc.tokens import PathPattern, TokenError
@@ -35,13 +34,15 @@ class OutputFrames:
         job_id: str,
         volumes: Sequence[Volume],
         local_share_paths: Mapping[str, str],
+        site_code: str,
     ) -> Optional[OutputFrames]:
-        """None when nothing on disk can be checked (a folder output not cleared): the exit code is all we know."""
+        """The output where ``local_share_paths`` put it, as rendered on site ``site_code``; None when nothing on
+        disk can be checked (a folder output not cleared): the exit code is all we know."""
         output = payload.get("output")
         if not isinstance(output, str) or not output:
             return None
         path = local_path(output, volumes, local_share_paths)
-        clears = clears_output(payload.get("parameters") or {})
+        clears = clears_output(payload.get("parameters") or {}, site_code)
         try:
             pattern: Optional[PathPattern] = PathPattern.parse(path)
         except TokenError:
@@ -78,12 +79,12 @@ class OutputFrames:
         return f"frame(s) {compact(frames)} are not on disk{since}: {self.pattern.path}"
 
 
-def clears_output(parameters: Mapping[str, Any]) -> bool:
-    """``clear_output_directory`` applies on the local farm's site (``true``, ``site:local``, ``!site:<other>``)."""
+def clears_output(parameters: Mapping[str, Any], site_code: str) -> bool:
+    """``clear_output_directory`` applies on site ``site_code`` (``true``, ``site:<it>``, ``!site:<another>``)."""
     setting = str(parameters.get("clear_output_directory") or "").lower()
     if setting.startswith("!site:"):
-        return setting[6:] != LOCAL_SITE
-    return setting in ("true", f"site:{LOCAL_SITE}")
+        return setting[6:] != site_code.lower()
+    return setting in ("true", f"site:{site_code.lower()}")
 
 
 def local_path(path: str, volumes: Sequence[Volume], local_share_paths: Mapping[str, str]) -> str:

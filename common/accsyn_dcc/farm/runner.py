@@ -10,6 +10,9 @@ re-run of the same job skips it (``fresh`` renders everything again). When the o
 when it clears its output), the run counts them again at its end, and a re-run renders again a bucket
 whose frames are gone. One run at a time per work folder; a work folder that cannot be written (a full
 disk) ends the run in one line naming it.
+Buckets go to the nodes of the farm's sites (farm/sites.py) that the job's filters let take them; when no node
+may, every bucket waits with the reason and the run ends saying so. A site with a root of its own gets the job's
+input and dependencies first and sends its results back, as the job's site settings say (farm/transfer.py).
 An interrupt stops every engine process group before returning; engines run under a small supervisor
 that ends their whole process group if the runner itself is killed.
 """
@@ -28,7 +31,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from platformdirs import user_cache_dir
 
@@ -43,7 +46,9 @@ from accsyn_dcc.farm.engines import (
     with_default_parameters,
 )
 from accsyn_dcc.farm.output import OutputFrames
+from accsyn_dcc.farm.sites import LOCAL, FarmSite, Node, eligible, farm_sites
 from accsyn_dcc.farm.taskdata import job_identity, task_data
+from accsyn_dcc.farm.transfer import transfer, transfer_settings
 from accsyn_dcc.payload_rules import review_payload
 from accsyn_dcc.ranges import Bucket, task_buckets
 from accsyn_dcc.workspace import Volume
@@ -93,6 +98,10 @@ class TaskResult:
     reasons: Dict[str, str] = field(default_factory=dict)
     """Why each item that is not done failed: the item that failed has its own error line; the items after it
     in the bucket say they were not rendered."""
+    waiting: bool = False
+    """No node may take it (the job's filters): it never ran, ``reason`` says why."""
+    site: str = ""
+    node: str = ""
 
 
 @dataclass
@@ -105,10 +114,11 @@ class FarmSummary:
     frames_done: List[int] = field(default_factory=list)
     failed_buckets: List[str] = field(default_factory=list)
     tasks: List[TaskResult] = field(default_factory=list)
+    waiting_buckets: List[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failed_buckets
+        return not self.failed_buckets and not self.waiting_buckets
 
     def to_dict(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -123,7 +133,11 @@ class FarmSummary:
             f"output: {self.output or '(engine default)'}",
             f"logs:   {self.work_dir}",
         ]
-        lines += [f"failed: bucket {task.item}: {task.reason} (log: {task.log})" for task in self.tasks if not task.ok]
+        lines += [f"failed: bucket {task.item}: {task.reason} (log: {task.log})" for task in self.tasks if not task.ok
+                  and not task.waiting]  # fmt: skip
+        waiting = [task for task in self.tasks if task.waiting]
+        if waiting:
+            lines.append(f"{len(waiting)} bucket(s) waiting, the run ends here: {waiting[0].reason}")
         return "\n".join(lines)
 
 
@@ -144,6 +158,7 @@ class LocalFarm:
         on_task: Optional[TaskCallback] = None,
         fresh: bool = False,
         on_frame: Optional[Callable[[str], None]] = None,
+        sites: Sequence[FarmSite] = (),
     ) -> None:
         reviewed = review_payload(payload)  # the rules accsyn applies, so a job that runs here runs there
         if reviewed.problems:
@@ -155,7 +170,6 @@ class LocalFarm:
             raise AccsynDccError(f"retries: cannot be negative (got {retries})")
         self.volumes = list(volumes)
         self.local_share_paths = dict(local_share_paths or {})
-        self.workers = workers
         self.retries = retries
         self.engines_dir = engines_folder(engines_dir or "")
         self.script = engine_script(str(payload.get("engine") or ""), self.engines_dir)
@@ -171,8 +185,13 @@ class LocalFarm:
         self.job = job_identity(payload, getpass.getuser())
         self.work_dir = work_dir or os.path.join(user_cache_dir("accsyn-dcc", appauthor=False), "farm", self.job["id"])
         self._state_path = os.path.join(self.work_dir, "state.json")
-        self.output_frames = OutputFrames.of(self.payload, self.job["id"], self.volumes, self.local_share_paths)
-        """The output's frame files, when it is a frame pattern; None for a folder."""
+        self.sites = tuple(sites) or farm_sites((), (), workers)
+        """The farm's sites, the main one first."""
+        self.main = self.sites[0]
+        self._frames = {site.code: self._output_frames(site) for site in self.sites}
+        self._ran_on: Dict[str, FarmSite] = {}
+        self._sent: Dict[str, List[str]] = {}
+        self._site_locks = {site.code: threading.Lock() for site in self.sites}
         self._lock = threading.Lock()
         self._running: Dict[str, subprocess.Popen] = {}
         self._stopping = False
@@ -214,14 +233,24 @@ class LocalFarm:
         summary = FarmSummary(self.job["id"], self.payload.get("output"), self.work_dir)
         order = {_item(bucket): index for index, bucket in enumerate(buckets)}
         pending = [bucket for bucket in buckets if _item(bucket) not in self._done]
+        nodes, refused = eligible(str(self.payload.get("filters") or ""), self.sites)
+        if not nodes:
+            reason = "waiting: no node may take it: " + "; ".join(refused)
+            for bucket in pending:
+                item = _item(bucket)
+                waiting = TaskResult(item, False, 0, [], 0, self.log_path(bucket), reason=reason, waiting=True)
+                waiting.reasons[item] = reason
+                summary.tasks.append(waiting)
+            pending = []
         for bucket in buckets:
             if _item(bucket) in self._done:
                 frames = list(bucket.frames()) if bucket else []
                 summary.tasks.append(TaskResult(_item(bucket), True, 0, frames, 0, self.log_path(bucket), True))
         self._report(summary, len(buckets))
-        pool = ThreadPoolExecutor(max_workers=self.workers)
+        pool = ThreadPoolExecutor(max_workers=max(1, len(nodes)))
+        free = list(nodes)
         try:
-            futures = [pool.submit(self.run_bucket, bucket) for bucket in pending]
+            futures = [pool.submit(self._on_free_node, free, bucket) for bucket in pending]
             for future in as_completed(futures):
                 result = future.result()
                 summary.tasks.append(result)
@@ -239,16 +268,99 @@ class LocalFarm:
         self._count_again(summary, by_item)
         for task in summary.tasks:
             summary.frames_done.extend(task.frames_done)
-            if not task.ok:
+            if task.waiting:
+                summary.waiting_buckets.append(task.item)
+            elif not task.ok:
                 summary.failed_buckets.append(task.item)
         summary.frames_done = sorted(set(summary.frames_done))
         return summary
 
+    def _on_free_node(self, free: List[Node], bucket: Optional[Bucket]) -> TaskResult:
+        """Run ``bucket`` on a free node (there are as many pool threads as nodes: one is always free)."""
+        with self._lock:
+            node = free.pop(0)
+        try:
+            return self.run_bucket(bucket, node)
+        finally:
+            with self._lock:
+                free.append(node)
+
+    def _paths(self, site: Optional[FarmSite]) -> Dict[str, str]:
+        """Where ``site`` has the shares; None is the submitter's own folders."""
+        return dict(self.local_share_paths) if site is None else site.share_paths(self.volumes, self.local_share_paths)
+
+    def _hop_to(self, site: FarmSite) -> Optional[Tuple[str, Optional[FarmSite], FarmSite]]:
+        """How the job's files reach ``site`` from the one before it: (settings' site, from, to); the main site
+        gets them from the roaming submitter (``local``) when it has a root of its own, another site from the
+        main site. None when ``site`` uses the folders before it."""
+        if site.root is None:
+            return None
+        return (LOCAL, None, site) if site.main else (site.code, self.main, site)
+
+    def _hops_to(self, site: FarmSite) -> List[Tuple[str, Optional[FarmSite], FarmSite]]:
+        """Every hop of the job's files to ``site``: through the main site."""
+        hops = [self._hop_to(self.main)] + ([] if site.main else [self._hop_to(site)])
+        return [hop for hop in hops if hop is not None]
+
+    def _hops_back(self, site: FarmSite) -> List[Tuple[str, FarmSite, Optional[FarmSite]]]:
+        """How ``site``'s results come back: the way the files went, reversed."""
+        return [(code, to, origin) for code, origin, to in reversed(self._hops_to(site))]
+
+    def _results_at(self, site: FarmSite) -> Optional[FarmSite]:
+        """Where ``site``'s results end up: as far back as transfers are enabled."""
+        place: Optional[FarmSite] = site
+        for code, _origin, target in self._hops_back(site):
+            if not transfer_settings(self.payload, code, False).enable:
+                break
+            place = target
+        return place
+
+    def _output_frames(self, site: FarmSite) -> Optional[OutputFrames]:
+        """The output's frame files where ``site``'s results end up; None for a folder."""
+        paths = self._paths(self._results_at(site))
+        return OutputFrames.of(self.payload, self.job["id"], self.volumes, paths, site.code)
+
+    def _send(self, site: FarmSite) -> List[str]:
+        """The job's input and dependencies to ``site`` (through the main site), once a run; what each transfer
+        did."""
+        with self._site_locks[site.code]:
+            if site.code not in self._sent:
+                lines = [] if site.main else list(self._send(self.main))
+                hop = self._hop_to(site)
+                if hop is not None:
+                    code, origin, target = hop
+                    files = [str(self.payload["input"])] if self.payload.get("input") else []
+                    files += [str(path) for path in self.payload.get("dependencies") or []]
+                    settings = transfer_settings(self.payload, code, True)
+                    done = transfer(files, self.volumes, self._paths(origin), self._paths(target), settings)
+                    lines += [f"to {target.code} ({code} settings): {line}" for line in done]
+                self._sent[site.code] = lines
+            return self._sent[site.code]
+
+    def _bring_back(self, site: FarmSite) -> List[str]:
+        """``site``'s results back as far as transfers are enabled; what each transfer did."""
+        output = self.payload.get("output")
+        if not output:
+            return []
+        lines = []
+        for code, origin, target in self._hops_back(site):
+            settings = transfer_settings(self.payload, code, False)
+            done = transfer([str(output)], self.volumes, self._paths(origin), self._paths(target), settings)
+            lines += [f"back from {origin.code} ({code} settings): {line}" for line in done]
+            if not settings.enable:
+                break
+        return lines
+
+    def _frames_of(self, item: str) -> Optional[OutputFrames]:
+        """The output frames of the site that ran ``item`` (the main site's before it ran)."""
+        return self._frames[self._ran_on.get(item, self.main).code]
+
     def _frames_on_disk(self, bucket: Optional[Bucket]) -> Optional[List[int]]:
         """The bucket's frames on disk as this job's; None when the output is no frame pattern."""
-        if self.output_frames is None or bucket is None:
+        frames = self._frames_of(_item(bucket))
+        if frames is None or bucket is None:
             return None
-        return self.output_frames.on_disk(bucket.frames())
+        return frames.on_disk(bucket.frames())
 
     def _missing(self, bucket: Optional[Bucket]) -> List[int]:
         """The bucket's frames that are not on disk as this job's (none known when the output is a folder)."""
@@ -260,10 +372,11 @@ class LocalFarm:
         lost = set()
         for task in summary.tasks:
             missing = self._missing(by_item[task.item]) if task.ok else []
-            if missing and self.output_frames is not None:
+            frames = self._frames_of(task.item)
+            if missing and frames is not None:
                 task.frames_done = sorted(set(task.frames_done) - set(missing))
                 task.ok = False
-                task.reason = self.output_frames.missing(missing, " since the task")
+                task.reason = frames.missing(missing, " since the task")
                 lost.add(task.item)
         if lost:
             with self._lock:
@@ -278,18 +391,26 @@ class LocalFarm:
         for process in processes:
             _terminate_group(process)
 
-    def run_bucket(self, bucket: Optional[Bucket], node: Optional[str] = None) -> TaskResult:
-        """Run one bucket (retried up to ``retries`` times) as ``node`` (default: this worker thread's); its folder
-        is made now, never for a bucket that does not start."""
+    def run_bucket(self, bucket: Optional[Bucket], node: Union[Node, str, None] = None) -> TaskResult:
+        """Run one bucket (retried up to ``retries`` times) on ``node`` (a name is a main site node; default: this
+        worker thread's), its site holding the job's files first; its folder is made now, never for a bucket that
+        does not start."""
         item = _item(bucket)
         log_path = self.log_path(bucket)
         if self._stopping:
             return TaskResult(item, False, 1, [], 0, log_path, reason=STOPPED, reasons={item: STOPPED})
+        node = node if isinstance(node, Node) else self._main_node(node or self._node())
+        site = next(each for each in self.sites if each.code == node.site)
+        self._ran_on[item] = site
         folder = os.path.join(self.work_dir, "tasks", item)
         os.makedirs(folder, exist_ok=True)
+        sent = self._send(site)
         data_path = os.path.join(folder, "data.json")
+        shares = self._paths(site)
         with open(data_path, "w", encoding="utf-8") as stream:
-            json.dump(task_data(self.payload, self.job, self.volumes, self.local_share_paths), stream, indent=2)
+            json.dump(task_data(self.payload, self.job, self.volumes, shares, site.code), stream, indent=2)
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.writelines(f"--- {line}\n" for line in [f"site {site.code}, node {node.name}", *sent])
         frames: List[int] = []
         exit_code = 1
         attempt = 0
@@ -297,7 +418,9 @@ class LocalFarm:
         for attempt in range(1, self.retries + 2):
             if self._stopping:
                 break
-            exit_code, reported = self._execute(item, data_path, log_path, attempt, node)
+            exit_code, reported = self._execute(item, data_path, log_path, attempt, node.name)
+            with open(log_path, "a", encoding="utf-8") as log:
+                log.writelines(f"--- {line}\n" for line in self._bring_back(site))
             frames = sorted(set(frames) | set(reported))
             on_disk = self._frames_on_disk(bucket)
             frames = frames if on_disk is None else on_disk
@@ -305,17 +428,18 @@ class LocalFarm:
             if exit_code != 0:
                 continue
             missing = self._missing(bucket)
-            if self.output_frames is None or not missing:
+            output_frames = self._frames_of(item)
+            if output_frames is None or not missing:
                 frames = list(bucket.frames()) if bucket else frames
                 break
-            unwritten = self.output_frames.missing(missing)
+            unwritten = output_frames.missing(missing)
             with open(log_path, "a", encoding="utf-8") as log:
                 log.write(f"--- the engine exited 0, but {unwritten}\n")
         if exit_code == 0 and not unwritten:
             with self._lock:
                 self._done.add(item)
                 self._save_state(self._done)
-            return TaskResult(item, True, 0, frames, attempt, log_path)
+            return TaskResult(item, True, 0, frames, attempt, log_path, site=site.code, node=node.name)
         rendered = set(frames)
         left = [str(frame) for frame in (bucket.frames() if bucket else []) if frame not in rendered] or [item]
         if unwritten:
@@ -323,7 +447,8 @@ class LocalFarm:
         else:
             reasons = dict.fromkeys(left[1:], f"not rendered: item {left[0]} of its task failed first")
             reasons[left[0]] = failure_reason(log_path, exit_code)
-        return TaskResult(item, False, exit_code, frames, attempt, log_path, reason=reasons[left[0]], reasons=reasons)
+        return TaskResult(item, False, exit_code, frames, attempt, log_path, reason=reasons[left[0]], reasons=reasons,
+                          site=site.code, node=node.name)  # fmt: skip
 
     def _node(self) -> str:
         """This worker thread's node identity: the host name and the worker's number."""
@@ -335,12 +460,15 @@ class LocalFarm:
             self._workers.name = name
         return str(name)
 
-    def _execute(
-        self, item: str, data_path: str, log_path: str, attempt: int, node: Optional[str]
-    ) -> tuple[int, List[int]]:
+    def _main_node(self, name: str) -> Node:
+        """The node called ``name``; a node of the main site when no site has it."""
+        known = [node for site in self.sites for node in site.nodes if node.name == name]
+        return known[0] if known else Node(name, socket.gethostname(), self.main.code, 0.0, 0)
+
+    def _execute(self, item: str, data_path: str, log_path: str, attempt: int, node: str) -> tuple[int, List[int]]:
         env = dict(os.environ)
         env["ACCSYN_ITEM"] = item
-        env["ACCSYN_DCC_NODE"] = node or self._node()
+        env["ACCSYN_DCC_NODE"] = node
         common = self.common_dir
         env["ACCSYN_COMPUTE_COMMON_PATH"] = common
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [common, env.get("PYTHONPATH")]))

@@ -10,9 +10,6 @@ from typing import Any, Dict, Mapping, Sequence
 
 from accsyn_dcc.workspace import Volume
 
-LOCAL_SITE = "local"
-"""The site code the local farm gives its engines (``data.site.code``)."""
-
 
 def job_identity(payload: Mapping[str, Any], user: str) -> Dict[str, str]:
     """A stable identity for a local job: the same payload always gets the same id (so re-runs resume)."""
@@ -30,9 +27,10 @@ def task_data(
     job: Mapping[str, str],
     volumes: Sequence[Volume],
     local_share_paths: Mapping[str, str],
-    site_code: str = LOCAL_SITE,
+    site_code: str,
 ) -> Dict[str, Any]:
-    """``compute``, ``shares``, ``client.config.sharepaths``, ``site``, ``job`` and ``process`` (section 4.4)."""
+    """``compute``, ``shares``, ``client.config.sharepaths``, ``site``, ``job`` and ``process`` (section 4.4), for a
+    node of site ``site_code`` that sees the shares at ``local_share_paths``."""
     compute = dict(payload)
     compute.update({key: job[key] for key in ("id", "code", "user", "created")})
     return {
