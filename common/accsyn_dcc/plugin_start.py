@@ -1,6 +1,6 @@
 """What a host plugin does at the host's start-up: keep one install of accsyn-dcc, and check its modules.
 
-Standard library only, and loaded by the host's start-up files by its path (as ``LOADED_AS``) before any
+Standard library only, and loaded by the host's start-up files by its path (as ``accsyn_dcc_plugin_start``) before any
 ``accsyn_dcc`` is importable: which copy of ``accsyn_dcc`` the host imports is what it decides. The missing
 module names are looked up without importing them, so the host's start-up stays instant; each plugin reports
 them its own way (Nuke's message, Maya's warning line).
@@ -16,8 +16,6 @@ from typing import Callable, Iterable, List, Optional, Sequence, Set, Tuple
 REQUIRED_MODULES = ("accsyn_dcc", "requests", "platformdirs", "qtpy")
 STUDIO_MARK = ".accsyn-studio-tree"
 """At the root of a studio tree (``install.py HOST --studio DIR`` writes it); a per-user install has none."""
-LOADED_AS = "accsyn_dcc_plugin_start"
-"""The module name the host start-up files give this file when they load it by its path."""
 
 _said: Set[str] = set()
 
@@ -71,12 +69,17 @@ def step_aside(package: str, depth: int, say: Callable[[str], None]) -> Optional
     chosen, passed = choose_copy(roots)
     if passed:
         sys.path[:] = [entry for entry in sys.path if not any(_inside(entry, root) for root in passed)]
-        others = ", ".join(_described(root) for root in passed)
-        text = f"accsyn-dcc: using {_described(chosen)}; {others} {'is' if len(passed) == 1 else 'are'} not loaded"
-        if text not in _said:
-            _said.add(text)
-            say(text)
+        say_once(chosen, passed, say)
     return chosen
+
+
+def say_once(chosen: str, passed: Sequence[str], say: Callable[[str], None]) -> None:
+    """Tell which install is used and which are not loaded, once per start-up (each install's start-up asks)."""
+    others = ", ".join(_described(root) for root in passed)
+    text = f"accsyn-dcc: using {_described(chosen)}; {others} {'is' if len(passed) == 1 else 'are'} not loaded"
+    if text not in _said:
+        _said.add(text)
+        say(text)
 
 
 def add_core(root: str) -> None:

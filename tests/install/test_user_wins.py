@@ -26,6 +26,7 @@ from installers.base import Context  # noqa: E402
 from installers.houdini import package_data  # noqa: E402
 from installers.maya import module_text  # noqa: E402
 from installers.nuke import INSTALLER as NUKE  # noqa: E402
+from installers.studio import STUDIO_MARK  # noqa: E402
 
 REPORT = r"""
 import json
@@ -160,6 +161,12 @@ def start(host: str, value: str, home: Path) -> Dict[str, Any]:
     return host_run(HOUDINI_START, STANDINS=str(STANDINS), PACKAGES=packages, PACKAGE="accsyn_houdini")
 
 
+def test_the_plugins_know_a_studio_tree_by_the_mark_the_installer_writes() -> None:
+    from accsyn_dcc import plugin_start
+
+    assert plugin_start.STUDIO_MARK == STUDIO_MARK
+
+
 @pytest.mark.parametrize("host", ["nuke", "maya", "houdini"])
 def test_the_per_user_install_wins_over_the_studio_one_and_the_log_says_so(
     tmp_path: Path, studio: Dict[str, str], host: str
@@ -177,3 +184,58 @@ def test_the_per_user_install_wins_over_the_studio_one_and_the_log_says_so(
         assert result["items"][:2] == ["Submit render...", "Submit selected Writes..."]
     if host == "maya":
         assert {"accsyn", "accsynSubmitRenderItem"} <= set(result["items"])
+
+
+BLENDER_START = r"""
+import importlib, io, json, os, sys, contextlib
+import bpy
+import addon_utils
+
+USER, STUDIO = "bl_ext.user_default.accsyn_blender", "bl_ext.system.accsyn_blender"
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    if STUDIO_FIRST:  # enabled in the preferences before this start-up's enable script (the artist's own choice)
+        addon_utils.enable(STUDIO, default_set=False)
+    bpy.utils._is_factory_startup = False  # a Blender started normally runs each startup/*.py of its script paths
+    for base in bpy.utils.script_paths(use_user=True):
+        startup = os.path.join(base, "startup")
+        if os.path.isfile(os.path.join(startup, "accsyn_blender_enable.py")):
+            sys.path.insert(0, startup)
+            importlib.import_module("accsyn_blender_enable").register()
+    addon_utils.enable(STUDIO, default_set=False)  # the preferences' add-ons, enabled after the startup scripts
+import accsyn_blender, accsyn_dcc
+draws = [draw.__module__ for draw in bpy.types.TOPBAR_MT_render._dyn_ui_initialize() if draw.__name__ == "menu_entry"]
+print("ACCSYN_TEST " + json.dumps({"addon": accsyn_blender.__file__, "core": accsyn_dcc.__file__, "draws": draws,
+      "said": [line for line in printed.getvalue().splitlines() if "accsyn" in line]}))
+"""
+
+
+@pytest.mark.blender
+@pytest.mark.parametrize("studio_first", [False, True], ids=["enable-script-first", "studio-enabled-first"])
+def test_blender_enables_the_per_user_extension_over_the_studio_one_and_says_so(tmp_path: Path, studio_first: bool):
+    """A user extension and the studio's system extension of the same add-on: one registers, the user's."""
+    (tmp_path / "home" / ".config" / "blender" / "5.0").mkdir(parents=True)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("BLENDER_", "XDG_"))}
+    env.update(HOME=str(tmp_path / "home"), BLENDER_USER_EXTENSIONS=str(tmp_path / "user" / "extensions"))
+    command = [sys.executable, str(REPO / "install" / "install.py"), "blender", "--no-vendor"]
+    studio_folder = tmp_path / "shared" / "blender"
+    for args in ((), ("--studio", str(studio_folder))):
+        result = subprocess.run([*command, *args], env=env, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+    try:
+        value = printed_value(result.stdout, "BLENDER_SYSTEM_EXTENSIONS")
+        version = tree_root(value)
+        code = f"STUDIO_FIRST = {studio_first!r}\n" + BLENDER_START
+        inside = subprocess.run([sys.executable, "-c", code], env=dict(env, BLENDER_SYSTEM_EXTENSIONS=value),
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        line = next((line for line in inside.stdout.splitlines() if line.startswith("ACCSYN_TEST ")), None)
+        assert line is not None, inside.stderr[-3000:]
+        facts = json.loads(line[len("ACCSYN_TEST ") :])
+    finally:
+        for args in ((), ("--studio", str(studio_folder))):
+            subprocess.run([*command, "--uninstall", *args], env=env, capture_output=True, check=False)
+    user_extensions = str(tmp_path / "user" / "extensions")
+    assert facts["addon"].startswith(os.path.join(user_extensions, "user_default", "accsyn_blender") + os.sep), facts
+    assert facts["draws"] == ["bl_ext.user_default.accsyn_blender.ui"], facts  # one Render menu entry, the user's
+    assert facts["said"] == [f"accsyn-dcc: using the per-user install at {user_extensions}; the studio install at "
+                             f"{version} is not loaded"], facts  # fmt: skip
