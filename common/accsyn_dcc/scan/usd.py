@@ -54,6 +54,9 @@ MAX_NESTING = 500
 (a crash, no error) at about 2,000 levels on a 512 KB thread stack and 30,000 on a main thread's 8 MB; real
 layers nest a few dozen levels."""
 TOO_DEEP = f"nested deeper than {MAX_NESTING} levels; not read (OpenUSD's parser would overflow its stack)"
+MAX_CRATE_SECTIONS = 64
+"""A crate file lists a handful of sections (tokens, strings, fields, paths, specs...)."""
+DAMAGED_CRATE = "a damaged crate file (its table of contents lists sections outside the file); not read"
 _NOT_CODE = re.compile(
     rb'"""(?:\\[\s\S]|[^"\\]|"(?!""))*(?:"""|\Z)'
     rb"|'''(?:\\[\s\S]|[^'\\]|'(?!''))*(?:'''|\Z)"
@@ -130,7 +133,26 @@ def _mapped_problem(stream: BinaryIO) -> str:
 
 def _text_problem(data: Union[bytes, mmap.mmap]) -> str:
     """Why OpenUSD must not read the layer ``data`` holds (not a package), or nothing."""
-    return TOO_DEEP if data[:8] != b"PXR-USDC" and _too_deep(data) else ""
+    if data[:8] == b"PXR-USDC":
+        return _crate_problem(data)
+    return TOO_DEEP if _too_deep(data) else ""
+
+
+def _crate_problem(data: Union[bytes, mmap.mmap]) -> str:
+    """Why OpenUSD must not read a crate layer, or nothing: its table of contents must lie in the file, and so
+    must each section it lists (OpenUSD trusts them, and a section claiming a terabyte costs it gigabytes)."""
+    size = len(data)
+    toc = int.from_bytes(data[16:24], "little", signed=True) if size >= 24 else -1
+    count = int.from_bytes(data[toc : toc + 8], "little") if 24 <= toc <= size - 8 else -1
+    if not 0 <= count <= MAX_CRATE_SECTIONS or toc + 8 + count * 32 > size:
+        return DAMAGED_CRATE
+    for index in range(count):
+        entry = toc + 8 + index * 32 + 16  # each section: its name in 16 bytes, then start and size
+        start = int.from_bytes(data[entry : entry + 8], "little", signed=True)
+        length = int.from_bytes(data[entry + 8 : entry + 16], "little", signed=True)
+        if start < 0 or length < 0 or start + length > size:
+            return DAMAGED_CRATE
+    return ""
 
 
 def _package_problem(stream: BinaryIO) -> str:
