@@ -145,10 +145,14 @@ def user_context(home: Path) -> Context:
 
 def start(host: str, value: str, home: Path) -> Dict[str, Any]:
     """The host started with the studio's environment line and the per-user install both in place."""
-    if host == "nuke":
+    if host.startswith("nuke"):
         (home / ".nuke").mkdir(parents=True)
-        (home / ".nuke" / "init.py").write_text(NUKE.block_body(user_context(home)) + "\n")
-        return host_run(NUKE_START, STANDINS=str(STANDINS), HOME_NUKE=str(home / ".nuke"), NUKE_PATH=[value],
+        nuke_path = [value]
+        if host == "nuke":  # the per-user install's block in ~/.nuke/init.py
+            (home / ".nuke" / "init.py").write_text(NUKE.block_body(user_context(home)) + "\n")
+        else:  # an artist who put this checkout on NUKE_PATH before the studio's tree
+            nuke_path.insert(0, str(REPO / "plugins" / "nuke"))
+        return host_run(NUKE_START, STANDINS=str(STANDINS), HOME_NUKE=str(home / ".nuke"), NUKE_PATH=nuke_path,
                         PACKAGE="accsyn_nuke")  # fmt: skip
     user = home / "user"
     user.mkdir(parents=True)
@@ -167,12 +171,13 @@ def test_the_plugins_know_a_studio_tree_by_the_mark_the_installer_writes() -> No
     assert plugin_start.STUDIO_MARK == STUDIO_MARK
 
 
-@pytest.mark.parametrize("host", ["nuke", "maya", "houdini"])
+@pytest.mark.parametrize("host", ["nuke", "nuke-path-both", "maya", "houdini"])
 def test_the_per_user_install_wins_over_the_studio_one_and_the_log_says_so(
     tmp_path: Path, studio: Dict[str, str], host: str
 ) -> None:
-    result = start(host, studio[host], tmp_path)
-    version = tree_root(studio[host])
+    value = studio[host.split("-")[0]]
+    result = start(host, value, tmp_path)
+    version = tree_root(value)
     files: List[str] = [path for path in result["modules"].values() if path]
     assert any(name == "accsyn_dcc" for name in result["modules"]), result["modules"]
     assert files and all(os.path.realpath(path).startswith(str(REPO) + os.sep) for path in files), result["modules"]
@@ -180,7 +185,7 @@ def test_the_per_user_install_wins_over_the_studio_one_and_the_log_says_so(
     said = [line for line in result["said"] if "accsyn" in line]
     assert said == [f"accsyn-dcc: using the per-user install at {REPO}; the studio install at {version} is not loaded"]
     assert result["menus"] == 1
-    if host == "nuke":
+    if host.startswith("nuke"):
         assert result["items"][:2] == ["Submit render...", "Submit selected Writes..."]
     if host == "maya":
         assert {"accsyn", "accsynSubmitRenderItem"} <= set(result["items"])
