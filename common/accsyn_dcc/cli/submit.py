@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from dataclasses import asdict, replace
 from typing import Any, Dict, List, Sequence, Tuple
 
@@ -57,6 +58,11 @@ def register(subparsers: Any) -> None:
         "--duplicate", action="store_true", help="send the job even when the same one is submitted and unfinished"
     )
     parser.add_argument("--workers", type=int, default=2, help="parallel tasks with --local (default 2)")
+    parser.add_argument(
+        "--site", action="append", default=[], metavar="NAME[=ROOT]",
+        help="with --local: render on this site only, sent the job's files (its root: ROOT, the settings' or an "
+        "empty temporary folder; repeatable)",
+    )  # fmt: skip
     parser.set_defaults(handler=run)
 
 
@@ -98,7 +104,13 @@ def run(args: argparse.Namespace) -> int:
     if args.local:
         from accsyn_dcc.farm import run_local
 
-        results = [run_local(payload, workers=args.workers, settings=settings) for payload in payloads]
+        sites = [root for root in (_site_root(text, settings) for text in args.site) if root]
+        names = [text.partition("=")[0].strip() for text in args.site]
+        if names:
+            only = "site:" + "+".join(names)
+            payloads = [dict(payload, filters=",".join(filter(None, [payload.get("filters"), only])))
+                        for payload in payloads]  # fmt: skip
+        results = [run_local(payload, workers=args.workers, settings=settings, sites=sites) for payload in payloads]
         for result in results:
             print(json.dumps(result.to_dict(), indent=2) if args.json else result)
         return 0 if all(result.ok for result in results) else 1
@@ -116,6 +128,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(one_line(f"created job {job['id']}"))
     return 0
+
+
+def _site_root(text: str, settings: Any) -> str:
+    """``NAME=ROOT`` for ``--site``: as given, the settings' root for NAME, else an empty temporary folder."""
+    name, equals, _root = text.partition("=")
+    described = (settings.values.get("workspace") or {}).get("sites") or []
+    if equals or any(entry.get("code") == name and entry.get("root") for entry in described):
+        return text if equals else ""
+    return f"{name}={tempfile.mkdtemp(prefix=f'accsyn-site-{name}-')}"
 
 
 def _overlay(choices: SubmitChoices, args: argparse.Namespace) -> SubmitChoices:
