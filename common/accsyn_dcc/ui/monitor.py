@@ -9,6 +9,7 @@ selects the job when clicked, the row highlighted, and the host's own message (`
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 from typing import Any, Callable, Dict, List, Optional, Sequence
@@ -81,12 +82,22 @@ def _job_cells(job: JobRow) -> Sequence[str]:
     progress = job.progress
     left = "" if progress is None or job.status in FINISHED else duration_text(progress.estimate)
     return (job.name, job.status, progress.text() if progress else "...",
-            duration_text(progress.elapsed) if progress else "", left, job.created, job.id)  # fmt: skip
+            duration_text(progress.elapsed) if progress else "", left, local_time(job.created), job.id)  # fmt: skip
 
 
 def _task_cells(task: TaskRow) -> Sequence[str]:
-    return (task.item, task.status, task.node, task.started, task.finished, duration_text(task.duration),
+    return (task.item, task.status, task.node, local_time(task.started), local_time(task.finished),
+            duration_text(task.duration),
             task.reason.splitlines()[-1] if task.reason else "")  # fmt: skip
+
+
+def local_time(utc: str) -> str:
+    """accsyn's UTC ``YYYY-MM-DDTHH:MM:SS`` as this machine's ``MM-DD HH:MM:SS`` (as given when not a date)."""
+    try:
+        moment = datetime.datetime.strptime(utc, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return utc
+    return moment.astimezone().strftime("%m-%d %H:%M:%S")
 
 
 def load_thumbnail(path: str) -> Any:
@@ -158,7 +169,7 @@ class JobMonitor(QtWidgets.QWidget):
 
         split = QtWidgets.QSplitter(QtCore.Qt.Vertical)
         self.jobs_model = _Table(JOB_COLUMNS, _job_cells, self)
-        self.jobs_view = self._view(self.jobs_model)
+        self.jobs_view = self._view(self.jobs_model, (260, 80, 130, 70, 70, 120))
         split.addWidget(self.jobs_view)
         details = QtWidgets.QWidget()
         row = QtWidgets.QHBoxLayout(details)
@@ -168,7 +179,7 @@ class JobMonitor(QtWidgets.QWidget):
         self.summary_label.setWordWrap(True)
         left.addWidget(self.summary_label)
         self.tasks_model = _Table(TASK_COLUMNS, _task_cells, self)
-        self.tasks_view = self._view(self.tasks_model)
+        self.tasks_view = self._view(self.tasks_model, (60, 80, 110, 120, 120, 70))
         left.addWidget(self.tasks_view, 2)
         self.error_label = QtWidgets.QLabel()
         self.error_label.setWordWrap(True)
@@ -196,7 +207,7 @@ class JobMonitor(QtWidgets.QWidget):
         right.addStretch(1)
         row.addLayout(right, 1)
         split.addWidget(details)
-        split.setSizes([300, 400])
+        split.setSizes([230, 470])
         layout.addWidget(split, 1)
         self.status_label = QtWidgets.QLabel("Reading accsyn...")
         self.status_label.setWordWrap(True)
@@ -215,9 +226,11 @@ class JobMonitor(QtWidgets.QWidget):
         self.buttons["folder"].clicked.connect(self.open_output_folder)
 
     @staticmethod
-    def _view(model: _Table) -> QtWidgets.QTableView:
+    def _view(model: _Table, widths: Sequence[int]) -> QtWidgets.QTableView:
         view = QtWidgets.QTableView()
         view.setModel(model)
+        for column, width in enumerate(widths):
+            view.setColumnWidth(column, width)
         view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
         view.setSelectionMode(QtWidgets.QAbstractItemView.SingleSelection)
         view.verticalHeader().hide()
@@ -430,6 +443,7 @@ class JobMonitor(QtWidgets.QWidget):
 
     def _show_log(self, task: TaskRow, lines: List[str]) -> None:
         self.log_view.setPlainText("\n".join(lines) if lines else f"Item {task.item} has no log yet ({task.status}).")
+        self.log_view.moveCursor(QtGui.QTextCursor.End)  # the end of a log says why it failed
 
     def open_output_folder(self) -> None:
         folder = self._local_output(self.last_poll) if self.last_poll else ""
