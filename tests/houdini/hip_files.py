@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
-MAGIC = {"hip": b"070707", "hiplc": b"HouLC1", "hipnc": b"HouNC1"}
+MAGIC = {"hip": b"070707", "hiplc": b"HouLC\x1a", "hipnc": b"HouNC\x1a"}
 TRAILER = "TRAILER!!!"
 
 START = """fplayback -i on -r off -f 1 -e off -h 1 -t 0 -a on -k on -s 1
@@ -99,7 +99,8 @@ class HipFile:
 
     def write(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_bytes(archive(self.sections(), MAGIC[self.format]))
+        write = archive if self.format == "hip" else licensed_archive
+        self.path.write_bytes(write(self.sections(), MAGIC[self.format]))
         return self.path
 
 
@@ -149,6 +150,16 @@ def archive(entries: List[Tuple[str, bytes]], magic: bytes = b"070707") -> bytes
         header = magic + b"%06o" % 0o33600 + b"%06o" % (index + 1) + b"%06o" % 0o100666 + b"%06o" % 0 + b"%06o" % 0
         header += b"%06o" % 1 + b"%06o" % 0 + b"%011o" % 1732500000 + b"%06o" % len(encoded) + b"%011o" % len(body)
         out += header + encoded + body
+    return bytes(out)
+
+
+def licensed_archive(entries: List[Tuple[str, bytes]], magic: bytes = b"HouNC\x1a", trailer: bool = True) -> bytes:
+    """The entries as a ``.hiplc``/``.hipnc`` saves them: ``magic``, 28 hex characters, the name and a NUL, the
+    text; each section ends where the next one's magic starts."""
+    out = bytearray()
+    for index, (name, body) in enumerate([*entries, (TRAILER, b"")] if trailer else entries):
+        encoded = name.encode("utf-8") + b"\x00"
+        out += magic + b"%07x%08x%04x%09x" % (0x1033600 + index, 1732500000, len(encoded), len(body)) + encoded + body
     return bytes(out)
 
 

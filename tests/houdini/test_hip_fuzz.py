@@ -8,7 +8,7 @@ from typing import List
 
 import pytest
 from fuzzing import fuzz_count, fuzz_rng, mutate, scan_each
-from hip_files import archive, backwards_archive, must_show_scene, with_parm_lines, with_sections
+from hip_files import archive, backwards_archive, licensed_archive, must_show_scene, with_parm_lines, with_sections
 from test_hip_bounds import evil_nodes, evil_parm_lines, evil_sections
 from test_hip_reader import every_kind
 
@@ -17,7 +17,8 @@ from accsyn_dcc.scan.houdini.archive import sections
 
 MUTATIONS = 150
 PIECES = [
-    b"070707", b"HouNC1", b"TRAILER!!!\x00", b"\x00", b"77777777777", b"`", b"$", b"${", b"$T", b"$F999",
+    b"070707", b"HouNC\x1a", b"HouLC\x1a1033600", b"TRAILER!!!\x00", b"\x00", b"77777777777", b"`", b"$", b"${",
+    b"$T", b"$F999",
     b"[ f1\t1e400 ]", b"\"", b"\\", b"\n", b"{", b"}", b"type = file\n", b"$ACCSYN_API_KEY", b"\xff\xfe",
     b"frange nan inf\n", b"filepath99999999999", b"bypass on", b"%0999d",
 ]  # fmt: skip
@@ -33,6 +34,8 @@ def evil_seeds() -> List[bytes]:
         with_sections(evil_sections(10_000)),
         with_sections(evil_nodes(10_000)),
         backwards_archive(64 * 1024),
+        licensed_archive(sections(with_parm_lines(['file\t[ 0\tlocks=0 ]\t(\t"$HIP/a.bgeo"\t)']))[1]),
+        b"HouNC\x1a" + b"0" * 28 + b"x" * 100_000,
         with_parm_lines([f'file\t[ 0\tlocks=0 ]\t(\t"{over_the_limit}"\t)'], f"set -g BIG = '{over_the_limit}'\n"),
         with_parm_lines(['file\t[ 0\tlocks=0 ]\t(\t"$HIP/$SHOT.bgeo"\t)'], "set -g SHOT = '`chs(\"x\")`'\n"),
         with_parm_lines(['file\t[ 0\tlocks=0 ]\t(\t"$A"\t)'],

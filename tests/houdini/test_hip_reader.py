@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hip_files import HipFile, Node, archive, must_show_scene, touch
+from hip_files import HipFile, Node, archive, licensed_archive, must_show_scene, touch
 
 from accsyn_dcc.scan import scan_scene
 from accsyn_dcc.scan.houdini import scan_file
@@ -176,7 +176,7 @@ def test_binary_sections_are_skipped(tmp_path):
 
 def test_sections_that_are_not_text_are_said_not_read(tmp_path):
     encoded = [(".start", b"\x00\x93\x11" * 40), ("obj/geo1.init", b"\x00\xff\x01" * 10)]
-    (tmp_path / "locked.hipnc").write_bytes(archive(encoded, b"HouNC1"))
+    (tmp_path / "locked.hipnc").write_bytes(licensed_archive(encoded))
     with pytest.raises(HipError, match=r"none of its sections reads as Houdini's text .*Apprentice or Indie"):
         scan_scene(str(tmp_path / "locked.hipnc"))
 

@@ -1,0 +1,45 @@
+"""The Houdini reader on the forms found in real public scenes (the "real scenes" issue), each saved as Houdini
+saves it."""
+
+from __future__ import annotations
+
+import pytest
+from hip_files import HipFile, Node, licensed_archive, touch
+
+from accsyn_dcc.scan.houdini import scan_file
+from accsyn_dcc.scan.houdini.archive import HipError, sections
+
+ENVIRON = {"HFS": "/opt/hfs20.5"}
+
+
+def by_node(result):
+    return {(dep.node, dep.knob): dep for dep in result.dependencies}
+
+
+def reasons(result):
+    return {(item.node, item.knob): item.reason for item in result.unresolved}
+
+
+@pytest.mark.parametrize("file_format", ["hiplc", "hipnc"])
+@pytest.mark.parametrize("trailer", [True, False])
+def test_indie_and_apprentice_files_are_read(tmp_path, file_format, trailer):
+    """They start HouLC/HouNC, \\x1a and 28 hex characters, then the section's name, a NUL and its text."""
+    touch(tmp_path / "geo" / "rock.bgeo.sc")
+    hip = HipFile(tmp_path / f"shot.{file_format}", format=file_format)
+    hip.nodes += [Node("/obj/geo1", "geo"), Node("/obj/geo1/rock", "file", {"file": ["$HIP/geo/rock.bgeo.sc"]}),
+                  Node("/out/mantra1", "ifd", {"vm_picture": ["$HIP/render/$HIPNAME.$F4.exr"]})]  # fmt: skip
+    data = licensed_archive(hip.sections(), b"HouLC\x1a" if file_format == "hiplc" else b"HouNC\x1a", trailer)
+    assert data[6:34].isalnum() and data[34:41] == b".start\x00"
+    hip.path.write_bytes(data)
+    result = scan_file(str(hip.path), environ=ENVIRON)
+    assert by_node(result)[("/obj/geo1/rock", "file")].exists
+    assert [output.path for output in result.outputs] == [f"{tmp_path}/render/shot.$F4.exr"]
+    assert result.facts["format"] == file_format and result.frame_range == "1-48"
+
+
+def test_a_damaged_indie_header_is_one_line(tmp_path):
+    good = licensed_archive([(".start", b"fps 24\n"), ("obj/geo1.init", b"type = geo\n")])
+    for damaged, expected in ((good[:20], "damaged"), (good[:34] + b".start", "does not end"),
+                              (good.replace(b"0", b"z", 1), "damaged")):  # fmt: skip
+        with pytest.raises(HipError, match=expected):
+            sections(damaged)
