@@ -10,9 +10,10 @@ selects the job when clicked, the row highlighted, and the host's own message (`
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import os
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from accsyn_dcc.ui.job_watch import FINISHED, STATUSES, JobRow, JobWatcher, Poll, TaskRow, duration_text, output_folder
 from accsyn_dcc.ui.qt import QtCore, QtGui, QtWidgets, Signal
@@ -47,8 +48,10 @@ class _Table(QtCore.QAbstractTableModel):
         self._shown: List[Sequence[str]] = []
         self.highlight: Dict[str, str] = {}
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        shown = [self._cells(row) for row in rows]
+    def set_rows(self, rows: Sequence[Any], shown: Optional[List[Sequence[str]]] = None) -> None:
+        """Show ``rows``, whose ``shown`` cells may have been made off the UI thread; the same cells again are no
+        change."""
+        shown = [self._cells(row) for row in rows] if shown is None else shown
         if shown == self._shown:
             self.rows = list(rows)
             return
@@ -91,6 +94,7 @@ def _task_cells(task: TaskRow) -> Sequence[str]:
             task.reason.splitlines()[-1] if task.reason else "")  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)
 def local_time(utc: str) -> str:
     """accsyn's UTC ``YYYY-MM-DDTHH:MM:SS`` as this machine's ``MM-DD HH:MM:SS`` (as given when not a date)."""
     try:
@@ -253,22 +257,29 @@ class JobMonitor(QtWidgets.QWidget):
         self._timer.stop()
         self._polling = True
         selected, status = self._selected, str(self.status_filter.currentData() or "")
-        self._background(lambda: self.watcher.poll(selected, status), self._polled, self._poll_failed)
+
+        def look() -> Tuple[Poll, List[Sequence[str]], List[Sequence[str]]]:
+            poll = self.watcher.poll(selected, status)
+            return poll, [_job_cells(job) for job in poll.jobs], [_task_cells(task) for task in poll.tasks]
+
+        self._background(look, self._polled, self._poll_failed)
 
     def reconnect(self) -> None:
         self.watcher.reconnect()
         self.status_label.setText("Connecting to accsyn again...")
         self.refresh()
 
-    def _polled(self, poll: Poll) -> None:
+    def _polled(self, looked: Tuple[Poll, List[Sequence[str]], List[Sequence[str]]]) -> None:
+        """A look at accsyn, with its table cells made on the pool thread: the UI thread only compares and shows."""
+        poll, job_cells, task_cells = looked
         self._polling = False
         self.failures = 0
         self.reconnect_button.hide()
         self.last_poll = poll
-        self.jobs_model.set_rows(poll.jobs)
+        self.jobs_model.set_rows(poll.jobs, job_cells)
         self._reselect()
         if poll.job_id == self._selected:
-            self._show_job(poll)
+            self._show_job(poll, task_cells)
         for job in poll.finished:
             self._announce(job)
         self.status_label.setText(f"{len(poll.jobs)} jobs; updated {QtCore.QTime.currentTime().toString()}.")
@@ -320,10 +331,10 @@ class JobMonitor(QtWidgets.QWidget):
         rows = self.tasks_view.selectionModel().selectedRows()
         return self.tasks_model.rows[rows[0].row()] if rows else None
 
-    def _show_job(self, poll: Poll) -> None:
+    def _show_job(self, poll: Poll, task_cells: List[Sequence[str]]) -> None:
         job = poll.job(poll.job_id)
         chosen = self.selected_task()
-        self.tasks_model.set_rows(poll.tasks)
+        self.tasks_model.set_rows(poll.tasks, task_cells)
         if chosen is not None:
             self.select_task(chosen.item)
         for button in self.buttons.values():
