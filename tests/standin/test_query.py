@@ -113,3 +113,21 @@ def test_long_wildcard_values_take_no_time_and_are_not_kept():
     for index in range(10):
         assert compile_query(f"name={index}" + "*ab" * 10000)(JOB) is False  # fnmatch compiled and cached each
     assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("user=artist@example.com", True),
+        ("user=5f0000000000000000000064", True),
+        ("user!=artist@example.com", False),
+        ("user in (nobody@example.com, artist@example.com)", True),
+        ("user not in (artist@example.com)", False),
+        ("user contains artist", True),
+        ("user matches ^artist@", True),
+        ("user=someone@example.com", False),
+    ],
+)
+def test_a_reference_matches_by_id_or_by_its_readable_name(query, expected):
+    job = {"id": "a1", "user": "5f0000000000000000000064", "user_hr": "artist@example.com"}
+    assert compile_query(query)(job) is expected

@@ -2,8 +2,9 @@
 
 ``attr op value`` with ``=`` (``*`` wildcard), ``!=``, ``<>``, ``<``, ``>``, ``<=``, ``>=``, ``in``, ``not in``,
 ``contains``, ``not contains``, ``matches``, ``not matches``; combined with AND / OR and parentheses; an optional
-leading ``<type> where`` is ignored. ``matches`` runs on ``accsyn_dcc.standin.pattern`` (linear time); no query
-nests parentheses deeper than ``MAX_NESTING`` nor makes its patterns take more than ``MAX_MATCH_STEPS`` in all.
+leading ``<type> where`` is ignored. A reference with a readable name (``<attr>_hr``) matches by either.
+``matches`` runs on ``accsyn_dcc.standin.pattern`` (linear time); no query nests parentheses deeper than
+``MAX_NESTING`` nor makes its patterns take more than ``MAX_MATCH_STEPS`` in all.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ class _Parser:
             raise QueryError(f"unknown operator {operator!r} after {attribute!r}")
         if operator == "in":
             values = self.value_list()
-            test: Predicate = lambda entity: _text(_lookup(entity, attribute)) in values  # noqa: E731
+            test: Predicate = lambda entity: any(text in values for text in _texts(entity, attribute))  # noqa: E731
         elif operator == "matches":
             test = _pattern_test(attribute, _unquote(self.take()).lower(), self.steps)
         else:
@@ -141,12 +142,14 @@ class _Parser:
 
 def _comparison(attribute: str, operator: str, value: str) -> Predicate:
     def test(entity: Mapping[str, Any]) -> bool:
-        actual = _lookup(entity, attribute)
-        text = _text(actual)
-        if operator == "=":
-            return _wildcard_match(text, value) if "*" in value else text == value
+        texts = _texts(entity, attribute)
         if operator in ("!=", "<>"):
-            return text != value
+            return value not in texts
+        return any(compare(text) for text in texts)
+
+    def compare(text: str) -> bool:
+        if operator == "=":
+            return wildcard_match(text, value) if "*" in value else text == value
         if operator == "contains":
             return value in text
         return _ordered(text, operator, value)
@@ -154,7 +157,7 @@ def _comparison(attribute: str, operator: str, value: str) -> Predicate:
     return test
 
 
-def _wildcard_match(text: str, value: str) -> bool:
+def wildcard_match(text: str, value: str) -> bool:
     """``*`` stands for any text, every other character for itself; part by part, in linear time and memory."""
     first, *middle, last = value.split("*")
     end = len(text) - len(last)
@@ -174,7 +177,7 @@ def _pattern_test(attribute: str, value: str, steps: _Steps) -> Predicate:
         pattern = Pattern(value)
     except PatternError as error:
         raise QueryError(f"{attribute} matches {value!r}: {error}") from None
-    return lambda entity: pattern.search(_text(_lookup(entity, attribute)), steps)
+    return lambda entity: any(pattern.search(text, steps) for text in _texts(entity, attribute))
 
 
 class _Steps:
@@ -195,6 +198,17 @@ def _ordered(text: str, operator: str, value: str) -> bool:
     with contextlib.suppress(ValueError):
         left, right = float(text), float(value)
     return {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}[operator]
+
+
+def _texts(entity: Mapping[str, Any], attribute: str) -> List[str]:
+    """The attribute's value as text, and its readable name's (``<attr>_hr``) when the entity has one: a reference
+    (``user``, ``parent``, ``engine``) matches by id or by name, as accsyn's queries do
+    (``Compute WHERE user=artist@example.com``)."""
+    texts = [_text(_lookup(entity, attribute))]
+    readable = _lookup(entity, f"{attribute}_hr")
+    if readable is not None:
+        texts.append(_text(readable))
+    return texts
 
 
 def _lookup(entity: Mapping[str, Any], attribute: str) -> Any:
