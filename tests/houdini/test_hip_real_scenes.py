@@ -43,3 +43,31 @@ def test_a_damaged_indie_header_is_one_line(tmp_path):
                               (good.replace(b"0", b"z", 1), "damaged")):  # fmt: skip
         with pytest.raises(HipError, match=expected):
             sections(damaged)
+
+
+def test_files_houdini_ships_are_provided_by_the_render_nodes_houdini(tmp_path):
+    """A camera or geometry object's File SOP saved as ``defcam.bgeo``: found on HOUDINI_PATH, not in $HIP."""
+    touch(tmp_path / "local.bgeo")
+    touch(tmp_path / "squab.bgeo")  # on the scene's side of the path: that one is read, and sent
+    hip = HipFile(tmp_path / "shot.hip")
+    hip.nodes += [
+        Node("/obj/cam1", "cam"),
+        Node("/obj/cam1/file1", "file", {"file": ["defcam.bgeo"]}),
+        Node("/obj/geo1", "geo"),
+        Node("/obj/geo1/file1", "file", {"file": ["defgeo.bgeo"]}),
+        Node("/obj/geo1/squab", "file", {"file": ["squab.bgeo"]}),
+        Node("/obj/geo1/local", "file", {"file": ["local.bgeo"]}),
+        Node("/obj/geo1/typo", "file", {"file": ["defcam2.bgeo"]}),
+        Node("/img/comp1/file1", "file", {"filename1": ["Mandril.pic"]}),
+    ]
+    result = scan_file(str(hip.write()), environ=ENVIRON)
+    found = by_node(result)
+    for node, knob in (("/obj/cam1/file1", "file"), ("/obj/geo1/file1", "file"), ("/img/comp1/file1", "filename1")):
+        dependency = found[(node, knob)]
+        assert dependency.provided_by == "Houdini" and dependency.files == ()
+    squab = found[("/obj/geo1/squab", "file")]
+    assert squab.path == f"{tmp_path}/squab.bgeo" and squab.exists and not squab.provided_by
+    assert found[("/obj/geo1/local", "file")].exists
+    typo = found[("/obj/geo1/typo", "file")]
+    assert typo.path == f"{tmp_path}/defcam2.bgeo" and not typo.exists and not typo.provided_by
+    assert [dep.node for dep in result.missing] == ["/obj/geo1/typo"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence, Tuple
+from functools import cache
+from importlib import resources
+from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
 from accsyn_dcc.scan.records import NO_OUTPUT_FILE
 
@@ -98,3 +100,16 @@ def rule_for_parm(rules: Sequence[FileParm], parm: str) -> Optional[FileParm]:
 
 NOT_INPUT_TYPES = frozenset({"subnet", "geo", "cam", "null", "merge", "xform", "ropnet", "shopnet", "matnet"})
 """Node types whose strings never name an input file (skipped by the path-shaped fallback)."""
+
+
+SHIPPED_BY = "Houdini"
+"""What provides a file Houdini ships (``Dependency.provided_by``)."""
+
+
+@cache
+def shipped_files() -> FrozenSet[str]:
+    """Relative names of files Houdini ships in ``$HFS/houdini`` (``data/houdini_shipped_files.txt``), each with
+    and without its folder (``geo/defcam.bgeo``, ``defcam.bgeo``): HOUDINI_PATH finds them either way."""
+    text = resources.files("accsyn_dcc").joinpath("data/houdini_shipped_files.txt").read_text(encoding="utf-8")
+    names = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(names + [name.rpartition("/")[2] for name in names])

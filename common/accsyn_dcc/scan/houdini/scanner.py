@@ -18,6 +18,7 @@ from accsyn_dcc.references import (
     UNKNOWN_KIND_CONDITION,
     FileReference,
     absolute_path,
+    is_absolute_path,
     looks_like_a_file,
 )
 from accsyn_dcc.scan.dependencies import check_references, note_written
@@ -28,7 +29,9 @@ from accsyn_dcc.scan.houdini.node_types import (
     NOT_INPUT_TYPES,
     OUTPUTS_BY_TYPE,
     ROUTING_ROPS,
+    SHIPPED_BY,
     rule_for_parm,
+    shipped_files,
 )
 from accsyn_dcc.scan.houdini.variables import HoudiniUnresolved, expand, package_variables, scene_variables
 from accsyn_dcc.scan.records import Output, ScanResult, Unresolved, quoted_value
@@ -204,6 +207,9 @@ def _path_reference(
     except HoudiniUnresolved as error:
         return FileReference(node, parm, raw, None, kind, condition=str(error))
     path = absolute_path(expanded, os.path.dirname(scene.path))
+    if not is_absolute_path(expanded) and expanded.strip() in shipped_files() and not os.path.exists(path):
+        # HOUDINI_PATH finds a relative name in $HIP first, else in $HFS/houdini: the render node's Houdini has it
+        return FileReference(node, parm, raw, expanded.strip(), kind, frame_dependent=False, provided_by=SHIPPED_BY)
     return FileReference(node, parm, raw, path, kind)  # frames are checked where its path names them
 
 
