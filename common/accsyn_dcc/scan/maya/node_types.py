@@ -63,6 +63,7 @@ FILE_ATTRIBUTES: Tuple[FileAttribute, ...] = (
     FileAttribute("audio", A("filename", "f"), "audio"),
     FileAttribute("assemblyReference", A("definition", "def"), "reference"),
     FileAttribute("mayaUsdProxyShape", A("filePath", "fp"), "usd"),
+    FileAttribute("pxrUsdReferenceAssembly", A("filePath", "fp"), "usd"),
     FileAttribute("xgmPalette", A("xgFileName", "xfn"), "xgen"),
     FileAttribute("pgYetiMaya", A("cacheFileName", "cfn"), "cache", OWN_TOKENS),
     FileAttribute("VRayMesh", A("fileName", "fn"), "proxy", OWN_TOKENS),

@@ -1,0 +1,41 @@
+"""Forms found in real public Maya ASCII files, each written as Maya saves it (the "real scenes" issue)."""
+
+from __future__ import annotations
+
+from ma_files import maya_ascii, render_globals, texture, write
+
+from accsyn_dcc.scan.maya.scanner import scan_file
+
+
+def by_path(result):
+    return {dep.path: dep for dep in result.dependencies}
+
+
+def test_a_usd_reference_assembly_beside_the_scene_is_sent_with_what_it_loads(tmp_path):
+    scenes = tmp_path / "scenes"
+    write(scenes / "wood.png", "png")
+    write(scenes / "part.usda", '#usda 1.0\ndef Xform "Part"\n{\n}\n')
+    write(
+        scenes / "ShapesModel.usda",
+        '#usda 1.0\n(\n    subLayers = [@./part.usda@]\n)\n\ndef Shader "Tex"\n{\n'
+        "    asset inputs:file = @./wood.png@\n}\n",
+    )
+    body = (
+        'createNode transform -n "UsdExportAssemblyEditsTest";\n'
+        '\trename -uid "B3ABA940-0000-1380-5C9B-ED140000025B";\n'
+        'createNode pxrUsdReferenceAssembly -n "ModelNoEdits" -p "UsdExportAssemblyEditsTest";\n'
+        '\trename -uid "B3ABA940-0000-1380-5C9B-ED0400000259";\n'
+        '\tsetAttr ".isc" yes;\n'
+        '\tsetAttr ".t" -type "double3" 0 25 0 ;\n'
+        '\tsetAttr ".fp" -type "string" "./ShapesModel.usda";\n'
+        '\tsetAttr ".pp" -type "string" "/ShapesModel";\n'
+        '\tsetAttr ".rns" -type "string" "NS_ModelNoEdits";\n'
+    )
+    scene = write(scenes / "assembly.ma", maya_ascii("assembly.ma", body, requires=['requires "pxrUsd" "1.0";']))
+    result = scan_file(str(scene))
+    found = by_path(result)
+    layer = found[(scenes / "ShapesModel.usda").as_posix()]
+    assert (layer.kind, layer.node.rpartition("|")[2], layer.exists) == ("usd", "ModelNoEdits", True)
+    assert found[(scenes / "part.usda").as_posix()].exists
+    assert found[(scenes / "wood.png").as_posix()].exists
+    assert not result.missing
