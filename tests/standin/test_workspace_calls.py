@@ -27,7 +27,7 @@ def test_find_attributes(official_env):
     names = session.find("attributes WHERE entitytype=job")
     assert {"id", "status", "engine", "range", "compute"} <= set(names)
     assert set(session.find("attributes WHERE entitytype=job", update=True)) == {
-        "status", "priority", "name", "description", "metadata"
+        "status", "priority", "name", "description", "metadata", "parameters"
     }  # fmt: skip
     assert "engine" in session.find("attributes WHERE entitytype=job", create=True)
     assert "paths" in session.find("attributes WHERE entitytype=volume")

@@ -22,20 +22,28 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from accsyn_dcc.api.transport import ungzip_data, utc_timestamp
 from accsyn_dcc.errors import Problem, ValidationError
 from accsyn_dcc.paths import default_job_name
-from accsyn_dcc.payload_rules import review_payload
+from accsyn_dcc.payload_rules import review_payload, review_sites
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.standin.progress import job_metrics, log_rows
+from accsyn_dcc.standin.progress import StatusLog, combined_metrics, job_metrics, log_rows, page_rows
 from accsyn_dcc.standin.query import QueryError, compile_query
 from accsyn_dcc.standin.store import Store
-from accsyn_dcc.standin.workspace_calls import CallRefused, attributes, file_call, setting_call
+from accsyn_dcc.standin.workspace_calls import SHARE_KINDS, CallRefused, attributes, file_call, find_share, setting_call
 
 Reply = Dict[str, Any]
 JOB_TYPES = ("compute", "job")
-SEEDED_TYPES = ("engine", "volume", "site", "queue", "user")
-ENTITY_TYPES = (*JOB_TYPES, "task", *SEEDED_TYPES)
+SEEDED_TYPES = ("engine", *SHARE_KINDS, "site", "queue", "user")
+"""Read from the seed (a missing list is empty); the ``queue``s clients may edit and delete."""
+ALIASES = {"share": "folder"}
+"""Deprecated entity type names and today's (accsyn 3.2.3)."""
+ENTITY_TYPES = (*JOB_TYPES, "task", *SEEDED_TYPES, *ALIASES, "workspace")
 FINISHED_JOB_STATUSES = ("done", "aborted")
 WRITEABLE_JOB_STATUSES = ("waiting", "paused", "aborted", "done")
-WRITEABLE_JOB_FIELDS = ("status", "priority", "name", "description", "metadata")
+WRITEABLE_JOB_FIELDS = ("status", "priority", "name", "description", "metadata", "parameters")
+"""``parameters`` takes ``site`` only: the per-site transfer settings, which can be edited after submit."""
+WRITEABLE_QUEUE_FIELDS = ("name", "priority", "status", "description", "metadata")
+QUEUE_STATUSES = ("waiting", "paused")
+MAX_REPORT = 100
+"""The most entities one report describes."""
 WRITEABLE_TASK_STATUSES = ("queued", "failed", "onhold", "excluded", "done")
 REQUEUED_JOB_STATUSES = ("done", "failed")
 """A job in one of these statuses goes back to ``waiting`` when one of its tasks is queued again."""
@@ -93,8 +101,8 @@ class Backend:
         self.store = store
         self.on_job_changed = on_job_changed or (lambda job: None)
         """Told each job created, and each job whose status or tasks a client edits (the farm obeys at once)."""
-        self.on_status = on_status or (lambda line: None)
-        """Told one line for each job created and each status a client sets."""
+        self.on_status = on_status if isinstance(on_status, StatusLog) else StatusLog(on_status)
+        """Told one line for each job created and each status a client sets; the workspace's log."""
         self.session_seconds = SESSION_SECONDS
 
     # -- entry points ----------------------------------------------------------------------------------------
@@ -123,7 +131,9 @@ class Backend:
                     event = dict(event, data=ungzip_data(event["gz_data"], MAX_BODY))
                 except (TypeError, ValueError) as error:
                     raise RefusedRequest(f"gz_data could not be decoded: {error}") from None
-            return {"result": self._dispatch(method, str(event.get("uri") or ""), event, user)}
+            uri = str(event.get("uri") or "")
+            result = self._dispatch(method, uri, event, user)
+            return {"result": result, "report": result} if uri.endswith("/report") else {"result": result}
         except RefusedRequest as refusal:
             return refusal.reply
         except sqlite3.Error as error:  # e.g. another server holds the data folder's database: answer, never hang
@@ -168,19 +178,23 @@ class Backend:
                 )  # fmt: skip
             if uri == "setting":
                 return setting_call(method, _object(uri, data), event.get("id"), self.store)
-            if method == "GET" and uri == "workspace/file":
-                return file_call(_object(uri, data), self.seed.get("volumes", []))
+            if uri == "workspace/file":
+                return file_call(method, _object(uri, data), self._shares())
             if method == "GET" and uri == "log/find":
                 return self._logs(_object(uri, data), str(event.get("id") or ""))
         except CallRefused as refusal:
             raise RefusedRequest(str(refusal)) from None
+        except OSError as error:  # a file operation the machine refused (permissions, a busy file)
+            raise RefusedRequest(f"{uri}: {error.strerror or error}") from None
         entity_type, _, action = uri.partition("/")
+        entity_type = ALIASES.get(entity_type, entity_type)
         handlers: Dict[tuple, Callable[[str, Mapping[str, Any], Mapping[str, Any]], Any]] = {
             ("POST", "create"): self._create,
             ("GET", "find"): self._find,
             ("PUT", "edit"): self._edit,
             ("DELETE", "delete"): self._delete,
             ("GET", "metrics"): self._metrics,
+            ("GET", "report"): self._report,
             ("POST", "activate"): self._activation,
             ("DELETE", "deactivate"): self._activation,
         }
@@ -211,33 +225,66 @@ class Backend:
         return True
 
     def _metrics(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> Dict[str, Any]:
-        """``<job type>/metrics`` of one job (``where id=<job id>``): its tasks counted, elapsed, estimate."""
-        query = event.get("query")
+        """``<type>/metrics``: of one job (``where id=<job id>``) its tasks counted, elapsed, estimate; of several
+        jobs, a queue's (``queue where code=...``) or the workspace's, the jobs by status and their tasks counted."""
+        matched = self._matching(entity_type, event.get("query"))
+        if entity_type in JOB_TYPES:
+            jobs = matched
+            if not jobs:
+                raise RefusedRequest(f"metrics: no job matches {_CLIPPED.repr(event.get('query'))}")
+        elif entity_type == "queue":
+            queues = {queue["id"] for queue in matched}
+            jobs = [job for job in self.store.jobs() if job.get("parent") in queues]
+        elif entity_type == "workspace":
+            jobs = self.store.jobs()
+        else:
+            raise RefusedRequest(f"The stand-in measures jobs, queues and the workspace (not {entity_type})")
+        metrics = [self._job_metrics(job) for job in jobs]
+        return metrics[0] if entity_type in JOB_TYPES and len(metrics) == 1 else combined_metrics(metrics)
+
+    def _job_metrics(self, job: Mapping[str, Any]) -> Dict[str, Any]:
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        changed = list(self.store.changed_tasks(job["id"]).values())
+        return job_metrics(job, changed, self.store.task_count(job["id"]), now)
+
+    def _report(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> str:
+        """``<type>/report``: the matching entities as readable text (a job with its tasks counted)."""
+        matched = self._matching(entity_type, event.get("query"))
+        parts = [f"{len(matched)} {entity_type} entities match {_CLIPPED.repr(event.get('query') or '')}"]
+        for entity in matched[:MAX_REPORT]:
+            if entity_type in JOB_TYPES:
+                entity = dict(entity, tasks=self._job_metrics(entity))
+            parts.append(f"{entity_type} {entity.get('id')}\n{json.dumps(entity, indent=2, sort_keys=True)}")
+        return "\n\n".join(parts)
+
+    def _matching(self, entity_type: str, query: Any) -> List[Dict[str, Any]]:
+        """Every entity of a type (inactive, finished and archived ones too) that ``query`` matches."""
+        if query is not None and not isinstance(query, str):
+            raise RefusedRequest(f"query must be text (got {type(query).__name__})")
         try:
-            predicate = compile_query(query if isinstance(query, str) else None)
+            predicate = compile_query(query)
+            return [entity for entity in self._entities(entity_type, None) if predicate(entity)]
         except QueryError as error:
             raise _bad_query(query, error) from None
-        jobs = [job for job in self.store.jobs() if predicate(job)] if entity_type in JOB_TYPES else []
-        if len(jobs) != 1:
-            raise RefusedRequest(f"metrics: {len(jobs)} jobs match; name one job with 'where id=<job id>'")
-        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-        job_id = jobs[0]["id"]
-        return job_metrics(jobs[0], list(self.store.changed_tasks(job_id).values()), self.store.task_count(job_id), now)
 
     def _logs(self, data: Mapping[str, Any], entity_id: str) -> List[Dict[str, Any]]:
-        """``log/find`` of a task (``entitytype: task``, its id): its bucket's log, one row per line."""
-        if data.get("entitytype") != "task":
-            raise RefusedRequest(f"The stand-in keeps the logs of tasks only (not of {data.get('entitytype')!r})")
-        task = self.store.task(entity_id)
-        if task is None:
-            return []  # a task that has not run has no log yet
+        """``log/find``: of a task (``entitytype: task``, its id) its bucket's log, one row per line; of the workspace
+        (or of an entity, by its id) the status lines told to the stand-in, ``{"line", "date", "text"}``."""
+        entity_type = ALIASES.get(str(data.get("entitytype")), str(data.get("entitytype")))
+        if entity_type not in ENTITY_TYPES:
+            raise RefusedRequest(f"No entity type {entity_type!r} keeps a log")
         pagination = _object("log pagination", data.get("pagination") or {})
         skip, limit = pagination.get("skip") or 0, pagination.get("limit") or 0
         if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (skip, limit)):
             raise RefusedRequest("log pagination skip and limit must be whole numbers")
         search = data.get("search") if isinstance(data.get("search"), str) else None
-        log = (task.get("metadata") or {}).get("log")
-        return log_rows(str(log) if log else None, search, bool(data.get("sort_reverse")), skip, limit)
+        reverse = bool(data.get("sort_reverse"))
+        if entity_type != "task":
+            rows = self.on_status.rows(entity_id if entity_type != "workspace" else None)
+            return page_rows(rows, search, reverse, skip, limit)
+        task = self.store.task(entity_id)
+        log = (task.get("metadata") or {}).get("log") if task else None  # a task that has not run has no log yet
+        return log_rows(str(log) if log else None, search, reverse, skip, limit)
 
     # -- create ----------------------------------------------------------------------------------------------
 
@@ -247,11 +294,14 @@ class Backend:
         data = event.get("data")
         if not isinstance(data, dict) or not data:
             raise RefusedRequest("No job data was given", "The job payload is empty")
-        reviewed = review_payload(data)  # as accsyn stores it: setting values as text, each change warned
-        payload: Dict[str, Any] = reviewed.value
+        replace_duplicates = data.get("replace_duplicates")  # accsyn-python-api 3.4: never the existing job
+        reviewed = review_payload({key: value for key, value in data.items() if key != "replace_duplicates"})
+        payload: Dict[str, Any] = reviewed.value  # as accsyn stores it: setting values as text, each change warned
         warnings = [str(warning) for warning in reviewed.warnings]
         allow_duplicates = payload.get("allow_duplicates")
         problems = list(reviewed.problems)
+        if replace_duplicates is not None and not isinstance(replace_duplicates, bool):
+            problems.append(_problem("replace_duplicates", replace_duplicates, "must be true or false"))
         engine = self._seeded("engine", payload.get("engine"))
         if isinstance(payload.get("engine"), str) and engine is None:
             problems.append(_problem("engine", payload["engine"], "no such engine in this workspace"))
@@ -264,7 +314,7 @@ class Backend:
             raise RefusedRequest(f"Invalid job: {text}", f"The job was refused: {text}", [vars(p) for p in problems])
         assert engine is not None and queue is not None
         fingerprint = _fingerprint(payload, str(user["id"]))
-        if allow_duplicates is False:
+        if allow_duplicates is False and not replace_duplicates:
             for existing in self.store.jobs_with_fingerprint(fingerprint):
                 if existing.get("status") not in FINISHED_JOB_STATUSES:
                     return [existing]
@@ -278,8 +328,8 @@ class Backend:
 
     def _reference_problems(self, payload: Mapping[str, Any]) -> List[Any]:
         problems = []
-        known = {"share": {v["code"].lower() for v in self.seed.get("volumes", [])},
-                 "site": {s["code"].lower() for s in self.seed.get("sites", [])}}  # fmt: skip
+        shares = self._shares()
+        sites = self._entities("site", None)
         paths = [("input", payload.get("input")), ("output", payload.get("output"))]
         dependencies = payload.get("dependencies")
         if isinstance(dependencies, list):
@@ -288,14 +338,18 @@ class Backend:
             if not isinstance(path, str):
                 continue
             for kind, code in _SHARE_REF.findall(path):
-                if code.lower() not in known[kind]:
+                if (find_share(code, shares) if kind == "share" else find_share(code, sites)) is None:
                     problems.append(_problem(field, path, f"no {kind} {code!r} in this workspace"))
         return problems
 
+    def _shares(self) -> List[Dict[str, Any]]:
+        return [share for kind in SHARE_KINDS for share in self._entities(kind, None)]
+
     def _queue(self, name: Any) -> Optional[Dict[str, Any]]:
-        queues = self.seed.get("queues", [])
+        queues = [queue for queue in self._entities("queue", None) if not queue.get("archived")]
         if name is None:
-            return next((q for q in queues if q.get("compute_default") or q.get("default")), queues[0])
+            defaults = [q for q in queues if q.get("compute_default") or q.get("default")]
+            return next(iter(defaults or queues), None)
         wanted = str(name).lower()
         return next((q for q in queues if wanted in (q["id"], q["code"].lower(), q["name"].lower())), None)
 
@@ -358,10 +412,11 @@ class Backend:
                 raise RefusedRequest(f"find {key} must be a whole number (got {data[key]!r})")
         entity_id = event.get("id")
         candidates = self._entities(entity_type, data.get("parent"))
-        if entity_type in JOB_TYPES and not data.get("inactive"):
-            candidates = [job for job in candidates if not job.get("inactive")]
-        if entity_id:
+        if entity_id:  # get_entity: found even when inactive or archived
             return [entity for entity in candidates if entity.get("id") == entity_id]
+        for hidden in ("inactive", "archived"):
+            if not data.get(hidden):
+                candidates = [entity for entity in candidates if not entity.get(hidden)]
         try:
             matches = [entity for entity in candidates if predicate(entity)]
         except QueryError as error:  # its patterns took too many steps
@@ -388,9 +443,17 @@ class Backend:
             return [job for job in jobs if job.get("parent") == parent] if parent else jobs
         if entity_type == "task":
             return self.store.tasks(str(parent) if parent else None)
-        entities = [dict(entity) for entity in self.seed.get(f"{entity_type}s", [])]
-        for entity in entities:
+        if entity_type == "workspace":
+            code = self.workspace
+            return [{"id": hashlib.sha256(code.encode("utf-8")).hexdigest()[:24], "code": code, "name": code}]
+        edited = self.store.edited_entities(entity_type)
+        entities = []
+        for seeded in self.seed.get(f"{entity_type}s", []):
+            entity = dict(edited.get(seeded["id"]) or seeded)
             entity.pop("api_key", None)
+            if entity_type in SHARE_KINDS:
+                entity.setdefault("type", entity_type)
+            entities.append(entity)
         return entities
 
     def _seeded(self, entity_type: str, code: Any) -> Optional[Dict[str, Any]]:
@@ -403,13 +466,15 @@ class Backend:
 
     def _edit(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> List[Dict[str, Any]]:
         data = event.get("data")
+        if entity_type == "queue":
+            return [self._edit_queue(self._live_queue(event.get("id")), data)]
+        if entity_type not in (*JOB_TYPES, "task"):
+            raise RefusedRequest(f"Editing {entity_type} is not supported by the stand-in")
         job = self.store.job(str(event.get("id") or ""))
         if job is None:
             raise RefusedRequest(f"No job with id {event.get('id')!r}")
         if entity_type == "task":
             return self._edit_tasks(job, data)
-        if entity_type not in JOB_TYPES:
-            raise RefusedRequest(f"Editing {entity_type} is not supported by the stand-in")
         if not isinstance(data, dict) or not data:
             raise RefusedRequest("Edit data must be a non-empty object")
         for key, value in data.items():
@@ -418,14 +483,53 @@ class Backend:
             if key == "status" and value not in WRITEABLE_JOB_STATUSES:
                 allowed = ", ".join(WRITEABLE_JOB_STATUSES)
                 raise RefusedRequest(f"Job status {value!r} cannot be set; use one of {allowed}")
+        if "parameters" in data:
+            self._edit_site_settings(job, data["parameters"])
         previous = job.get("status")
-        job.update(data)
+        job.update({key: value for key, value in data.items() if key != "parameters"})
         job["modified"] = utc_timestamp()
         self.store.save_job(job)
         if job.get("status") != previous:
             self.on_status(f"job {job['id']} ({job.get('name')}): {job.get('status')}")
         self.on_job_changed(job)
         return [job]
+
+    def _edit_site_settings(self, job: Dict[str, Any], parameters: Any) -> None:
+        """``{"parameters": {"site": {<site>: {"settings": ...}}}}``: those sites' settings replaced, under the
+        payload's one rule (``review_sites``); the other parameters are fixed at submit."""
+        if not isinstance(parameters, dict) or set(parameters) != {"site"}:
+            raise RefusedRequest("After submit only parameters.site (the per-site transfer settings) can be edited")
+        reviewed = review_sites(parameters["site"])
+        if reviewed.problems:
+            raise RefusedRequest("Invalid site settings: " + "; ".join(str(problem) for problem in reviewed.problems))
+        compute = job.setdefault("compute", {})
+        stored = dict(compute.get("parameters") or {})
+        stored["site"] = {**(stored.get("site") or {}), **reviewed.value}
+        compute["parameters"] = stored
+        for warning in reviewed.warnings:
+            self.on_status(f"job {job['id']} ({job.get('name')}): warning: {warning}")
+
+    def _live_queue(self, queue_id: Any) -> Dict[str, Any]:
+        queue = next((q for q in self._entities("queue", None) if q["id"] == queue_id and not q.get("archived")), None)
+        if queue is None:
+            raise RefusedRequest(f"No queue with id {queue_id!r}")
+        return queue
+
+    def _edit_queue(self, queue: Dict[str, Any], data: Any) -> Dict[str, Any]:
+        if not isinstance(data, dict) or not data:
+            raise RefusedRequest("Edit data must be a non-empty object")
+        for key, value in data.items():
+            if key not in WRITEABLE_QUEUE_FIELDS:
+                raise RefusedRequest(f"Queue attribute {key!r} is not writeable")
+            if key == "status" and value not in QUEUE_STATUSES:
+                raise RefusedRequest(f"Queue status {value!r} cannot be set; use one of {', '.join(QUEUE_STATUSES)}")
+            if key == "priority" and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000):
+                raise RefusedRequest(f"Queue priority {value!r} must be a whole number from 0 to 1000")
+            if key in ("name", "description") and not isinstance(value, str):
+                raise RefusedRequest(f"Queue {key} must be text")
+        queue.update(data, modified=utc_timestamp())
+        self.store.save_entity("queue", queue)
+        return queue
 
     def _edit_tasks(self, job: Dict[str, Any], data: Any) -> List[Dict[str, Any]]:
         """Edit tasks; a task ``queued`` again puts its finished job back to ``waiting``, so it renders again."""
@@ -453,10 +557,22 @@ class Backend:
         return changed
 
     def _delete(self, entity_type: str, event: Mapping[str, Any], user: Mapping[str, Any]) -> bool:
+        if entity_type == "queue":
+            return self._delete_queue(self._live_queue(event.get("id")), _object("delete", event.get("data") or {}))
         if entity_type not in JOB_TYPES:
             raise RefusedRequest(f"Deleting {entity_type} is not supported by the stand-in")
         if not self.store.delete_job(str(event.get("id") or "")):
             raise RefusedRequest(f"No job with id {event.get('id')!r}")
+        return True
+
+    def _delete_queue(self, queue: Dict[str, Any], data: Mapping[str, Any]) -> bool:
+        """A queue is archived (``get_entity`` still finds it); one with unfinished jobs only with ``force``."""
+        unfinished = [job for job in self.store.jobs() if job.get("parent") == queue["id"]
+                      and job.get("status") not in FINISHED_JOB_STATUSES]  # fmt: skip
+        if unfinished and not data.get("force"):
+            raise RefusedRequest(f"Queue {queue['code']} has {len(unfinished)} unfinished jobs; delete it with force")
+        queue.update(archived=True, modified=utc_timestamp())
+        self.store.save_entity("queue", queue)
         return True
 
 

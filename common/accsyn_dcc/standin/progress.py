@@ -1,4 +1,5 @@
-"""The stand-in's answers to ``<job type>/metrics`` (a job's progress) and ``log/find`` (a task's log).
+"""The stand-in's answers to ``<type>/metrics`` (a job's progress, or several jobs') and ``log/find`` (a task's log,
+or the workspace's: its status lines).
 
 Metrics of a job: how many of its tasks are done, failed, running (``executing``), waiting (``queued``, on hold),
 excluded, of ``total``; ``started`` (its first task's start), ``elapsed`` seconds since (to its last task's end
@@ -8,10 +9,16 @@ done). A task's log is its bucket's log, one row per line: ``{"line": n, "text":
 
 from __future__ import annotations
 
+import collections
 import datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+import threading
+from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence
+
+from accsyn_dcc.api.transport import utc_timestamp
 
 DATE = "%Y-%m-%dT%H:%M:%S"
+MAX_STATUS_LINES = 10000
+"""The workspace log's lines kept (the oldest go first)."""
 MAX_LOG_BYTES = 4 * 1024 * 1024
 """The most of a log's end that is read (a render log of a long bucket can be large)."""
 COUNTED = {"done": ("done",), "failed": ("failed",), "running": ("executing", "booting"),
@@ -59,14 +66,52 @@ def log_rows(path: Optional[str], search: Optional[str], reverse: bool, skip: in
             text = stream.read().decode("utf-8", "replace")
     except OSError:
         return []
-    lines = list(enumerate(text.splitlines(), 1))
+    rows = [{"line": number, "text": line} for number, line in enumerate(text.splitlines(), 1)]
+    return page_rows(rows, search, reverse, skip, limit)
+
+
+def page_rows(
+    rows: List[Dict[str, Any]], search: Optional[str], reverse: bool, skip: int, limit: int
+) -> List[Dict[str, Any]]:
+    """Log rows holding ``search`` (any case), in reverse when asked, ``skip`` of them left out, ``limit`` kept."""
     if search:
-        lines = [(number, line) for number, line in lines if search.lower() in line.lower()]
-    rows: List[Dict[str, Any]] = [{"line": number, "text": line} for number, line in lines]
+        rows = [row for row in rows if search.lower() in str(row["text"]).lower()]
     if reverse:
-        rows.reverse()
+        rows = rows[::-1]
     rows = rows[skip:]
     return rows[:limit] if limit else rows
+
+
+class StatusLog:
+    """The workspace's log: each status line told to the stand-in (jobs created, statuses, warnings), dated, the
+    last ``MAX_STATUS_LINES`` kept in memory; every line is passed on to ``on_status``."""
+
+    def __init__(self, on_status: Optional[Callable[[str], None]] = None) -> None:
+        self.on_status = on_status or (lambda line: None)
+        self._lines: Deque[Dict[str, Any]] = collections.deque(maxlen=MAX_STATUS_LINES)
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, line: str) -> None:
+        with self._lock:
+            self._count += 1
+            self._lines.append({"line": self._count, "date": utc_timestamp(), "text": line})
+        self.on_status(line)
+
+    def rows(self, entity_id: Optional[str]) -> List[Dict[str, Any]]:
+        """Every kept line, or those naming ``entity_id`` (a job's)."""
+        with self._lock:
+            rows = list(self._lines)
+        return [row for row in rows if entity_id in row["text"]] if entity_id else rows
+
+
+def combined_metrics(metrics: Sequence[Mapping[str, Any]]) -> Dict[str, Any]:
+    """The metrics of several jobs (a queue's, the workspace's): how many jobs, by status, and their tasks counted."""
+    statuses: Dict[str, int] = {}
+    for each in metrics:
+        statuses[str(each.get("status"))] = statuses.get(str(each.get("status")), 0) + 1
+    counted = ("total", *COUNTED)
+    return {"jobs": len(metrics), "statuses": statuses, **{name: sum(m[name] for m in metrics) for name in counted}}
 
 
 def _moment(value: Any) -> Optional[datetime.datetime]:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, Optional, Type
 from accsyn_dcc import json_text
 from accsyn_dcc.standin.backend import MAX_BODY, Backend, RefusedRequest, load_seed
 from accsyn_dcc.standin.dispatch import LocalDispatcher, recover
+from accsyn_dcc.standin.progress import StatusLog
 from accsyn_dcc.standin.store import Store
 from accsyn_dcc.workspace import Volume
 
@@ -94,15 +95,16 @@ class StandinServer:
 
     def start(self) -> StandinServer:
         self._store = Store(self.data_dir)
+        status_log = StatusLog(self.on_status)  # the workspace's log (``log/find``): what the farm and clients did
         if self.run_jobs:
             volumes = [Volume.from_dict(volume) for volume in self.seed.get("volumes", [])]
             self.dispatcher = LocalDispatcher(
-                self._store, volumes, os.path.join(self.data_dir, "farm"), on_status=self.on_status
+                self._store, volumes, os.path.join(self.data_dir, "farm"), on_status=status_log
             )
             self.dispatcher.start()
         else:  # no farm here: what a previous server left running waits for one
-            recover(self._store, self.on_status or (lambda line: None))
-        backend = self.backend = Backend(self.seed, self._store, self.dispatcher, self.on_status)
+            recover(self._store, status_log)
+        backend = self.backend = Backend(self.seed, self._store, self.dispatcher, status_log)
         handler = type("StandinHandler", (_Handler,), {"backend": backend, "server_hook": self})
         self._httpd = _Server((HOST, self.requested_port), handler)
         self._thread = threading.Thread(

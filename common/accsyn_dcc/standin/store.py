@@ -1,4 +1,5 @@
-"""SQLite persistence of the stand-in's jobs, tasks and sessions; a restart on the same data dir loses nothing.
+"""SQLite persistence of the stand-in's jobs, tasks, sessions, settings and edits of seeded entities (queues); a
+restart on the same data dir loses nothing.
 
 A job keeps the text of its items (its range, or ``all``); its tasks are made from it when read, and only a task
 that changed (status, times, reason) has a row of its own. So a job of 100,000 frames costs one row when created,
@@ -23,6 +24,9 @@ CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, seq INTEGER, fingerprint T
 CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, job TEXT NOT NULL, seq INTEGER, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tasks_job ON tasks (job, seq);
 CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, user TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+    entitytype TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (entitytype, id)
+);
 CREATE TABLE IF NOT EXISTS settings (
     entitytype TEXT NOT NULL, entityid TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     PRIMARY KEY (entitytype, entityid, name)
@@ -177,6 +181,18 @@ class Store:
         if row is None or time.time() - float(row[1]) > max_age:
             return None
         return str(row[0])
+
+    def edited_entities(self, entitytype: str) -> Dict[str, Dict[str, Any]]:
+        """The seeded entities of a type that clients edited or deleted, by id, as they are now."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, body FROM entities WHERE entitytype = ?", (entitytype,)).fetchall()
+        return {str(entity_id): json.loads(body) for entity_id, body in rows}
+
+    def save_entity(self, entitytype: str, entity: Dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO entities VALUES (?, ?, ?)", (entitytype, entity["id"], json.dumps(entity))
+            )
 
     def settings(self, entitytype: str, entityid: str) -> Dict[str, str]:
         with self._lock:
