@@ -51,8 +51,15 @@ FLAGS = (
     "highlight off unload off savedata off compress on colordefault on exposed on selectable on"
 )
 
+
+class Backticks(str):
+    """A string parm whose whole value is a backtick expression: Houdini saves it between its backticks, not
+    quoted, with its quotes escaped (`` `chs(\\"../file\\")` ``)."""
+
+
 Value = Union[str, float, Tuple[str, str, str]]
-"""A quoted string, a number, or (channel, cached value, expression) for a parm a channel drives."""
+"""A quoted string (``Backticks``: an expression), a number, or (channel, cached value, expression) for a parm a
+channel drives."""
 
 
 @dataclass
@@ -116,6 +123,8 @@ def parm_section(parms: Dict[str, List[Value]]) -> str:
             if isinstance(value, tuple):
                 cached = value[1]
                 parts.append(f"[ {value[0]}\t{cached if _is_number(cached) else quoted(cached)} ]")
+            elif isinstance(value, Backticks):
+                parts.append(value.replace("\\", "\\\\").replace('"', '\\"'))
             elif isinstance(value, str):
                 parts.append(quoted(value))
             else:

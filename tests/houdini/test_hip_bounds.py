@@ -28,6 +28,8 @@ def evil_parm_lines(count: int) -> List[str]:
         'file2\t[ 0\tlocks=0 ]\t(\t"' + '\\"' * count + "\t)",  # a string that never closes, full of \"
         "file3\t[ 0\tlocks=0 ]\t(\t" + "[ a " * (count // 2) + ")",  # channels that never close
         "file4\t[ 0\tlocks=0 ]\t(\t" + '[ a "' * (count // 2) + ")",
+        "file5\t[ 0\tlocks=0 ]\t(\t`" + '\\"' * count + "\t)",  # an expression that never closes, full of \"
+        "file6\t[ 0\tlocks=0 ]\t(\t" + '" `' * count + "\t)",  # quotes and backticks, each opening the other
     ]
 
 

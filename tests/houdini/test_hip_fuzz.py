@@ -36,6 +36,7 @@ def evil_seeds() -> List[bytes]:
         backwards_archive(64 * 1024),
         licensed_archive(sections(with_parm_lines(['file\t[ 0\tlocks=0 ]\t(\t"$HIP/a.bgeo"\t)']))[1]),
         b"HouNC\x1a" + b"0" * 28 + b"x" * 100_000,
+        with_parm_lines(['file\t[ 0\tlocks=0 ]\t(\t`chs(\\"/tasks/topnet1/out/sopoutput\\")`\t)']),
         with_parm_lines([f'file\t[ 0\tlocks=0 ]\t(\t"{over_the_limit}"\t)'], f"set -g BIG = '{over_the_limit}'\n"),
         with_parm_lines(['file\t[ 0\tlocks=0 ]\t(\t"$HIP/$SHOT.bgeo"\t)'], "set -g SHOT = '`chs(\"x\")`'\n"),
         with_parm_lines(['file\t[ 0\tlocks=0 ]\t(\t"$A"\t)'],

@@ -4,7 +4,7 @@ saves it."""
 from __future__ import annotations
 
 import pytest
-from hip_files import HipFile, Node, licensed_archive, touch
+from hip_files import Backticks, HipFile, Node, licensed_archive, touch
 
 from accsyn_dcc.scan.houdini import scan_file
 from accsyn_dcc.scan.houdini.archive import HipError, sections
@@ -71,3 +71,25 @@ def test_files_houdini_ships_are_provided_by_the_render_nodes_houdini(tmp_path):
     typo = found[("/obj/geo1/typo", "file")]
     assert typo.path == f"{tmp_path}/defcam2.bgeo" and not typo.exists and not typo.provided_by
     assert [dep.node for dep in result.missing] == ["/obj/geo1/typo"]
+
+
+def test_a_parm_saved_as_a_backtick_expression_is_unresolved_whole(tmp_path):
+    """``file `chs(\\"/tasks/topnet1/out/sopoutput\\")``` became two missing files, ``\\`` and ``/tasks/...\\``."""
+    expression = 'chs("/tasks/topnet1/out/sopoutput")'
+    spaced = 'opname("..") + "_" + chs("../name")'
+    hip = HipFile(tmp_path / "shot.hip")
+    hip.nodes += [
+        Node("/obj/geo1", "geo"),
+        Node("/obj/geo1/file1", "file", {"file": [Backticks(f"`{expression}`")]}),
+        Node("/obj/geo1/file2", "file", {"file": [Backticks(f"`{spaced}`")]}),
+        Node("/out/geo", "geometry", {"sopoutput": [Backticks(f"`{spaced}`")]}),
+    ]
+    hip.write()
+    assert b'\t`chs(\\"/tasks/topnet1/out/sopoutput\\")`\t' in hip.path.read_bytes()
+    result = scan_file(str(hip.path), environ=ENVIRON)
+    assert result.dependencies == [] and result.outputs == []
+    found = {(item.node, item.knob): item for item in result.unresolved}
+    assert found[("/obj/geo1/file1", "file")].value == f"`{expression}`"
+    assert found[("/obj/geo1/file2", "file")].value == f"`{spaced}`"
+    assert found[("/out/geo", "sopoutput")].value == f"`{spaced}`"
+    assert all("backtick" in item.reason for item in result.unresolved)

@@ -27,10 +27,12 @@ MAX_NODE_PATH_CHARS = 4096
 _PARM_LINE = re.compile(r"^([^\s\[]{1,256})\s*\[[^\]\n]*\]\s*\((.*)\)\s*$", re.M)
 """``name [ flags ] ( values )``: a name never holds a bracket, so nothing before the flags can backtrack."""
 _PLAIN_VALUE = re.compile(r'"([^"]*)"|([^\s()\[\]"]+)')
-_BARE_OR_OPENING = re.compile(r'[^\s()\[\]"]+|["\[]')
-"""A bare value (a number, a word), or the quote or bracket that opens a string or a channel."""
+_BARE_OR_OPENING = re.compile(r'[^\s()\[\]"`]+|["\[`]')
+"""A bare value (a number, a word), or the quote, bracket or backtick that opens a string, channel or expression."""
 _QUOTED = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 """A closed string, unrolled (plain runs between escapes) so that a string that never closes fails in one pass."""
+_BACKTICKED = re.compile(r"`[^`\\\n]*(?:\\.[^`\\\n]*)*`")
+"""A string parm Houdini saves as an expression: between backticks, not quoted, its quotes escaped."""
 _SPACE = re.compile(r"\s*")
 _WORD = re.compile(r"\S+")
 _CACHED_WORD = re.compile(r"[^\]\s]*")
@@ -210,7 +212,7 @@ def _parms(text: str, expressions: Dict[str, str], scene: HipScene, node: str) -
         if len(body) > MAX_STATEMENT_CHARS:
             _too_long(scene, f"{node} parm {name}")
             parms[name] = [ParmValue("", error=TOO_LONG)]
-        elif "[" in body or "\\" in body:
+        elif "[" in body or "\\" in body or "`" in body:
             parms[name] = _ParmValues(body, expressions).read()
         else:  # no channel, no escape: a string ends at the next quote, so only the last one can stay open
             parms[name] = [ParmValue(quoted or bare) for quoted, bare in _PLAIN_VALUE.findall(body)]
@@ -250,6 +252,10 @@ class _ParmValues:
                 if quoted is not None:
                     values.append(ParmValue(_unescape(quoted.group(1))))
                     position = quoted.end()
+            elif found.group() == "`":  # an expression, whole; one that never closes runs to the end of the line
+                expression = _BACKTICKED.match(body, found.start())
+                values.append(ParmValue(_unescape(expression.group() if expression else body[found.start() :])))
+                position = expression.end() if expression else len(body)
             elif found.group() == "[":
                 channel = self.channel(found.start())
                 if channel is not None:
