@@ -39,3 +39,24 @@ def test_a_usd_reference_assembly_beside_the_scene_is_sent_with_what_it_loads(tm
     assert found[(scenes / "part.usda").as_posix()].exists
     assert found[(scenes / "wood.png").as_posix()].exists
     assert not result.missing
+
+
+def test_the_default_ocio_config_in_mayas_resources_is_provided_by_maya_never_blocking(tmp_path):
+    body = (
+        render_globals("<Scene>", 1, 10)
+        + (
+            "select -ne :defaultColorMgtGlobals;\n"
+            '\tsetAttr ".cfe" yes;\n'
+            '\tsetAttr ".cfp" -type "string" "<MAYA_RESOURCES>/OCIO-configs/Maya2022-default/config.ocio";\n'
+            '\tsetAttr ".vtn" -type "string" "ACES 1.0 SDR-video (sRGB)";\n'
+            '\tsetAttr ".wsn" -type "string" "ACEScg";\n'
+        )
+        + texture("lutFile", "$MAYA_LOCATION/resources/luts/ramp.png")
+    )
+    scene = write(tmp_path / "scenes" / "ocio.ma", maya_ascii("ocio.ma", body))
+    result = scan_file(str(scene), environ={})
+    config = by_path(result)["<MAYA_RESOURCES>/OCIO-configs/Maya2022-default/config.ocio"]
+    assert (config.kind, config.provided_by, config.files) == ("ocio", "Maya", ())
+    assert by_path(result)["$MAYA_LOCATION/resources/luts/ramp.png"].provided_by == "Maya"
+    assert not result.missing and not result.unresolved and not result.errors
+    assert "provided by the render node's Maya" in config.notes

@@ -94,6 +94,11 @@ NOT_INPUT_TYPES: FrozenSet[str] = frozenset({
 })  # fmt: skip
 """Node types whose string values never name an input file (checked only by the path-shaped fallback)."""
 
+PROVIDED_BY = "Maya"
+INSTALL_PATH_STARTS: Tuple[str, ...] = ("<MAYA_RESOURCES>", "$MAYA_LOCATION", "${MAYA_LOCATION}", "%MAYA_LOCATION%")
+"""How a saved path that names a file of Maya's own install starts (the default OCIO config
+``<MAYA_RESOURCES>/OCIO-configs/Maya2022-default/config.ocio``): the render node's Maya provides it."""
+
 SHARED_NODE_TYPES: Dict[str, str] = {
     "defaultRenderGlobals": "renderGlobals",
     "defaultResolution": "resolution",

@@ -35,7 +35,9 @@ from accsyn_dcc.scan.maya.layers import (
 )
 from accsyn_dcc.scan.maya.model import AttributeName, MayaNode, MayaScene
 from accsyn_dcc.scan.maya.node_types import (
+    INSTALL_PATH_STARTS,
     NOT_INPUT_TYPES,
+    PROVIDED_BY,
     RULES_BY_TYPE,
     SEQUENCE,
     SINGLE,
@@ -103,7 +105,12 @@ def scan_maya_scene(
     index = DirectoryIndex()
     walk = _ReferenceWalk(project, environ, job_frames, result, index)
     references = list(walk.references(scene, 0, follow_references))
-    result.dependencies, result.unresolved = check_references(references, job_frames, index, environ)
+    provided = [reference for reference in references if reference.provided_by]  # not read: not on this machine
+    result.dependencies, result.unresolved = check_references(
+        [reference for reference in references if not reference.provided_by], job_frames, index, environ
+    )
+    checked = [check_reference(reference, job_frames, index) for reference in provided]
+    result.dependencies += [dependency for dependency in checked if isinstance(dependency, Dependency)]
     references = _relocate_missing(references, result, project, job_frames, index, environ)
     folders = [folder for reference in references for folder in _xgen_folders(reference, project)]
     found, unresolved = check_references(folders, job_frames, index, environ)
@@ -261,7 +268,10 @@ def _xgen_folders(reference: FileReference, project: MayaProject) -> List[FileRe
 def _path_reference(
     node: str, attribute: str, raw: str, kind: str, project: MayaProject, environ: Mapping[str, str]
 ) -> FileReference:
-    """A reference for a saved path: variables expanded, made absolute against the project."""
+    """A reference for a saved path: variables expanded, made absolute against the project; a file of Maya's own
+    install listed as provided by the render node's Maya."""
+    if raw.strip().startswith(INSTALL_PATH_STARTS):
+        return FileReference(node, attribute, raw, raw.strip(), kind, frame_dependent=False, provided_by=PROVIDED_BY)
     try:
         expanded = expand_variables(raw.strip(), environ)
     except UnresolvedVariable as error:
