@@ -93,3 +93,19 @@ def test_a_parm_saved_as_a_backtick_expression_is_unresolved_whole(tmp_path):
     assert found[("/obj/geo1/file2", "file")].value == f"`{spaced}`"
     assert found[("/out/geo", "sopoutput")].value == f"`{spaced}`"
     assert all("backtick" in item.reason for item in result.unresolved)
+
+
+def test_a_rop_rendering_to_mplay_writes_no_file_and_is_a_finding(tmp_path):
+    """``vm_picture ip`` (or ``md``) renders to MPlay: it was an output file ``$HIP/ip`` (83 real ROPs)."""
+    hip = HipFile(tmp_path / "shot.hip")
+    hip.nodes += [
+        Node("/out/mantra_ipr", "ifd", {"vm_picture": ["ip"]}),
+        Node("/out/karma_md", "karma", {"picture": ["md"]}),
+        Node("/out/flipbook", "opengl", {"picture": ["ip"]}),
+        Node("/out/mantra1", "ifd", {"vm_picture": ["$HIP/render/ip.exr"]}),
+    ]
+    result = scan_file(str(hip.write()), environ=ENVIRON)
+    assert [output.node for output in result.outputs] == ["/out/mantra1"]
+    found = reasons(result)
+    for node, parm in (("/out/mantra_ipr", "vm_picture"), ("/out/karma_md", "picture"), ("/out/flipbook", "picture")):
+        assert "MPlay" in found[(node, parm)]

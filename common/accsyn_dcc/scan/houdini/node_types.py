@@ -38,6 +38,10 @@ STAGE_PRODUCTS = (
     "set its Output Image to submit it"
 )
 
+RENDER_VIEWERS = {"ip": "MPlay", "md": "MPlay"}
+"""Output names meaning a viewer, not a file (Houdini's ``ip`` and ``md`` devices), on any ROP."""
+TO_A_VIEWER = "renders to {viewer} ({name}), not to a file; set an output file to submit it"
+
 
 INPUTS: Tuple[FileParm, ...] = (
     FileParm("file", "file", "file"),  # File SOP, and File CHOP (sound), whose parm is named the same

@@ -28,8 +28,10 @@ from accsyn_dcc.scan.houdini.node_types import (
     INPUTS_BY_TYPE,
     NOT_INPUT_TYPES,
     OUTPUTS_BY_TYPE,
+    RENDER_VIEWERS,
     ROUTING_ROPS,
     SHIPPED_BY,
+    TO_A_VIEWER,
     rule_for_parm,
     shipped_files,
 )
@@ -107,6 +109,11 @@ def rop_outputs(
         value = node.first(rop.parm)
         if value is None or not (value.raw.strip() or value.channel or value.error):
             unresolved.append(Unresolved(node.path, rop.parm, "", rop.when_empty))
+            continue
+        viewer = RENDER_VIEWERS.get(value.raw.strip()) if value.channel is None else None
+        if viewer is not None:
+            reason = TO_A_VIEWER.format(viewer=viewer, name=value.raw.strip())
+            unresolved.append(Unresolved(node.path, rop.parm, value.raw.strip(), reason))
             continue
         reference = _parm_reference(node, rop.parm, value, rop.kind, scene, variables, environ)
         if reference.path is None:
