@@ -170,3 +170,41 @@ def test_a_body_nested_too_deeply_gets_an_answer(standin):
     ).encode() + body
     reply = raw(standin.port, request)
     assert reply.split(b" ")[1] == b"400"
+
+
+def _projects(root) -> list:
+    from accsyn_dcc.paths import current_os
+
+    return [{"id": "5f00000000000000000000c8", "code": "projects", "type": "volume", "default": True,
+             "paths": {current_os(): str(root)}}]  # fmt: skip
+
+
+ESCAPES = ["share=projects/../x", "share=projects/a/../../x", "share=projects/escape/x", "share=projects/escape",
+           "share=projects/C:/Windows", "volume=(default)/../x"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ESCAPES)
+def test_file_paths_never_leave_the_share(tmp_path, path):
+    from accsyn_dcc.standin.workspace_calls import CallRefused, resolve
+
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "projects" / "escape").symlink_to(tmp_path)
+    with pytest.raises(CallRefused, match="leaves the share"):
+        resolve(path, _projects(tmp_path / "projects"))
+    assert resolve("share=projects//etc/passwd", _projects(tmp_path / "projects")).path == str(
+        tmp_path / "projects" / "etc" / "passwd"
+    )
+
+
+def test_a_walk_past_its_bound_is_refused(tmp_path, monkeypatch):
+    from accsyn_dcc.standin import workspace_calls
+
+    for number in range(6):
+        (tmp_path / f"f{number}").write_text("x")
+    monkeypatch.setattr(workspace_calls, "MAX_WALKED", 6)
+    assert workspace_calls.file_call("GET", {"op": "getsize", "path": "share=projects"}, _projects(tmp_path)) == {
+        "size": 6
+    }
+    monkeypatch.setattr(workspace_calls, "MAX_WALKED", 5)
+    with pytest.raises(workspace_calls.CallRefused, match="more than 5 entries"):
+        workspace_calls.file_call("GET", {"op": "ls", "path": "share=projects", "recursive": True}, _projects(tmp_path))

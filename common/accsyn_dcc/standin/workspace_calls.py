@@ -22,6 +22,8 @@ from accsyn_dcc.standin.query import wildcard_match
 
 MAX_LISTING = 10000
 """Entries one ``ls`` answers at the most (a listing is for looking, not for copying a share)."""
+MAX_WALKED = 1_000_000
+"""Entries one ``ls`` or ``getsize`` looks at the most (a share's whole tree can be far larger)."""
 MAX_PATHS = 1000
 """Paths one call takes at the most."""
 MAX_FILTER_STEPS = 5_000_000
@@ -269,8 +271,12 @@ def _patterns(value: Any, what: str) -> List[Any]:
 
 def _walk(folder: str, names: NameFilter, depth: Optional[int]) -> Iterator[Tuple[str, bool, int]]:
     """``(relative name, is folder, size)`` of the kept entries under ``folder``, ``depth`` levels down (all when
-    None); symlinks are listed, never followed."""
+    None); symlinks are listed, never followed. Refused past ``MAX_WALKED`` entries."""
+    walked = 0
     for root, dirs, files in os.walk(folder):
+        walked += len(dirs) + len(files)
+        if walked > MAX_WALKED:
+            raise CallRefused(f"more than {MAX_WALKED} entries under the path; name a deeper folder")
         relative = os.path.relpath(root, folder)
         level = 1 if relative == "." else relative.count(os.sep) + 2
         dirs.sort()
