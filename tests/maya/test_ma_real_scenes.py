@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 from ma_files import maya_ascii, render_globals, texture, write
 
+from accsyn_dcc.scan.maya import project as maya_project
 from accsyn_dcc.scan.maya.scanner import scan_file
+
+INCREMENTAL = ("scenes", "seq010", "sh020", "incrementalSave", "sh020.ma", "sh020.0040.ma")
+"""Where Maya's incremental save of ``scenes/seq010/sh020/sh020.ma`` writes its 40th copy."""
 
 
 def by_path(result):
@@ -60,3 +66,40 @@ def test_the_default_ocio_config_in_mayas_resources_is_provided_by_maya_never_bl
     assert by_path(result)["$MAYA_LOCATION/resources/luts/ramp.png"].provided_by == "Maya"
     assert not result.missing and not result.unresolved and not result.errors
     assert "provided by the render node's Maya" in config.notes
+
+
+def test_an_incremental_save_deep_in_its_project_finds_the_projects_workspace(tmp_path):
+    project = tmp_path / "show"
+    write(project / "workspace.mel", '//Maya 2024 Project Definition\n\nworkspace -fr "sourceImages" "textures";\n')
+    write(project / "textures" / "wood.png", "png")
+    write(project / "assets" / "chair.ma", maya_ascii("chair.ma", texture("chairFile", "textures/wood.png")))
+    references = 'file -rdi 1 -ns "chair" -rfn "chairRN" -op "v=0;" -typ "mayaAscii" "assets/chair.ma";\n'
+    references += 'file -r -ns "chair" -rfn "chairRN" -op "v=0;" -typ "mayaAscii" "assets/chair.ma";\n'
+    body = texture("woodFile", "textures/wood.png") + texture("lostFile", "C:/Users/bob/show/textures/wood.png")
+    scene = write(project.joinpath(*INCREMENTAL), maya_ascii("sh020.0040.ma", body, references))
+    result = scan_file(str(scene))
+    assert result.facts["project"] == str(project)
+    found = by_path(result)
+    assert found[(project / "textures" / "wood.png").as_posix()].exists
+    assert found[(project / "assets" / "chair.ma").as_posix()].exists
+    assert {dep.node for dep in result.dependencies} >= {"woodFile", "lostFile", "chairRN", "chair:chairFile"}
+    assert not result.missing
+
+
+def test_without_a_workspace_the_project_is_above_the_nearest_scenes_folder(tmp_path):
+    write(tmp_path / "show" / "sourceimages" / "wood.png", "png")
+    body = texture("woodFile", "sourceimages/wood.png")
+    scene = write(tmp_path.joinpath("show", *INCREMENTAL), maya_ascii("sh020.0040.ma", body))
+    result = scan_file(str(scene))
+    assert result.facts["project"] == str(tmp_path / "show") and not result.missing
+
+
+def test_the_project_is_looked_for_with_one_check_a_level_and_at_most_33(tmp_path, monkeypatch):
+    checked = []
+    monkeypatch.setattr(maya_project.os.path, "isfile", lambda path: checked.append(path) or False)
+    deep = tmp_path.joinpath(*(f"d{level}" for level in range(60)), "scene.ma")
+    assert maya_project.find_project(str(deep)).root == str(deep.parent)
+    assert len(checked) == maya_project.SEARCH_LEVELS + 1 == 33
+    assert len(set(checked)) == len(checked)
+    shallow = maya_project.find_project(os.path.join(os.sep, "scene.ma"))
+    assert shallow.root == os.sep and len(checked) == 34

@@ -1,11 +1,13 @@
 """The Maya project a scene belongs to, and how Maya finds a file whose saved path does not exist.
 
 The project is the nearest folder above the scene holding ``workspace.mel`` (its ``workspace -fr``
-file rules name the ``images`` and ``sourceImages`` folders); without one, the folder above a
-``scenes`` folder, else the scene's own folder. A relative path is relative to the project. When an
-absolute path is missing, Maya also looks beside the scene, in the project's source-images folder and
-under the project for the part of the path below a project folder name; ``fallbacks`` lists those places
-in that order.
+file rules name the ``images`` and ``sourceImages`` folders), looked for up to the file system's root
+(an incremental save lies at ``<project>/scenes/<shot>/incrementalSave/<file>.ma/<file>.0040.ma``);
+without one, the folder above the nearest ``scenes`` folder, else the scene's own folder. A ``.ma``
+file does not say where its project is (Maya saves no ``workspace`` command nor project ``fileInfo``).
+A relative path is relative to the project. When an absolute path is missing, Maya also looks beside the
+scene, in the project's source-images folder and under the project for the part of the path below a
+project folder name; ``fallbacks`` lists those places in that order.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, s
 
 WORKSPACE_FILE = "workspace.mel"
 MAX_WORKSPACE_BYTES = 1024 * 1024
-SEARCH_LEVELS = 4
-"""How many folders above the scene to look for ``workspace.mel``."""
+SEARCH_LEVELS = 32
+"""How many folders above the scene to look for ``workspace.mel`` (one file check each), the root at most."""
 DEFAULT_RULES = {"images": "images", "sourceImages": "sourceimages", "scene": "scenes"}
 _FILE_RULE = re.compile(r'workspace\s+(?:-fr|-fileRule)\s+"([^"]*)"\s+"([^"]*)"')
 
@@ -66,7 +68,7 @@ class MayaProject:
 def find_project(scene_path: str) -> MayaProject:
     """The project of the scene at ``scene_path`` (see the module's description)."""
     folder = os.path.dirname(os.path.abspath(scene_path))
-    candidate = folder
+    candidate, above_scenes = folder, ""
     for _level in range(SEARCH_LEVELS + 1):
         workspace = os.path.join(candidate, WORKSPACE_FILE)
         if os.path.isfile(workspace):
@@ -76,12 +78,12 @@ def find_project(scene_path: str) -> MayaProject:
                 problem = f"{shown(workspace)}: not read ({error}); Maya's default file rules are used"
                 return MayaProject(candidate, {}, workspace, problem)
         parent = os.path.dirname(candidate)
+        if not above_scenes and os.path.basename(candidate).lower() == "scenes":
+            above_scenes = parent
         if parent == candidate:
             break
         candidate = parent
-    if os.path.basename(folder).lower() == "scenes":
-        return MayaProject(os.path.dirname(folder))
-    return MayaProject(folder)
+    return MayaProject(above_scenes or folder)
 
 
 def read_file_rules(workspace: str) -> Dict[str, str]:
