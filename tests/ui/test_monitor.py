@@ -4,6 +4,7 @@ as a thumbnail and the end announced; pause, resume and abort from its buttons; 
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any, Iterator, List
@@ -221,3 +222,38 @@ def test_after_a_submit_the_dialog_opens_the_monitor_on_the_job_it_created(farm:
         assert monitor_module.open_monitor() is monitor  # one monitor per session of the host
     finally:
         monitor_module._monitor.clear()
+
+
+@pytest.fixture
+def idle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Farm]:
+    """The stand-in without its farm: jobs stay as they are set."""
+    yield from start_farm(tmp_path, monkeypatch, run_jobs=False)
+
+
+def test_closed_while_a_followed_job_runs_the_monitor_hides_and_still_announces_its_end(
+    idle: Farm, qtbot: Any, notices: List[str]
+) -> None:
+    job = idle.submit("hidden", "1-2")
+    monitor = make_monitor(qtbot, idle.connect)
+    monitor.follow([job])
+    qtbot.waitUntil(lambda: status_of(monitor, job) == "waiting", timeout=WAIT_MS)
+    monitor.close()
+    assert not monitor.isVisible()
+    idle.client.abort_job(job)
+    qtbot.waitUntil(lambda: notices == ["accsyn: job hidden was aborted."], timeout=WAIT_MS)
+    monitor.close()  # nothing followed is unfinished: closed for good, no more looks
+    assert not monitor._timer.isActive()
+
+
+def test_the_benchmark_measures_a_small_workspace(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import monitor_bench
+
+    monkeypatch.setattr(
+        sys, "argv", ["monitor_bench", "--jobs", "3", "--tasks", "20", "--refreshes", "2", "--no-delay"]
+    )
+    assert monitor_bench.main() == 0
+    out = capsys.readouterr().out
+    assert "workspace: 3 jobs x 20 tasks" in out
+    # the job list, the metrics of the two unfinished jobs (the aborted one was measured once), the selected job's tasks
+    assert "requests per refresh: first 4, then median 4, max 4" in out

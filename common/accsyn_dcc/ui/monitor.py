@@ -499,17 +499,17 @@ def open_monitor(
     logged-in client (by default the configured workspace's)."""
     existing = _monitor[0] if _monitor else None
     try:
-        alive = existing is not None and existing.isVisible() is not None
-    except RuntimeError:  # deleted with its parent window
-        alive = False
-    if not alive:
+        if existing is not None:
+            existing.isVisible()  # raises once deleted (with its parent window)
+    except RuntimeError:
+        existing = None
+    if existing is None:
         if connect is None:
             from accsyn_dcc.api import connect_configured
 
             connect = connect_configured
         existing = JobMonitor(JobWatcher(connect), parent)
         _monitor[:] = [existing]
-    assert existing is not None
     existing.follow([str(job_id) for job_id in job_ids])
     existing.show()
     existing.raise_()
