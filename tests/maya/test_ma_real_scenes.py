@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ma_files import maya_ascii, render_globals, texture, write
+from ma_files import layer_connections, maya_ascii, range_overrides, render_globals, setup_layer, texture, write
 
 from accsyn_dcc.scan.maya import project as maya_project
 from accsyn_dcc.scan.maya.scanner import scan_file
@@ -103,3 +103,60 @@ def test_the_project_is_looked_for_with_one_check_a_level_and_at_most_33(tmp_pat
     assert len(set(checked)) == len(checked)
     shallow = maya_project.find_project(os.path.join(os.sep, "scene.ma"))
     assert shallow.root == os.sep and len(checked) == 34
+
+
+def relative_end_override(layer: str, offset: float) -> tuple:
+    """A relative override of defaultRenderGlobals.endFrame in ``layer``'s render settings collection, as the
+    Render Setup editor saves one (multiply left at 1, offset set)."""
+    collection = f"{layer}_RenderSettingsCollection"
+    body = (
+        f'createNode renderSettingsCollection -n "{collection}";\n'
+        '\taddAttr -ci true -sn "expandedState" -ln "expandedState" -min 0 -max 1 -at "bool";\n'
+        f'createNode simpleSelector -n "{collection}Selector";\n'
+        '\tsetAttr ".ssl" -type "string" "defaultRenderGlobals";\n'
+        f'createNode relUniqueOverride -n "{layer}_endFrame";\n'
+        '\trename -uid "097D8900-0000-6947-5A9E-BE9F0000A301";\n'
+        '\taddAttr -ci true -sn "mul" -ln "multiply" -dv 1 -at "time";\n'
+        '\taddAttr -ci true -sn "ofs" -ln "offset" -at "time";\n'
+        '\tsetAttr ".atr" -type "string" "endFrame";\n'
+        '\tsetAttr ".tgName" -type "string" "defaultRenderGlobals";\n'
+        f'\tsetAttr ".ofs" {offset};\n'
+    )
+    connections = (
+        f'connectAttr "{collection}Selector.c" "{collection}.sel";\n'
+        f'connectAttr "{layer}.lit" "{collection}.pls";\n'
+        f'connectAttr "{layer}.nic" "{collection}.pic";\n'
+        f'connectAttr "{layer}_endFrame.msg" "{collection}.cl";\n'
+        f'connectAttr "{collection}.lit" "{layer}_endFrame.pls";\n'
+        f'connectAttr "{collection}.en" "{layer}_endFrame.pen";\n'
+    )
+    return body, connections
+
+
+def test_a_relative_render_setup_override_shifts_a_layers_range_as_maya_does(tmp_path):
+    long_body, long_links = relative_end_override("long", 10)
+    both_body, both_links = range_overrides("both", 5, 8)
+    scaled_body, scaled_links = relative_end_override("both", 2)
+    scaled_body = scaled_body.replace('"both_RenderSettingsCollection', '"both_rel').replace("both_endFrame", "both_e")
+    scaled_body = scaled_body.replace(
+        '"mul" -ln "multiply" -dv 1 -at "time";\n', '"mul" -ln "multiply" -dv 1 -at "time";\n\tsetAttr ".mul" 3;\n'
+    )
+    scaled_links = scaled_links.replace("both_RenderSettingsCollection", "both_rel").replace("both_endFrame", "both_e")
+    body = (
+        render_globals("<RenderLayer>/<Scene>", 1, 10)
+        + 'createNode renderSetup -n "renderSetup";\n'
+        + setup_layer("long", 1)
+        + setup_layer("both", 2)
+        + long_body
+        + both_body
+        + scaled_body
+        + layer_connections(["long", "both"])
+        + long_links
+        + both_links
+        + scaled_links
+    )
+    scene = write(tmp_path / "scenes" / "relative.ma", maya_ascii("relative.ma", body))
+    result = scan_file(str(scene))
+    ranges = {layer["name"]: layer["range"] for layer in result.facts["layers"]}
+    assert ranges == {"masterLayer": "1-10", "long": "1-20", "both": "5-26"}
+    assert {output.node: output.range for output in result.outputs}["long"] == "1-20"

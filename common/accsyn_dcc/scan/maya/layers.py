@@ -2,8 +2,9 @@
 
 Render Setup layers (``renderSetupLayer`` nodes) are used when the scene has any, else legacy
 ``renderLayer`` nodes; the default layer is ``masterLayer``. A layer's own range and cameras come from
-the absolute overrides inside it: ``startFrame``/``endFrame``/``byFrameStep`` on ``defaultRenderGlobals``
-and ``renderable`` on camera shapes its collections select. The image prefix is the renderer's own
+the overrides inside it: ``startFrame``/``endFrame``/``byFrameStep`` on ``defaultRenderGlobals`` (absolute,
+or relative: the value below it times ``multiply`` plus ``offset``, in the order the file lists them) and
+``renderable`` on camera shapes its collections select. The image prefix is the renderer's own
 (Arnold and Maya: ``defaultRenderGlobals``; V-Ray: ``vraySettings``; Redshift: ``redshiftOptions``;
 RenderMan: ``rmanGlobals``), below the project's ``images`` rule.
 """
@@ -43,7 +44,9 @@ OVERRIDE_ENABLED = A("enabled", "en")
 STATIC_SELECTION = A("staticSelection", "ssl")
 PATTERN = A("pattern", "pat")
 CURRENT_TIME = A("outTime", "o")
-OVERRIDES = ("absOverride", "absUniqueOverride")
+RELATIVE_OVERRIDES = ("relOverride", "relUniqueOverride")
+OVERRIDES = ("absOverride", "absUniqueOverride", *RELATIVE_OVERRIDES)
+MULTIPLY, OFFSET = A("multiply", "mul"), A("offset", "ofs")
 PARENT, SELECTOR, LEGACY_LAYER = A("parentList", "pls"), A("selector", "sel"), A("legacyRenderLayer", "lrl")
 CONNECTED = (PARENT, SELECTOR, LEGACY_LAYER)
 """Plugs whose incoming connections tell how layers, collections and overrides hang together."""
@@ -85,10 +88,14 @@ RENDERERS: Dict[str, RendererOutput] = {
 MAYA_RENDERER = RendererOutput(RENDER_GLOBALS, "renderGlobals", PREFIX, RENDER_GLOBALS, "renderGlobals", IMAGE_KEY,
                                "iff")  # fmt: skip
 
+RANGE_DEFAULTS: Dict[str, Tuple[A, float]] = {START.long: (START, 1), END.long: (END, 10), STEP.long: (STEP, 1)}
+"""``defaultRenderGlobals``' range attributes, by long name, with Maya's defaults (what a relative override
+changes when no value is saved)."""
 ADJUSTED = {spelling: name.long for name in (START, END, STEP, CAMERA_RENDERABLE) for spelling in name.spellings}
 """The attributes a legacy layer's adjustments are read for, by either spelling."""
 
 _OVERRIDE_ATTRIBUTES = (OVERRIDE_ATTRIBUTE, OVERRIDE_VALUE, OVERRIDE_TARGET, OVERRIDE_ENABLED)
+_RELATIVE_ATTRIBUTES = (OVERRIDE_ATTRIBUTE, MULTIPLY, OFFSET, OVERRIDE_TARGET, OVERRIDE_ENABLED)
 SETTINGS_ATTRIBUTES: Dict[str, Tuple[A, ...]] = {
     "renderGlobals": (START, END, STEP, ANIMATION, PREFIX, RENDERER, PADDING, IMAGE_KEY, VERSION),
     "renderLayer": (RENDERABLE,),
@@ -97,6 +104,8 @@ SETTINGS_ATTRIBUTES: Dict[str, Tuple[A, ...]] = {
     "simpleSelector": (STATIC_SELECTION, PATTERN),
     "absOverride": _OVERRIDE_ATTRIBUTES,
     "absUniqueOverride": _OVERRIDE_ATTRIBUTES,
+    "relOverride": _RELATIVE_ATTRIBUTES,
+    "relUniqueOverride": _RELATIVE_ATTRIBUTES,
 }
 for _renderer in RENDERERS.values():
     for _type, _attribute in ((_renderer.prefix_type, _renderer.prefix), (_renderer.format_type, _renderer.format)):
@@ -232,10 +241,7 @@ def _prefix_and_format(scene: MayaScene, renderer: RendererOutput) -> Tuple[str,
 def _range(globals_node: MayaNode, overrides: Dict[str, str], scene: MayaScene) -> FrameRange:
     def number(attribute: A, default: float) -> float:
         text = overrides.get(attribute.long)
-        try:
-            return float(text) if text is not None else globals_node.number(attribute, default)
-        except ValueError:
-            return default
+        return _number(text, default) if text is not None else globals_node.number(attribute, default)
 
     if not globals_node.flag(ANIMATION, False) and "startFrame" not in overrides:
         time_node = scene.node("time1")
@@ -245,7 +251,9 @@ def _range(globals_node: MayaNode, overrides: Dict[str, str], scene: MayaScene) 
 
 
 def _layer_overrides(scene: MayaScene, layer: str) -> Dict[str, Dict[str, str]]:
-    """``{target node: {attribute: value}}`` of the enabled absolute overrides inside ``layer``."""
+    """``{target node: {attribute: value}}`` of the enabled overrides inside ``layer``: an absolute one sets the
+    value, a relative one of a range attribute sets the value below it (an earlier override's, else the target's
+    own) times ``multiply`` plus ``offset``."""
     found: Dict[str, Dict[str, str]] = {}
     for override in scene.of_type(*OVERRIDES):
         if not override.flag(OVERRIDE_ENABLED, True):
@@ -253,14 +261,40 @@ def _layer_overrides(scene: MayaScene, layer: str) -> Dict[str, Dict[str, str]]:
         chain = _ancestors(scene, override.name)
         if layer not in chain:
             continue
-        attribute, value = override.value(OVERRIDE_ATTRIBUTE), override.value(OVERRIDE_VALUE)
-        if not attribute or value is None:
+        attribute = override.value(OVERRIDE_ATTRIBUTE)
+        if not attribute:
             continue
         target = override.value(OVERRIDE_TARGET)
         targets = [target] if target else _selected(scene, chain[0] if chain else "")
         for name in targets:
-            found.setdefault(name, {})[attribute] = value
+            values = found.setdefault(name, {})
+            value = _override_value(scene, override, name, attribute, values)
+            if value is not None:
+                values[attribute] = value
     return found
+
+
+def _override_value(
+    scene: MayaScene, override: MayaNode, target: str, attribute: str, values: Dict[str, str]
+) -> Optional[str]:
+    """The value an override gives ``target.attribute``, ``values`` holding what earlier overrides gave."""
+    if override.type not in RELATIVE_OVERRIDES:
+        return override.value(OVERRIDE_VALUE)
+    if attribute not in RANGE_DEFAULTS:
+        return None
+    plug, default = RANGE_DEFAULTS[attribute]
+    node = scene.node(target)
+    below = (
+        _number(values[attribute], default) if attribute in values else node.number(plug, default) if node else default
+    )
+    return repr(below * override.number(MULTIPLY, 1) + override.number(OFFSET, 0))
+
+
+def _number(text: str, default: float) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return default
 
 
 def _ancestors(scene: MayaScene, name: str) -> List[str]:
