@@ -458,13 +458,28 @@ class _Collector:
 
 def main(argv: Sequence[str]) -> None:
     """In Blender: open the scene given after ``--`` (its scripts never run) and print what ``collect`` finds for
-    the job's range given after it (default: the scene's) on one ``ACCSYN_SCAN_JSON`` line."""
+    the job's range given after it (default: the scene's) on one ``ACCSYN_SCAN_JSON`` line. Given ``--batch``
+    instead, read one JSON list of those arguments a line from standard input and answer each scene in turn:
+    its ``ACCSYN_SCAN_JSON`` line, or an ``ACCSYN_SCAN_ERROR`` line saying why it could not be read."""
     _blender()
-    path, *job_range = argv[list(argv).index("--") + 1 :]
+    arguments = list(argv)[list(argv).index("--") + 1 :]
+    if arguments != ["--batch"]:
+        print("ACCSYN_SCAN_JSON " + json.dumps(_report(*arguments)))
+        return
+    for line in iter(sys.stdin.readline, ""):
+        try:
+            answer = "ACCSYN_SCAN_JSON " + json.dumps(_report(*json.loads(line)))
+        except Exception as error:  # this scene's answer; the next one is read all the same
+            answer = "ACCSYN_SCAN_ERROR " + " ".join(f"{type(error).__name__}: {error}".split())
+        print(answer, flush=True)
+
+
+def _report(path: str, *job_range: str) -> Any:
+    """``collect`` of the scene at ``path``, opened with its scripts off: opening replaces every data-block of
+    the scene read before, so nothing of it reaches this one's report."""
     if os.path.abspath(bpy.data.filepath or "") != os.path.abspath(path):
         bpy.ops.wm.open_mainfile(filepath=path, load_ui=False, use_scripts=False)
-    frames = frames_of(job_range[0]) if job_range else None
-    print("ACCSYN_SCAN_JSON " + json.dumps(collect(bpy.context.scene, frames=frames)))
+    return collect(bpy.context.scene, frames=frames_of(job_range[0]) if job_range else None)
 
 
 if __name__ == "__main__":

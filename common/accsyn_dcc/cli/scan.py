@@ -1,8 +1,9 @@
 """``accsyn-dcc scan SCENE...``: every file each scene's render needs, what is missing, and its outputs.
 
-Several scenes (a whole shot tree from a pipeline) are scanned in one process: ``--json`` prints one
-object for one scene and a list for several. A scene that cannot be read is one line (and exit code 1)
-without stopping the others. Text from a scene never reaches the terminal as control characters.
+Several scenes (a whole shot tree from a pipeline) are scanned in one process, every .blend by one Blender
+started once: ``--json`` prints one object for one scene and a list for several. A scene that cannot be
+read is one line (and exit code 1) without stopping the others. Text from a scene never reaches the
+terminal as control characters.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from accsyn_dcc.cli.terminal import printable
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.preflight import BLOCKER, dependency_states
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.scan import library_warnings, scan_scene
+from accsyn_dcc.scan import blend, library_warnings, scan_scene
 from accsyn_dcc.scan.records import ScanResult
 from accsyn_dcc.sending import SendRule
 
@@ -37,10 +38,13 @@ def run(args: argparse.Namespace) -> int:
     frames = FrameRange.parse(args.range) if args.range else None
     documents: List[Dict[str, Any]] = []
     failed = False
+    blends = blend.scan_files([scene for scene in args.scenes if _is_blend(scene)], frames)  # one Blender for all
     for scene in args.scenes:
         try:
             with library_warnings.holding():  # what OpenUSD or OpenColorIO could not load is in the report
-                result = scan_scene(scene, frames=frames)
+                result = next(blends) if _is_blend(scene) else scan_scene(scene, frames=frames)
+            if isinstance(result, AccsynDccError):
+                raise result
         except AccsynDccError as error:
             failed = True
             print(f"accsyn-dcc scan: {printable(str(error))}", file=sys.stderr)
@@ -51,9 +55,14 @@ def run(args: argparse.Namespace) -> int:
             documents.append({key: data[key] for key in JSON_KEYS})
         else:
             print_result(result)
+    blends.close()  # Blender quits now, its thumbnail folder deleted
     if args.json:
         print(json.dumps(documents[0] if len(args.scenes) == 1 else documents, indent=2))
     return 1 if failed else 0
+
+
+def _is_blend(scene: str) -> bool:
+    return scene.lower().endswith(".blend") and not os.path.isdir(scene)
 
 
 def print_result(result: ScanResult) -> None:

@@ -2,37 +2,59 @@
 
 Blender runs ``accsyn_dcc/blender/collect.py`` of this installed package as its script (see
 ``accsyn_dcc.blender_process``), the collector the add-on runs in process, and it prints plain records;
-this module turns them into the core's records. The calling process never imports ``bpy``.
+this module turns them into the core's records. The calling process never imports ``bpy``. Several scenes
+(``scan_files``) are read by one Blender in turn, each opened fresh, so Blender starts once for all of them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Generator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from accsyn_dcc.blender import collect
-from accsyn_dcc.blender_process import BlenderError, run_blender_script
+from accsyn_dcc.blender_process import BlenderError, run_blender_batch
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.references import FileReference
 from accsyn_dcc.scan.dependencies import check_references, note_written
 from accsyn_dcc.scan.records import Output, ScanResult
 
 
-def read_blend(path: str, frames: Optional[FrameRange] = None) -> Dict[str, Any]:
-    """Blender's own report of a scene for the job's ``frames`` (None: the scene's): references, outputs, facts."""
-    if not os.path.isfile(path):
-        raise BlenderError(f"{path}: no such file")
-    arguments = [path, str(frames)] if frames else [path]
-    report: Dict[str, Any] = json.loads(
-        run_blender_script(collect.__file__, arguments, "ACCSYN_SCAN_JSON", f"read {path}")
-    )
-    return report
+def read_blends(
+    paths: Sequence[str], frames: Optional[FrameRange] = None
+) -> Generator[Tuple[str, Union[Dict[str, Any], BlenderError]], None, None]:
+    """Each path with Blender's own report of its scene for the job's ``frames`` (None: each scene's), in order,
+    all read by one Blender (another started only after a scene it crashed or hung on), or the error of a scene
+    it could not read."""
+    present = {path for path in paths if os.path.isfile(path)}
+    requests = [([path, str(frames)] if frames else [path], f"read {path}") for path in paths if path in present]
+    answers = run_blender_batch(collect.__file__, requests, "ACCSYN_SCAN_JSON", "ACCSYN_SCAN_ERROR")
+    try:
+        for path in paths:
+            if path not in present:
+                yield path, BlenderError(f"{path}: no such file")
+                continue
+            answer = next(answers)
+            yield path, answer if isinstance(answer, BlenderError) else json.loads(answer)
+    finally:
+        answers.close()  # Blender quits, its thumbnail folder deleted, also when the caller stops early
+
+
+def scan_files(
+    paths: Sequence[str], frames: Optional[FrameRange] = None
+) -> Generator[Union[ScanResult, BlenderError], None, None]:
+    """The scan of each .blend file (a pipeline checking a shot tree), in order, as each is read, all by one
+    Blender: each scene's result, or the error of a scene Blender could not read (the others read all the same)."""
+    for scene, report in read_blends([os.path.abspath(path) for path in paths], frames):
+        yield report if isinstance(report, BlenderError) else scan_report(scene, report, frames)
 
 
 def scan_file(path: str, frames: Optional[FrameRange] = None, **options: Any) -> ScanResult:
     """The dependencies, outputs and frame range of a .blend file."""
-    return scan_report(os.path.abspath(path), read_blend(os.path.abspath(path), frames), frames)
+    [result] = scan_files([path], frames)
+    if isinstance(result, BlenderError):
+        raise result
+    return result
 
 
 def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRange] = None) -> ScanResult:
