@@ -160,3 +160,56 @@ def test_a_relative_render_setup_override_shifts_a_layers_range_as_maya_does(tmp
     ranges = {layer["name"]: layer["range"] for layer in result.facts["layers"]}
     assert ranges == {"masterLayer": "1-10", "long": "1-20", "both": "5-26"}
     assert {output.node: output.range for output in result.outputs}["long"] == "1-20"
+
+
+def converted_scene(folder, renderer: str, options: str = ""):
+    """A scene rendered by ``renderer`` with a texture, a UDIM texture and one never converted."""
+    write(folder / "sourceimages" / "wood.png", "png")
+    write(folder / "sourceimages" / "rock.png", "png")
+    for tile in (1001, 1002):
+        write(folder / "sourceimages" / f"skin.{tile}.png", "png")
+    body = (
+        render_globals("<Scene>", 1, 10, renderer)
+        + options
+        + texture("woodFile", "sourceimages/wood.png")
+        + texture("rockFile", "sourceimages/rock.png")
+        + texture("skinFile", "sourceimages/skin.1001.png", '\tsetAttr ".uvt" 3;\n')
+    )
+    return write(folder / "scenes" / "converted.ma", maya_ascii("converted.ma", body))
+
+
+def converted(result):
+    return sorted(os.path.basename(dep.path) for dep in result.dependencies if dep.kind == "converted texture")
+
+
+def test_arnold_renders_the_tx_made_beside_each_texture_which_is_sent_with_it(tmp_path):
+    scene = converted_scene(tmp_path, "arnold")
+    for name in ("wood.tx", "skin.1001.tx", "skin.1002.tx"):
+        write(tmp_path / "sourceimages" / name, "tx")
+    result = scan_file(str(scene))
+    assert converted(result) == ["skin.<UDIM>.tx", "wood.tx"]
+    tx = by_path(result)[(tmp_path / "sourceimages" / "wood.tx").as_posix()]
+    assert (tx.node, tx.knob, tx.exists) == ("woodFile", "fileTextureName", True)
+    assert by_path(result)[(tmp_path / "sourceimages" / "wood.png").as_posix()].exists  # the source is sent too
+    assert not result.missing
+
+
+def test_arnold_with_use_existing_tx_and_auto_tx_off_reads_the_source_only(tmp_path):
+    options = (
+        'createNode aiOptions -s -n "defaultArnoldRenderOptions";\n'
+        '\trename -uid "3A1B2900-0000-1F2E-5E7A-0B1A00000500";\n'
+        '\tsetAttr ".version" -type "string" "5.3.1.1";\n'
+        '\tsetAttr ".autotx" no;\n'
+        '\tsetAttr ".use_existing_tiled_textures" no;\n'
+    )
+    scene = converted_scene(tmp_path, "arnold", options)
+    write(tmp_path / "sourceimages" / "wood.tx", "tx")
+    assert converted(scan_file(str(scene))) == []
+
+
+def test_renderman_reads_the_tex_and_redshift_the_rstexbin_beside_a_texture(tmp_path):
+    write(tmp_path / "rman" / "sourceimages" / "wood.png.tex", "tex")
+    write(tmp_path / "rman" / "sourceimages" / "wood.tx", "tx")
+    assert converted(scan_file(str(converted_scene(tmp_path / "rman", "renderman")))) == ["wood.png.tex"]
+    write(tmp_path / "rs" / "sourceimages" / "rock.rstexbin", "rs")
+    assert converted(scan_file(str(converted_scene(tmp_path / "rs", "redshift")))) == ["rock.rstexbin"]

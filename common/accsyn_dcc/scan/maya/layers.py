@@ -21,6 +21,7 @@ from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.references import is_absolute_path
 from accsyn_dcc.scan.maya.model import AttributeName as A
 from accsyn_dcc.scan.maya.model import MayaNode, MayaScene, on_off
+from accsyn_dcc.scan.maya.node_types import CONVERTED_TEXTURES
 from accsyn_dcc.scan.maya.project import MayaProject
 from accsyn_dcc.scan.records import Output
 
@@ -107,6 +108,9 @@ SETTINGS_ATTRIBUTES: Dict[str, Tuple[A, ...]] = {
     "relOverride": _RELATIVE_ATTRIBUTES,
     "relUniqueOverride": _RELATIVE_ATTRIBUTES,
 }
+for _converted in CONVERTED_TEXTURES.values():
+    if _converted.options_type:
+        SETTINGS_ATTRIBUTES[_converted.options_type] = _converted.switches
 for _renderer in RENDERERS.values():
     for _type, _attribute in ((_renderer.prefix_type, _renderer.prefix), (_renderer.format_type, _renderer.format)):
         SETTINGS_ATTRIBUTES[_type] = tuple(dict.fromkeys((*SETTINGS_ATTRIBUTES.get(_type, ()), _attribute)))

@@ -94,6 +94,31 @@ NOT_INPUT_TYPES: FrozenSet[str] = frozenset({
 })  # fmt: skip
 """Node types whose string values never name an input file (checked only by the path-shaped fallback)."""
 
+
+@dataclass(frozen=True)
+class ConvertedTexture:
+    """A renderer's own conversion of a texture, made beside it, which that renderer reads in its place."""
+
+    suffix: str
+    keeps_extension: bool
+    """True when the suffix follows the whole name (RenderMan's ``image.png.tex``), else it replaces the extension."""
+    options_node: str = ""
+    options_type: str = ""
+    switches: Tuple[A, ...] = ()
+    """On/off attributes of ``options_node``, each on by default: the conversion is read when any is on."""
+
+
+CONVERTED_KIND = "converted texture"
+AUTO_TX, USE_EXISTING_TX = A("autotx", "autotx"), A("use_existing_tiled_textures", "use_existing_tiled_textures")
+CONVERTED_TEXTURES: Dict[str, ConvertedTexture] = {
+    # MtoA reads an existing .tx when "Use Existing .tx Textures" or "Auto-convert Textures" (which forces it) is on.
+    "arnold": ConvertedTexture(".tx", False, "defaultArnoldRenderOptions", "aiOptions", (AUTO_TX, USE_EXISTING_TX)),
+    "renderman": ConvertedTexture(".tex", True),
+    "redshift": ConvertedTexture(".rstexbin", False),
+}  # fmt: skip
+"""By ``defaultRenderGlobals.currentRenderer``: the converted file each renderer reads when it lies beside the
+texture (sent with the texture, which stays sent: a conversion may be older than its source)."""
+
 PROVIDED_BY = "Maya"
 INSTALL_PATH_STARTS: Tuple[str, ...] = ("<MAYA_RESOURCES>", "$MAYA_LOCATION", "${MAYA_LOCATION}", "%MAYA_LOCATION%")
 """How a saved path that names a file of Maya's own install starts (the default OCIO config

@@ -35,6 +35,8 @@ from accsyn_dcc.scan.maya.layers import (
 )
 from accsyn_dcc.scan.maya.model import AttributeName, MayaNode, MayaScene
 from accsyn_dcc.scan.maya.node_types import (
+    CONVERTED_KIND,
+    CONVERTED_TEXTURES,
     INSTALL_PATH_STARTS,
     NOT_INPUT_TYPES,
     PROVIDED_BY,
@@ -116,6 +118,7 @@ def scan_maya_scene(
     found, unresolved = check_references(folders, job_frames, index, environ)
     result.dependencies += found
     result.unresolved += unresolved
+    result.dependencies += _converted_textures(scene, references, job_frames, index)
     result.outputs = layer_outputs(scene, project, layers)
     note_written(result.dependencies, result.outputs)
     return result
@@ -310,6 +313,30 @@ def _relocate_missing(
     result.dependencies = [dep for dep in result.dependencies if (dep.node, dep.knob, dep.path) not in moved] + found
     result.unresolved += unresolved
     return [moved.get((reference.node, reference.attribute, reference.path), reference) for reference in references]
+
+
+def _converted_textures(
+    scene: MayaScene, references: List[FileReference], frames: FrameRange, index: DirectoryIndex
+) -> List[Dependency]:
+    """The conversions the scene's renderer reads in place of its textures, where all of one lie beside it."""
+    converted = CONVERTED_TEXTURES.get(_renderer(scene).strip())
+    if converted is None:
+        return []
+    options = scene.node(converted.options_node) if converted.options_node else None
+    if converted.switches and not any(options.flag(switch, True) if options else True for switch in converted.switches):
+        return []
+    found: List[Dependency] = []
+    for reference in references:
+        if reference.kind != "texture" or reference.path is None or reference.provided_by:
+            continue
+        stem, extension = os.path.splitext(reference.path)
+        path = reference.path + converted.suffix if converted.keeps_extension else stem + converted.suffix
+        if not extension or path == reference.path:
+            continue
+        checked = check_reference(replace(reference, path=path, kind=CONVERTED_KIND), frames, index)
+        if isinstance(checked, Dependency) and checked.exists and not checked.missing:
+            found.append(checked)
+    return found
 
 
 def _renderer(scene: MayaScene) -> str:
