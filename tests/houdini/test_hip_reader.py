@@ -75,7 +75,7 @@ def every_kind(root: Path) -> HipFile:
         Node("/obj/geo1/sim", "file", {"file": ["$HIP/cache/sim.$F4.bgeo.sc"]}),
         Node("/obj/geo1/tree", "alembic", {"fileName": ["$JOB/assets/tree.abc"]}),
         Node("/obj/geo1/keyed", "file", {"file": [("file", "/tmp/last.bgeo", '"$HIP/k/" + padzero(4, $F) + ".bgeo"')]}),
-        Node("/obj/geo1/tick", "file", {"file": ["`chs(\"../sim/file\")`"]}),
+        Node("/obj/geo1/tick", "file", {"file": ["$HIP/`opname(\"..\")`.bgeo"]}),
         Node("/obj/geo1/timed", "file", {"file": ["$HIP/t/$T.bgeo"]}),
         Node("/obj/geo1/secret", "file", {"file": ["$ACCSYN_API_KEY/x.bgeo"]}),
         Node("/obj/geo1/off", "file", {"file": ["$HIP/off/never.bgeo"]}, bypass=True),

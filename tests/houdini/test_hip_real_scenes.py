@@ -109,3 +109,52 @@ def test_a_rop_rendering_to_mplay_writes_no_file_and_is_a_finding(tmp_path):
     found = reasons(result)
     for node, parm in (("/out/mantra_ipr", "vm_picture"), ("/out/karma_md", "picture"), ("/out/flipbook", "picture")):
         assert "MPlay" in found[(node, parm)]
+
+
+def rops_of_every_network(tmp_path) -> HipFile:
+    """COP, SOP-level and Redshift proxy ROPs, and outputs named by a chs() reference (29 of 48 real ones missed)."""
+    hip = HipFile(tmp_path / "shot.hip", frame_range=(1, 10))
+    hip.nodes += [
+        Node("/img/comp1", "cop2net"),
+        Node("/out/comp1", "comp", {"copoutput": ["$HIP/comp/$OS.$F4.exr"], "f": [1, 10, 1]}),
+        Node("/obj/geo1", "geo"),
+        Node("/obj/geo1/rop_geometry1", "rop_geometry", {"sopoutput": ["$HIP/geo/sim.$F4.bgeo.sc"]}),
+        Node("/obj/geo1/rop_alembic1", "rop_alembic", {"filename": ["$HIP/abc/out.abc"]}),
+        Node("/obj/geo1/filecache1", "filecache::2.0", {"file": ["$HIP/cache/fc.$F4.bgeo.sc"]}),
+        Node("/obj/geo1/read_sim", "file", {"file": ["$HIP/geo/sim.$F4.bgeo.sc"]}),
+        Node("/obj/geo1/tree", "redshift_proxySOP", {"RS_proxy_file": ["$HIP/proxy/tree.$F4.rs"]}),
+        Node("/out/rs_proxy", "Redshift_Proxy_Output", {"RS_archive_file": ["$HIP/proxy/tree.$F4.rs"]}),
+        Node("/out/rs_export", "Redshift_ROP", {"RS_outputFileNamePrefix": ["$HIP/render/rs.$F4.exr"],
+                                                "RS_archive_enable": [1], "RS_archive_file": ["$HIP/proxy/rock.rs"]}),
+        Node("/out/mantra1", "ifd", {"vm_picture": ["$HIP/render/$OS.$F4.exr"]}),
+        Node("/out/geo_linked", "geometry", {"sopoutput": [Backticks('`chs("/obj/geo1/rop_geometry1/sopoutput")`')]}),
+        Node("/out/usd_linked", "usdrender_rop",
+             {"outputimage": [("outputimage", "", 'chs("../mantra1/vm_picture")')]}),
+        Node("/out/geo_nowhere", "geometry", {"sopoutput": [Backticks('`chs("../nothere/sopoutput")`')]}),
+        Node("/obj/geo1/settings", "file", {"file": [""], "outpath": ["$HIP/geo/$OS.bgeo"]}),  # a spare parm
+        Node("/out/geo_settings", "geometry", {"sopoutput": [Backticks("`chs('/obj/geo1/settings/outpath')`")]}),
+    ]  # fmt: skip
+    return hip
+
+
+def test_file_writing_rops_of_every_network_are_outputs(tmp_path):
+    result = scan_file(str(rops_of_every_network(tmp_path).write()), environ=ENVIRON)
+    outputs = {output.node: output.path for output in result.outputs}
+    assert outputs == {
+        "/out/comp1": f"{tmp_path}/comp/comp1.$F4.exr",
+        "/obj/geo1/rop_geometry1": f"{tmp_path}/geo/sim.$F4.bgeo.sc",
+        "/obj/geo1/rop_alembic1": f"{tmp_path}/abc/out.abc",
+        "/obj/geo1/filecache1": f"{tmp_path}/cache/fc.$F4.bgeo.sc",
+        "/out/rs_proxy": f"{tmp_path}/proxy/tree.$F4.rs",
+        "/out/rs_export": f"{tmp_path}/proxy/rock.rs",
+        "/out/mantra1": f"{tmp_path}/render/mantra1.$F4.exr",
+        "/out/geo_linked": f"{tmp_path}/geo/sim.$F4.bgeo.sc",
+        "/out/usd_linked": f"{tmp_path}/render/mantra1.$F4.exr",
+        "/out/geo_settings": f"{tmp_path}/geo/settings.bgeo",
+    }
+    found = by_node(result)
+    assert found[("/obj/geo1/read_sim", "file")].written_by == "/obj/geo1/rop_geometry1"
+    assert found[("/obj/geo1/tree", "RS_proxy_file")].written_by == "/out/rs_proxy"
+    assert found[("/obj/geo1/filecache1", "file")].written_by == "/obj/geo1/filecache1"
+    assert not any(dep.node in ("/obj/geo1/rop_geometry1", "/obj/geo1/rop_alembic1") for dep in result.dependencies)
+    assert "backtick" in reasons(result)[("/out/geo_nowhere", "sopoutput")]

@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
+from accsyn_dcc.scan.houdini.model import HipNode
 from accsyn_dcc.scan.records import NO_OUTPUT_FILE
 
 
@@ -23,6 +24,12 @@ class FileParm:
     kind: str
 
 
+DRIVER = "Driver"
+"""The category of ROPs in ROP networks; SOP networks hold ROPs too."""
+OFF = frozenset({"0", "off", "none", ""})
+"""Values of a toggle (or mode menu) that is off."""
+
+
 @dataclass(frozen=True)
 class RopOutput:
     node_type: str
@@ -31,6 +38,9 @@ class RopOutput:
     kind: str = "image"
     when_empty: str = NO_OUTPUT_FILE
     """Why the ROP cannot be submitted when ``parm`` is empty (a finding on it, never a ROP left out unsaid)."""
+    category: str = DRIVER
+    enabled_by: str = ""
+    """A toggle: the ROP writes ``parm`` only when it is on, else what its next row in the table names."""
 
 
 STAGE_PRODUCTS = (
@@ -69,7 +79,10 @@ ROP_OUTPUTS: Tuple[RopOutput, ...] = (
     RopOutput("karma", "picture"),
     RopOutput("usdrender", "outputimage", when_empty=STAGE_PRODUCTS),
     RopOutput("usdrender_rop", "outputimage", when_empty=STAGE_PRODUCTS),
+    RopOutput("Redshift_ROP", "RS_archive_file", "proxy", enabled_by="RS_archive_enable"),  # exports a proxy
     RopOutput("Redshift_ROP", "RS_outputFileNamePrefix"),
+    RopOutput("Redshift_Proxy_Output", "RS_archive_file", "proxy"),
+    RopOutput("comp", "copoutput"),
     RopOutput("arnold", "ar_picture"),
     RopOutput("opengl", "picture"),
     RopOutput("geometry", "sopoutput", "geometry"),
@@ -78,6 +91,10 @@ ROP_OUTPUTS: Tuple[RopOutput, ...] = (
     RopOutput("rop_alembic", "filename", "cache"),
     RopOutput("usd", "lopoutput", "usd"),
     RopOutput("usd_rop", "lopoutput", "usd"),
+    RopOutput("rop_geometry", "sopoutput", "geometry", category="Sop"),
+    RopOutput("rop_alembic", "filename", "cache", category="Sop"),
+    RopOutput("filecache", "file", "cache", category="Sop"),
+    RopOutput("filecache::2.0", "file", "cache", category="Sop"),
 )
 ROUTING_ROPS: Dict[str, str] = {"fetch": "source", "wedge": "driver", "merge": ""}
 """ROPs that write nothing themselves but render others: the parm naming the ROP they render (a merge
@@ -86,7 +103,26 @@ renders its inputs). Every ROP renders its inputs first."""
 INPUTS_BY_TYPE: Dict[str, Tuple[FileParm, ...]] = {}
 for _input in INPUTS:
     INPUTS_BY_TYPE[_input.node_type] = (*INPUTS_BY_TYPE.get(_input.node_type, ()), _input)
-OUTPUTS_BY_TYPE: Dict[str, RopOutput] = {output.node_type: output for output in ROP_OUTPUTS}
+OUTPUTS: Dict[Tuple[str, str], Tuple[RopOutput, ...]] = {}
+"""(category, node type) -> the rows of what it writes, in the order tried."""
+for _output in ROP_OUTPUTS:
+    _key = (_output.category, _output.node_type)
+    OUTPUTS[_key] = (*OUTPUTS.get(_key, ()), _output)
+
+
+def is_on(node: HipNode, toggle: str) -> bool:
+    """Whether a toggle parm is on (a toggle not saved is off: its default)."""
+    value = node.first(toggle)
+    return value is not None and value.raw.strip().lower() not in OFF
+
+
+def rop_output(node: HipNode) -> Optional[RopOutput]:
+    """What ``node`` writes, when it is a ROP that writes files: its first row whose toggle (if any) is on."""
+    for row in OUTPUTS.get((node.category, node.type), ()):
+        if not row.enabled_by or is_on(node, row.enabled_by):
+            return row
+    return None
+
 
 _MULTIPARM = re.compile(r"^(.*?)(\d+)$")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from dataclasses import replace
 from typing import Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
@@ -25,13 +26,15 @@ from accsyn_dcc.scan.dependencies import check_references, note_written
 from accsyn_dcc.scan.houdini.hip import load_hip
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
 from accsyn_dcc.scan.houdini.node_types import (
+    DRIVER,
     INPUTS_BY_TYPE,
     NOT_INPUT_TYPES,
-    OUTPUTS_BY_TYPE,
+    OUTPUTS,
     RENDER_VIEWERS,
     ROUTING_ROPS,
     SHIPPED_BY,
     TO_A_VIEWER,
+    rop_output,
     rule_for_parm,
     shipped_files,
 )
@@ -43,8 +46,10 @@ DEFAULT_RANGE = (1.0, 240.0)
 """Houdini's playbar in a new scene."""
 CURRENT_FRAME_ONLY = ("off", "0")
 """``trange`` values meaning "Render Current Frame"."""
-DRIVER = "Driver"
-"""The category of ROPs."""
+_PARM_REFERENCE = re.compile(r"""^\s*(`?)\s*chs?\(\s*(["'])([^"'`\s]{1,1024})\2\s*\)\s*\1\s*$""")
+"""A value that is only a reference to another parm: ``chs("../file")``, ``ch("/obj/geo1/x/file")``."""
+MAX_REFERENCE_HOPS = 8
+"""How many parms a reference is followed through (each may name the next)."""
 
 
 def scan_file(
@@ -59,7 +64,7 @@ def scan_hip_scene(
 ) -> ScanResult:
     environment, variables, unread = _expansion(scene, os.environ if environ is None else environ)
     own_range = saved_range(*(scene.frame_range or DEFAULT_RANGE))
-    rops = [node for node in scene.nodes if node.category == DRIVER and _renders(node)]
+    rops = [node for node in scene.nodes if _renders(node)]
     by_path = {node.path: node for node in scene.nodes}
     result = ScanResult(
         scene=scene.path,
@@ -102,8 +107,9 @@ def rop_outputs(
     unresolved), then one per fetch, merge or wedge ROP: the first file its chain writes, at its own range."""
     outputs: Dict[str, Output] = {}
     unresolved: List[Unresolved] = []
+    by_path = {node.path: node for node in scene.nodes}
     for node in scene.nodes:
-        rop = OUTPUTS_BY_TYPE.get(node.type) if node.category == DRIVER else None
+        rop = rop_output(node)
         if rop is None or node.bypassed:
             continue
         value = node.first(rop.parm)
@@ -115,7 +121,7 @@ def rop_outputs(
             reason = TO_A_VIEWER.format(viewer=viewer, name=value.raw.strip())
             unresolved.append(Unresolved(node.path, rop.parm, value.raw.strip(), reason))
             continue
-        reference = _parm_reference(node, rop.parm, value, rop.kind, scene, variables, environ)
+        reference = _parm_reference(node, rop.parm, value, rop.kind, scene, variables, environ, by_path)
         if reference.path is None:
             unresolved.append(Unresolved(node.path, rop.parm, quoted_value(value.raw), reference.condition))
             continue
@@ -123,7 +129,6 @@ def rop_outputs(
         outputs[node.path] = Output(
             node=node.path, path=reference.path, range=frames, file_type=_extension(reference.path)
         )
-    by_path = {node.path: node for node in scene.nodes}
     for node in scene.nodes:
         if node.category != DRIVER or node.type not in ROUTING_ROPS or node.bypassed:
             continue
@@ -152,7 +157,7 @@ def render_order(node: HipNode, by_path: Mapping[str, HipNode], seen: Optional[S
 
 
 def _renders(node: HipNode) -> bool:
-    return node.type in OUTPUTS_BY_TYPE or node.type in ROUTING_ROPS
+    return (node.category, node.type) in OUTPUTS or (node.category == DRIVER and node.type in ROUTING_ROPS)
 
 
 def rop_range(node: HipNode, scene: HipScene) -> FrameRange:
@@ -165,20 +170,23 @@ def rop_range(node: HipNode, scene: HipScene) -> FrameRange:
 
 
 def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[str, str]) -> Iterator[FileReference]:
+    by_path = {node.path: node for node in scene.nodes}
     for node in scene.nodes:
         if node.category == DRIVER:
             continue
         rules = INPUTS_BY_TYPE.get(node.type)
+        written = {row.parm for row in OUTPUTS.get((node.category, node.type), ())}
         for parm, values in node.parms.items():
             rule = rule_for_parm(rules, parm) if rules is not None else None
-            if rule is None and (rules is not None or node.type in NOT_INPUT_TYPES):
+            if rule is None and (rules is not None or node.type in NOT_INPUT_TYPES or parm in written):
                 continue
             for value in values:
                 if rule is None and (value.channel or value.error or not looks_like_a_file(value.raw)):
                     continue
                 if not value.raw.strip() and not (value.channel or value.error):
                     continue
-                reference = _parm_reference(node, parm, value, rule.kind if rule else "file", scene, variables, environ)
+                kind = rule.kind if rule else "file"
+                reference = _parm_reference(node, parm, value, kind, scene, variables, environ, by_path)
                 if rule is None:
                     reference = replace(reference, required=False, condition=UNKNOWN_KIND_CONDITION)
                 if node.bypassed:
@@ -192,17 +200,44 @@ def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[
         yield reference
 
 
+def referenced_parm(node_path: str, value: ParmValue) -> Optional[Tuple[str, str]]:
+    """``(node path, parm)`` a value names when it is only ``chs("...")`` or ``ch("...")`` (a channel's expression,
+    or a string between backticks), its path relative to the node at ``node_path``; None for any other value."""
+    text = value.expression if value.channel is not None else value.raw
+    if value.channel is None and not text.lstrip().startswith("`"):
+        return None
+    match = _PARM_REFERENCE.match(text)
+    if match is None:
+        return None
+    folder, _, parm = match.group(3).rpartition("/")
+    return posixpath.normpath(posixpath.join(node_path, folder)), parm
+
+
+def _followed(node: HipNode, value: ParmValue, by_path: Mapping[str, HipNode]) -> Tuple[HipNode, ParmValue]:
+    """The node and value a chain of ``chs()`` references ends at (the value itself when it names none that the
+    scene holds)."""
+    for _hop in range(MAX_REFERENCE_HOPS):
+        target = referenced_parm(node.path, value)
+        owner = by_path.get(target[0]) if target else None
+        found = owner.first(target[1]) if owner is not None and target else None
+        if owner is None or found is None:
+            break
+        node, value = owner, found
+    return node, value
+
+
 def _parm_reference(
     node: HipNode, parm: str, value: ParmValue, kind: str, scene: HipScene,
-    variables: Mapping[str, str], environ: Mapping[str, str],
+    variables: Mapping[str, str], environ: Mapping[str, str], by_path: Mapping[str, HipNode],
 ) -> FileReference:  # fmt: skip
+    owner, value = _followed(node, value, by_path)
     if value.error:
         return FileReference(node.path, parm, value.raw, None, kind, condition=value.error)
     if value.channel is not None:
         what = "an expression" if value.expression else "keyframes"
         reason = f"driven by {what} (channel {value.channel}), evaluated by Houdini only"
         return FileReference(node.path, parm, value.expression or value.raw, None, kind, condition=reason)
-    return _path_reference(node.path, parm, value.raw, kind, scene, node.name, variables, environ)
+    return _path_reference(node.path, parm, value.raw, kind, scene, owner.name, variables, environ)
 
 
 def _path_reference(

@@ -23,8 +23,8 @@ from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.environment import is_credential_name
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
-from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE, OUTPUTS_BY_TYPE, ROUTING_ROPS, rule_for_parm
-from accsyn_dcc.scan.houdini.scanner import DRIVER, scan_hip_scene
+from accsyn_dcc.scan.houdini.node_types import DRIVER, INPUTS_BY_TYPE, OUTPUTS, ROUTING_ROPS, rule_for_parm
+from accsyn_dcc.scan.houdini.scanner import MAX_REFERENCE_HOPS, referenced_parm, scan_hip_scene
 from accsyn_dcc.scan.houdini.variables import FRAME_VARIABLE, TIME_VARIABLES
 from accsyn_dcc.scan.records import ScanResult
 
@@ -62,6 +62,7 @@ def collect(
                 raise ScanCancelled()
         scene.nodes.append(snapshot(node, parm_names))
     progress(len(work), len(work))
+    add_referenced_parms(scene.nodes)
     scene.variables = variables_named(scene.nodes)
     if not rops_only:
         scene.libraries = used_libraries()
@@ -88,10 +89,10 @@ def nodes_to_read(rops_only: bool) -> Iterable[Tuple[Any, Optional[Set[str]]]]:
     nodes: Dict[str, Any] = {}
     for category in hou.nodeTypeCategories().values():
         for name, node_type in category.nodeTypes().items():
-            if category.name() == DRIVER:
-                wanted = name in OUTPUTS_BY_TYPE or name in ROUTING_ROPS
+            if (category.name(), name) in OUTPUTS or (category.name() == DRIVER and name in ROUTING_ROPS):
+                wanted = True
             else:
-                wanted = name in INPUTS_BY_TYPE and not rops_only
+                wanted = category.name() != DRIVER and name in INPUTS_BY_TYPE and not rops_only
             if not wanted or not isinstance(node_type, hou.OpNodeType):
                 continue
             for node in node_type.instances():
@@ -129,12 +130,12 @@ def snapshot(node: Any, parm_names: Optional[Set[str]]) -> HipNode:
 
 
 def wanted_parms(node: Any, type_name: str, category: str) -> Set[str]:
-    if category == DRIVER:
-        rop = OUTPUTS_BY_TYPE.get(type_name)
-        named = rop.parm if rop is not None else ROUTING_ROPS.get(type_name, "")
-        return {name for name in (named, *ROP_PARMS, RANGE_TUPLE) if name}
-    rules = INPUTS_BY_TYPE.get(type_name, ())
-    wanted = {rule.parm for rule in rules if not rule.parm.endswith("#")}
+    rows = OUTPUTS.get((category, type_name), ())
+    wanted = {name for row in rows for name in (row.parm, row.enabled_by) if name}
+    if rows or category == DRIVER:
+        wanted |= {name for name in (ROUTING_ROPS.get(type_name, ""), *ROP_PARMS, RANGE_TUPLE) if name}
+    rules = INPUTS_BY_TYPE.get(type_name, ()) if category != DRIVER else ()
+    wanted |= {rule.parm for rule in rules if not rule.parm.endswith("#")}
     if any(rule.parm.endswith("#") for rule in rules):  # a multiparm: its instances, as the node has them
         wanted |= {parm.name() for parm in node.parms() if rule_for_parm(rules, parm.name())}
     return wanted
@@ -148,6 +149,31 @@ def read(parm: Any) -> ParmValue:
         return ParmValue(str(parm.unexpandedString()))
     except Exception as error:  # hou.OperationFailed and kin: a finding on this parm, never an aborted scan
         return ParmValue("", error=f"Houdini could not read the parm ({type(error).__name__})")
+
+
+def add_referenced_parms(nodes: List[HipNode]) -> None:
+    """Read the parms a ``chs("...")`` value names (and those they name, ``MAX_REFERENCE_HOPS`` deep) into
+    ``nodes``, as the offline reader has every parm, so the scan follows the reference the same way."""
+    by_path = {node.path: node for node in nodes}
+    pending = list(nodes)
+    for _hop in range(MAX_REFERENCE_HOPS):
+        added: List[HipNode] = []
+        for node in pending:
+            for value in [value for values in node.parms.values() for value in values]:
+                target = referenced_parm(node.path, value)
+                owner = by_path.get(target[0]) if target else None
+                if target is None or (owner is not None and target[1] in owner.parms):
+                    continue
+                source: Any = hou.node(target[0])
+                parm = source.parm(target[1]) if source is not None else None
+                if source is None or parm is None:
+                    continue
+                if owner is None:
+                    owner = by_path[target[0]] = snapshot(source, set())
+                    nodes.append(owner)
+                owner.parms[target[1]] = [read(parm)]
+                added.append(owner)
+        pending = added
 
 
 def bypassed(node: Any) -> bool:

@@ -1,0 +1,23 @@
+"""The live scan gives the offline reader's records on the forms found in real scenes (the "real scenes" issue)."""
+
+from __future__ import annotations
+
+from hou_loader import load
+from test_hip_real_scenes import rops_of_every_network
+from test_houdini_plugin import ENVIRON, live_scan, records
+
+from accsyn_dcc.scan.houdini import scan_file
+
+
+def same_records(hip):
+    offline = scan_file(str(hip.write()), environ=ENVIRON)
+    load(hip)
+    live = live_scan()
+    assert sorted(records(live)[2]) == sorted(records(offline)[2])  # the outputs, in any order
+    assert records(live)[:2] == records(offline)[:2]
+    return live
+
+
+def test_rops_of_every_network_and_chs_references_live(tmp_path):
+    live = same_records(rops_of_every_network(tmp_path))
+    assert {output.node for output in live.outputs} >= {"/obj/geo1/rop_geometry1", "/out/geo_linked", "/out/comp1"}
