@@ -12,6 +12,7 @@ RenderMan: ``rmanGlobals``), below the project's ``images`` rule.
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -138,6 +139,24 @@ def scene_range(scene: MayaScene) -> FrameRange:
     return _range(globals_node, {}, scene)
 
 
+def current_time(scene: MayaScene) -> Optional[float]:
+    """``time1``'s current time as saved, a fraction kept (103.75); None when it is not a finite number."""
+    time_node = scene.node("time1")
+    time = time_node.number(CURRENT_TIME, 1) if time_node else 1
+    return time if math.isfinite(time) else None
+
+
+def subframe_problem(scene: MayaScene) -> str:
+    """What to say when the render is of the current time alone (animation off) and that time is a fraction of
+    a frame: Maya would render it there, the job renders the whole frame it rounds to."""
+    globals_node = scene.node(RENDER_GLOBALS) or MayaNode("renderGlobals", RENDER_GLOBALS)
+    time = current_time(scene)
+    if globals_node.flag(ANIMATION, False) or time is None or time == round(time):
+        return ""
+    return (f"{RENDER_GLOBALS}: animation is off, so Maya renders the current time {time:g}; "
+            f"the job renders the whole frame {scene_range(scene)}")  # fmt: skip
+
+
 def render_layers(scene: MayaScene) -> List[RenderLayer]:
     """Every render layer of the scene, the default one first."""
     globals_node = scene.node(RENDER_GLOBALS) or MayaNode("renderGlobals", RENDER_GLOBALS)
@@ -248,9 +267,8 @@ def _range(globals_node: MayaNode, overrides: Dict[str, str], scene: MayaScene) 
         return _number(text, default) if text is not None else globals_node.number(attribute, default)
 
     if not globals_node.flag(ANIMATION, False) and "startFrame" not in overrides:
-        time_node = scene.node("time1")
-        current = time_node.number(CURRENT_TIME, 1) if time_node else 1
-        return saved_range(current, current)
+        current = current_time(scene)
+        return saved_range(current, current) if current is not None else saved_range(1, 1)
     return saved_range(number(START, 1), number(END, 10), number(STEP, 1))
 
 

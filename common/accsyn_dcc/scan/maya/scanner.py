@@ -29,9 +29,11 @@ from accsyn_dcc.scan.maya.layers import (
     SETTINGS_ATTRIBUTES,
     SETTINGS_TYPES,
     TIME_UNITS,
+    current_time,
     layer_outputs,
     render_layers,
     scene_range,
+    subframe_problem,
 )
 from accsyn_dcc.scan.maya.model import AttributeName, MayaNode, MayaScene
 from accsyn_dcc.scan.maya.node_types import (
@@ -90,6 +92,7 @@ def scan_maya_scene(
             "maya_version": scene.plugins.get("maya", ""),
             "renderer": _renderer(scene),
             "project": project.root,
+            "current_time": current_time(scene),
             "plugins": {name: version for name, version in scene.plugins.items() if name != "maya"},
             "layers": [
                 {"name": layer.name, "render_layer": layer.legacy_name, "renderable": layer.renderable,
@@ -100,8 +103,7 @@ def scan_maya_scene(
             "relocated": [],
         },
     )  # fmt: skip
-    if project.problem:
-        result.errors.append(project.problem)
+    result.errors += [problem for problem in (project.problem, subframe_problem(scene)) if problem]
     if len(own_range) >= MAX_ITEMS:
         result.errors.append(f"{RENDER_GLOBALS}: the range is longer than {MAX_ITEMS} frames; cut to {own_range}")
     index = DirectoryIndex()
