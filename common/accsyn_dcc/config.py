@@ -64,6 +64,8 @@ class Defaults:
     """``{site: {"download"|"upload"|"common": {name: text}}}`` from compute.rst's ``{site: {"settings": ...}}``."""
     transfer_speedlimit: Optional[float] = None
     mapped_share_paths: Tuple[Mapping[str, str], ...] = ()
+    max_tasks: int = 10_000
+    """More tasks than this in one job is a pre-flight blocker (a mistyped range of a million frames)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Defaults:
@@ -82,6 +84,7 @@ class Defaults:
             site={code: body["settings"] for code, body in sites.items()},
             transfer_speedlimit=float(speed) if speed is not None else None,
             mapped_share_paths=tuple(data.get("mapped_share_paths") or ()),
+            max_tasks=int(data.get("max_tasks") or cls.max_tasks),
         )
 
 

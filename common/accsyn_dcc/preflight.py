@@ -13,6 +13,7 @@ from typing import List, Mapping, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import HostWords
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
 from accsyn_dcc.sending import PRIVATE_LOCATION, OnShare, SendRule
 from accsyn_dcc.workspace import Engine, WorkspaceInfo
@@ -116,6 +117,27 @@ def check_range(range_text: str, error: Optional[ValidationError]) -> List[Findi
         return [Finding(BLOCKER, "empty_range", "The frame range is empty; enter frames such as 1001-1100.")]
     reasons = "; ".join(problem.message for problem in error.problems)
     return [Finding(BLOCKER, "bad_range", f"The frame range '{range_text}' is not valid: {reasons}.", range_text)]
+
+
+def check_size(frames: Optional[FrameRange], tasks: int, scene_range: Optional[FrameRange], max_tasks: int,
+               scene_word: str = "scene") -> List[Finding]:
+    """A job of more tasks than the studio allows blocks; frames far outside the scene's own range are noted."""
+    findings: List[Finding] = []
+    if frames is None:
+        return findings
+    if tasks > max_tasks:
+        findings.append(Finding(BLOCKER, "too_many_tasks",
+                                f"The range {frames} makes {tasks} tasks, more than the {max_tasks} a job may have "
+                                "(the studio's defaults.max_tasks); check the range or raise the bucket size.",
+                                str(frames)))  # fmt: skip
+    if scene_range is not None:
+        margin = max(100, len(scene_range))
+        outside = len(frames) - len(frames.clipped(scene_range.first - margin, scene_range.last + margin) or ())
+        if outside:
+            findings.append(Finding(WARNING, "range_beyond_scene",
+                                    f"The range {frames} reaches far beyond the {scene_word}'s frames {scene_range}: "
+                                    f"{outside} frames lie more than {margin} frames outside them.", str(frames)))
+    return findings
 
 
 def check_engine(engine: str, workspace: WorkspaceInfo) -> List[Finding]:

@@ -34,6 +34,7 @@ from accsyn_dcc.preflight import (
     check_range,
     check_scene,
     check_share_path_entries,
+    check_size,
     raise_for_blockers,
     unless_submitted_anyway,
 )
@@ -308,6 +309,8 @@ class SubmitSession:
             ]  # fmt: skip
         findings += check_input(scene, self.workspace.engine(choices.engine), self.workspace)
         findings += check_range(choices.range_text, choices.range_error)
+        frames, _size, tasks = self.task_split(choices)
+        findings += check_size(frames, tasks, self.host.frame_range(), self.settings.defaults.max_tasks, words.scene)
         findings += check_engine(choices.engine, self.workspace)
         findings += output_findings + check_outputs(outputs, on_share, words)
         rule = self.send_rule(choices)

@@ -64,6 +64,10 @@ def _path_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
 
 
+def _whole_positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def _seconds(value: Any) -> bool:
     return _number(value) and value > 0
 
@@ -82,6 +86,7 @@ DEFAULTS: Dict[str, Check] = {
     "site": (_site_map, 'an object {site: {"settings": {"download"|"upload"|"common": {name: value}}}}'),
     "transfer_speedlimit": (_setting("transfer_speedlimit"), "a number of MB/s (-1 for no limit)"),
     "mapped_share_paths": (_share_path_list, "a list of {remote, local, os?} objects of text"),
+    "max_tasks": (_whole_positive, "a whole number of 1 or more"),
 }
 WORKSPACE: Dict[str, Check] = {
     "engines": (_object_list, "a list of engine objects"),
