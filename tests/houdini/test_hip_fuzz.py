@@ -20,7 +20,7 @@ PIECES = [
     b"070707", b"HouNC\x1a", b"HouLC\x1a1033600", b"TRAILER!!!\x00", b"\x00", b"77777777777", b"`", b"$", b"${",
     b"$T", b"$F999",
     b"[ f1\t1e400 ]", b"\"", b"\\", b"\n", b"{", b"}", b"type = file\n", b"$ACCSYN_API_KEY", b"\xff\xfe",
-    b"frange nan inf\n", b"filepath99999999999", b"bypass on", b"%0999d",
+    b"frange nan inf\n", b"filepath99999999999", b"bypass on", b"%0999d", b"$HIPNAME:r:t:e:h", b"${OS:r}",
 ]  # fmt: skip
 
 

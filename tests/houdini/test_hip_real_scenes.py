@@ -158,3 +158,23 @@ def test_file_writing_rops_of_every_network_are_outputs(tmp_path):
     assert found[("/obj/geo1/filecache1", "file")].written_by == "/obj/geo1/filecache1"
     assert not any(dep.node in ("/obj/geo1/rop_geometry1", "/obj/geo1/rop_alembic1") for dep in result.dependencies)
     assert "backtick" in reasons(result)[("/out/geo_nowhere", "sopoutput")]
+
+
+def modifiers_scene(tmp_path) -> HipFile:
+    """``$HIPNAME:r``, ``$OS:r``... were kept literally: root, tail, extension and head, as Houdini applies them."""
+    hip = HipFile(tmp_path / "shot.hip", variables={"PLATE": "/mnt/plates/bg.v002.exr"})
+    hip.nodes += [
+        Node("/obj/geo1", "geo"),
+        Node("/obj/geo1/file1", "file", {"file": ["$HIP/geo/$HIPNAME:r.$OS:r.bgeo"]}),
+        Node("/obj/geo1/file2", "file", {"file": ["$HIPFILE:h/$PLATE:t:r.$HIPFILE:e/${PLATE:e}"]}),
+        Node("/out/mantra1", "ifd", {"vm_picture": ["$HIP/render/$HIPNAME:r/$HIPFILE:t.$F4.exr"]}),
+    ]
+    return hip
+
+
+def test_csh_modifiers_on_variables_are_applied(tmp_path):
+    result = scan_file(str(modifiers_scene(tmp_path).write()), environ=ENVIRON)
+    found = by_node(result)
+    assert found[("/obj/geo1/file1", "file")].path == f"{tmp_path}/geo/shot.file1.bgeo"
+    assert found[("/obj/geo1/file2", "file")].path == f"{tmp_path}/bg.v002.hip/exr"
+    assert [output.path for output in result.outputs] == [f"{tmp_path}/render/shot/shot.hip.$F4.exr"]

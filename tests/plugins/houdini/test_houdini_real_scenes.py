@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hou_loader import load
-from test_hip_real_scenes import rops_of_every_network
+from test_hip_real_scenes import modifiers_scene, rops_of_every_network
 from test_houdini_plugin import ENVIRON, live_scan, records
 
 from accsyn_dcc.scan.houdini import scan_file
@@ -21,3 +21,8 @@ def same_records(hip):
 def test_rops_of_every_network_and_chs_references_live(tmp_path):
     live = same_records(rops_of_every_network(tmp_path))
     assert {output.node for output in live.outputs} >= {"/obj/geo1/rop_geometry1", "/out/geo_linked", "/out/comp1"}
+
+
+def test_csh_modifiers_live(tmp_path):
+    live = same_records(modifiers_scene(tmp_path))
+    assert {dep.path for dep in live.dependencies} == {f"{tmp_path}/geo/shot.file1.bgeo", f"{tmp_path}/bg.v002.hip/exr"}

@@ -3,7 +3,8 @@
 ``$HIP``/``$HIPFILE``/``$HIPNAME`` come from where the scene is now (Houdini sets them on load),
 ``$OS`` is the node's name, ``$F``/``$F4``/``$FF``/``${F4}`` stay as frame tokens for the core's grammar,
 the rest come from the scene's ``set -g`` globals, Houdini packages (``HOUDINI_PACKAGE_DIR``) and the
-environment, in Houdini's order. A backtick expression (in the parm or in a variable it names), ``$T`` and
+environment, in Houdini's order; csh's modifiers after a name (``$HIPNAME:r``, ``${PLATE:t}``) give its
+root, tail, extension or head. A backtick expression (in the parm or in a variable it names), ``$T`` and
 other time values, a variable no one sets or one that holds a credential leave the parm unresolved, with
 the reason.
 """
@@ -11,6 +12,7 @@ the reason.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from typing import Dict, List, Mapping, Tuple
 
@@ -20,7 +22,16 @@ from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, shown
 
 FRAME_VARIABLE = re.compile(r"^(?:F\d*|FF)$")
 TIME_VARIABLES = frozenset({"T", "SF", "ST", "RFSTART", "RFEND", "NFRAMES", "FSTART", "FEND", "FPS"})
-_VARIABLE = re.compile(r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = re.compile(
+    r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<inside>(?::[rthe])*)\}|\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)(?P<after>(?::[rthe])*)"
+)
+MODIFIERS = {
+    "r": lambda value: posixpath.splitext(value)[0],  # root: without its extension
+    "t": lambda value: value.rpartition("/")[2],  # tail: the last part of a path
+    "e": lambda value: posixpath.splitext(value)[1][1:],  # extension, without its dot
+    "h": lambda value: value.rpartition("/")[0] if "/" in value else value,  # head: the folder
+}
+"""csh's modifiers, as Houdini applies them to a variable's value (``$HIPNAME:r``)."""
 MAX_PACKAGE_BYTES = 1024 * 1024
 MAX_EXPANDED_CHARS = 64 * 1024
 """The longest text a path's variables may expand to (a path is a few hundred characters)."""
@@ -75,6 +86,18 @@ def _value(match: re.Match[str], node_name: str, variables: Mapping[str, str], e
     name = match.group("braced") or match.group("plain") or ""
     if FRAME_VARIABLE.match(name):
         return match.group(0)
+    value = _variable(name, node_name, variables, environ)
+    modifiers = (match.group("inside") or match.group("after") or "").split(":")[1:]
+    if modifiers and "$" in value:
+        raise HoudiniUnresolved(
+            f"a :{modifiers[0]} modifier on a variable whose value names others, evaluated by Houdini only"
+        )
+    for modifier in modifiers:
+        value = MODIFIERS[modifier](value)
+    return value
+
+
+def _variable(name: str, node_name: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
     if name == "OS":
         return node_name
     if name in TIME_VARIABLES:
