@@ -38,7 +38,7 @@ from accsyn_dcc.preflight import (
     raise_for_blockers,
     unless_submitted_anyway,
 )
-from accsyn_dcc.ranges import FrameRange, bucket_size_for, task_buckets
+from accsyn_dcc.ranges import FrameRange, bucket_size_for
 from accsyn_dcc.references import absolute_path, is_absolute_path
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.sending import OnShare, SendRule
@@ -135,6 +135,9 @@ class PlannedJob:
     job: ComputeJob
     transfer: TransferPlan
     hooks: Hooks = field(default_factory=Hooks, compare=False)
+    frames: Optional[FrameRange] = None
+    """The job's frames, as parsed once from the choices (None: the engine takes no range)."""
+    tasks: int = 1
 
     def payload(self) -> Dict[str, Any]:
         """The payload to send: the job's, as the studio's ``before_send`` hooks return it."""
@@ -401,8 +404,8 @@ class SubmitSession:
         """One line: jobs, frames and tasks, and what the dependencies will sync (stats files: off the UI thread)."""
         files = {path for job in planned for path in job.transfer.files}
         size = describe_size(byte_count(files))
-        frames = sum(len(FrameRange.parse(job.job.range)) for job in planned if job.job.range)
-        tasks = sum(_task_count(job.job) for job in planned)
+        frames = sum(len(job.frames) for job in planned if job.frames is not None)
+        tasks = sum(job.tasks for job in planned)
         jobs = f"{len(planned)} job" + ("s" if len(planned) != 1 else "")
         return f"{jobs}, {frames} frames in {tasks} tasks; dependencies sync {len(files)} files ({size})"
 
@@ -418,7 +421,7 @@ class SubmitSession:
 
     def _plan_one(self, scene: str, choices: SubmitChoices, outputs: List[Output], name: str) -> PlannedJob:
         engine = self.workspace.engine(choices.engine)
-        frames, bucket_size, _tasks = self.task_split(replace(choices, outputs=tuple(outputs)))
+        frames, bucket_size, tasks = self.task_split(replace(choices, outputs=tuple(outputs)))
         range_text = str(frames) if frames is not None else None
         settings_values: Dict[str, Any] = {}
         if frames is not None:
@@ -457,7 +460,7 @@ class SubmitSession:
                 extra={**self.host.output_parameters(outputs), **dict(choices.parameters)},
             ),
         )  # fmt: skip
-        return PlannedJob(job, transfer, self.hooks)
+        return PlannedJob(job, transfer, self.hooks, frames, tasks)
 
     def _transfer(self, choices: SubmitChoices) -> TransferPlan:
         """What the dependencies send: never a file the send rule withholds, whatever the findings allowed."""
@@ -494,7 +497,3 @@ def _input_conversion(choices: SubmitChoices, engine: Optional[Engine], scene: s
     if binary == "*" or (extension and extension in binary.lower()):
         return None
     return "auto"
-
-
-def _task_count(job: ComputeJob) -> int:
-    return len(task_buckets(job.range, job.settings.get("task_bucketsize"))) or 1
