@@ -13,6 +13,7 @@ import pytest
 from monitor_farm import Farm, release, start_farm
 
 from accsyn_dcc.standin import StandinServer
+from accsyn_dcc.ui import job_watch
 from accsyn_dcc.ui import monitor as monitor_module
 from accsyn_dcc.ui.job_watch import JobWatcher, latest_image
 from accsyn_dcc.ui.monitor import JobMonitor
@@ -207,6 +208,7 @@ def test_an_image_qt_cannot_read_says_no_preview(tmp_path: Path, qtbot: Any) -> 
 def test_after_a_submit_the_dialog_opens_the_monitor_on_the_job_it_created(farm: Farm, qtbot: Any) -> None:
     from test_dialog_mechanics import ScriptedHost, make_dialog
 
+    job_watch._submitted.clear()  # submits of other tests in this process
     farm.output("submitted", hold=True)
     job = farm.submit("submitted", "1-2")
     dialog = make_dialog(qtbot, ScriptedHost(), farm.connect)
@@ -220,8 +222,13 @@ def test_after_a_submit_the_dialog_opens_the_monitor_on_the_job_it_created(farm:
         qtbot.waitUntil(lambda: monitor.last_poll is not None and monitor.last_poll.job_id == job, timeout=WAIT_MS)
         assert len(monitor.tasks_model.rows) == 2
         assert monitor_module.open_monitor() is monitor  # one monitor per session of the host
+        assert job in job_watch.submitted_in_session()
+        fresh = JobWatcher(farm.connect)  # a monitor opened later from the host's menu follows it too
+        fresh.poll()
+        assert job in fresh.followed()
     finally:
         monitor_module._monitor.clear()
+        job_watch._submitted.clear()
 
 
 @pytest.fixture

@@ -28,6 +28,21 @@ MAX_LISTED = 20000
 _FRAME_TOKENS = re.compile(r"%0?\d*d|#+|\$F\d?|<f\d?>|<frame>", re.I)
 
 
+_submitted: Set[str] = set()
+_submitted_lock = threading.Lock()
+
+
+def remember_submitted(job_ids: Sequence[str]) -> None:
+    """Jobs submitted in this session of the host: every monitor announces their end."""
+    with _submitted_lock:
+        _submitted.update(str(job_id) for job_id in job_ids)
+
+
+def submitted_in_session() -> Set[str]:
+    with _submitted_lock:
+        return set(_submitted)
+
+
 @dataclass(frozen=True)
 class Progress:
     """A job's tasks counted, and its time so far and still needed (seconds; None when unknown)."""
@@ -124,7 +139,7 @@ class JobWatcher:
 
     # -- following ---------------------------------------------------------------------------------------------
     def follow(self, job_ids: Sequence[str]) -> None:
-        """Announce these jobs (submitted in this session) when they finish."""
+        """Announce these jobs when they finish (besides those ``remember_submitted`` names)."""
         with self._lock:
             for job_id in job_ids:
                 self._followed.setdefault(str(job_id), "")
@@ -136,6 +151,7 @@ class JobWatcher:
     # -- polling -----------------------------------------------------------------------------------------------
     def poll(self, job_id: Optional[str] = None, status: str = "") -> Poll:
         """The artist's jobs (only those of ``status`` when given), and the tasks of ``job_id``."""
+        self.follow(sorted(submitted_in_session()))
         client = self.client()
         requests = 1
         found = client.search_jobs(f'status="{status}"' if status in STATUSES else None, finished=True)

@@ -179,7 +179,7 @@ class ACCSYN_OT_submit_dialog(bpy.types.Operator):
             self.report({"ERROR"}, f"accsyn: {error}")
             return {"CANCELLED"}
         self.report({"INFO"}, "accsyn: created job " + ", ".join(str(job.get("id")) for job in created))
-        monitor.start(session.client, [str(job.get("id")) for job in created])  # announced when it ends
+        monitor.start(session.client, [str(job.get("id")) for job in created])  # reported when they end
         return {"FINISHED"}
 
 
