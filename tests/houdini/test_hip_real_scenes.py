@@ -178,3 +178,14 @@ def test_csh_modifiers_on_variables_are_applied(tmp_path):
     assert found[("/obj/geo1/file1", "file")].path == f"{tmp_path}/geo/shot.file1.bgeo"
     assert found[("/obj/geo1/file2", "file")].path == f"{tmp_path}/bg.v002.hip/exr"
     assert [output.path for output in result.outputs] == [f"{tmp_path}/render/shot/shot.hip.$F4.exr"]
+
+
+def test_a_cameras_background_plate_is_a_dependency(tmp_path):
+    for frame in range(1, 11):
+        touch(tmp_path / "plates" / f"bg.{frame:04d}.jpg")
+    hip = HipFile(tmp_path / "shot.hip", frame_range=(1, 12))
+    hip.nodes += [Node("/obj/cam1", "cam", {"vm_background": ["$HIP/plates/bg.$F4.jpg"], "resx": [1920]})]
+    result = scan_file(str(hip.write()), environ=ENVIRON)
+    [plate] = result.dependencies
+    assert (plate.node, plate.knob, plate.path) == ("/obj/cam1", "vm_background", f"{tmp_path}/plates/bg.$F4.jpg")
+    assert plate.needed and not plate.conditional and plate.missing == "11-12"

@@ -72,6 +72,7 @@ INPUTS: Tuple[FileParm, ...] = (
     FileParm("texture::2.0", "map", "texture"),
     FileParm("file", "filename1", "image"),  # File COP
     FileParm("ocio_transform", "config", "ocio"),
+    FileParm("cam", "vm_background", "image"),  # a camera's background plate
 )
 
 ROP_OUTPUTS: Tuple[RopOutput, ...] = (
@@ -138,7 +139,7 @@ def rule_for_parm(rules: Sequence[FileParm], parm: str) -> Optional[FileParm]:
     return None
 
 
-NOT_INPUT_TYPES = frozenset({"subnet", "geo", "cam", "null", "merge", "xform", "ropnet", "shopnet", "matnet"})
+NOT_INPUT_TYPES = frozenset({"subnet", "geo", "null", "merge", "xform", "ropnet", "shopnet", "matnet"})
 """Node types whose strings never name an input file (skipped by the path-shaped fallback)."""
 
 
