@@ -189,3 +189,29 @@ def test_a_cameras_background_plate_is_a_dependency(tmp_path):
     [plate] = result.dependencies
     assert (plate.node, plate.knob, plate.path) == ("/obj/cam1", "vm_background", f"{tmp_path}/plates/bg.$F4.jpg")
     assert plate.needed and not plate.conditional and plate.missing == "11-12"
+
+
+def parms_houdini_does_not_read(tmp_path) -> HipFile:
+    """A file mode that reads nothing, a TOP network's task graph file (136 real "maybe" dependencies)."""
+    hip = HipFile(tmp_path / "shot.hip")
+    hip.nodes += [
+        Node("/obj/geo1", "geo"),
+        Node("/obj/geo1/isooffset1", "isooffset", {"filemode": ["none"], "file": ["$HIP/sdf/iso.$F4.bgeo"]}),
+        Node("/obj/geo1/isooffset2", "isooffset", {"filemode": ["read"], "file": ["$HIP/sdf/read.bgeo"]}),
+        Node("/obj/geo1/writer", "file", {"filemode": ["write"], "file": ["$HIP/geo/written.bgeo"]}),
+        Node("/obj/geo1/reader", "file", {"filemode": ["auto"], "file": ["$HIP/geo/read.bgeo"]}),
+        Node("/tasks/topnet1", "topnet", {"taskgraphfile": ["$HIP/pdg/$HIPNAME.$OS.taskgraph.py"]}),
+    ]
+    return hip
+
+
+def test_parms_houdini_does_not_read_are_not_maybe_dependencies(tmp_path):
+    result = scan_file(str(parms_houdini_does_not_read(tmp_path).write()), environ=ENVIRON)
+    found = by_node(result)
+    assert set(found) == {("/obj/geo1/isooffset1", "file"), ("/obj/geo1/isooffset2", "file"),
+                          ("/obj/geo1/writer", "file"), ("/obj/geo1/reader", "file")}  # fmt: skip
+    for node in ("/obj/geo1/isooffset1", "/obj/geo1/writer"):
+        assert not found[(node, "file")].needed and "filemode" in found[(node, "file")].condition
+    for node in ("/obj/geo1/isooffset2", "/obj/geo1/reader"):
+        assert found[(node, "file")].needed and not found[(node, "file")].conditional
+    assert [dep.node for dep in result.missing if dep.needed] == ["/obj/geo1/isooffset2", "/obj/geo1/reader"]

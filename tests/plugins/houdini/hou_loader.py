@@ -10,7 +10,7 @@ from hip_files import HipFile
 
 from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE
 
-ROOTS = {"out": "Driver", "obj": "Object", "stage": "Lop", "mat": "Vop", "ch": "Chop", "img": "Cop2"}
+ROOTS = {"out": "Driver", "obj": "Object", "stage": "Lop", "mat": "Vop", "ch": "Chop", "img": "Cop2", "tasks": "Top"}
 NETWORKS = {"geo": "Sop", "chopnet": "Chop", "ropnet": "Driver", "lopnet": "Lop", "matnet": "Vop"}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hou_loader import load
-from test_hip_real_scenes import modifiers_scene, rops_of_every_network
+from test_hip_real_scenes import modifiers_scene, parms_houdini_does_not_read, rops_of_every_network
 from test_houdini_plugin import ENVIRON, live_scan, records
 
 from accsyn_dcc.scan.houdini import scan_file
@@ -26,3 +26,11 @@ def test_rops_of_every_network_and_chs_references_live(tmp_path):
 def test_csh_modifiers_live(tmp_path):
     live = same_records(modifiers_scene(tmp_path))
     assert {dep.path for dep in live.dependencies} == {f"{tmp_path}/geo/shot.file1.bgeo", f"{tmp_path}/bg.v002.hip/exr"}
+
+
+def test_parms_houdini_does_not_read_live(tmp_path):
+    live = same_records(parms_houdini_does_not_read(tmp_path))
+    assert sorted(dep.node for dep in live.dependencies if not dep.needed) == [
+        "/obj/geo1/isooffset1",
+        "/obj/geo1/writer",
+    ]

@@ -16,12 +16,18 @@ from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 from accsyn_dcc.scan.houdini.model import HipNode
 from accsyn_dcc.scan.records import NO_OUTPUT_FILE
 
+FILE_MODE_OFF = frozenset({"write", "none", "2", "3"})
+"""A File or IsoOffset SOP's ``filemode`` that reads nothing: Write Files, No Operation (by token or index)."""
+
 
 @dataclass(frozen=True)
 class FileParm:
     node_type: str
     parm: str
     kind: str
+    enabled_by: str = ""
+    """A toggle or mode menu: Houdini reads ``parm`` unless it holds one of ``off`` (a toggle not saved reads)."""
+    off: FrozenSet[str] = FILE_MODE_OFF
 
 
 DRIVER = "Driver"
@@ -54,7 +60,8 @@ TO_A_VIEWER = "renders to {viewer} ({name}), not to a file; set an output file t
 
 
 INPUTS: Tuple[FileParm, ...] = (
-    FileParm("file", "file", "file"),  # File SOP, and File CHOP (sound), whose parm is named the same
+    FileParm("file", "file", "file", enabled_by="filemode"),  # File SOP, and File CHOP (sound, no filemode)
+    FileParm("isooffset", "file", "file", enabled_by="filemode"),
     FileParm("alembic", "fileName", "cache"),
     FileParm("alembicarchive", "fileName", "cache"),
     FileParm("filecache", "file", "cache"),
@@ -117,6 +124,13 @@ def is_on(node: HipNode, toggle: str) -> bool:
     return value is not None and value.raw.strip().lower() not in OFF
 
 
+def not_read(node: HipNode, rule: FileParm) -> str:
+    """Why Houdini does not read ``rule``'s parm on ``node`` (its toggle is off), or ``""``."""
+    value = node.first(rule.enabled_by) if rule.enabled_by else None
+    mode = value.raw.strip().lower() if value is not None and value.channel is None else ""
+    return f"not read: {rule.enabled_by} is {mode}" if value is not None and mode in rule.off else ""
+
+
 def rop_output(node: HipNode) -> Optional[RopOutput]:
     """What ``node`` writes, when it is a ROP that writes files: its first row whose toggle (if any) is on."""
     for row in OUTPUTS.get((node.category, node.type), ()):
@@ -139,8 +153,9 @@ def rule_for_parm(rules: Sequence[FileParm], parm: str) -> Optional[FileParm]:
     return None
 
 
-NOT_INPUT_TYPES = frozenset({"subnet", "geo", "null", "merge", "xform", "ropnet", "shopnet", "matnet"})
-"""Node types whose strings never name an input file (skipped by the path-shaped fallback)."""
+NOT_INPUT_TYPES = frozenset({"subnet", "geo", "null", "merge", "xform", "ropnet", "shopnet", "matnet", "topnet"})
+"""Node types whose strings never name an input file a render reads (skipped by the path-shaped fallback): a TOP
+network's task graph file is PDG's, never read by a render."""
 
 
 SHIPPED_BY = "Houdini"

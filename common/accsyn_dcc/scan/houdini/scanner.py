@@ -34,6 +34,7 @@ from accsyn_dcc.scan.houdini.node_types import (
     ROUTING_ROPS,
     SHIPPED_BY,
     TO_A_VIEWER,
+    not_read,
     rop_output,
     rule_for_parm,
     shipped_files,
@@ -191,6 +192,8 @@ def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[
                     reference = replace(reference, required=False, condition=UNKNOWN_KIND_CONDITION)
                 if node.bypassed:
                     reference = replace(reference, needed=False, condition="the node is bypassed")
+                elif rule is not None and not_read(node, rule):
+                    reference = replace(reference, needed=False, condition=not_read(node, rule))
                 yield reference
     for library in scene.libraries:
         reference = _path_reference("(scene)", "HDA library", library, "hda", scene, "", variables, environ)

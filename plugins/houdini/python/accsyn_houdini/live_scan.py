@@ -135,7 +135,7 @@ def wanted_parms(node: Any, type_name: str, category: str) -> Set[str]:
     if rows or category == DRIVER:
         wanted |= {name for name in (ROUTING_ROPS.get(type_name, ""), *ROP_PARMS, RANGE_TUPLE) if name}
     rules = INPUTS_BY_TYPE.get(type_name, ()) if category != DRIVER else ()
-    wanted |= {rule.parm for rule in rules if not rule.parm.endswith("#")}
+    wanted |= {name for rule in rules for name in (rule.parm, rule.enabled_by) if name and not name.endswith("#")}
     if any(rule.parm.endswith("#") for rule in rules):  # a multiparm: its instances, as the node has them
         wanted |= {parm.name() for parm in node.parms() if rule_for_parm(rules, parm.name())}
     return wanted
