@@ -328,12 +328,16 @@ def _converted_textures(
     if converted.switches and not any(options.flag(switch, True) if options else True for switch in converted.switches):
         return []
     found: List[Dependency] = []
+    holds: Dict[str, bool] = {}  # folder -> whether it holds any file of the conversion's suffix (one pass each)
     for reference in references:
         if reference.kind != "texture" or reference.path is None or reference.provided_by:
             continue
         stem, extension = os.path.splitext(reference.path)
         path = reference.path + converted.suffix if converted.keeps_extension else stem + converted.suffix
-        if not extension or path == reference.path:
+        folder = os.path.dirname(path)
+        if folder not in holds:
+            holds[folder] = any(name.lower().endswith(converted.suffix) for name in index.names(folder))
+        if not extension or path == reference.path or not holds[folder]:
             continue
         checked = check_reference(replace(reference, path=path, kind=CONVERTED_KIND), frames, index)
         if isinstance(checked, Dependency) and checked.exists and not checked.missing:
