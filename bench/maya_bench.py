@@ -5,9 +5,10 @@
 
 Offline: the Maya ASCII reader on a generated scene (file nodes, render setup, and meshes whose vertex
 arrays make up most of the bytes, as in real scenes) in MB/s, against a bare ``re.finditer`` pass over
-the same text (strings, words and semicolons, nothing built from them). Live: the live scan of
-``--file-nodes`` file nodes through the ``maya.cmds`` stand-in, each ``getAttr`` costing ``--getattr-us``
-as in Maya: the longest main-thread stall (time between two progress calls, when the dialog repaints)
+the same text (strings, words and semicolons, nothing built from them), and the whole scan (``scan_file``:
+project, layers, every texture checked on disk and each one's Arnold ``.tx`` looked for) in CPU time. Live:
+the live scan of ``--file-nodes`` file nodes through the ``maya.cmds`` stand-in, each ``getAttr`` costing
+``--getattr-us`` as in Maya: the longest main-thread stall (time between two progress calls, when the dialog repaints)
 against reading every node in one go, as a collector without progress would. Each figure is the median.
 """
 
@@ -20,7 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Callable, Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 for folder in (ROOT / "tests" / "standins", ROOT / "plugins" / "maya" / "scripts"):
@@ -30,6 +31,7 @@ for folder in (ROOT / "tests" / "standins", ROOT / "plugins" / "maya" / "scripts
 from scan_bench import median_seconds  # noqa: E402
 
 from accsyn_dcc.scan.maya.ascii import load_ascii  # noqa: E402
+from accsyn_dcc.scan.maya.scanner import scan_file  # noqa: E402
 
 BARE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|;|[^\s;"]+')
 """The first baseline: every quoted string, semicolon and word, nothing built from them."""
@@ -81,8 +83,21 @@ def measure_offline(scene: str, runs: int) -> Dict[str, float]:
     read = median_seconds(lambda: load_ascii(scene), runs)
     bare = median_seconds(lambda: sum(1 for _ in BARE_TOKEN.finditer(text)), runs)
     statements = median_seconds(lambda: sum(1 for _ in BARE_STATEMENT.finditer(text)), runs)
+    read_cpu = median_cpu_seconds(lambda: load_ascii(scene), runs)
+    scan_cpu = median_cpu_seconds(lambda: scan_file(scene), runs)
     return {"size_mb": size_mb, "nodes": nodes, "read_s": read, "bare_s": bare, "statements_s": statements,
-            "read_mb_s": size_mb / read, "bare_mb_s": size_mb / bare}  # fmt: skip
+            "read_mb_s": size_mb / read, "bare_mb_s": size_mb / bare, "read_cpu_s": read_cpu,
+            "scan_cpu_s": scan_cpu}  # fmt: skip
+
+
+def median_cpu_seconds(action: Callable[[], object], runs: int) -> float:
+    """The median CPU time of ``action`` (this process's, so a busy machine's other work is not counted)."""
+    times: List[float] = []
+    for _ in range(runs):
+        started = time.process_time()
+        action()
+        times.append(time.process_time() - started)
+    return statistics.median(times)
 
 
 def measure_live(file_nodes: int, getattr_seconds: float, runs: int) -> Dict[str, float]:
@@ -140,6 +155,7 @@ def main() -> int:
           f"{offline['bare_s']:.3f} s ({offline['bare_mb_s']:.0f} MB/s); "
           f"{offline['read_s'] / offline['bare_s']:.2f}x the baseline; bare statement pass "
           f"{offline['statements_s']:.3f} s, {offline['read_s'] / offline['statements_s']:.2f}x")  # fmt: skip
+    print(f"offline CPU time: read {offline['read_cpu_s']:.3f} s; whole scan {offline['scan_cpu_s']:.3f} s")
     live = measure_live(args.file_nodes, args.getattr_us / 1e6, args.runs)
     print(f"live scan, {live['nodes']:.0f} file nodes at {args.getattr_us:.0f} us per getAttr: longest main-thread "
           f"stall {live['longest_stall_s'] * 1000:.1f} ms ({live['progress_calls']:.0f} progress calls, "
