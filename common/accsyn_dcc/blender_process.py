@@ -28,7 +28,8 @@ from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.exit_status import stopped_by
 
 BLENDER_SECONDS = 900
-"""The longest a Blender subprocess may take (loading a heavy scene with its libraries) before it is stopped."""
+"""The longest a Blender subprocess may take over one request (loading a heavy scene with its libraries; the
+first request also Blender's start) before it is stopped."""
 
 
 class BlenderError(AccsynDccError):
