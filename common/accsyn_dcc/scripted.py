@@ -31,6 +31,7 @@ def scripted_submit(
     dry_run: bool = False,
     client: Any = None,
     workspace: Optional[WorkspaceInfo] = None,
+    test_render: bool = False,
     **options: Any,
 ) -> List[Dict[str, Any]]:
     """Submit ``host``'s open scene; returns the created jobs, or with ``dry_run`` the payloads.
@@ -41,6 +42,8 @@ def scripted_submit(
     field (``name``, ``bucket_size``, ``queue``, ``one_job_per_output``, ``filters``,
     ``input_conversion``, ``site_settings``, ``envs``, ``allow_missing``, ...). ``dry_run`` runs every
     check and creates nothing; its workspace is found as a submit's is (``session.find_workspace``).
+    ``test_render`` renders the first frame in place and on an empty site first (``SubmitSession.test_render``);
+    a frame that differs stops the submit like any blocker.
     ``client``/``workspace`` replace the configured connection.
     """
     unknown = set(options) - CHOICE_OPTIONS
@@ -68,6 +71,10 @@ def scripted_submit(
             log.warning("accsyn: %s", finding.message)
     raise_for_blockers(findings)
     payloads = session.payloads(choices)
+    if test_render:
+        tested = session.test_render(payloads)
+        raise_for_blockers([tested])
+        log.warning("accsyn: %s", tested.message)
     return payloads if dry_run else session.create(payloads)
 
 

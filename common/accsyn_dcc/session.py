@@ -382,10 +382,21 @@ class SubmitSession:
     def payloads(self, choices: SubmitChoices) -> List[Dict[str, Any]]:
         return [planned.payload() for planned in self.plan(choices)]
 
-    def submit(self, choices: SubmitChoices) -> List[Dict[str, Any]]:
-        """Check, then create every job; returns the created job records. Raises PreflightError on blockers."""
+    def submit(self, choices: SubmitChoices, test_render: bool = False) -> List[Dict[str, Any]]:
+        """Check (``test_render``: and test-render), then create every job; returns the created job records. Raises
+        PreflightError on blockers."""
         raise_for_blockers(self.findings(choices))
-        return self.create(self.payloads(choices))
+        payloads = self.payloads(choices)
+        if test_render:
+            raise_for_blockers([self.test_render(payloads)])
+        return self.create(payloads)
+
+    def test_render(self, payloads: Sequence[Mapping[str, Any]]) -> Finding:
+        """The test render of the first job's first frame, in place and on an empty site (``farm.trial``): one
+        finding. It renders, so it runs only when asked, off any UI thread, never in live re-planning."""
+        from accsyn_dcc.farm.trial import trial_render
+
+        return trial_render(payloads[0], self.settings)
 
     def create(self, payloads: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
         """Create jobs from payloads already checked; returns the created job records (each with its ``id``)."""

@@ -52,6 +52,11 @@ def register(subparsers: Any) -> None:
         help="send this file (or folder) although it is on no share and outside the scene's folder (repeatable)",
     )  # fmt: skip
     parser.add_argument("--dry-run", action="store_true", help="run every check and print the payload, sending nothing")
+    parser.add_argument(
+        "--test-render", action="store_true",
+        help="first render the first frame here, in place and on an empty site sent only the job's files, and "
+        "stop when the two differ",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print JSON only: payloads, findings and summary")
     parser.add_argument("--local", action="store_true", help="render on this machine with the local farm")
     parser.add_argument(
@@ -85,12 +90,12 @@ def run(args: argparse.Namespace) -> int:
     choices = _overlay(session.starting_choices(), args)
     findings = notes + session.findings(choices, require_scan=False)
     workspace = session.workspace_origin.describe()
-    if blockers(findings):
-        if args.json:
-            print(json.dumps({"payloads": [], "findings": _as_dicts(findings), "workspace": workspace}, indent=2))
-        raise PreflightError(blockers(findings))
+    _stop_on_blockers(findings, args, workspace)
     planned = session.plan(choices)
     payloads = [job.payload() for job in planned]
+    if args.test_render:
+        findings.append(session.test_render(payloads))
+        _stop_on_blockers(findings, args, workspace)
     summary = session.summary(planned)
     if not args.json:
         for finding in findings:
@@ -128,6 +133,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(one_line(f"created job {job['id']}"))
     return 0
+
+
+def _stop_on_blockers(findings: List[Finding], args: argparse.Namespace, workspace: str) -> None:
+    """Raise PreflightError when a finding blocks (with ``--json``, the findings printed first)."""
+    if blockers(findings):
+        if args.json:
+            print(json.dumps({"payloads": [], "findings": _as_dicts(findings), "workspace": workspace}, indent=2))
+        raise PreflightError(blockers(findings))
 
 
 def _site_root(text: str, settings: Any) -> str:
