@@ -116,6 +116,8 @@ OUTPUTS: Dict[Tuple[str, str], Tuple[RopOutput, ...]] = {}
 for _output in ROP_OUTPUTS:
     _key = (_output.category, _output.node_type)
     OUTPUTS[_key] = (*OUTPUTS.get(_key, ()), _output)
+OUTPUT_PARMS = {key: frozenset(row.parm for row in rows) for key, rows in OUTPUTS.items()}
+"""(category, node type) -> the parms it writes (never inputs, unless an input rule names them)."""
 
 
 def is_on(node: HipNode, toggle: str) -> bool:

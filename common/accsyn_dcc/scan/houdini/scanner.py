@@ -29,6 +29,7 @@ from accsyn_dcc.scan.houdini.node_types import (
     DRIVER,
     INPUTS_BY_TYPE,
     NOT_INPUT_TYPES,
+    OUTPUT_PARMS,
     OUTPUTS,
     RENDER_VIEWERS,
     ROUTING_ROPS,
@@ -176,7 +177,7 @@ def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[
         if node.category == DRIVER:
             continue
         rules = INPUTS_BY_TYPE.get(node.type)
-        written = {row.parm for row in OUTPUTS.get((node.category, node.type), ())}
+        written = OUTPUT_PARMS.get((node.category, node.type), ())
         for parm, values in node.parms.items():
             rule = rule_for_parm(rules, parm) if rules is not None else None
             if rule is None and (rules is not None or node.type in NOT_INPUT_TYPES or parm in written):
@@ -207,7 +208,7 @@ def referenced_parm(node_path: str, value: ParmValue) -> Optional[Tuple[str, str
     """``(node path, parm)`` a value names when it is only ``chs("...")`` or ``ch("...")`` (a channel's expression,
     or a string between backticks), its path relative to the node at ``node_path``; None for any other value."""
     text = value.expression if value.channel is not None else value.raw
-    if value.channel is None and not text.lstrip().startswith("`"):
+    if value.channel is None and ("`" not in text or not text.lstrip().startswith("`")):
         return None
     match = _PARM_REFERENCE.match(text)
     if match is None:
@@ -252,7 +253,7 @@ def _path_reference(
     except HoudiniUnresolved as error:
         return FileReference(node, parm, raw, None, kind, condition=str(error))
     path = absolute_path(expanded, os.path.dirname(scene.path))
-    if not is_absolute_path(expanded) and expanded.strip() in shipped_files() and not os.path.exists(path):
+    if expanded.strip() in shipped_files() and not is_absolute_path(expanded) and not os.path.exists(path):
         # HOUDINI_PATH finds a relative name in $HIP first, else in $HFS/houdini: the render node's Houdini has it
         return FileReference(node, parm, raw, expanded.strip(), kind, frame_dependent=False, provided_by=SHIPPED_BY)
     return FileReference(node, parm, raw, path, kind)  # frames are checked where its path names them

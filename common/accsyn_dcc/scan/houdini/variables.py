@@ -87,8 +87,11 @@ def _value(match: re.Match[str], node_name: str, variables: Mapping[str, str], e
     if FRAME_VARIABLE.match(name):
         return match.group(0)
     value = _variable(name, node_name, variables, environ)
-    modifiers = (match.group("inside") or match.group("after") or "").split(":")[1:]
-    if modifiers and "$" in value:
+    modifiers = match.group("inside") or match.group("after")
+    if not modifiers:
+        return value
+    modifiers = modifiers.split(":")[1:]
+    if "$" in value:
         raise HoudiniUnresolved(
             f"a :{modifiers[0]} modifier on a variable whose value names others, evaluated by Houdini only"
         )
