@@ -14,14 +14,18 @@ running this engine) serves as Blender. Uses only the members of accsyn's stock 
 so it runs on a real farm.
 """
 
+import binascii
 import glob
 import importlib.util
 import json
 import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 if "ACCSYN_COMPUTE_COMMON_PATH" in os.environ:
@@ -29,120 +33,254 @@ if "ACCSYN_COMPUTE_COMMON_PATH" in os.environ:
 
 from common import Common
 
-RENDER_SCRIPT = r"""
+RENDER_CODE = r"""
 import json, os, sys
 import bpy
 
-options = json.loads(sys.argv[sys.argv.index("--") + 1])
-if os.path.abspath(bpy.data.filepath or "") != os.path.abspath(options["input"]):
-    bpy.ops.wm.open_mainfile(filepath=options["input"], load_ui=False)
 
+def render(options, persistent=False):
+    # persistent (a worker Blender kept across tasks): Cycles keeps the scene's render data for the next task
+    if os.path.abspath(bpy.data.filepath or "") != os.path.abspath(options["input"]):
+        bpy.ops.wm.open_mainfile(filepath=options["input"], load_ui=False)
 
-def remap(path):
-    if not path:
+    def remap(path):
+        if not path:
+            return path
+        absolute = bpy.path.abspath(path).replace("\\", "/")
+        for remote, local in options["pairs"]:
+            remote = remote.replace("\\", "/").rstrip("/")
+            if absolute.lower() == remote.lower() or absolute.lower().startswith(remote.lower() + "/"):
+                return local.replace("\\", "/").rstrip("/") + absolute[len(remote):]
         return path
-    absolute = bpy.path.abspath(path).replace("\\", "/")
-    for remote, local in options["pairs"]:
-        remote = remote.replace("\\", "/").rstrip("/")
-        if absolute.lower() == remote.lower() or absolute.lower().startswith(remote.lower() + "/"):
-            return local.replace("\\", "/").rstrip("/") + absolute[len(remote):]
-    return path
 
-
-missing = []
-for library in bpy.data.libraries:
-    mapped = remap(library.filepath)
-    if mapped != library.filepath:
-        print("accsyn: library %s -> %s" % (library.filepath, mapped))
-        library.filepath = mapped
-        library.reload()
-for collection in ("images", "sounds", "movieclips", "cache_files", "volumes", "fonts"):
-    for block in getattr(bpy.data, collection, []):
-        path = getattr(block, "filepath", "")
-        if not path or path == "<builtin>":
-            continue
-        mapped = remap(path)
-        if mapped != path:
-            try:
-                block.filepath = mapped
-            except (AttributeError, RuntimeError) as error:
-                print("accsyn: WARNING cannot remap linked %s %s (%s)" % (collection[:-1], path, error))
+    missing = []
+    for library in bpy.data.libraries:
+        mapped = remap(library.filepath)
+        if mapped != library.filepath:
+            print("accsyn: library %s -> %s" % (library.filepath, mapped))
+            library.filepath = mapped
+            library.reload()
+    for collection in ("images", "sounds", "movieclips", "cache_files", "volumes", "fonts"):
+        for block in getattr(bpy.data, collection, []):
+            path = getattr(block, "filepath", "")
+            if not path or path == "<builtin>":
                 continue
-            print("accsyn: %s %s -> %s" % (collection[:-1], path, mapped))
-            if hasattr(block, "reload"):
-                block.reload()
-        packed = getattr(block, "packed_file", None)
-        absolute = bpy.path.abspath(block.filepath, library=getattr(block, "library", None))
-        if not packed and "<UDIM>" not in block.filepath and not os.path.exists(absolute):
-            missing.append(block.filepath)
+            mapped = remap(path)
+            if mapped != path:
+                try:
+                    block.filepath = mapped
+                except (AttributeError, RuntimeError) as error:
+                    print("accsyn: WARNING cannot remap linked %s %s (%s)" % (collection[:-1], path, error))
+                    continue
+                print("accsyn: %s %s -> %s" % (collection[:-1], path, mapped))
+                if hasattr(block, "reload"):
+                    block.reload()
+            packed = getattr(block, "packed_file", None)
+            absolute = bpy.path.abspath(block.filepath, library=getattr(block, "library", None))
+            if not packed and "<UDIM>" not in block.filepath and not os.path.exists(absolute):
+                missing.append(block.filepath)
 
+    def remap_attribute(owner, attribute, label):
+        # one path-valued property: a strip's folder, a modifier's cache, a bake folder, a script
+        path = getattr(owner, attribute, "")
+        if not path:
+            return
+        mapped = remap(path)
+        if mapped == path:
+            return
+        try:
+            setattr(owner, attribute, mapped)
+        except (AttributeError, RuntimeError, TypeError) as error:
+            print("accsyn: WARNING cannot remap %s %s (%s)" % (label, path, error))
+            return
+        print("accsyn: %s %s -> %s" % (label, path, mapped))
 
-def remap_attribute(owner, attribute, label):
-    # one path-valued property: a strip's folder, a modifier's cache, a bake folder, a script
-    path = getattr(owner, attribute, "")
-    if not path:
-        return
-    mapped = remap(path)
-    if mapped == path:
-        return
-    try:
-        setattr(owner, attribute, mapped)
-    except (AttributeError, RuntimeError, TypeError) as error:
-        print("accsyn: WARNING cannot remap %s %s (%s)" % (label, path, error))
-        return
-    print("accsyn: %s %s -> %s" % (label, path, mapped))
+    for scene_ in bpy.data.scenes:
+        if scene_.sequence_editor is not None:
+            for strip in scene_.sequence_editor.strips_all:
+                if strip.type == "IMAGE":
+                    remap_attribute(strip, "directory", "strip")
+                elif strip.type == "MOVIE":
+                    remap_attribute(strip, "filepath", "strip")
+    for cache in bpy.data.cache_files:
+        for layer in getattr(cache, "layers", []):
+            remap_attribute(layer, "filepath", "cache layer")
+    for ob in bpy.data.objects:
+        if ob.library is not None:
+            continue
+        for modifier in ob.modifiers:
+            if modifier.type in ("MESH_CACHE", "MULTIRES"):
+                remap_attribute(modifier, "filepath", "modifier")
+            elif modifier.type == "NODES":
+                remap_attribute(modifier, "bake_directory", "bake folder")
+                for bake in modifier.bakes:
+                    remap_attribute(bake, "directory", "bake folder")
+            elif modifier.type == "FLUID" and modifier.fluid_type == "DOMAIN":
+                remap_attribute(modifier.domain_settings, "cache_directory", "fluid cache")
+            cache = getattr(modifier, "point_cache", None)
+            if cache is not None and cache.use_external:
+                remap_attribute(cache, "filepath", "point cache")
+        for system in ob.particle_systems:
+            if system.point_cache.use_external:
+                remap_attribute(system.point_cache, "filepath", "point cache")
+    for material in bpy.data.materials:
+        if material.node_tree is not None and material.library is None:
+            for node in material.node_tree.nodes:
+                if node.bl_idname == "ShaderNodeScript" and node.mode == "EXTERNAL":
+                    remap_attribute(node, "filepath", "OSL script")
+    for path in missing:
+        print("accsyn: WARNING missing file %s" % path)
 
-
-for scene_ in bpy.data.scenes:
-    if scene_.sequence_editor is not None:
-        for strip in scene_.sequence_editor.strips_all:
-            if strip.type == "IMAGE":
-                remap_attribute(strip, "directory", "strip")
-            elif strip.type == "MOVIE":
-                remap_attribute(strip, "filepath", "strip")
-for cache in bpy.data.cache_files:
-    for layer in getattr(cache, "layers", []):
-        remap_attribute(layer, "filepath", "cache layer")
-for ob in bpy.data.objects:
-    if ob.library is not None:
-        continue
-    for modifier in ob.modifiers:
-        if modifier.type in ("MESH_CACHE", "MULTIRES"):
-            remap_attribute(modifier, "filepath", "modifier")
-        elif modifier.type == "NODES":
-            remap_attribute(modifier, "bake_directory", "bake folder")
-            for bake in modifier.bakes:
-                remap_attribute(bake, "directory", "bake folder")
-        elif modifier.type == "FLUID" and modifier.fluid_type == "DOMAIN":
-            remap_attribute(modifier.domain_settings, "cache_directory", "fluid cache")
-        cache = getattr(modifier, "point_cache", None)
-        if cache is not None and cache.use_external:
-            remap_attribute(cache, "filepath", "point cache")
-    for system in ob.particle_systems:
-        if system.point_cache.use_external:
-            remap_attribute(system.point_cache, "filepath", "point cache")
-for material in bpy.data.materials:
-    if material.node_tree is not None and material.library is None:
-        for node in material.node_tree.nodes:
-            if node.bl_idname == "ShaderNodeScript" and node.mode == "EXTERNAL":
-                remap_attribute(node, "filepath", "OSL script")
-for path in missing:
-    print("accsyn: WARNING missing file %s" % path)
-
-scene = bpy.context.scene
-if options.get("output"):
-    # Keep the artist's file-name pattern (e.g. "beauty_####"); name frames after the scene when there is none.
-    pattern = os.path.basename(scene.render.filepath.replace("\\", "/").rstrip("/"))
-    if not pattern or pattern in (".", ".."):
-        pattern = os.path.splitext(os.path.basename(options["input"]))[0] + "_####"
-    scene.render.filepath = os.path.join(options["output"], pattern)
-else:
-    scene.render.filepath = remap(scene.render.filepath)
-if options.get("first") is not None:
-    scene.frame_start = options["first"]
-    scene.frame_end = options["last"]
-bpy.ops.render.render(animation=True)
+    scene = bpy.context.scene
+    if options.get("output"):
+        # Keep the artist's file-name pattern (e.g. "beauty_####"); name frames after the scene when there is none.
+        pattern = os.path.basename(scene.render.filepath.replace("\\", "/").rstrip("/"))
+        if not pattern or pattern in (".", ".."):
+            pattern = os.path.splitext(os.path.basename(options["input"]))[0] + "_####"
+        scene.render.filepath = os.path.join(options["output"], pattern)
+    else:
+        scene.render.filepath = remap(scene.render.filepath)
+    if options.get("first") is not None:
+        scene.frame_start = options["first"]
+        scene.frame_end = options["last"]
+    if persistent:
+        scene.render.use_persistent_data = True
+    bpy.ops.render.render(animation=True)
 """
+
+RENDER_SCRIPT = RENDER_CODE + 'render(json.loads(sys.argv[sys.argv.index("--") + 1]))\n'
+"""One task's Blender: ``-P <script> -- <options>``."""
+
+SERVER_SCRIPT = (
+    RENDER_CODE
+    + r"""
+import ctypes, socket, time, traceback
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def open_scene(options, kept):
+    # the scene stays open for the next task of the same file, unchanged on disk, with the same path mappings
+    stat = os.stat(options["input"])
+    key = [os.path.abspath(options["input"]), stat.st_mtime_ns, stat.st_size, options["pairs"]]
+    if kept.get("key") == key and os.path.abspath(bpy.data.filepath or "") == key[0]:
+        bpy.context.scene.frame_current = kept["frame"]
+        print("accsyn: the scene is still open from this Blender's previous task (same file, unchanged)")
+        return
+    kept.clear()
+    bpy.ops.wm.open_mainfile(filepath=options["input"], load_ui=False, use_scripts=False)
+    kept.update(key=key, frame=bpy.context.scene.frame_current)
+
+
+def serve_one(connection, token, libc, kept):
+    # one task: its request line, then everything this Blender prints while rendering it, then the exit line
+    connection.settimeout(30)
+    request = b""
+    while not request.endswith(b"\n") and len(request) < 16 << 20:
+        chunk = connection.recv(1 << 16)
+        if not chunk:
+            return
+        request += chunk
+    request = json.loads(request.decode("utf-8"))
+    if request.get("token") != token:
+        return
+    connection.settimeout(None)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    os.dup2(connection.fileno(), 1)
+    os.dup2(connection.fileno(), 2)
+    code = 0
+    try:
+        open_scene(request["options"], kept)
+        render(request["options"], persistent=True)
+    except Exception:
+        traceback.print_exc()
+        kept.clear()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        libc.fflush(None)
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+    connection.sendall(("\n%s %d\n" % (EXIT_MARK, code)).encode())
+
+
+def serve(port_path, token, idle, farm_pid):
+    # serves one task at a time; ends after ``idle`` seconds without one, or once the farm is gone
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(1.0)
+    with open(port_path + ".tmp", "w") as stream:
+        stream.write(str(server.getsockname()[1]))
+    os.replace(port_path + ".tmp", port_path)
+    libc = ctypes.CDLL(None)
+    last = time.monotonic()
+    kept = {}
+    while time.monotonic() - last < idle and (not farm_pid or alive(farm_pid)):
+        try:
+            connection, _ = server.accept()
+        except socket.timeout:
+            continue
+        with connection:
+            serve_one(connection, token, libc, kept)
+        last = time.monotonic()
+
+
+EXIT_MARK = "\x00accsyn-worker-exit"
+arguments = sys.argv[sys.argv.index("--") + 1 :]
+serve(arguments[0], os.environ.pop("ACCSYN_BLENDER_WORKER_TOKEN"), float(arguments[1]), int(arguments[2] or 0))
+"""
+)
+"""A worker Blender kept across tasks: it renders each task sent to it on a local socket, the scene opened afresh."""
+
+CLIENT_SCRIPT = r"""
+import json, socket, sys
+
+state_path, silence, options = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+with open(state_path) as stream:
+    state = json.load(stream)
+pid = state["pid"]
+try:
+    connection = socket.create_connection(("127.0.0.1", state["port"]), timeout=30)
+    request = {"token": state["token"], "options": json.loads(options)}
+    connection.sendall((json.dumps(request) + "\n").encode("utf-8"))
+    connection.settimeout(silence)
+    for raw in connection.makefile("rb"):
+        line = raw.decode("utf-8", "replace")
+        if line.startswith("\x00accsyn-worker-exit "):
+            sys.exit(int(line.split()[1]))
+        sys.stdout.write(line)
+        sys.stdout.flush()
+    print("ERROR: the worker Blender (process %d) ended mid-task (crashed or killed)" % pid)
+except socket.timeout:
+    print("ERROR: the worker Blender (process %d) printed nothing for %d s (hung)" % (pid, silence))
+except OSError as error:
+    print("ERROR: the worker Blender (process %d) cannot be reached: %s" % (pid, error))
+sys.exit(1)
+"""
+"""One task's client of the worker Blender: ``<state.json> <silence limit> <options>``; prints what it renders."""
+
+WORKER_IDLE = 15
+"""Seconds a worker Blender waits for its next task before it ends."""
+WORKER_START = 300
+"""Seconds a worker Blender may take to start."""
+WORKER_SILENCE = 1800
+"""Seconds a task may print nothing before its worker Blender counts as hung (``ACCSYN_BLENDER_SILENCE``)."""
+WORKER_STATE = "resident.json"
+"""In the farm's worker folder (``ACCSYN_DCC_WORKER_DIR``): the process kept there, which the farm ends."""
 
 
 class Engine(Common):
@@ -210,9 +348,77 @@ class Engine(Common):
             raise Exception("{} was not found; {}".format(self.APPLICATION, self.POINT_AT))
         parameters = self.get_compute().get("parameters") or {}
         arguments = [part for part in Common.build_arguments(parameters.get("arguments")) if part != "-b"]
+        folder = os.environ.get("ACCSYN_DCC_WORKER_DIR")
+        if folder and os.name == "posix":
+            return self.worker_commandline(folder, executable, arguments, options)
         if os.path.basename(executable).lower().startswith("blender"):
             return [executable, "-b", self.get_input(), *arguments, "-P", script, "--", json.dumps(options)]
         return [executable, script, "--", json.dumps(options)]
+
+    def worker_commandline(self, folder, executable, arguments, options):
+        """Have the farm worker's own Blender (``ACCSYN_DCC_WORKER_DIR``, started now when none is alive) render
+        the bucket, through a small client whose output is that Blender's."""
+        server = os.path.join(folder, "accsyn_blender_server.py")
+        if os.path.basename(executable).lower().startswith("blender"):
+            launch = [executable, "-b", *arguments, "-P", server, "--"]
+        else:
+            launch = [executable, server, "--"]
+        launch += [os.path.join(folder, "blender.port"), str(WORKER_IDLE), os.environ.get("ACCSYN_DCC_FARM_PID", "")]
+        state_path = os.path.join(folder, WORKER_STATE)
+        state = read_state(state_path)
+        if state is None or state.get("launch") != launch or not alive(state["pid"]):
+            if state is not None and alive(state["pid"]):
+                os.killpg(state["pid"], signal.SIGKILL)  # started for other arguments
+            self.start_worker(folder, launch, state_path)
+        client = os.path.join(folder, "accsyn_blender_client.py")
+        with open(client, "w") as stream:
+            stream.write(CLIENT_SCRIPT)
+        silence = os.environ.get("ACCSYN_BLENDER_SILENCE") or str(WORKER_SILENCE)
+        return [sys.executable, client, state_path, silence, json.dumps(options)]
+
+    def start_worker(self, folder, launch, state_path):
+        """Start the worker Blender and wait (bounded) until it listens; its state goes to ``state_path`` (0600)."""
+        port_path = launch[-3]
+        if os.path.exists(port_path):
+            os.remove(port_path)
+        with open(launch[launch.index("--") - 1], "w") as stream:
+            stream.write(SERVER_SCRIPT)
+        token = binascii.hexlify(os.urandom(16)).decode("ascii")
+        env = dict(os.environ, **self.get_envs())
+        env.update(self.get_common_envs())
+        env.pop("ACCSYN_ITEM", None)
+        env["ACCSYN_BLENDER_WORKER_TOKEN"] = token
+        env = {str(key): str(value) for key, value in env.items()}
+        with open(os.path.join(folder, "blender.log"), "ab") as log:
+            process = subprocess.Popen(
+                launch,
+                cwd=self.get_working_path(),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        Common.info("Started the worker Blender (process {}); this worker's next tasks use it too".format(process.pid))
+        deadline = time.monotonic() + WORKER_START
+        while not os.path.exists(port_path):
+            if process.poll() is not None or time.monotonic() > deadline:
+                if process.poll() is None:
+                    process.kill()
+                raise Exception(
+                    "The worker Blender did not start ({}); its log: {}".format(
+                        "exit code {}".format(process.poll()) if process.poll() is not None else "no answer",
+                        os.path.join(folder, "blender.log"),
+                    )
+                )
+            time.sleep(0.02)
+        with open(port_path) as stream:
+            port = int(stream.read())
+        state = {"pid": process.pid, "port": port, "token": token, "launch": launch}
+        temporary = state_path + ".tmp"
+        with os.fdopen(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w") as stream:
+            json.dump(state, stream)
+        os.replace(temporary, state_path)
 
     def process_output(self, stdout, stderr):
         saved = self.SAVED.search(stdout or stderr or "")
@@ -221,6 +427,26 @@ class Engine(Common):
             if frame:
                 self.task_done(str(int(frame.group(1))))
         return None
+
+
+def read_state(path):
+    """The worker Blender's state (pid, port, token, launch), or None."""
+    try:
+        with open(path) as stream:
+            return json.load(stream)
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid):
+    """True while process ``pid`` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def bucket_of(item):

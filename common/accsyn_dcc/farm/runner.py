@@ -15,6 +15,9 @@ may, every bucket waits with the reason and the run ends saying so. A site with 
 input and dependencies first and sends its results back, as the job's site settings say (farm/transfer.py).
 An interrupt stops every engine process group before returning; engines run under a small supervisor
 that ends their whole process group if the runner itself is killed.
+Each worker has a folder of its own (``ACCSYN_DCC_WORKER_DIR``) where its engine may keep a process across tasks
+(the Blender engine keeps one Blender per worker there, named in ``resident.json``): the farm ends that process
+when a task of the worker fails (the next task starts another), when the run is stopped, and when it ends.
 """
 
 from __future__ import annotations
@@ -159,6 +162,7 @@ class LocalFarm:
         fresh: bool = False,
         on_frame: Optional[Callable[[str], None]] = None,
         sites: Sequence[FarmSite] = (),
+        keep_workers: bool = True,
     ) -> None:
         reviewed = review_payload(payload)  # the rules accsyn applies, so a job that runs here runs there
         if reviewed.problems:
@@ -198,6 +202,9 @@ class LocalFarm:
         self._done: set[str] = set()
         self._workers = threading.local()
         self._worker_count = 0
+        self.keep_workers = keep_workers
+        """Give each worker a folder where its engine may keep a process across tasks; False: none (every task
+        starts its application afresh, as on a farm that offers none)."""
 
     def buckets(self) -> List[Optional[Bucket]]:
         """The buckets to dispatch; ``[None]`` (one ``all`` task) when the job has no range."""
@@ -264,6 +271,7 @@ class LocalFarm:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            self.end_workers(signal.SIGTERM)
         summary.tasks.sort(key=lambda task: order[task.item])
         self._count_again(summary, by_item)
         for task in summary.tasks:
@@ -384,12 +392,23 @@ class LocalFarm:
                 self._save_state(self._done)
 
     def stop(self) -> None:
-        """Stop every running engine (and the processes it started)."""
+        """Stop every running engine (and the processes it started), the processes kept for the workers first."""
         with self._lock:
             self._stopping = True
             processes = list(self._running.values())
+        self.end_workers(signal.SIGKILL)
         for process in processes:
             _terminate_group(process)
+
+    def worker_folder(self, node: str) -> str:
+        """The folder where ``node``'s engine may keep a process across tasks."""
+        return os.path.join(self.work_dir, "workers", re.sub(r"[^\w.-]", "_", node))
+
+    def end_workers(self, how: int) -> None:
+        """End the process every worker keeps (SIGTERM when the run ends, SIGKILL to stop it at once)."""
+        with contextlib.suppress(OSError):
+            for node in os.listdir(os.path.join(self.work_dir, "workers")):
+                _end_resident(os.path.join(self.work_dir, "workers", node), how)
 
     def run_bucket(self, bucket: Optional[Bucket], node: Union[Node, str, None] = None) -> TaskResult:
         """Run one bucket (retried up to ``retries`` times) on ``node`` (a name is a main site node; default: this
@@ -419,6 +438,8 @@ class LocalFarm:
             if self._stopping:
                 break
             exit_code, reported = self._execute(item, data_path, log_path, attempt, node.name)
+            if exit_code != 0:  # what the worker kept may be the cause: the next attempt or task starts afresh
+                _end_resident(self.worker_folder(node.name), getattr(signal, "SIGKILL", signal.SIGTERM))
             with open(log_path, "a", encoding="utf-8") as log:
                 log.writelines(f"--- {line}\n" for line in self._bring_back(site))
             frames = sorted(set(frames) | set(reported))
@@ -472,6 +493,11 @@ class LocalFarm:
         common = self.common_dir
         env["ACCSYN_COMPUTE_COMMON_PATH"] = common
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [common, env.get("PYTHONPATH")]))
+        env.pop("ACCSYN_DCC_WORKER_DIR", None)
+        if self.keep_workers:
+            env["ACCSYN_DCC_WORKER_DIR"] = self.worker_folder(node)
+            env["ACCSYN_DCC_FARM_PID"] = str(os.getpid())
+            os.makedirs(env["ACCSYN_DCC_WORKER_DIR"], exist_ok=True)
         reported: List[int] = []
         with open(log_path, "a", encoding="utf-8") as log:
             log.write(f"--- attempt {attempt}: {self.script} ACCSYN_ITEM={item}\n")
@@ -632,6 +658,26 @@ def _task_status(line: str) -> Optional[int]:
         return int(record["uri"]) if record.get("status") == "done" else None
     except (ValueError, KeyError, TypeError):
         return None
+
+
+RESIDENT = "resident.json"
+"""In a worker's folder: ``{"pid": ...}`` of the process its engine keeps there (in a process group of its own)."""
+
+
+def _end_resident(folder: str, how: int) -> None:
+    """End the process kept in a worker's ``folder`` (its whole group), if any, and forget it."""
+    path = os.path.join(folder, RESIDENT)
+    try:
+        with open(path, encoding="utf-8") as stream:
+            pid = int(json_text.load(stream)["pid"])
+        os.remove(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    with contextlib.suppress(OSError):
+        if os.name == "posix":
+            os.killpg(pid, how)
+        else:
+            os.kill(pid, how)
 
 
 def _terminate_group(process: subprocess.Popen) -> None:
