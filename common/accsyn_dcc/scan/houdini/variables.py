@@ -87,10 +87,10 @@ def _value(match: re.Match[str], node_name: str, variables: Mapping[str, str], e
     if FRAME_VARIABLE.match(name):
         return match.group(0)
     value = _variable(name, node_name, variables, environ)
-    modifiers = match.group("inside") or match.group("after")
-    if not modifiers:
+    suffix = match.group("inside") or match.group("after")
+    if not suffix:
         return value
-    modifiers = modifiers.split(":")[1:]
+    modifiers = suffix.split(":")[1:]
     if "$" in value:
         raise HoudiniUnresolved(
             f"a :{modifiers[0]} modifier on a variable whose value names others, evaluated by Houdini only"
