@@ -65,7 +65,7 @@ def config_dependencies(
     config: Dependency, environ: Mapping[str, str], index: DirectoryIndex
 ) -> Tuple[List[Dependency], List[Unresolved]]:
     """The LUTs a found OCIO config dependency loads, on the config's node and knob, and what stays unresolved."""
-    if config.kind != "ocio" or not config.exists:
+    if config.kind != "ocio" or not config.exists or config.provided_by:  # a host's own config: not read here
         return [], []
     loaded = config_files(config.path, environ, index)
     luts = [Dependency(path, "lut", config.node, config.knob, found) for path, found in loaded.files]

@@ -109,12 +109,7 @@ def scan_maya_scene(
     index = DirectoryIndex()
     walk = _ReferenceWalk(project, environ, job_frames, result, index)
     references = list(walk.references(scene, 0, follow_references))
-    provided = [reference for reference in references if reference.provided_by]  # not read: not on this machine
-    result.dependencies, result.unresolved = check_references(
-        [reference for reference in references if not reference.provided_by], job_frames, index, environ
-    )
-    checked = [check_reference(reference, job_frames, index) for reference in provided]
-    result.dependencies += [dependency for dependency in checked if isinstance(dependency, Dependency)]
+    result.dependencies, result.unresolved = check_references(references, job_frames, index, environ)
     references = _relocate_missing(references, result, project, job_frames, index, environ)
     folders = [folder for reference in references for folder in _xgen_folders(reference, project)]
     found, unresolved = check_references(folders, job_frames, index, environ)
