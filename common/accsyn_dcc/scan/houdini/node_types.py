@@ -1,8 +1,10 @@
 """Which Houdini node types read files in which parms, and which ROPs write what; kept as data.
 
 Shared by the offline ``.hip`` reader and the live scan (which starts from ``hou.fileReferences()`` and
-adds these). A parm name ending in ``#`` is a multiparm (``filepath1``, ``filepath2``...). A node type
-not listed is still looked at: its string parms shaped like a file path are reported as conditional.
+adds these). A parm name ending in ``#`` is a multiparm (``filepath1``, ``filepath2``...). A row may name
+the toggle (or mode menu) that decides whether the parm is read or written. ROPs are keyed by category
+too (a ``rop_geometry`` SOP writes like a ``geometry`` ROP; an ``alembic`` SOP reads). A node type not
+listed is still looked at: its string parms shaped like a file path are reported as conditional.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 ``scan_hip_scene`` serves the offline ``.hip`` reader and the live scan alike (both fill a ``HipScene``).
 A failure on one parm is a finding on that parm, never an aborted scan; a file a ROP of the same scene
 writes is marked as written by that ROP (what is not on disk yet is for the render to make, what is on
-disk is sent); each path is reported once per node and parm.
+disk is sent); each path is reported once per node and parm. A value that is only ``chs("../parm")`` is
+read from the parm it names; a relative name Houdini finds in its own install (``defcam.bgeo``) is
+provided by the render node's Houdini.
 """
 
 from __future__ import annotations
