@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -366,9 +367,9 @@ class Engine(Common):
         launch += [os.path.join(folder, "blender.port"), str(WORKER_IDLE), os.environ.get("ACCSYN_DCC_FARM_PID", "")]
         state_path = os.path.join(folder, WORKER_STATE)
         state = read_state(state_path)
-        if state is None or state.get("launch") != launch or not alive(state["pid"]):
+        if state is None or state.get("launch") != launch or not listening(state["port"]):
             if state is not None and alive(state["pid"]):
-                os.killpg(state["pid"], signal.SIGKILL)  # started for other arguments
+                os.killpg(state["pid"], signal.SIGKILL)  # started for other arguments, or not answering
             self.start_worker(folder, launch, state_path)
         client = os.path.join(folder, "accsyn_blender_client.py")
         with open(client, "w") as stream:
@@ -446,6 +447,15 @@ def alive(pid):
         return False
     except OSError:
         return True
+    return True
+
+
+def listening(port):
+    """True when something accepts connections on ``port`` of this machine."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except OSError:
+        return False
     return True
 
 
