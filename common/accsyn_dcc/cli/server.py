@@ -1,15 +1,25 @@
-"""``accsyn-dcc server``: run the local stand-in accsyn backend on 127.0.0.1 until interrupted."""
+"""``accsyn-dcc server``: run the local stand-in accsyn backend on 127.0.0.1 until interrupted.
+
+``--share CODE=FOLDER`` (repeatable) serves a local folder as the share ``CODE``: the seed's volume of that code
+gets the folder as its path for this OS, a new code is added as a volume. ``--seed FILE`` replaces the demo
+workspace; its format is described in ``accsyn_dcc.standin``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
+import re
+from typing import Any, Dict, List
 
 from platformdirs import user_data_dir
 
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.standin import DEFAULT_SEED, StandinServer
+from accsyn_dcc.paths import current_os
+from accsyn_dcc.standin import DEFAULT_SEED, StandinServer, share_folders
+
+_SHARE_CODE = re.compile(r"[^/\\:\s=]+")
+"""A share code as ``share=CODE/...`` paths name it."""
 
 
 def default_data_dir() -> str:
@@ -25,16 +35,26 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--seed", default=None, metavar="FILE", help="workspace seed JSON (default: the demo workspace)"
     )
+    parser.add_argument(
+        "--share",
+        action="append",
+        default=[],
+        metavar="CODE=FOLDER",
+        help="serve a local folder as share CODE (the seed's volume of that code, or a new one); repeatable",
+    )
     parser.add_argument("--run-jobs", action="store_true", help="render each new job here with the local farm")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     data_dir = args.data or default_data_dir()
+    shares = parse_shares(args.share)
     try:
         server = StandinServer(
             data_dir, seed_path=args.seed, port=args.port, run_jobs=args.run_jobs, on_status=_print_line
-        ).start()
+        )
+        server.seed = share_folders(server.seed, shares)
+        server.start()
     except OSError as error:
         where = f"{error.filename}" if error.filename else f"127.0.0.1:{args.port}"  # the data folder, else the port
         raise AccsynDccError(f"cannot start the stand-in ({where}: {error.strerror or error})") from None
@@ -47,9 +67,39 @@ def run(args: argparse.Namespace) -> int:
     print(f"  ACCSYN_API_USER={users[0].get('code', '')}")
     print(f"  ACCSYN_API_KEY={users[0].get('api_key', '')}")
     print(f"  ACCSYN_PROXY=127.0.0.1:{server.port}")
+    for line in share_lines(server.seed.get("volumes", [])):
+        print(line)
     print("Press Ctrl+C to stop.", flush=True)
     server.serve_forever()
     return 0
+
+
+def parse_shares(values: List[str]) -> Dict[str, str]:
+    """``CODE=FOLDER`` arguments as ``{code: absolute folder}``; a bad one raises ``AccsynDccError``."""
+    shares: Dict[str, str] = {}
+    for value in values:
+        code, _, folder = value.partition("=")
+        if not _SHARE_CODE.fullmatch(code) or not folder:
+            raise AccsynDccError(f"--share {value}: expected CODE=FOLDER, a code without / \\ : or spaces")
+        if not os.path.isdir(folder):
+            raise AccsynDccError(f"--share {value}: {folder} is not a folder")
+        shares[code] = os.path.abspath(folder)
+    return shares
+
+
+def share_lines(volumes: List[Dict[str, Any]]) -> List[str]:
+    """Where each volume is on this machine, and how to serve a local folder for one that is not here."""
+    lines = []
+    for volume in volumes:
+        code, folder = volume["code"], (volume.get("paths") or {}).get(current_os())
+        serve = f"--share {code}=FOLDER serves a local one"
+        if not folder:
+            lines.append(f"Share {code!r} has no path for {current_os()}: {serve}")
+        elif os.path.isdir(folder):
+            lines.append(f"Share {code!r} is {folder}")
+        else:
+            lines.append(f"Share {code!r} is {folder}, not a folder here: {serve}")
+    return lines
 
 
 def _print_line(line: str) -> None:

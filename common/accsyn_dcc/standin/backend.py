@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from accsyn_dcc.api.transport import ungzip_data, utc_timestamp
 from accsyn_dcc.errors import Problem, ValidationError
-from accsyn_dcc.paths import default_job_name
+from accsyn_dcc.paths import current_os, default_job_name
 from accsyn_dcc.payload_rules import review_payload, review_sites
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.standin.progress import StatusLog, combined_metrics, job_metrics, log_rows, page_rows
@@ -76,9 +76,34 @@ class RefusedRequest(Exception):
 
 
 def load_seed(path: Optional[str] = None) -> Dict[str, Any]:
+    """The seed file at ``path`` (default: the demo workspace), in the format ``accsyn_dcc.standin`` describes;
+    ``ValueError`` names the first thing wrong with it."""
     with open(path or DEFAULT_SEED, encoding="utf-8") as handle:
-        seed: Dict[str, Any] = json.load(handle)
+        seed = json.load(handle)
+    if not isinstance(seed, dict) or not isinstance(seed.get("workspace"), str) or not seed["workspace"]:
+        raise ValueError('a seed is a JSON object with a "workspace" code')
+    for entity_type in SEEDED_TYPES:
+        entities = seed.get(f"{entity_type}s", [])
+        if not isinstance(entities, list) or not all(isinstance(entity, dict) for entity in entities):
+            raise ValueError(f'"{entity_type}s" is a list of objects')
+        for entity in entities:
+            if not entity.get("id") or not entity.get("code"):
+                raise ValueError(f'every entry of "{entity_type}s" has an "id" and a "code"')
     return seed
+
+
+def share_folders(seed: Mapping[str, Any], shares: Mapping[str, str]) -> Dict[str, Any]:
+    """``seed`` with each ``code: folder`` of ``shares`` a volume whose path for this OS is the folder: the seed's
+    volume of that code keeps its id, name and other OSes' paths, a new code is added as a volume."""
+    volumes = [dict(volume) for volume in seed.get("volumes", [])]
+    for code, folder in shares.items():
+        volume = next((other for other in volumes if str(other.get("code")).lower() == code.lower()), None)
+        if volume is None:
+            volume = {"id": new_id(), "code": code, "name": code, "type": "volume", "status": "enabled"}
+            volume["default"] = not any(other.get("default") for other in volumes)
+            volumes.append(volume)
+        volume["paths"] = {**(volume.get("paths") or {}), current_os(): os.path.abspath(folder)}
+    return {**seed, "volumes": volumes}
 
 
 def new_id() -> str:
