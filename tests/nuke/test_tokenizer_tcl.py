@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.nuke.script import parse_script
-from accsyn_dcc.scan.nuke.tcl import TclEvaluator, TclUnresolved
+from accsyn_dcc.scan.nuke.tcl import TclEvaluator
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError, plain_lines, tokenize
 
 ALPHABET = st.sampled_from(list('{}[]"\\#;$ \n\tReadfile/%0d:=.x1'))
@@ -105,13 +106,13 @@ def test_value_is_looked_up_in_the_group_first(tcl):
     ],
 )
 def test_unsupported_expressions_say_why(tcl, text, reason):
-    with pytest.raises(TclUnresolved, match=reason):
+    with pytest.raises(Unresolvable, match=reason):
         tcl.evaluate(text)
 
 
 def test_self_reference_does_not_loop():
     loop = TclEvaluator(lambda node, knob: "[value A.k]", "/a.nk", {})
-    with pytest.raises(TclUnresolved, match="loop"):
+    with pytest.raises(Unresolvable, match="loop"):
         loop.evaluate("[value A.k]")
 
 

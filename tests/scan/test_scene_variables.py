@@ -7,7 +7,7 @@ import json
 import pytest
 
 from accsyn_dcc.cli import main
-from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables, is_credential_name, scene_variable
+from accsyn_dcc.scan.environment import Unresolvable, expand_variables, is_credential_name, scene_variable
 from accsyn_dcc.scan.ocio import config_files
 from accsyn_dcc.sequences import DirectoryIndex
 
@@ -21,7 +21,7 @@ KEY = "k3y-0f-the-studio-5ecret"
 )  # fmt: skip
 def test_credential_shaped_names_are_refused(name):
     assert is_credential_name(name)
-    with pytest.raises(UnresolvedVariable, match=f"credential variable {name}; refused"):
+    with pytest.raises(Unresolvable, match=f"credential variable {name}; refused"):
         scene_variable(name, {name: KEY})
 
 
@@ -104,3 +104,17 @@ def test_a_nuke_script_s_ocio_config_leaks_no_key_into_the_scan_or_the_dry_run(
         assert "accsyn.env" not in printed.replace("$ACCSYN_CREDENTIALS_PATH", "")
     assert "credential variable ACCSYN_API_KEY; refused" in scanned.out
     assert "accsyn.env" not in json.dumps(json.loads(submitted.out)["payloads"])
+
+
+def test_every_reader_says_a_value_cannot_be_resolved_with_the_one_exception():
+    """Nuke's TCL, Houdini's variables and every reader's environment raise the same ``Unresolvable``."""
+    from accsyn_dcc.scan.environment import Unresolvable
+    from accsyn_dcc.scan.houdini.variables import expand
+    from accsyn_dcc.scan.nuke.tcl import TclEvaluator
+
+    with pytest.raises(Unresolvable, match="needs Nuke"):
+        TclEvaluator(lambda node, knob: None, "/p/comp.nk", {}).evaluate("[python nuke.thisNode()]")
+    with pytest.raises(Unresolvable, match="backtick"):
+        expand("`chs(\"../file\")`", "file1", {}, {})
+    with pytest.raises(Unresolvable, match="refused"):
+        expand("$ACCSYN_API_KEY/x", "file1", {}, {"ACCSYN_API_KEY": KEY})

@@ -23,8 +23,9 @@ _VARIABLE = re.compile(
 )
 
 
-class UnresolvedVariable(ValueError):
-    """A variable a path names that cannot (or may not) be read; the text says which and why."""
+class Unresolvable(ValueError):
+    """A value a scene names that cannot be resolved offline, for every reader: a variable unset or refused, an
+    expression only the host evaluates (TCL, a backtick), a loop; the text says which and why, never the key."""
 
 
 def is_credential_name(name: str) -> bool:
@@ -36,16 +37,16 @@ def is_credential_name(name: str) -> bool:
 
 
 def scene_variable(name: str, environ: Mapping[str, str], what: str = "the scene") -> str:
-    """The value of ``name`` for a scanned scene; raises ``UnresolvedVariable`` for a credential or an unset one."""
+    """The value of ``name`` for a scanned scene; raises ``Unresolvable`` for a credential or an unset one."""
     if is_credential_name(name):
-        raise UnresolvedVariable(f"{what} reads the credential variable {name}; refused")
+        raise Unresolvable(f"{what} reads the credential variable {name}; refused")
     if name not in environ:
-        raise UnresolvedVariable(f"environment variable {name} is not set here")
+        raise Unresolvable(f"environment variable {name} is not set here")
     return environ[name]
 
 
 def expand_variables(text: str, environ: Mapping[str, str], what: str = "the scene") -> str:
-    """``text`` with ``$VAR``, ``${VAR}`` and ``%VAR%`` replaced; raises ``UnresolvedVariable`` as above."""
+    """``text`` with ``$VAR``, ``${VAR}`` and ``%VAR%`` replaced; raises ``Unresolvable`` as above."""
     if "$" not in text and "%" not in text:
         return text
     return _VARIABLE.sub(lambda match: scene_variable(match.group(match.lastgroup or ""), environ, what), text)

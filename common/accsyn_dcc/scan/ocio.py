@@ -15,7 +15,7 @@ from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
-from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables
+from accsyn_dcc.scan.environment import Unresolvable, expand_variables
 from accsyn_dcc.scan.library_warnings import opencolorio_held
 from accsyn_dcc.scan.readable import UnreadableFile, regular_file_size
 from accsyn_dcc.scan.records import Dependency, Unresolved, quoted_value
@@ -49,7 +49,7 @@ def config_files(config: str, environ: Mapping[str, str], index: DirectoryIndex)
         try:
             resolved = expand_variables(source, variables, "the OCIO config")
             entries = [expand_variables(entry, variables, "the OCIO config") for entry in search_path] or ["."]
-        except UnresolvedVariable as error:
+        except Unresolvable as error:
             found.unresolved.append((source, str(error)))
             continue
         if os.path.isabs(resolved):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional
 
+from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.nuke.scanner import load_script
-from accsyn_dcc.scan.nuke.tcl import TclEvaluator, TclUnresolved
+from accsyn_dcc.scan.nuke.tcl import TclEvaluator
 
 _FILE_KNOBS = {"file", "proxy", "vfield_file", "customOCIOConfigPath"}
 _BOOLEAN_KNOBS = {"disable", "read_from_file", "reading", "use_limit", "proxy_mode"}
@@ -99,7 +100,7 @@ def scriptOpen(path: str, environ: Optional[Dict[str, str]] = None) -> None:
     def make(name: str, raw: str, group: Optional[str], file_knob: bool) -> Knob:
         try:
             evaluated: Optional[str] = evaluator.evaluate(raw, group)
-        except TclUnresolved:
+        except Unresolvable:
             evaluated = raw
         value: Any = raw.lower() in ("true", "1") if name in _BOOLEAN_KNOBS else raw
         return Knob(name, value, "File_Knob" if file_knob else "String_Knob", evaluated)

@@ -25,6 +25,7 @@ from accsyn_dcc.references import (
     looks_like_a_file,
 )
 from accsyn_dcc.scan.dependencies import check_references, note_written
+from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.houdini.hip import load_hip
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
 from accsyn_dcc.scan.houdini.node_types import (
@@ -42,7 +43,7 @@ from accsyn_dcc.scan.houdini.node_types import (
     rule_for_parm,
     shipped_files,
 )
-from accsyn_dcc.scan.houdini.variables import HoudiniUnresolved, expand, package_variables, scene_variables
+from accsyn_dcc.scan.houdini.variables import expand, package_variables, scene_variables
 from accsyn_dcc.scan.records import Output, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
 
@@ -252,7 +253,7 @@ def _path_reference(
 ) -> FileReference:  # fmt: skip
     try:
         expanded = expand(raw.strip(), node_name, variables, environ)
-    except HoudiniUnresolved as error:
+    except Unresolvable as error:
         return FileReference(node, parm, raw, None, kind, condition=str(error))
     path = absolute_path(expanded, os.path.dirname(scene.path))
     if expanded.strip() in shipped_files() and not is_absolute_path(expanded) and not os.path.exists(path):

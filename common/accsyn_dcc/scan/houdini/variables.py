@@ -17,7 +17,7 @@ import re
 from typing import Dict, List, Mapping, Tuple
 
 from accsyn_dcc import json_text
-from accsyn_dcc.scan.environment import UnresolvedVariable, scene_variable
+from accsyn_dcc.scan.environment import Unresolvable, scene_variable
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, shown
 
 FRAME_VARIABLE = re.compile(r"^(?:F\d*|FF)$")
@@ -38,10 +38,6 @@ MAX_EXPANDED_CHARS = 64 * 1024
 BACKTICK = "a backtick expression, evaluated by Houdini only"
 
 
-class HoudiniUnresolved(ValueError):
-    """Why a parm's text cannot be expanded offline."""
-
-
 def scene_variables(scene_path: str, saved: Mapping[str, str]) -> Dict[str, str]:
     """The scene's globals as Houdini has them after loading the file from ``scene_path``."""
     folder, name = os.path.split(os.path.abspath(scene_path))
@@ -52,20 +48,20 @@ def scene_variables(scene_path: str, saved: Mapping[str, str]) -> Dict[str, str]
 
 
 def expand(text: str, node_name: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
-    """``text`` with every variable replaced (frame variables kept as tokens); raises ``HoudiniUnresolved``.
+    """``text`` with every variable replaced (frame variables kept as tokens); raises ``Unresolvable``.
 
     A backtick, in the text or in the value of a variable it names, is Houdini's to evaluate; the text may
     grow to ``MAX_EXPANDED_CHARS`` (values that name each other many times over would grow without end)."""
     for _round in range(8):  # a variable's value may name others ($JOB = $HIP/..)
         if "`" in text:
-            raise HoudiniUnresolved(BACKTICK)
+            raise Unresolvable(BACKTICK)
         if "$" not in text:
             return text
         expanded = _expand_once(text, node_name, variables, environ)
         if expanded == text:
             return text
         text = expanded
-    raise HoudiniUnresolved("variables that name each other in a loop")
+    raise Unresolvable("variables that name each other in a loop")
 
 
 def _expand_once(text: str, node_name: str, variables: Mapping[str, str], environ: Mapping[str, str]) -> str:
@@ -76,7 +72,7 @@ def _expand_once(text: str, node_name: str, variables: Mapping[str, str], enviro
         value = _value(match, node_name, variables, environ)
         grown += len(value) - len(match.group(0))
         if grown > MAX_EXPANDED_CHARS:
-            raise HoudiniUnresolved(f"its variables expand to more than {MAX_EXPANDED_CHARS // 1024} KB of text")
+            raise Unresolvable(f"its variables expand to more than {MAX_EXPANDED_CHARS // 1024} KB of text")
         return value
 
     return _VARIABLE.sub(replace, text)
@@ -92,7 +88,7 @@ def _value(match: re.Match[str], node_name: str, variables: Mapping[str, str], e
         return value
     modifiers = suffix.split(":")[1:]
     if "$" in value:
-        raise HoudiniUnresolved(
+        raise Unresolvable(
             f"a :{modifiers[0]} modifier on a variable whose value names others, evaluated by Houdini only"
         )
     for modifier in modifiers:
@@ -104,13 +100,10 @@ def _variable(name: str, node_name: str, variables: Mapping[str, str], environ: 
     if name == "OS":
         return node_name
     if name in TIME_VARIABLES:
-        raise HoudiniUnresolved(f"${name} depends on the time, evaluated by Houdini only")
+        raise Unresolvable(f"${name} depends on the time, evaluated by Houdini only")
     if name in variables:
         return variables[name]
-    try:
-        return scene_variable(name, environ)
-    except UnresolvedVariable as error:
-        raise HoudiniUnresolved(str(error)) from None
+    return scene_variable(name, environ)
 
 
 def package_variables(environ: Mapping[str, str]) -> Tuple[Dict[str, str], List[str]]:

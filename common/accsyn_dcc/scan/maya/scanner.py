@@ -21,7 +21,7 @@ from accsyn_dcc.references import (
     looks_like_a_file,
 )
 from accsyn_dcc.scan.dependencies import check_references, note_written
-from accsyn_dcc.scan.environment import UnresolvedVariable, expand_variables
+from accsyn_dcc.scan.environment import Unresolvable, expand_variables
 from accsyn_dcc.scan.maya.ascii import MayaSceneError, load_ascii
 from accsyn_dcc.scan.maya.layers import (
     RENDER_GLOBALS,
@@ -274,7 +274,7 @@ def _path_reference(
         return FileReference(node, attribute, raw, raw.strip(), kind, frame_dependent=False, provided_by=PROVIDED_BY)
     try:
         expanded = expand_variables(raw.strip(), environ)
-    except UnresolvedVariable as error:
+    except Unresolvable as error:
         return FileReference(node, attribute, raw, None, kind, condition=str(error))
     return FileReference(node, attribute, raw, project.absolute(expanded), kind)
 

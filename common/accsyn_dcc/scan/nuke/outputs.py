@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from accsyn_dcc.ranges import MAX_ITEMS, FrameRange
+from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.nuke.read_frames import saved_integer
 from accsyn_dcc.scan.nuke.rules import MOVIE_TYPES, OUTPUT_CLASSES
 from accsyn_dcc.scan.nuke.script import CONTAINERS, Node
-from accsyn_dcc.scan.nuke.tcl import TclUnresolved
 from accsyn_dcc.scan.records import NO_OUTPUT_FILE, Output, Unresolved, quoted_value
 
 _TRUE = ("true", "1")
@@ -66,7 +66,7 @@ def output_of(
     node: Node, full: str, proxy: bool, views: Sequence[str], resolve: Callable[[str], str]
 ) -> Tuple[Optional[Output], List[Unresolved]]:
     """The output of ``node`` (``is_output``) and what to say of it; ``resolve`` turns knob text into a path (it
-    may raise ``TclUnresolved``). In proxy mode the ``proxy`` file is rendered when set; ``use_limit`` frames
+    may raise ``Unresolvable``). In proxy mode the ``proxy`` file is rendered when set; ``use_limit`` frames
     below 0 are left out; views are the node's own, else the script's."""
     knob = "proxy" if proxy and node.knobs.get("proxy", "").strip() else OUTPUT_CLASSES[node.node_class]
     raw = node.knobs.get(knob, "")
@@ -74,7 +74,7 @@ def output_of(
         return None, [Unresolved(full, knob, "", NO_OUTPUT_FILE)]
     try:
         path = resolve(raw)
-    except TclUnresolved as reason:
+    except Unresolvable as reason:
         return None, [Unresolved(full, knob, quoted_value(raw), str(reason))]
     findings: List[Unresolved] = []
     limit: Optional[str] = None

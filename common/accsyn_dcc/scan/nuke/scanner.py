@@ -10,6 +10,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference, check_reference, too_many_frames
 from accsyn_dcc.scan.dependencies import brought_by, note_written
+from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
 from accsyn_dcc.scan.nuke.outputs import (
     ABSOLUTE,
@@ -23,7 +24,7 @@ from accsyn_dcc.scan.nuke.outputs import (
 from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing
 from accsyn_dcc.scan.nuke.rules import INPUT_RULES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import Node, NukeScript, parse_script
-from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator, TclUnresolved
+from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
 from accsyn_dcc.scan.records import Dependency, ScanResult, Unresolved, quoted_value
@@ -198,7 +199,7 @@ class _Scanner:
         raw_project = evaluator.lookup("root", "free_type_font_path") or ""
         try:
             project_fonts = evaluator.evaluate(raw_project) if raw_project else ""
-        except TclUnresolved:
+        except Unresolvable:
             project_fonts = ""
         folders = [project_fonts, *self.environ.get("NUKE_FONT_PATH", "").split(os.pathsep), *self.plugin_paths]
         return [folder for folder in folders if folder]
@@ -228,7 +229,7 @@ class _Scanner:
         raw = script.root.get("project_directory", "")
         try:
             value = evaluator.evaluate(raw) if raw else ""
-        except TclUnresolved:
+        except Unresolvable:
             value = ""
         return value or os.path.dirname(script.path)
 
@@ -250,7 +251,7 @@ class _Scanner:
                 condition = why_not
         try:
             path = self._resolve(raw, evaluator, node.parent, project)
-        except TclUnresolved as reason:
+        except Unresolvable as reason:
             result.unresolved.append(Unresolved(full, knob, quoted_value(raw), str(reason)))
             return None
         if not path:
@@ -335,7 +336,7 @@ class _Scanner:
             return
         try:
             config = self._resolve(raw, evaluator, None, project)
-        except TclUnresolved as reason:
+        except Unresolvable as reason:
             result.unresolved.append(Unresolved("root", "customOCIOConfigPath", raw, str(reason)))
             return
         dependency = Dependency(config, "ocio", "root", "customOCIOConfigPath", self.index.exists(config))

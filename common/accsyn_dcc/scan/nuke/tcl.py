@@ -3,7 +3,7 @@
 Supported: ``[value root.name]``, ``[value node.knob]`` (relative to the node's group, or
 absolute), ``[value parent.knob]`` (the enclosing group's or gizmo's own knob),
 ``[file dirname|tail|rootname|extension|join ...]``, ``[getenv X]``, ``$env(X)``, and the
-``[python nuke.script_directory()]`` idiom. Anything else raises ``TclUnresolved`` with the reason;
+``[python nuke.script_directory()]`` idiom. Anything else raises ``Unresolvable`` with the reason;
 callers turn that into an ``Unresolved`` record, never into a silent drop.
 
 A scanned script never reads a credential: ``[getenv]``/``$env()`` of a variable named like a key,
@@ -18,7 +18,7 @@ import posixpath
 import re
 from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
-from accsyn_dcc.scan.environment import UnresolvedVariable, scene_variable
+from accsyn_dcc.scan.environment import Unresolvable, scene_variable
 
 _ENV = re.compile(r"\$env\((\w+)\)")
 _SCRIPT_DIRECTORY = re.compile(r"^\{?\s*nuke\.script_directory\(\)\s*\}?$")
@@ -27,10 +27,6 @@ PARENT = "<parent>"
 """The node ``lookup`` is asked for ``[value parent.knob]`` at a script's top: a gizmo's own instance."""
 KnobLookup = Callable[[str, str], Optional[str]]
 """``lookup(node_path, knob)`` -> raw knob text, or None when there is no such knob."""
-
-
-class TclUnresolved(Exception):
-    """The expression needs Nuke to evaluate it."""
 
 
 MAX_VALUE = 65536
@@ -51,17 +47,17 @@ class TclEvaluator:
         """``text`` with every bracket command and ``$env(X)`` substituted (each text once per group)."""
         key = (text, group)
         known = self._memo.get(key)
-        if isinstance(known, TclUnresolved):
+        if isinstance(known, Unresolvable):
             raise known
         if isinstance(known, str):
             return known
         try:
             value = self._evaluate(text, group, depth)
-        except TclUnresolved as unresolved:
+        except Unresolvable as unresolved:
             self._memo[key] = unresolved
             raise
         if len(value) > MAX_VALUE:
-            too_long = TclUnresolved(f"the value grows beyond {MAX_VALUE} characters")
+            too_long = Unresolvable(f"the value grows beyond {MAX_VALUE} characters")
             self._memo[key] = too_long
             raise too_long
         self._memo[key] = value
@@ -69,7 +65,7 @@ class TclEvaluator:
 
     def _evaluate(self, text: str, group: Optional[str], depth: int) -> str:
         if depth > self.MAX_DEPTH:
-            raise TclUnresolved("expressions refer to each other in a loop")
+            raise Unresolvable("expressions refer to each other in a loop")
         text = _ENV.sub(lambda match: self._getenv(match.group(1)), text)
         result: List[str] = []
         position = 0
@@ -85,10 +81,7 @@ class TclEvaluator:
         return "".join(result)
 
     def _getenv(self, name: str) -> str:
-        try:
-            return scene_variable(name, self.environ, "the script")
-        except UnresolvedVariable as error:
-            raise TclUnresolved(str(error)) from None
+        return scene_variable(name, self.environ, "the script")
 
     def _command(self, body: str, group: Optional[str], depth: int) -> str:
         words = _split_words(body)
@@ -103,12 +96,12 @@ class TclEvaluator:
             return self._getenv(arguments[0])
         if name == "python" and _SCRIPT_DIRECTORY.match(" ".join(words[1:])):
             return os.path.dirname(self.script_path).replace("\\", "/")
-        raise TclUnresolved(f"[{body}] needs Nuke to evaluate")
+        raise Unresolvable(f"[{body}] needs Nuke to evaluate")
 
     def _value(self, reference: str, group: Optional[str], depth: int) -> str:
         node, _, knob = reference.rpartition(".")
         if not node or not knob:
-            raise TclUnresolved(f"[value {reference}] does not name node.knob")
+            raise Unresolvable(f"[value {reference}] does not name node.knob")
         if node == "root" and knob == "name":
             return self.script_path.replace("\\", "/")
         if node == "parent":
@@ -119,7 +112,7 @@ class TclEvaluator:
             raw = self.lookup(candidate, knob)
             if raw is not None:
                 return self.evaluate(raw, group, depth + 1)
-        raise TclUnresolved(f"[value {reference}]: no such knob in the script")
+        raise Unresolvable(f"[value {reference}]: no such knob in the script")
 
 
 def _matching_bracket(text: str, start: int) -> int:
@@ -131,7 +124,7 @@ def _matching_bracket(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return index
-    raise TclUnresolved("unbalanced '['")
+    raise Unresolvable("unbalanced '['")
 
 
 def _split_words(body: str) -> List[str]:
@@ -160,7 +153,7 @@ def _file_command(arguments: List[str]) -> str:
     if action == "join" and paths:
         return posixpath.join(*paths)
     if len(paths) != 1:
-        raise TclUnresolved(f"[file {action} ...] takes one path here")
+        raise Unresolvable(f"[file {action} ...] takes one path here")
     path = paths[0]
     if action == "dirname":
         return posixpath.dirname(path) or "."
@@ -170,4 +163,4 @@ def _file_command(arguments: List[str]) -> str:
         return posixpath.splitext(path)[0]
     if action == "extension":
         return posixpath.splitext(path)[1]
-    raise TclUnresolved(f"[file {action}] needs Nuke to evaluate")
+    raise Unresolvable(f"[file {action}] needs Nuke to evaluate")
