@@ -8,16 +8,19 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test check lint typecheck py39 pytest clean
 
+# The first install (no $(STAMP) yet) shows pip's download progress; a later one (setup.cfg changed) is quiet.
 $(STAMP): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,blender,scan]'
-	# The PySide2 stubs declare a dependency on PySide2 itself, which must not sit beside PySide6.
-	$(BIN)/python -m pip install --quiet --no-deps 'pyside2-stubs==5.15.2.1.2'
-	touch $(STAMP)
+	@echo "Installing accsyn-dcc and its dependencies into $(VENV) (the first time downloads about 550 MB, 375 MB of it bpy)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install $(if $(wildcard $(STAMP)),--quiet) -e '.[test,blender,scan]'
+# The PySide2 stubs declare a dependency on PySide2 itself, which must not sit beside PySide6.
+	@$(BIN)/python -m pip install --quiet --no-deps 'pyside2-stubs==5.15.2.1.2'
+	@touch $(STAMP)
+	@echo "Installed into $(VENV)"
 
 demo: $(STAMP)
-	$(BIN)/accsyn-dcc demo --output demo-output
+	@$(BIN)/accsyn-dcc demo --output demo-output
 
 test: $(STAMP) lint typecheck py39 pytest
 
