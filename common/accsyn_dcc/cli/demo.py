@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     [planned] = session.plan(choices)
     print(f"scanned {scene}: {len(scan.dependencies)} dependencies, {len(scan.missing)} missing")
     print(session.summary([planned]))
-    summary = run_local(planned.payload(), workers=args.workers, settings=settings, work_dir=os.path.join(root, "farm"))
+    farm = os.path.join(root, "farm")  # the scene was just built again: no frame of an earlier run is kept
+    summary = run_local(planned.payload(), workers=args.workers, settings=settings, work_dir=farm, fresh=True)
     print(summary)
     for name in sorted(os.listdir(os.path.join(root, "renders"))):
         print(f"  rendered {os.path.join(root, 'renders', name)}")
