@@ -15,6 +15,7 @@ so it runs on a real farm.
 """
 
 import binascii
+import contextlib
 import glob
 import importlib.util
 import json
@@ -26,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -215,7 +217,7 @@ def serve_one(connection, token, libc, kept):
         os.dup2(saved[1], 2)
         os.close(saved[0])
         os.close(saved[1])
-    connection.sendall(("\n%s %d\n" % (EXIT_MARK, code)).encode())
+    connection.sendall(("accsyn: the worker Blender ended the task with exit code %d\n" % code).encode())
 
 
 def serve(port_path, token, idle, farm_pid):
@@ -240,39 +242,11 @@ def serve(port_path, token, idle, farm_pid):
         last = time.monotonic()
 
 
-EXIT_MARK = "\x00accsyn-worker-exit"
 arguments = sys.argv[sys.argv.index("--") + 1 :]
 serve(arguments[0], os.environ.pop("ACCSYN_BLENDER_WORKER_TOKEN"), float(arguments[1]), int(arguments[2] or 0))
 """
 )
 """A worker Blender kept across tasks: it renders each task sent to it on a local socket, the scene opened afresh."""
-
-CLIENT_SCRIPT = r"""
-import json, socket, sys
-
-state_path, silence, options = sys.argv[1], float(sys.argv[2]), sys.argv[3]
-with open(state_path) as stream:
-    state = json.load(stream)
-pid = state["pid"]
-try:
-    connection = socket.create_connection(("127.0.0.1", state["port"]), timeout=30)
-    request = {"token": state["token"], "options": json.loads(options)}
-    connection.sendall((json.dumps(request) + "\n").encode("utf-8"))
-    connection.settimeout(silence)
-    for raw in connection.makefile("rb"):
-        line = raw.decode("utf-8", "replace")
-        if line.startswith("\x00accsyn-worker-exit "):
-            sys.exit(int(line.split()[1]))
-        sys.stdout.write(line)
-        sys.stdout.flush()
-    print("ERROR: the worker Blender (process %d) ended mid-task (crashed or killed)" % pid)
-except socket.timeout:
-    print("ERROR: the worker Blender (process %d) printed nothing for %d s (hung)" % (pid, silence))
-except OSError as error:
-    print("ERROR: the worker Blender (process %d) cannot be reached: %s" % (pid, error))
-sys.exit(1)
-"""
-"""One task's client of the worker Blender: ``<state.json> <silence limit> <options>``; prints what it renders."""
 
 WORKER_IDLE = 15
 """Seconds a worker Blender waits for its next task before it ends."""
@@ -305,6 +279,9 @@ class Engine(Common):
     POINT_AT = "set BLENDER_EXECUTABLE to Blender's executable"
 
     SAVED = re.compile(r"Saved: '(.+?)'")
+    ANSWER = re.compile(r"accsyn: the worker Blender ended the task with exit code (-?\d+)$")
+    worker = None
+    """The worker Blender rendering this task (pid, when it last printed, its answer), on a farm that keeps one."""
     FRAME = re.compile(r"(\d+)\.[A-Za-z0-9]+$")
 
     def get_executable(self):
@@ -370,15 +347,29 @@ class Engine(Common):
         if state is None or state.get("launch") != launch or not listening(state["port"]):
             if state is not None and alive(state["pid"]):
                 os.killpg(state["pid"], signal.SIGKILL)  # started for other arguments, or not answering
-            self.start_worker(folder, launch, state_path)
-        client = os.path.join(folder, "accsyn_blender_client.py")
-        with open(client, "w") as stream:
-            stream.write(CLIENT_SCRIPT)
-        silence = os.environ.get("ACCSYN_BLENDER_SILENCE") or str(WORKER_SILENCE)
-        return [sys.executable, client, state_path, silence, json.dumps(options)]
+            state = self.start_worker(folder, launch, state_path)
+        connection = socket.create_connection(("127.0.0.1", state["port"]), timeout=30)
+        connection.sendall((json.dumps({"token": state["token"], "options": options}) + "\n").encode("utf-8"))
+        connection.setblocking(True)
+        os.dup2(connection.fileno(), 0)  # the command below inherits it: it prints what the worker Blender answers
+        connection.close()
+        self.worker = {"pid": state["pid"], "last": time.monotonic(), "answer": None, "hung": False, "done": False}
+        silence = float(os.environ.get("ACCSYN_BLENDER_SILENCE") or WORKER_SILENCE)
+        threading.Thread(target=self.watch_worker, args=(silence,), daemon=True).start()
+        return [shutil.which("cat") or "/bin/cat"]
+
+    def watch_worker(self, silence):
+        """Kill the worker Blender when it prints nothing for ``silence`` seconds: the task fails, not hangs."""
+        while not self.worker["done"]:
+            if time.monotonic() - self.worker["last"] > silence:
+                self.worker["hung"] = silence
+                with contextlib.suppress(OSError):
+                    os.killpg(self.worker["pid"], signal.SIGKILL)
+                return
+            time.sleep(min(silence, 1.0))
 
     def start_worker(self, folder, launch, state_path):
-        """Start the worker Blender and wait (bounded) until it listens; its state goes to ``state_path`` (0600)."""
+        """Start the worker Blender and wait (bounded) until it listens; its state (also in ``state_path``, 0600)."""
         port_path = launch[-3]
         if os.path.exists(port_path):
             os.remove(port_path)
@@ -420,14 +411,35 @@ class Engine(Common):
         with os.fdopen(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w") as stream:
             json.dump(state, stream)
         os.replace(temporary, state_path)
+        return state
 
     def process_output(self, stdout, stderr):
+        if self.worker is not None:
+            self.worker["last"] = time.monotonic()
+            answer = self.ANSWER.search(stdout or "")
+            if answer:
+                self.worker["answer"] = int(answer.group(1))
+                return self.worker["answer"] or None
         saved = self.SAVED.search(stdout or stderr or "")
         if saved:
             frame = self.FRAME.search(saved.group(1))
             if frame:
                 self.task_done(str(int(frame.group(1))))
         return None
+
+    def post(self, exitcode):
+        Common.post(self, exitcode)
+        if self.worker is not None and self.worker["answer"] is None:
+            how = "printed nothing for {:g} s (hung)".format(self.worker["hung"]) if self.worker["hung"] else None
+            print(
+                "ERROR: the worker Blender (process {}) {}".format(
+                    self.worker["pid"], how or "ended mid-task (crashed or killed)"
+                )
+            )
+            sys.stdout.flush()
+            self.exitcode_force = 1
+        if self.worker is not None:
+            self.worker["done"] = True
 
 
 def read_state(path):
