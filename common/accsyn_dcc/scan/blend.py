@@ -16,7 +16,7 @@ from accsyn_dcc.blender import collect
 from accsyn_dcc.blender_process import BlenderError, run_blender_batch
 from accsyn_dcc.ranges import FrameRange, compact
 from accsyn_dcc.references import FileReference
-from accsyn_dcc.scan.dependencies import check_references, note_written
+from accsyn_dcc.scan.dependencies import finish_scan
 from accsyn_dcc.scan.records import Output, ScanResult
 
 
@@ -69,10 +69,8 @@ def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRan
                "marker_cameras": facts.get("marker_cameras", [])},
     )  # fmt: skip
     references = [reference(record) for record in report["references"]]
-    result.dependencies, result.unresolved = check_references(references, frames or scene_range)
     result.outputs = [output(record) for record in report["outputs"]]
-    note_written(result.dependencies, result.outputs)  # a compositor Image node reading an earlier render
-    return result
+    return finish_scan(result, references, frames or scene_range)  # marks a compositor Image of an earlier render
 
 
 def reference(record: Mapping[str, Any]) -> FileReference:

@@ -9,7 +9,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference, check_reference
 from accsyn_dcc.scan.ocio import config_dependencies
-from accsyn_dcc.scan.records import Dependency, Output, Unresolved
+from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
 from accsyn_dcc.scan.usd import is_usd, layer_dependencies
 from accsyn_dcc.sequences import DirectoryIndex
 
@@ -40,6 +40,23 @@ def check_references(
         dependencies += [checked, *brought]
         unresolved += not_resolved
     return dependencies, unresolved
+
+
+def finish_scan(
+    result: ScanResult,
+    references: Iterable[FileReference] = (),
+    frames: Optional[FrameRange] = None,
+    index: Optional[DirectoryIndex] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> ScanResult:
+    """The last step of every reader, once its outputs are known: the references still to check are checked
+    against disk (``check_references``) and added, then each file an output of the same scene writes is marked
+    ``written_by`` it. One step, so no reader can leave one of them out."""
+    found, unresolved = check_references(references, frames, index, environ)
+    result.dependencies += found
+    result.unresolved += unresolved
+    note_written(result.dependencies, result.outputs)
+    return result
 
 
 def note_written(dependencies: Iterable[Dependency], outputs: Iterable[Output]) -> None:

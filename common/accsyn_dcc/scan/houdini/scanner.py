@@ -24,7 +24,7 @@ from accsyn_dcc.references import (
     is_absolute_path,
     looks_like_a_file,
 )
-from accsyn_dcc.scan.dependencies import check_references, note_written
+from accsyn_dcc.scan.dependencies import finish_scan
 from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.houdini.hip import load_hip
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
@@ -86,10 +86,7 @@ def scan_hip_scene(
     result.outputs, result.unresolved = rop_outputs(scene, variables, environment)
     index = DirectoryIndex()
     references = _references(scene, variables, environment)
-    result.dependencies, unresolved = check_references(references, frames or own_range, index, environment)
-    note_written(result.dependencies, result.outputs)
-    result.unresolved += unresolved
-    return result
+    return finish_scan(result, references, frames or own_range, index, environment)
 
 
 def scene_outputs(scene: HipScene, environ: Mapping[str, str]) -> List[Output]:

@@ -20,7 +20,7 @@ from accsyn_dcc.references import (
     check_reference,
     looks_like_a_file,
 )
-from accsyn_dcc.scan.dependencies import check_references, note_written
+from accsyn_dcc.scan.dependencies import check_references, finish_scan
 from accsyn_dcc.scan.environment import Unresolvable, expand_variables
 from accsyn_dcc.scan.maya.ascii import MayaSceneError, load_ascii
 from accsyn_dcc.scan.maya.layers import (
@@ -112,13 +112,9 @@ def scan_maya_scene(
     result.dependencies, result.unresolved = check_references(references, job_frames, index, environ)
     references = _relocate_missing(references, result, project, job_frames, index, environ)
     folders = [folder for reference in references for folder in _xgen_folders(reference, project)]
-    found, unresolved = check_references(folders, job_frames, index, environ)
-    result.dependencies += found
-    result.unresolved += unresolved
     result.dependencies += _converted_textures(scene, references, job_frames, index)
     result.outputs = layer_outputs(scene, project, layers)
-    note_written(result.dependencies, result.outputs)
-    return result
+    return finish_scan(result, folders, job_frames, index, environ)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference, check_reference, too_many_frames
-from accsyn_dcc.scan.dependencies import brought_by, note_written
+from accsyn_dcc.scan.dependencies import brought_by, finish_scan
 from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
 from accsyn_dcc.scan.nuke.outputs import (
@@ -76,8 +76,7 @@ def scan_script(
         "color_management": script.root.get("colorManagement", "Nuke"),
     }
     scanner.scan(script, frames or root_range, result, prefix="", visited={scene}, context=ScriptContext(scene, ""))
-    note_written(result.dependencies, result.outputs)  # a Read of what a Write of the script renders
-    return result
+    return finish_scan(result)  # its references were checked as they were read; marks a Read of a Write's render
 
 
 def _float(text: Optional[str]) -> Optional[float]:
