@@ -33,18 +33,18 @@ def installer_for(host: str) -> HostInstaller:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Install the accsyn-dcc plugin into a host application.")
-    parser.add_argument("host", choices=HOSTS)
+    parser.add_argument("host", choices=HOSTS, metavar="HOST", help=", ".join(HOSTS[:-1]) + " or " + HOSTS[-1])
     parser.add_argument("--uninstall", action="store_true", help="remove exactly what the install added")
     parser.add_argument("--print", dest="dry_run", action="store_true", help="show what would be done; write nothing")
     parser.add_argument("--studio", metavar="DIR",
                         help="install one shared tree for every artist into DIR (no home is touched) and print "
-                             "the environment line that makes the host load it")  # fmt: skip
+                             "the environment line that makes HOST load it")  # fmt: skip
     parser.add_argument("--home", help="the user's home folder (default: USERPROFILE on Windows, else HOME)")
     parser.add_argument(
         "--no-vendor",
         dest="vendor",
         action="store_false",
-        help="do not vendor requests/platformdirs/qtpy (the host's Python already has them)",
+        help="do not vendor requests/platformdirs/qtpy (HOST's own Python already has them)",
     )
     return parser
 

@@ -77,7 +77,7 @@ class StudioTree(Action):
             return f"remove the {self.host} studio tree from {self.folder} (and the folder, if the install made it)"
         return (
             f"build the {self.host} studio tree in {self.versions} beside the current one, then point "
-            f"{self.current} at it (the previous version stays for hosts still running it)"
+            f"{self.current} at it (the previous version stays for the {self.host} sessions still running it)"
         )
 
     def _recorded(self) -> Optional[Dict[str, object]]:
@@ -91,7 +91,7 @@ class StudioTree(Action):
         if not isinstance(data, dict) or data.get("host") != self.host:
             owner = data.get("host") if isinstance(data, dict) else "?"
             raise InstallError(
-                f"{self.folder} holds the studio tree of {owner}, not {self.host}; use a folder per host"
+                f"{self.folder} holds the studio tree of {owner}, not {self.host}; give {self.host} a folder of its own"
             )
         return data
 
