@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 REPO = Path(__file__).resolve().parents[1]
-STANDINS = REPO / "tests" / "standins"
+STANDINS = REPO / "tests" / "fake_hosts"
 PLUGIN = REPO / "plugins" / "nuke"
 sys.path[:0] = [str(STANDINS), str(PLUGIN), str(REPO / "bench")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -138,7 +138,7 @@ STARTUP_EAGER = STARTUP_PLUGIN + "; import accsyn_dcc.ui.submit_dialog, requests
 
 
 def measure_startup(runs: int) -> Dict[str, float]:
-    paths = {"standins": str(STANDINS), "plugin": str(PLUGIN)}
+    paths = {"fake_hosts": str(STANDINS), "plugin": str(PLUGIN)}
     paths.update(init=str(PLUGIN / "init.py"), menu=str(PLUGIN / "menu.py"))
     variants = {"baseline": STARTUP_BASELINE, "plugin": STARTUP_PLUGIN, "eager": STARTUP_EAGER}
     times: Dict[str, List[float]] = {name: [] for name in variants}

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
-for folder in (ROOT / "tests" / "standins", ROOT / "plugins" / "maya" / "scripts"):
+for folder in (ROOT / "tests" / "fake_hosts", ROOT / "plugins" / "maya" / "scripts"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 

@@ -19,7 +19,7 @@ import pytest
 from test_install_studio import install, printed_value, what_the_host_adds
 
 REPO = Path(__file__).resolve().parents[2]
-STANDINS = REPO / "tests" / "standins"
+STANDINS = REPO / "tests" / "fake_hosts"
 sys.path.insert(0, str(REPO / "install"))
 
 from installers.base import Context  # noqa: E402

@@ -11,7 +11,7 @@ import pytest
 TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 for folder in (
-    TESTS / "standins",
+    TESTS / "fake_hosts",
     REPO / "plugins" / "nuke",
     REPO / "plugins" / "maya" / "scripts",
     REPO / "plugins" / "houdini" / "python",

@@ -119,7 +119,7 @@ def test_start_up_imports_nothing_heavy():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]
-    paths = [str(root / "tests" / "standins"), str(root / "plugins" / "maya" / "scripts"), str(root / "common")]
+    paths = [str(root / "tests" / "fake_hosts"), str(root / "plugins" / "maya" / "scripts"), str(root / "common")]
     code = "\n".join([
         f"import sys; sys.path[:0] = {paths!r}",
         f"import runpy; runpy.run_path({str(root / 'plugins' / 'maya' / 'scripts' / 'userSetup.py')!r})",

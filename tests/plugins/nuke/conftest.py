@@ -10,7 +10,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parents[2]
 PLUGIN_DIR = TESTS.parent / "plugins" / "nuke"
-for folder in (TESTS / "standins", PLUGIN_DIR):
+for folder in (TESTS / "fake_hosts", PLUGIN_DIR):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 

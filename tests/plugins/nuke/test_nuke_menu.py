@@ -53,7 +53,7 @@ def test_menu_start_up_imports_neither_qt_nor_requests(nuke_ui: Any) -> None:
     """Nuke's start-up stays instant: the heavy modules load at the first click, not when the menu is made."""
     import subprocess
 
-    paths = [str(PLUGIN_DIR.parents[1] / "tests" / "standins"), str(PLUGIN_DIR)]
+    paths = [str(PLUGIN_DIR.parents[1] / "tests" / "fake_hosts"), str(PLUGIN_DIR)]
     heavy = ("qtpy", "requests", "PySide6", "accsyn_dcc.ui", "accsyn_dcc.api")
     code = (
         f"import sys; sys.path[:0] = {paths!r}; import runpy; "
