@@ -32,6 +32,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
@@ -59,29 +60,52 @@ from accsyn_dcc.workspace import Volume
 TaskCallback = Callable[["TaskResult"], None]
 
 SUPERVISOR = """
-import contextlib, os, signal, subprocess, sys, time
+import contextlib, os, signal, subprocess, sys, threading, time
 parent = os.getppid()
+signal.signal(signal.SIGTERM, lambda *_: None)  # the group's SIGTERM is the engine's: outlive it to say so
 child = subprocess.Popen(sys.argv[1:])
-while True:
-    try:
-        code = child.wait(timeout=0.25)
-    except subprocess.TimeoutExpired:
-        if os.getppid() == parent:
-            continue
-    else:
-        if code < 0:  # the engine was stopped by a signal: stop by the same one, so the runner can name it
-            with contextlib.suppress(OSError, ValueError):  # SIGKILL's handler cannot be set, nor need be
-                signal.signal(-code, signal.SIG_DFL)
-            os.kill(os.getpid(), -code)
-        sys.exit(code)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def watch_parent():
+    while os.getppid() == parent:
+        time.sleep(0.25)
     os.killpg(0, signal.SIGTERM)
     deadline = time.monotonic() + 5
     while child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     os.killpg(0, signal.SIGKILL)
+
+
+threading.Thread(target=watch_parent, daemon=True).start()
+code = child.wait()  # blocking: the engine's end is seen at once
+if code < 0:  # the engine was stopped by a signal: stop by the same one, so the runner can name it
+    with contextlib.suppress(OSError, ValueError):  # SIGKILL's handler cannot be set, nor need be
+        signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+sys.exit(code)
 """
 """Runs an engine and, when the runner dies without stopping it (SIGKILL), ends the engine's whole group."""
+
+STANDBY = """
+import contextlib, json, os, runpy, select, sys
+sys.path[0] = os.path.dirname(os.path.abspath(sys.argv[1]))
+with contextlib.suppress(Exception):  # what an engine imports first; if it fails, the engine says so itself
+    import common
+if not select.select([sys.stdin], [], [], float(sys.argv[2]))[0]:
+    sys.exit(0)
+line = sys.stdin.readline()
+if not line:
+    sys.exit(0)
+request = json.loads(line)
+os.environ.clear()
+os.environ.update(request["env"])
+os.chdir(request["cwd"])
+sys.argv = request["argv"]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+"""A Python started for a worker's next task while its current one runs: ``python <engine> <data.json>`` once it
+reads the task's arguments, environment and folder (a line of JSON); it ends unused after its time limit."""
+STANDBY_SECONDS = 60.0
 
 
 @dataclass
@@ -202,6 +226,7 @@ class LocalFarm:
         self._done: set[str] = set()
         self._workers = threading.local()
         self._worker_count = 0
+        self._standbys: Dict[str, Tuple[subprocess.Popen, float]] = {}
         self.keep_workers = keep_workers
         """Give each worker a folder where its engine may keep a process across tasks; False: none (every task
         starts its application afresh, as on a farm that offers none)."""
@@ -271,6 +296,7 @@ class LocalFarm:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            self._end_standbys()
             self.end_workers(signal.SIGTERM)
         summary.tasks.sort(key=lambda task: order[task.item])
         self._count_again(summary, by_item)
@@ -397,6 +423,7 @@ class LocalFarm:
             self._stopping = True
             processes = list(self._running.values())
         self.end_workers(signal.SIGKILL)
+        self._end_standbys()
         for process in processes:
             _terminate_group(process)
 
@@ -502,22 +529,10 @@ class LocalFarm:
         with open(log_path, "a", encoding="utf-8") as log:
             log.write(f"--- attempt {attempt}: {self.script} ACCSYN_ITEM={item}\n")
             log.flush()
-            command = [self.python, self.script, data_path]
             if os.name == "posix":
-                command = [self.python, "-c", SUPERVISOR, *command]
-            try:
-                process = subprocess.Popen(
-                    command,
-                    cwd=os.path.dirname(data_path),
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                    errors="replace",
-                    start_new_session=os.name == "posix",
-                )
-            except OSError as error:  # not the work folder's fault: say what could not start
-                raise AccsynDccError(f"cannot start the engine with {self.python}: {error.strerror or error}") from None
+                process = self._start_on_standby(node, env, data_path)
+            else:
+                process = self._popen([self.python, self.script, data_path], env, os.path.dirname(data_path), False)
             with self._lock:
                 self._running[item] = process
                 stopping = self._stopping
@@ -536,6 +551,63 @@ class LocalFarm:
                 self._running.pop(item, None)
             log.write(f"--- {exit_status(exit_code)}\n")
         return exit_code, reported
+
+    def _popen(self, command: List[str], env: Mapping[str, str], cwd: str, standby: bool) -> subprocess.Popen:
+        """Start an engine (``standby``: a Python that waits for its task on standard input)."""
+        try:
+            return subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.PIPE if standby else None,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                start_new_session=os.name == "posix",
+            )
+        except OSError as error:  # not the work folder's fault: say what could not start
+            raise AccsynDccError(f"cannot start the engine with {self.python}: {error.strerror or error}") from None
+
+    def _standby(self, env: Mapping[str, str]) -> subprocess.Popen:
+        """A supervised Python that has imported the engine's ``common`` and waits for its task."""
+        command = [self.python, "-c", SUPERVISOR, self.python, "-c", STANDBY, self.script, str(STANDBY_SECONDS)]
+        return self._popen(command, env, self.work_dir, True)
+
+    def _start_on_standby(self, node: str, env: Mapping[str, str], data_path: str) -> subprocess.Popen:
+        """Run the engine on ``data_path`` in the Python kept ready for ``node`` (started now when there is none
+        young enough), and start the one for its next task."""
+        request = json.dumps({"argv": [self.script, data_path], "env": dict(env), "cwd": os.path.dirname(data_path)})
+        with self._lock:
+            ready = self._standbys.pop(node, None)
+        process = None
+        if ready is not None and time.monotonic() - ready[1] < STANDBY_SECONDS / 2 and ready[0].poll() is None:
+            process = ready[0]
+        elif ready is not None:
+            _terminate_group(ready[0])
+        process = process or self._standby(env)
+        try:
+            assert process.stdin is not None
+            process.stdin.write(request + "\n")
+            process.stdin.close()
+        except OSError:  # it ended before its task: start this one afresh
+            _terminate_group(process)
+            process = self._standby(env)
+            assert process.stdin is not None
+            process.stdin.write(request + "\n")
+            process.stdin.close()
+        with self._lock:
+            if not self._stopping:
+                self._standbys[node] = (self._standby(env), time.monotonic())
+        return process
+
+    def _end_standbys(self) -> None:
+        """End the Pythons kept ready for tasks that will not come."""
+        with self._lock:
+            ready = list(self._standbys.values())
+            self._standbys.clear()
+        for process, _started in ready:
+            _terminate_group(process)
 
     def log_path(self, bucket: Optional[Bucket]) -> str:
         """The log of a bucket (every attempt, in turn)."""
