@@ -1,7 +1,9 @@
 """Several .blend files are scanned by one Blender, each report its own; a crash or hang costs one file only.
 
 A stand-in for Blender counts its starts and runs the real collector with ``bpy``; it dies by SIGSEGV when
-asked for ``crash.blend`` and never answers for ``hang.blend``, as Blender does on some damaged files.
+asked for ``crash.blend`` and never answers for ``hang.blend``, as Blender does on some damaged files, and
+leaves a log line unfinished on its standard output before each line of the collector's, as Blender's
+buffered C output can.
 """
 
 from __future__ import annotations
@@ -42,7 +44,22 @@ class Requests:
         return line
 
 
+class Output:
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        if text.strip():
+            self.stream.flush()
+            os.write(1, b"00:00.258  blend  | Read blend: ")  # a log line Blender's C code has not ended yet
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
 sys.stdin = Requests(sys.stdin)
+sys.stdout = Output(sys.stdout)
 runpy.run_path(script, run_name="__main__")
 """
 

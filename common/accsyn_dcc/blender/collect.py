@@ -471,7 +471,7 @@ def main(argv: Sequence[str]) -> None:
             answer = "ACCSYN_SCAN_JSON " + json.dumps(_report(*json.loads(line)))
         except Exception as error:  # this scene's answer; the next one is read all the same
             answer = "ACCSYN_SCAN_ERROR " + " ".join(f"{type(error).__name__}: {error}".split())
-        print(answer, flush=True)
+        print("\n" + answer, flush=True)  # on a line of its own after what Blender's C code left unfinished
 
 
 def _report(path: str, *job_range: str) -> Any:

@@ -35,9 +35,17 @@ def read_blends(
                 yield path, BlenderError(f"{path}: no such file")
                 continue
             answer = next(answers)
-            yield path, answer if isinstance(answer, BlenderError) else json.loads(answer)
+            yield path, answer if isinstance(answer, BlenderError) else _report(answer, path)
     finally:
         answers.close()  # Blender quits, its thumbnail folder deleted, also when the caller stops early
+
+
+def _report(answer: str, path: str) -> Union[Dict[str, Any], BlenderError]:
+    try:
+        report: Dict[str, Any] = json.loads(answer)
+    except ValueError:
+        return BlenderError(f"Blender's answer for {path} was not a scan report ({answer[:80]}...)")
+    return report
 
 
 def scan_files(
