@@ -13,8 +13,9 @@ disk) ends the run in one line naming it.
 Buckets go to the nodes of the farm's sites (farm/sites.py) that the job's filters let take them; when no node
 may, every bucket waits with the reason and the run ends saying so. A site with a root of its own gets the job's
 input and dependencies first and sends its results back, as the job's site settings say (farm/transfer.py).
-An interrupt stops every engine process group before returning; engines run under a small supervisor
-that ends their whole process group if the runner itself is killed.
+An interrupt stops every engine process group before returning. On POSIX each worker's next engine Python is
+started while its current task runs (its ``common`` imported), and ends the engine's whole process group if the
+runner itself is killed.
 Each worker has a folder of its own (``ACCSYN_DCC_WORKER_DIR``) where its engine may keep a process across tasks
 (the Blender engine keeps one Blender per worker there, named in ``resident.json``): the farm ends that process
 when a task of the worker fails (the next task starts another), when the run is stopped, and when it ends.
@@ -59,52 +60,52 @@ from accsyn_dcc.workspace import Volume
 
 TaskCallback = Callable[["TaskResult"], None]
 
-SUPERVISOR = """
-import contextlib, os, signal, subprocess, sys, threading, time
+STANDBY = """
+import contextlib, json, os, runpy, select, signal, sys, threading, time
 parent = os.getppid()
+script, deadline = sys.argv[1], time.monotonic() + float(sys.argv[2])
+sys.path[0] = os.path.dirname(os.path.abspath(script))
+with contextlib.suppress(Exception):  # what an engine imports first; if it fails, the engine says so itself
+    import common
+while not select.select([sys.stdin], [], [], 0.25)[0]:
+    if os.getppid() != parent or time.monotonic() > deadline:
+        sys.exit(0)
+request = json.loads(sys.stdin.readline() or "null")
+if request is None:
+    sys.exit(0)
+engine = os.fork()
+if engine == 0:  # python <engine> <data.json>, in the task's environment and folder
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    sys.argv = request["argv"]
+    runpy.run_path(script, run_name="__main__")
+    sys.exit(0)
 signal.signal(signal.SIGTERM, lambda *_: None)  # the group's SIGTERM is the engine's: outlive it to say so
-child = subprocess.Popen(sys.argv[1:])
+ended = threading.Event()
 
 
 def watch_parent():
     while os.getppid() == parent:
         time.sleep(0.25)
     os.killpg(0, signal.SIGTERM)
-    deadline = time.monotonic() + 5
-    while child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
+    ended.wait(5)
     os.killpg(0, signal.SIGKILL)
 
 
 threading.Thread(target=watch_parent, daemon=True).start()
-code = child.wait()  # blocking: the engine's end is seen at once
+code = os.waitstatus_to_exitcode(os.waitpid(engine, 0)[1])
+ended.set()
 if code < 0:  # the engine was stopped by a signal: stop by the same one, so the runner can name it
     with contextlib.suppress(OSError, ValueError):  # SIGKILL's handler cannot be set, nor need be
         signal.signal(-code, signal.SIG_DFL)
     os.kill(os.getpid(), -code)
 sys.exit(code)
 """
-"""Runs an engine and, when the runner dies without stopping it (SIGKILL), ends the engine's whole group."""
-
-STANDBY = """
-import contextlib, json, os, runpy, select, sys
-sys.path[0] = os.path.dirname(os.path.abspath(sys.argv[1]))
-with contextlib.suppress(Exception):  # what an engine imports first; if it fails, the engine says so itself
-    import common
-if not select.select([sys.stdin], [], [], float(sys.argv[2]))[0]:
-    sys.exit(0)
-line = sys.stdin.readline()
-if not line:
-    sys.exit(0)
-request = json.loads(line)
-os.environ.clear()
-os.environ.update(request["env"])
-os.chdir(request["cwd"])
-sys.argv = request["argv"]
-runpy.run_path(sys.argv[0], run_name="__main__")
-"""
-"""A Python started for a worker's next task while its current one runs: ``python <engine> <data.json>`` once it
-reads the task's arguments, environment and folder (a line of JSON); it ends unused after its time limit."""
+"""A worker's next engine, started while its current task runs: a Python that imports ``common`` and waits for
+the task (arguments, environment and folder: a line of JSON), then runs ``python <engine> <data.json>`` in a
+forked child, ending the child's whole group when the runner dies without stopping it (SIGKILL); unused, it
+ends after its time limit."""
 STANDBY_SECONDS = 60.0
 
 
@@ -570,8 +571,8 @@ class LocalFarm:
             raise AccsynDccError(f"cannot start the engine with {self.python}: {error.strerror or error}") from None
 
     def _standby(self, env: Mapping[str, str]) -> subprocess.Popen:
-        """A supervised Python that has imported the engine's ``common`` and waits for its task."""
-        command = [self.python, "-c", SUPERVISOR, self.python, "-c", STANDBY, self.script, str(STANDBY_SECONDS)]
+        """A Python that imports the engine's ``common`` and waits for its task (``STANDBY``)."""
+        command = [self.python, "-c", STANDBY, self.script, str(STANDBY_SECONDS)]
         return self._popen(command, env, self.work_dir, True)
 
     def _start_on_standby(self, node: str, env: Mapping[str, str], data_path: str) -> subprocess.Popen:
