@@ -13,9 +13,9 @@ disk) ends the run in one line naming it.
 Buckets go to the nodes of the farm's sites (farm/sites.py) that the job's filters let take them; when no node
 may, every bucket waits with the reason and the run ends saying so. A site with a root of its own gets the job's
 input and dependencies first and sends its results back, as the job's site settings say (farm/transfer.py).
-An interrupt stops every engine process group before returning. On POSIX each worker's next engine Python is
-started while its current task runs (its ``common`` imported), and ends the engine's whole process group if the
-runner itself is killed.
+An interrupt stops every engine process group before returning. On POSIX each worker's engines are forked by a
+Python of the worker's that has imported ``common`` (farm/enginehost.py), which ends the running engine's whole
+process group if the runner itself is killed.
 Each worker has a folder of its own (``ACCSYN_DCC_WORKER_DIR``) where its engine may keep a process across tasks
 (the Blender engine keeps one Blender per worker there, named in ``resident.json``): the farm ends that process
 when a task of the worker fails (the next task starts another), when the run is stopped, and when it ends.
@@ -33,7 +33,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
@@ -43,6 +42,7 @@ from platformdirs import user_cache_dir
 from accsyn_dcc import json_text
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.exit_status import exit_status
+from accsyn_dcc.farm.enginehost import EngineHost, HostedEngine
 from accsyn_dcc.farm.engines import (
     common_folder,
     engine_config,
@@ -59,54 +59,6 @@ from accsyn_dcc.ranges import Bucket, task_buckets
 from accsyn_dcc.workspace import Volume
 
 TaskCallback = Callable[["TaskResult"], None]
-
-STANDBY = """
-import contextlib, json, os, runpy, select, signal, sys, threading, time
-parent = os.getppid()
-script, deadline = sys.argv[1], time.monotonic() + float(sys.argv[2])
-sys.path[0] = os.path.dirname(os.path.abspath(script))
-with contextlib.suppress(Exception):  # what an engine imports first; if it fails, the engine says so itself
-    import common
-while not select.select([sys.stdin], [], [], 0.25)[0]:
-    if os.getppid() != parent or time.monotonic() > deadline:
-        sys.exit(0)
-request = json.loads(sys.stdin.readline() or "null")
-if request is None:
-    sys.exit(0)
-engine = os.fork()
-if engine == 0:  # python <engine> <data.json>, in the task's environment and folder
-    os.environ.clear()
-    os.environ.update(request["env"])
-    os.chdir(request["cwd"])
-    sys.argv = request["argv"]
-    runpy.run_path(script, run_name="__main__")
-    sys.exit(0)
-signal.signal(signal.SIGTERM, lambda *_: None)  # the group's SIGTERM is the engine's: outlive it to say so
-ended = threading.Event()
-
-
-def watch_parent():
-    while os.getppid() == parent:
-        time.sleep(0.25)
-    os.killpg(0, signal.SIGTERM)
-    ended.wait(5)
-    os.killpg(0, signal.SIGKILL)
-
-
-threading.Thread(target=watch_parent, daemon=True).start()
-code = os.waitstatus_to_exitcode(os.waitpid(engine, 0)[1])
-ended.set()
-if code < 0:  # the engine was stopped by a signal: stop by the same one, so the runner can name it
-    with contextlib.suppress(OSError, ValueError):  # SIGKILL's handler cannot be set, nor need be
-        signal.signal(-code, signal.SIG_DFL)
-    os.kill(os.getpid(), -code)
-sys.exit(code)
-"""
-"""A worker's next engine, started while its current task runs: a Python that imports ``common`` and waits for
-the task (arguments, environment and folder: a line of JSON), then runs ``python <engine> <data.json>`` in a
-forked child, ending the child's whole group when the runner dies without stopping it (SIGKILL); unused, it
-ends after its time limit."""
-STANDBY_SECONDS = 60.0
 
 
 @dataclass
@@ -222,12 +174,12 @@ class LocalFarm:
         self._sent: Dict[str, List[str]] = {}
         self._site_locks = {site.code: threading.Lock() for site in self.sites}
         self._lock = threading.Lock()
-        self._running: Dict[str, subprocess.Popen] = {}
+        self._running: Dict[str, Union[subprocess.Popen, HostedEngine]] = {}
         self._stopping = False
         self._done: set[str] = set()
         self._workers = threading.local()
         self._worker_count = 0
-        self._standbys: Dict[str, Tuple[subprocess.Popen, float]] = {}
+        self._hosts: Dict[str, EngineHost] = {}
         self.keep_workers = keep_workers
         """Give each worker a folder where its engine may keep a process across tasks; False: none (every task
         starts its application afresh, as on a farm that offers none)."""
@@ -297,7 +249,7 @@ class LocalFarm:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            self._end_standbys()
+            self._end_hosts()
             self.end_workers(signal.SIGTERM)
         summary.tasks.sort(key=lambda task: order[task.item])
         self._count_again(summary, by_item)
@@ -424,7 +376,6 @@ class LocalFarm:
             self._stopping = True
             processes = list(self._running.values())
         self.end_workers(signal.SIGKILL)
-        self._end_standbys()
         for process in processes:
             _terminate_group(process)
 
@@ -531,9 +482,9 @@ class LocalFarm:
             log.write(f"--- attempt {attempt}: {self.script} ACCSYN_ITEM={item}\n")
             log.flush()
             if os.name == "posix":
-                process = self._start_on_standby(node, env, data_path)
+                process: Union[subprocess.Popen, HostedEngine] = self._start_hosted(node, env, data_path)
             else:
-                process = self._popen([self.python, self.script, data_path], env, os.path.dirname(data_path), False)
+                process = self._popen([self.python, self.script, data_path], env, os.path.dirname(data_path))
             with self._lock:
                 self._running[item] = process
                 stopping = self._stopping
@@ -553,14 +504,13 @@ class LocalFarm:
             log.write(f"--- {exit_status(exit_code)}\n")
         return exit_code, reported
 
-    def _popen(self, command: List[str], env: Mapping[str, str], cwd: str, standby: bool) -> subprocess.Popen:
-        """Start an engine (``standby``: a Python that waits for its task on standard input)."""
+    def _popen(self, command: List[str], env: Mapping[str, str], cwd: str) -> subprocess.Popen:
+        """Start an engine."""
         try:
             return subprocess.Popen(
                 command,
                 cwd=cwd,
                 env=env,
-                stdin=subprocess.PIPE if standby else None,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
@@ -570,45 +520,37 @@ class LocalFarm:
         except OSError as error:  # not the work folder's fault: say what could not start
             raise AccsynDccError(f"cannot start the engine with {self.python}: {error.strerror or error}") from None
 
-    def _standby(self, env: Mapping[str, str]) -> subprocess.Popen:
-        """A Python that imports the engine's ``common`` and waits for its task (``STANDBY``)."""
-        command = [self.python, "-c", STANDBY, self.script, str(STANDBY_SECONDS)]
-        return self._popen(command, env, self.work_dir, True)
+    def _start_hosted(self, node: str, env: Mapping[str, str], data_path: str) -> HostedEngine:
+        """Run the engine on ``data_path`` from ``node``'s engine host (started now when it has none alive)."""
+        for _ in range(2):  # a host that ended idle as the task came: another one
+            with self._lock:
+                host = self._hosts.pop(node, None)
+            if host is None or not host.alive():
+                if host is not None:
+                    host.close()
+                folder = self.worker_folder(node)
+                os.makedirs(folder, exist_ok=True)
+                try:
+                    host = EngineHost(self.python, self.script, env, os.path.join(folder, "engine-host.log"))
+                except OSError as error:
+                    raise AccsynDccError(
+                        f"cannot start the engine with {self.python}: {error.strerror or error}"
+                    ) from None
+            with self._lock:
+                self._hosts[node] = host
+            try:
+                return host.start([self.script, data_path], env, os.path.dirname(data_path))
+            except OSError:
+                continue
+        raise AccsynDccError(f"cannot start the engine with {self.python}: its host process does not answer")
 
-    def _start_on_standby(self, node: str, env: Mapping[str, str], data_path: str) -> subprocess.Popen:
-        """Run the engine on ``data_path`` in the Python kept ready for ``node`` (started now when there is none
-        young enough), and start the one for its next task."""
-        request = json.dumps({"argv": [self.script, data_path], "env": dict(env), "cwd": os.path.dirname(data_path)})
+    def _end_hosts(self) -> None:
+        """End the workers' engine hosts."""
         with self._lock:
-            ready = self._standbys.pop(node, None)
-        process = None
-        if ready is not None and time.monotonic() - ready[1] < STANDBY_SECONDS / 2 and ready[0].poll() is None:
-            process = ready[0]
-        elif ready is not None:
-            _terminate_group(ready[0])
-        process = process or self._standby(env)
-        try:
-            assert process.stdin is not None
-            process.stdin.write(request + "\n")
-            process.stdin.close()
-        except OSError:  # it ended before its task: start this one afresh
-            _terminate_group(process)
-            process = self._standby(env)
-            assert process.stdin is not None
-            process.stdin.write(request + "\n")
-            process.stdin.close()
-        with self._lock:
-            if not self._stopping:
-                self._standbys[node] = (self._standby(env), time.monotonic())
-        return process
-
-    def _end_standbys(self) -> None:
-        """End the Pythons kept ready for tasks that will not come."""
-        with self._lock:
-            ready = list(self._standbys.values())
-            self._standbys.clear()
-        for process, _started in ready:
-            _terminate_group(process)
+            hosts = list(self._hosts.values())
+            self._hosts.clear()
+        for host in hosts:
+            host.close()
 
     def log_path(self, bucket: Optional[Bucket]) -> str:
         """The log of a bucket (every attempt, in turn)."""
@@ -753,7 +695,7 @@ def _end_resident(folder: str, how: int) -> None:
             os.kill(pid, how)
 
 
-def _terminate_group(process: subprocess.Popen) -> None:
+def _terminate_group(process: Union[subprocess.Popen, HostedEngine]) -> None:
     """SIGTERM the engine's process group, then SIGKILL whatever is left."""
     if process.poll() is not None:
         return
