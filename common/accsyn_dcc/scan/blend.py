@@ -44,7 +44,7 @@ def _report(answer: str, path: str) -> Union[Dict[str, Any], BlenderError]:
     try:
         report: Dict[str, Any] = json.loads(answer)
     except ValueError:
-        return BlenderError(f"Blender's answer for {path} was not a scan report ({answer[:80]}...)")
+        return BlenderError(f"Blender's answer for {path} was not a scan report ({len(answer)} characters)")
     return report
 
 
