@@ -8,6 +8,13 @@ the submitter's prefixes to this node's,
 reloads them, and renders the bucket's frames into the job's output folder, named with the scene's
 own file-name pattern.
 
+On a farm that offers each worker a folder of its own (``ACCSYN_DCC_WORKER_DIR``, the accsyn-dcc local farm),
+the bucket goes to a Blender kept in that folder across the worker's tasks: started by the first task, it renders
+each task sent to it on a local socket (the scene reopened with its scripts off, or kept open while the file is
+unchanged; Cycles keeps its render data), and the task reads its answer. A task it does not answer (it crashed,
+or printed nothing for ``ACCSYN_BLENDER_SILENCE`` seconds) fails with that reason, and the farm starts another
+Blender for the next one. Elsewhere (accsyn's own farm) each task starts Blender as before.
+
 Blender is ``BLENDER_EXECUTABLE``, else ``blender`` on PATH or in the usual install folders; where
 none exists, a Python interpreter with the ``bpy`` module (``ACCSYN_BLENDER_PYTHON``, else the one
 running this engine) serves as Blender. Uses only the members of accsyn's stock ``Common`` (rev 49),
@@ -273,8 +280,8 @@ class Engine(Common):
     }
     PARAMETERS = {"arguments": "", "input_conversion": "never"}
     # -- ENGINE CONFIG END --
-    # default_bucketsize 10: each task starts Blender again (0.5 s to the first frame here, against 0.1 s for
-    # each further frame of a small scene); 10 frames a task keeps start-up under 5% once a frame takes 1 s.
+    # default_bucketsize 10: on accsyn's farm each task starts Blender again (0.5 s to the first frame here, against
+    # 0.1 s for each further frame of a small scene); 10 frames a task keeps start-up under 5% once a frame takes 1 s.
     APPLICATION = "Blender (or a Python with the bpy module)"
     POINT_AT = "set BLENDER_EXECUTABLE to Blender's executable"
 

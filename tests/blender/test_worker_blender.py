@@ -145,3 +145,23 @@ def test_stopping_the_farm_ends_the_worker_blender_at_once(tmp_path, launches):
     assert not summary.ok and pids and time.monotonic() - started < 30
     assert ended(pids[0])
     assert not list(work.glob("workers/*/resident.json"))
+
+
+def test_a_worker_blender_that_hangs_fails_only_that_task(tmp_path, launches, monkeypatch):
+    monkeypatch.setenv("ACCSYN_BLENDER_SILENCE", "2")
+    payload, settings = job(tmp_path, "1-16", 8)
+    work = tmp_path / "work"
+    stopped = []
+
+    def hang(item):
+        if item == "1" and not stopped:
+            stopped.append(json.loads(next(work.glob("workers/*/resident.json")).read_text())["pid"])
+            os.kill(stopped[0], signal.SIGSTOP)
+
+    started = time.monotonic()
+    summary = run_local(payload, workers=1, retries=0, settings=settings, work_dir=str(work), progress=False,
+                        on_frame=hang)  # fmt: skip
+    first, second = summary.tasks
+    assert first.reason == f"ERROR: the worker Blender (process {stopped[0]}) printed nothing for 2 s (hung)"
+    assert ended(stopped[0]) and second.ok and second.frames_done == list(range(9, 17)), summary
+    assert launches() == 2 and time.monotonic() - started < 60
