@@ -424,9 +424,12 @@ class SubmitDialog(QtWidgets.QDialog):
         self.progress.setRange(0, 0)
         self.progress.setFormat("Checking files...")
         rule = self.session.send_rule(SubmitChoices())  # made here (it asks the host); no file chosen yet
+        choices = self.choices()
+        chosen_rule = self.session.send_rule(choices)
 
         def check_files() -> Tuple[ScanResult, List[dependency_model.DependencyRow]]:
             scan = self.session.finish_scan(pending)
+            self.session.file_findings(choices, chosen_rule)  # made here, off the UI thread; its re-plan reuses them
             return scan, dependency_model.rows_from_scan(scan, rule)  # the rows say which files are withheld
 
         self._background(check_files, self._scan_done, self._scan_failed)
