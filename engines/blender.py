@@ -360,20 +360,11 @@ class Engine(Common):
         connection.setblocking(True)
         os.dup2(connection.fileno(), 0)  # the command below inherits it: it prints what the worker Blender answers
         connection.close()
-        self.worker = {"pid": state["pid"], "last": time.monotonic(), "answer": None, "hung": False, "done": False}
+        worker = {"pid": state["pid"], "last": time.monotonic(), "answer": None, "hung": False, "done": False}
+        self.worker = worker
         silence = float(os.environ.get("ACCSYN_BLENDER_SILENCE") or WORKER_SILENCE)
-        threading.Thread(target=self.watch_worker, args=(silence,), daemon=True).start()
+        threading.Thread(target=watch_worker, args=(worker, silence), daemon=True).start()
         return [shutil.which("cat") or "/bin/cat"]
-
-    def watch_worker(self, silence):
-        """Kill the worker Blender when it prints nothing for ``silence`` seconds: the task fails, not hangs."""
-        while not self.worker["done"]:
-            if time.monotonic() - self.worker["last"] > silence:
-                self.worker["hung"] = silence
-                with contextlib.suppress(OSError):
-                    os.killpg(self.worker["pid"], signal.SIGKILL)
-                return
-            time.sleep(min(silence, 1.0))
 
     def start_worker(self, folder, launch, state_path):
         """Start the worker Blender and wait (bounded) until it listens; its state (also in ``state_path``, 0600)."""
@@ -447,6 +438,17 @@ class Engine(Common):
             self.exitcode_force = 1
         if self.worker is not None:
             self.worker["done"] = True
+
+
+def watch_worker(worker, silence):
+    """Kill the worker Blender when it prints nothing for ``silence`` seconds: the task fails, not hangs."""
+    while not worker["done"]:
+        if time.monotonic() - worker["last"] > silence:
+            worker["hung"] = silence
+            with contextlib.suppress(OSError):
+                os.killpg(worker["pid"], signal.SIGKILL)
+            return
+        time.sleep(min(silence, 1.0))
 
 
 def read_state(path):
