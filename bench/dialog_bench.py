@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 REPO = Path(__file__).resolve().parents[1]
-STANDINS = REPO / "tests" / "fake_hosts"
+FAKE_HOSTS = REPO / "tests" / "fake_hosts"
 PLUGIN = REPO / "plugins" / "nuke"
-sys.path[:0] = [str(STANDINS), str(PLUGIN), str(REPO / "bench")]
+sys.path[:0] = [str(FAKE_HOSTS), str(PLUGIN), str(REPO / "bench")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -132,13 +132,13 @@ def _warm_up_qt(qt_gui: Any, qt_widgets: Any, app: Any) -> None:
     window.close()
 
 
-STARTUP_BASELINE = "import sys; sys.path[:0] = [{standins!r}, {plugin!r}]; import nuke"
+STARTUP_BASELINE = "import sys; sys.path[:0] = [{fake_hosts!r}, {plugin!r}]; import nuke"
 STARTUP_PLUGIN = STARTUP_BASELINE + "; import runpy; runpy.run_path({init!r}); runpy.run_path({menu!r})"
 STARTUP_EAGER = STARTUP_PLUGIN + "; import accsyn_dcc.ui.submit_dialog, requests, accsyn_dcc.api"
 
 
 def measure_startup(runs: int) -> Dict[str, float]:
-    paths = {"fake_hosts": str(STANDINS), "plugin": str(PLUGIN)}
+    paths = {"fake_hosts": str(FAKE_HOSTS), "plugin": str(PLUGIN)}
     paths.update(init=str(PLUGIN / "init.py"), menu=str(PLUGIN / "menu.py"))
     variants = {"baseline": STARTUP_BASELINE, "plugin": STARTUP_PLUGIN, "eager": STARTUP_EAGER}
     times: Dict[str, List[float]] = {name: [] for name in variants}
