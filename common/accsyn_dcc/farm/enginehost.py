@@ -58,12 +58,16 @@ while True:
     request, fds = receive()
     if request is None:
         sys.exit(0)
+    ready_read, ready_write = os.pipe()
     engine = os.fork()
     if engine == 0:  # python <engine> <data.json>, in the task's environment and folder
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         control.close()
         os.setsid()
+        os.close(ready_read)
+        os.write(ready_write, b".")
+        os.close(ready_write)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.dup2(fds[0], 1)
@@ -75,6 +79,9 @@ while True:
         runpy.run_path(script, run_name="__main__")
         sys.exit(0)
     os.close(fds[0])
+    os.close(ready_write)
+    os.read(ready_read, 1)  # the engine leads its own group before the runner may signal it
+    os.close(ready_read)
     control.sendall(b"pid %d\\n" % engine)
     while True:
         readable = select.select([control, wake_read], [], [])[0]
