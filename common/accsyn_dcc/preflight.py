@@ -42,8 +42,10 @@ class Finding:
 class PreflightError(AccsynDccError):
     """A submit was refused by pre-flight checks; ``findings`` holds every blocker."""
 
-    def __init__(self, findings: Sequence[Finding]) -> None:
+    def __init__(self, findings: Sequence[Finding], all_findings: Sequence[Finding] = ()) -> None:
         self.findings = list(findings)
+        self.all_findings = list(all_findings) or self.findings
+        """Every finding of the check that stopped, notes too (the command line's JSON lists them)."""
         lines = "\n".join(f"- {finding.message}" for finding in self.findings)
         super().__init__(f"The submit was stopped by {len(self.findings)} pre-flight problem(s):\n{lines}")
 
@@ -53,10 +55,10 @@ def blockers(findings: Sequence[Finding]) -> List[Finding]:
 
 
 def raise_for_blockers(findings: Sequence[Finding]) -> None:
-    """Raise PreflightError when any finding blocks the submit."""
+    """Raise PreflightError when any finding blocks the submit (it carries every finding, notes too)."""
     blocking = blockers(findings)
     if blocking:
-        raise PreflightError(blocking)
+        raise PreflightError(blocking, findings)
 
 
 def unless_submitted_anyway(allow_missing: bool) -> str:

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hosts import HostAdapter
-from accsyn_dcc.preflight import raise_for_blockers
+from accsyn_dcc.preflight import Finding, PreflightError
 from accsyn_dcc.scan.records import Output
 from accsyn_dcc.session import SubmitChoices, SubmitSession
 from accsyn_dcc.workspace import WorkspaceInfo
@@ -65,17 +65,19 @@ def scripted_submit(
     choices = replace(choices, **changes)
     if choices.frames is not None:
         session.scan(choices.frames)
-    findings = session.workspace_findings() + session.findings(choices)
+    try:
+        prepared = session.prepare(choices, test_render)
+    except PreflightError as stopped:
+        _log_notes(stopped.all_findings)
+        raise
+    _log_notes(prepared.findings)
+    return prepared.payloads if dry_run else session.create(prepared.payloads)
+
+
+def _log_notes(findings: Sequence[Finding]) -> None:
     for finding in findings:
         if not finding.blocks:
             log.warning("accsyn: %s", finding.message)
-    raise_for_blockers(findings)
-    payloads = session.payloads(choices)
-    if test_render:
-        tested = session.test_render(payloads)
-        raise_for_blockers([tested])
-        log.warning("accsyn: %s", tested.message)
-    return payloads if dry_run else session.create(payloads)
 
 
 def _named_outputs(host: HostAdapter, available: List[Output], names: Optional[Sequence[str]]) -> List[Output]:

@@ -144,6 +144,15 @@ class PlannedJob:
         return self.hooks.before_send(self.job.to_payload())
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What ``SubmitSession.prepare`` made: every finding (none blocking), the planned jobs and their payloads."""
+
+    findings: List[Finding]
+    planned: List[PlannedJob]
+    payloads: List[Dict[str, Any]]
+
+
 class SubmitSession:
     """One submit of one host's scene; every user interface and script goes through it."""
 
@@ -397,14 +406,29 @@ class SubmitSession:
     def payloads(self, choices: SubmitChoices) -> List[Dict[str, Any]]:
         return [planned.payload() for planned in self.plan(choices)]
 
-    def submit(self, choices: SubmitChoices, test_render: bool = False) -> List[Dict[str, Any]]:
-        """Check (``test_render``: and test-render), then create every job; returns the created job records. Raises
-        PreflightError on blockers."""
-        raise_for_blockers(self.findings(choices))
-        payloads = self.payloads(choices)
+    def prepare(
+        self,
+        choices: SubmitChoices,
+        test_render: bool = False,
+        require_scan: bool = True,
+        notes: Sequence[Finding] = (),
+    ) -> Prepared:
+        """The one orchestration every entry point runs before it sends, renders here or prints: every finding
+        (``notes`` the caller adds, where the workspace came from, the choices, the files, the studio's hooks),
+        stopped by any blocker (PreflightError, carrying them all); the planned jobs and their payloads; and, when
+        asked, the test render of the first frame, stopped again if it differs."""
+        findings = [*notes, *self.workspace_findings(), *self.findings(choices, require_scan=require_scan)]
+        raise_for_blockers(findings)
+        planned = self.plan(choices)
+        payloads = [job.payload() for job in planned]
         if test_render:
-            raise_for_blockers([self.test_render(payloads)])
-        return self.create(payloads)
+            findings.append(self.test_render(payloads))
+            raise_for_blockers(findings)
+        return Prepared(findings, planned, payloads)
+
+    def submit(self, choices: SubmitChoices, test_render: bool = False) -> List[Dict[str, Any]]:
+        """``prepare``, then create every job; returns the created job records."""
+        return self.create(self.prepare(choices, test_render).payloads)
 
     def test_render(self, payloads: Sequence[Mapping[str, Any]]) -> Finding:
         """The test render of the first job's first frame, in place and on an empty site (``farm.trial``): one

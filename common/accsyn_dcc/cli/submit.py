@@ -82,21 +82,22 @@ def run(args: argparse.Namespace) -> int:
         raise AccsynDccError(unusable[0].message)
     session = SubmitSession(host, settings, offline=args.dry_run or args.local)
     session.load_workspace()
-    notes: List[Finding] = session.workspace_findings()
+    notes: List[Finding] = []
     try:
         session.scan(requested.frames)
     except UnsupportedScene as error:
         notes.append(Finding("warning", "not_scanned", f"{error}; its dependencies are not checked"))
     choices = _overlay(session.starting_choices(), args)
-    findings = notes + session.findings(choices, require_scan=False)
     workspace = session.workspace_origin.describe()
-    _stop_on_blockers(findings, args, workspace)
-    planned = session.plan(choices)
-    payloads = [job.payload() for job in planned]
-    if args.test_render:
-        findings.append(session.test_render(payloads))
-        _stop_on_blockers(findings, args, workspace)
-    summary = session.summary(planned)
+    try:
+        prepared = session.prepare(choices, args.test_render, require_scan=False, notes=notes)
+    except PreflightError as stopped:
+        if args.json:
+            print(json.dumps({"payloads": [], "findings": _as_dicts(stopped.all_findings), "workspace": workspace},
+                             indent=2))  # fmt: skip
+        raise
+    findings, payloads = prepared.findings, prepared.payloads
+    summary = session.summary(prepared.planned)
     if not args.json:
         for finding in findings:
             print(f"warning: {finding.message}", file=sys.stderr)
@@ -133,14 +134,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(one_line(f"created job {job['id']}"))
     return 0
-
-
-def _stop_on_blockers(findings: List[Finding], args: argparse.Namespace, workspace: str) -> None:
-    """Raise PreflightError when a finding blocks (with ``--json``, the findings printed first)."""
-    if blockers(findings):
-        if args.json:
-            print(json.dumps({"payloads": [], "findings": _as_dicts(findings), "workspace": workspace}, indent=2))
-        raise PreflightError(blockers(findings))
 
 
 def _site_root(text: str, settings: Any) -> str:

@@ -1,0 +1,72 @@
+"""One orchestration: the command line, a scripted submit and the dialogs' submit all run SubmitSession.prepare."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, List
+
+import pytest
+
+from accsyn_dcc.cli import main
+from accsyn_dcc.hosts import SceneFileHost
+from accsyn_dcc.preflight import PreflightError
+from accsyn_dcc.scripted import scripted_submit
+from accsyn_dcc.session import SubmitSession
+
+
+@pytest.fixture
+def prepared(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """The scenes each ``prepare`` call checked."""
+    calls: List[str] = []
+    real = SubmitSession.prepare
+
+    def recorded(self: SubmitSession, *args: Any, **kwargs: Any) -> Any:
+        calls.append(self.host.scene_path() or "")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SubmitSession, "prepare", recorded)
+    return calls
+
+
+def scanned(script) -> SceneFileHost:
+    """The scene file as a host that knows its range and outputs, as an open application would."""
+    host = SceneFileHost(str(script))
+    SubmitSession(host, offline=True).scan()
+    return host
+
+
+@pytest.fixture
+def script(tmp_path, monkeypatch):
+    root = tmp_path / "projects"
+    (root / "shot").mkdir(parents=True)
+    scene = root / "shot" / "comp.nk"
+    scene.write_text("Root {\n inputs 0\n first_frame 1\n last_frame 2\n}\n"
+                     f"Write {{\n file {root}/render/comp.%04d.exr\n file_type exr\n name Write1\n}}\n")  # fmt: skip
+    studio = {"workspace": {"volumes": [{"code": "projects", "paths": {"linux": str(root)}}],
+                            "engines": [{"code": "nuke-15", "settings": {"filename_extensions": ".nk"}}]}}  # fmt: skip
+    (tmp_path / "studio.json").write_text(json.dumps(studio))
+    for name in ("ACCSYN_WORKSPACE", "ACCSYN_API_USER", "ACCSYN_API_KEY", "ACCSYN_CREDENTIALS_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", str(tmp_path / "studio.json"))
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    return scene
+
+
+def test_every_entry_point_checks_and_plans_through_prepare(script, prepared, capsys):
+    assert main(["submit", str(script), "--engine", "nuke-15", "--dry-run", "--json"]) == 0
+    [cli_payload] = json.loads(capsys.readouterr().out)["payloads"]
+    [scripted_payload] = scripted_submit(scanned(script), engine="nuke-15", dry_run=True)
+    assert prepared.count(str(script)) == 2
+    assert cli_payload == scripted_payload
+
+
+def test_a_stopped_prepare_carries_every_finding_notes_too(script, capsys):
+    read = "Read {\n file /nowhere/plate.exr\n name Read1\n}\nWrite {"
+    script.write_text(script.read_text().replace("Write {", read))
+    assert main(["submit", str(script), "--engine", "nuke-15", "--dry-run", "--json"]) == 1
+    codes = [finding["code"] for finding in json.loads(capsys.readouterr().out)["findings"]]
+    assert "missing_dependency" in codes
+    with pytest.raises(PreflightError) as stopped:
+        scripted_submit(scanned(script), engine="nuke-15", dry_run=True)
+    assert [finding.code for finding in stopped.value.findings] == ["missing_dependency"]
+    assert [finding.code for finding in stopped.value.all_findings] == codes
