@@ -28,31 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 FAKE_HOSTS = REPO / "tests" / "fake_hosts"
 PLUGIN = REPO / "plugins" / "nuke"
 sys.path[:0] = [str(FAKE_HOSTS), str(PLUGIN), str(REPO / "bench")]
+from ui_stall import StallMeter  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-class StallMeter:
-    """Records the gaps between ticks of a 1 ms timer on the UI thread."""
-
-    def __init__(self, qt_core: Any) -> None:
-        self.gaps: List[float] = []
-        self._last = time.perf_counter()
-        self.timer = qt_core.QTimer()
-        self.timer.setInterval(1)
-        self.timer.timeout.connect(self._tick)
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append(now - self._last)
-        self._last = now
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return max(self.gaps) if self.gaps else 0.0
 
 
 def run_until(app: Any, done: Callable[[], bool], timeout: float) -> None:
