@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Tuple
 
 import pytest
 
@@ -28,19 +28,21 @@ from installers.blender import BlenderExtension  # noqa: E402
 from test_install import snapshot  # noqa: E402
 
 
-def _setup(host: str, home: Path) -> Dict[str, str]:
-    """The environment that points ``host`` into ``home``, whose host folders do not exist yet."""
+def _setup(host: str, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point ``host`` into ``home`` (its environment set), whose host folders do not exist yet."""
     (home / "Documents").mkdir(parents=True)
     (home / "Documents" / "notes.txt").write_bytes(b"keep me\n")
     if host == "houdini":
         (home / "houdini20.5").mkdir()  # Houdini was started once; its packages folder is missing
-    return {
+    variables = {
         "nuke": {},
         "maya": {"MAYA_APP_DIR": str(home / "maya")},
         "houdini": {"HOUDINI_USER_PREF_DIR": str(home / "houdini20.5")},
         "blender": {"BLENDER_USER_SCRIPTS": str(home / ".config" / "blender" / "5.0" / "scripts")},
         "blender-extension": {"BLENDER_USER_EXTENSIONS": str(home / ".config" / "blender" / "5.0" / "extensions")},
     }[host]
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture
@@ -115,8 +117,7 @@ def test_a_full_disk_is_one_line_and_leaves_no_folder_behind(
     host: str, tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = tmp_path / "home"
-    for name, value in _setup(host, home).items():
-        monkeypatch.setenv(name, value)
+    _setup(host, home, monkeypatch)
     before = snapshot(home)
     full_disk_under(home, monkeypatch)
     code, _out, err = run(host, home, capsys)
@@ -131,8 +132,7 @@ def test_a_disk_that_fills_up_half_way_undoes_the_files_already_written(
     host: str, tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = tmp_path / "home"
-    for name, value in _setup(host, home).items():
-        monkeypatch.setenv(name, value)
+    _setup(host, home, monkeypatch)
     before = snapshot(home)
     full_disk_under(home, monkeypatch, writes_that_fit=3)
     code, _out, err = run(host, home, capsys)
@@ -147,8 +147,7 @@ def test_a_read_only_home_is_one_line_and_changes_nothing(
     host: str, tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = tmp_path / "home"
-    for name, value in _setup(host, home).items():
-        monkeypatch.setenv(name, value)
+    _setup(host, home, monkeypatch)
     before = snapshot(home)
     read_only(home, monkeypatch)
     code, _out, err = run(host, home, capsys)
@@ -191,7 +190,7 @@ def test_a_step_that_fails_undoes_the_steps_done_before_it(
 ) -> None:
     """Nuke's block is written, then vendoring fails (no package index): the block is taken out again."""
     home = tmp_path / "home"
-    _setup("nuke", home)
+    _setup("nuke", home, monkeypatch)
     before = snapshot(home)
     monkeypatch.setattr(Vendor, "command", lambda self: ["false"])
     code, out, err = run("nuke", home, capsys, vendor=True)
@@ -205,7 +204,7 @@ def test_an_uninstall_that_cannot_remove_a_file_is_one_line(
     tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = tmp_path / "home"
-    _setup("nuke", home)
+    _setup("nuke", home, monkeypatch)
     assert run("nuke", home, capsys)[0] == 0
     installed = snapshot(home)
 
@@ -223,7 +222,7 @@ def test_a_step_that_cannot_be_undone_is_named_in_the_same_line(
     tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = tmp_path / "home"
-    _setup("nuke", home)
+    _setup("nuke", home, monkeypatch)
     monkeypatch.setattr(Vendor, "command", lambda self: ["false"])
 
     def refuse(path: Any) -> None:
@@ -245,7 +244,7 @@ def test_vendoring_that_fails_half_way_removes_the_folder_it_made(
 ) -> None:
     """pip made the target folder and some packages, then failed: the vendor folder goes with it."""
     home = tmp_path / "home"
-    _setup("nuke", home)
+    _setup("nuke", home, monkeypatch)
     target = repo / "build" / "python-vendor"
     script = f"import os, sys; os.makedirs({str(target / 'requests')!r}); sys.exit('ERROR: disk full')"
     monkeypatch.setattr(Vendor, "command", lambda self: [sys.executable, "-c", script])
