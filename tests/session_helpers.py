@@ -72,3 +72,14 @@ class StubHost(HostAdapter):
 
     def collect_scan(self, frames: Any, progress: Any, cancelled: Any) -> PendingScan:
         return StubScan(self._scan)
+
+
+class Recorder:
+    """A client that records what it is asked to create."""
+
+    def __init__(self) -> None:
+        self.created: List[Dict[str, Any]] = []
+
+    def create_compute_job(self, payload: Dict[str, Any]) -> Dict[str, Any]:
+        self.created.append(payload)
+        return {"id": f"j{len(self.created)}", **payload}

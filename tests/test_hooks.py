@@ -11,10 +11,11 @@ import json
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import pytest
 from hook_helpers import FAILURES, STUDIO_HOOK, studio_with_hooks
+from session_helpers import Recorder
 
 from accsyn_dcc.api import connect
 from accsyn_dcc.cli import main
@@ -146,16 +147,6 @@ def test_the_cli_sends_the_hooked_payload(
     assert job["name"] == "studio_x"
     assert job["compute"]["filters"] == "ram:>16g" and job["compute"]["envs"] == {"STUDIO_HOOKED": "1"}
 
-
-class Recorder:
-    """A client that records what it is asked to create."""
-
-    def __init__(self) -> None:
-        self.created: List[Dict[str, Any]] = []
-
-    def create_compute_job(self, payload: Dict[str, Any]) -> Dict[str, Any]:
-        self.created.append(payload)
-        return {"id": f"j{len(self.created)}", **payload}
 
 
 def test_one_failing_before_send_sends_no_job_of_many(tmp_path: Path, monkeypatch: Any, script: Path) -> None:

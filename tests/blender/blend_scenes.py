@@ -13,7 +13,7 @@ import bpy
 from font_files import make_font
 
 
-def _png(path: Path, rgb=(0.2, 0.4, 0.6)) -> None:
+def write_png(path: Path, rgb=(0.2, 0.4, 0.6)) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     image = bpy.data.images.new(path.stem, 4, 4)
     image.pixels = [*rgb, 1.0] * 16
@@ -37,7 +37,7 @@ def build_everything(root: Path) -> Dict[str, Path]:
     files: Dict[str, Path] = {}
     bpy.ops.wm.read_factory_settings(use_empty=True)
     # A library that itself links an image, relative to the library's own folder.
-    _png(root / "lib" / "textures" / "prop_wood.png")
+    write_png(root / "lib" / "textures" / "prop_wood.png")
     bpy.ops.mesh.primitive_cube_add()
     prop = bpy.context.active_object
     prop.name = "Prop"
@@ -72,14 +72,14 @@ def build_everything(root: Path) -> Dict[str, Path]:
         scene.collection.objects.link(linked)
 
     for tile in ("1001", "1002", "1011"):
-        _png(root / "textures" / f"wood.{tile}.png")
+        write_png(root / "textures" / f"wood.{tile}.png")
     udim = bpy.data.images.load(str(root / "textures" / "wood.1001.png"))
     udim.source = "TILED"
     udim.use_fake_user = True
     files["udim"] = root / "textures" / "wood.<UDIM>.png"
 
     for frame in range(1, 6):
-        _png(root / "plates" / f"bg.{frame:04d}.png")
+        write_png(root / "plates" / f"bg.{frame:04d}.png")
     editor = scene.sequence_editor_create()
     strip = editor.strips.new_image("Plate", str(root / "plates" / "bg.0001.png"), 1, 1)
     for frame in range(2, 6):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import bpy
 import pytest
+from blend_scenes import write_png
 from session_helpers import scene_payload
 
 from accsyn_dcc.config import Settings
@@ -16,15 +17,6 @@ from accsyn_dcc.paths import current_os
 
 pytestmark = pytest.mark.blender
 
-
-def _png(path: Path, rgb) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image = bpy.data.images.new(path.stem, 4, 4)
-    image.pixels = [*rgb, 1.0] * 16
-    image.filepath_raw = str(path)
-    image.file_format = "PNG"
-    image.save()
-    bpy.data.images.remove(image)
 
 
 def _pc2(path: Path, frames: int, points) -> None:
@@ -54,7 +46,7 @@ def build_scene(root: Path) -> str:
     """The demo shot (a texture, a linked library) with an image sequence and a mesh cache added."""
     shot = build_demo_project(str(root))
     for frame, rgb in enumerate([(1, 0, 0), (0, 0, 1), (1, 1, 0)], 1):
-        _png(root / "seq" / f"tint_{frame:04d}.png", rgb)
+        write_png(root / "seq" / f"tint_{frame:04d}.png", rgb)
     _pc2(root / "cache" / "quad.pc2", 3, [(-0.9, -0.7, 0.1), (-0.3, -0.7, 0.1), (-0.9, -0.1, 0.1), (-0.3, -0.1, 0.1)])
     bpy.ops.wm.open_mainfile(filepath=shot)
     bpy.ops.mesh.primitive_plane_add(size=0.5, location=(0.5, 0.4, 0.1))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 from hook_helpers import FAILURES, STUDIO_HOOK, studio_with_hooks
 from nuke_script import Graph, Node
-from session_helpers import StubScan
+from session_helpers import Recorder, StubScan
 
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.scan.records import ScanResult
@@ -16,14 +16,6 @@ from accsyn_dcc.workspace import Engine, Volume, WorkspaceInfo
 
 WORKSPACE = WorkspaceInfo(engines=[Engine("nuke-15")], volumes=[Volume("projects", {"linux": "/mnt/projects"})])
 
-
-class Recorder:
-    def __init__(self) -> None:
-        self.created: List[Dict[str, Any]] = []
-
-    def create_compute_job(self, payload: Dict[str, Any]) -> Dict[str, Any]:
-        self.created.append(payload)
-        return {"id": f"j{len(self.created)}", **payload}
 
 
 @pytest.fixture
