@@ -9,6 +9,7 @@ outputs), then the engine's own defaults.
 
 from __future__ import annotations
 
+import copy
 import os
 import posixpath
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
 from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hooks import Hooks, plan_for
+from accsyn_dcc.host_snapshot import HostSnapshot
 from accsyn_dcc.host_table import host_of_scene
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.paths import PathMapper, default_job_name, normalise
@@ -286,6 +288,13 @@ class SubmitSession:
     def scan(self, frames: Optional[FrameRange] = None) -> ScanResult:
         """Both parts at once, for scripts and the command line."""
         return self.finish_scan(self.collect_scan(frames))
+
+    def on_snapshot(self, outputs: Sequence[Output]) -> SubmitSession:
+        """This session planning with the host's answers read now, on the host's main thread (``HostSnapshot``), so
+        its ``prepare`` and ``payloads`` may run on a worker thread; the scan, workspace and hooks are shared."""
+        planner = copy.copy(self)
+        planner.host = HostSnapshot(self.host, outputs)
+        return planner
 
     # ------------------------------------------------------------------------------------------- checks
     @property

@@ -73,6 +73,7 @@ def test_a_hook_that_cannot_be_imported_blocks_the_submit(
     studio_with_hooks(tmp_path, monkeypatch, {"50_unimportable.py": source})
     dialog = started(qtbot, backend)
     qtbot.waitUntil(lambda: "studio hook 50_unimportable.py " + words in dialog.findings_label.text(), timeout=5000)
-    dialog.submit()
+    dialog.submit()  # (the button is disabled; a script calling submit() is stopped by the same check)
+    qtbot.waitUntil(lambda: dialog.status().startswith("Not submitted: "), timeout=5000)
     assert dialog.status().startswith("Not submitted: studio hook 50_unimportable.py cannot be imported")
     assert backend.created == []

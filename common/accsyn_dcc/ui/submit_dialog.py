@@ -6,7 +6,9 @@ defaults, then the remembered choices, then the host, then the engine): the dial
 rule of its own; switching engine re-applies only what the artist has not changed. Slow work never runs on
 the UI thread: the workspace lookup, the file checks of the scan and the submit run on Qt's thread pool;
 the host's own part of the scan runs on the UI thread in small steps, keeping the window responsive and the
-Cancel button live.
+Cancel button live. Submit, preview and export plan on a worker thread with the host's answers read on the UI
+thread first (``SubmitSession.on_snapshot``); Submit runs ``SubmitSession.prepare``, the one orchestration every
+entry point runs, then creates the jobs.
 Submit stays disabled while something blocks, with the reason and the way out ("Submit anyway") beside it,
 and while the files are being checked: findings are never shown for frames other than the ones checked, so a
 range change checks the files again. A modified scene is saved when the artist agrees, at Submit.
@@ -133,8 +135,14 @@ class SubmitDialog(QtWidgets.QDialog):
         self.blocked_label = QtWidgets.QLabel()
         self.blocked_label.setWordWrap(True)
         self.submit_anyway_check = QtWidgets.QCheckBox("Submit anyway (send what exists)")
+        self.test_render_check = QtWidgets.QCheckBox("Test render first")
+        self.test_render_check.setToolTip(
+            "Before submitting, render the first frame here, in place and on an empty site, and stop if they differ "
+            "(a file the job would not send)"
+        )
         buttons.addWidget(self.blocked_label, 1)
         buttons.addWidget(self.submit_anyway_check)
+        buttons.addWidget(self.test_render_check)
         self.submit_button = QtWidgets.QPushButton("Submit")
         self.submit_button.setDefault(True)
         self.close_button = QtWidgets.QPushButton("Close")
@@ -621,8 +629,9 @@ class SubmitDialog(QtWidgets.QDialog):
             self.preview_text.setPlainText(f"# {NO_ENGINE}")
             return
         self.preview_text.setPlainText("# Building the payload...")
+        planner = self.session.on_snapshot(choices.outputs)
         self._background(
-            lambda: _payload_text(self.session.payloads(choices)),
+            lambda: _payload_text(planner.payloads(choices)),
             self.preview_text.setPlainText,
             lambda sentence: self.preview_text.setPlainText(f"# {sentence}"),
         )
@@ -642,9 +651,10 @@ class SubmitDialog(QtWidgets.QDialog):
         if not path:
             return
         choices = self.choices()
+        planner = self.session.on_snapshot(choices.outputs)
         self._set_status("Exporting the payload...")
         self._background(
-            lambda: _write_payload(path, _payload_text(self.session.payloads(choices))),
+            lambda: _write_payload(path, _payload_text(planner.payloads(choices))),
             lambda _result: self._set_status(f"Payload written to {path}."),
             lambda sentence: self._set_status(f"Could not export the payload: {sentence}"),
         )
@@ -654,36 +664,46 @@ class SubmitDialog(QtWidgets.QDialog):
         self._set_status("The dependency report is on the clipboard.")
 
     def submit(self) -> None:
-        """Check, offer to save a modified script, then create the job(s) in the background."""
-        findings = self.findings()
-        if any(finding.code == "modified" for finding in findings):
-            scene = self.host.words.scene
+        """Offer to save a modified scene, then, in the background, ``prepare`` (every check, the studio's hooks, the
+        test render when asked) and create the job(s); a blocker found there is said and nothing is created."""
+        scene = self.host.words.scene
+        if self.host.is_modified():
             if not self.ask(f"The {scene} has unsaved changes. Save it now and submit?"):
                 self._set_status(f"Not submitted: save the {scene} first (the farm renders the file on disk).")
                 return
             try:
                 self.host.save_scene()
             except Exception as error:
-                self._set_status(f"Could not save the {self.host.words.scene}: {describe_error(error)}")
+                self._set_status(f"Could not save the {scene}: {describe_error(error)}")
                 return
-            findings = self.findings()
-        blocking = preflight.blockers(findings)
-        if blocking:
-            self._set_status("Not submitted: " + " ".join(finding.message for finding in blocking))
-            return
         choices = self.choices()
+        test_render = self.test_render_check.isChecked()
+        planner = self.session.on_snapshot(choices.outputs)  # the host is asked here, on its main thread
         self.submit_button.setEnabled(False)
         not_remembered = self._remember()
-        self._set_status(" ".join(filter(None, ["Submitting...", not_remembered])))
+        doing = "Test rendering the first frame, then submitting..." if test_render else "Submitting..."
+        self._set_status(" ".join(filter(None, [doing, not_remembered])))
+
+        def prepare_and_create() -> Any:
+            try:
+                prepared = planner.prepare(choices, test_render)
+            except preflight.PreflightError as stopped:
+                return stopped
+            return self.session.create(prepared.payloads)
+
         self._background(
-            lambda: self.session.create(self.session.payloads(choices)),
-            lambda created: self._submitted(created, not_remembered),
+            prepare_and_create,
+            lambda result: self._submitted(result, not_remembered),
             self._submit_failed,
         )
 
-    def _submitted(self, created: List[Dict[str, Any]], not_remembered: str = "") -> None:
-        self.created_jobs = created
+    def _submitted(self, result: Any, not_remembered: str = "") -> None:
         self.submit_button.setEnabled(True)
+        if isinstance(result, preflight.PreflightError):
+            self._set_status("Not submitted: " + " ".join(finding.message for finding in result.findings))
+            return
+        created: List[Dict[str, Any]] = result
+        self.created_jobs = created
         ids = ", ".join(str(job.get("id", "?")) for job in created)
         done = f"Submitted: job {ids}." if len(created) == 1 else f"Submitted {len(created)} jobs: {ids}."
         self._set_status(" ".join(filter(None, [done, not_remembered])))
