@@ -70,3 +70,33 @@ def test_a_stopped_prepare_carries_every_finding_notes_too(script, capsys):
         scripted_submit(scanned(script), engine="nuke-15", dry_run=True)
     assert [finding.code for finding in stopped.value.findings] == ["missing_dependency"]
     assert [finding.code for finding in stopped.value.all_findings] == codes
+
+
+def test_the_command_line_and_a_scripted_submit_run_the_steps_in_the_one_session_call(script, monkeypatch, capsys):
+    """Workspace, starting choices, scan and prepare run inside ``prepare_in_one_call``, never in a caller's copy."""
+    inside: List[bool] = []
+    steps: List[tuple] = []
+    real_call = SubmitSession.prepare_in_one_call
+
+    def one_call(self: SubmitSession, *args: Any, **kwargs: Any) -> Any:
+        inside.append(True)
+        try:
+            return real_call(self, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(SubmitSession, "prepare_in_one_call", one_call)
+    for name in ("load_workspace", "starting_choices", "scan", "prepare"):
+        real = getattr(SubmitSession, name)
+
+        def step(self: SubmitSession, *args: Any, _name: str = name, _real: Any = real, **kwargs: Any) -> Any:
+            steps.append((_name, bool(inside)))
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(SubmitSession, name, step)
+    host = scanned(script)
+    steps.clear()
+    assert main(["submit", str(script), "--engine", "nuke-15", "--dry-run"]) == 0
+    scripted_submit(host, engine="nuke-15", dry_run=True)
+    assert [name for name, _ in steps].count("prepare") == 2
+    assert all(within for _, within in steps), steps

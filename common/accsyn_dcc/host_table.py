@@ -45,6 +45,11 @@ class Host:
     output_parameter: str = ""
     """The engine parameter naming the outputs to render (``writes``, ``rops``; Maya's ``layers`` come with their
     ``cameras``); empty: the engine renders every output."""
+    plugin_path: str = ""
+    """The variable the render reads its plugin folders from (``NUKE_PATH``): set to the folders of the scene's
+    ``plugin_kinds`` dependencies when the submit sets it not; empty: none."""
+    plugin_kinds: Tuple[str, ...] = ()
+    """The dependency kinds found through ``plugin_path`` (a Nuke ``gizmo``)."""
 
     @property
     def engine(self) -> str:
@@ -53,7 +58,8 @@ class Host:
 
 HOSTS: Tuple[Host, ...] = (
     Host("nuke", "Nuke", HostWords("Write", "Writes", "script"), (".nk",), "accsyn_dcc.scan.nuke:scan_file",
-         (".nk", ".gizmo"), "nuke_engine", output_parameter="writes"),
+         (".nk", ".gizmo"), "nuke_engine", output_parameter="writes", plugin_path="NUKE_PATH",
+         plugin_kinds=("gizmo",)),
     Host("maya", "Maya", HostWords("render layer", "render layers", "scene"), (".ma", ".mb"),
          "accsyn_dcc.scan.maya:scan_file", (".ma",), "maya_engine", output_parameter="layers"),
     Host("houdini", "Houdini", HostWords("ROP", "ROPs", "scene"), (".hip", ".hiplc", ".hipnc"),

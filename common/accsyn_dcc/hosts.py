@@ -114,6 +114,8 @@ class HostAdapter(ABC):
 
     engine_setting: str = ""
     """Settings key that names the engine to preselect (``nuke_engine``, ``maya_engine``); empty: none."""
+    choices_from_scan: bool = False
+    """True when the scene's own range and outputs are known only once it is scanned (a scene file)."""
     settings: Mapping[str, Any] = MappingProxyType({})
     """The user's remembered settings, as the plugin was given them."""
 
@@ -137,10 +139,6 @@ class HostAdapter(ABC):
         prefix = f"{self.host_name}-"
         own = [code for code in codes if code.lower() == self.host_name or code.lower().startswith(prefix)]
         return sorted(own, key=natural_sort_key)[-1] if own else None
-
-    def suggested_envs(self, scan: Optional[ScanResult]) -> Dict[str, str]:
-        """Environment variables the render probably needs (e.g. NUKE_PATH for gizmos); empty by default."""
-        return {}
 
     def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
         """Engine parameters naming the chosen outputs (``{"writes": [...]}`` for Nuke): ``output_parameters``."""
@@ -168,6 +166,7 @@ class SceneFileHost(HostAdapter):
     """A scene file on disk, scanned by the offline reader for its extension; nothing is ever saved."""
 
     host_name = "file"
+    choices_from_scan = True
 
     def __init__(self, path: str, default_engine_code: Optional[str] = None) -> None:
         self._path = os.path.abspath(path)

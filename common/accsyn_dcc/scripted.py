@@ -50,23 +50,20 @@ def scripted_submit(
     if unknown:
         raise AccsynDccError(f"submit() got unknown option(s): {', '.join(sorted(unknown))}")
     session = SubmitSession(host, workspace=workspace, connector=(lambda: client) if client else None, offline=dry_run)
-    if workspace is None:
-        session.load_workspace()
-    choices = session.starting_choices()
-    choices = replace(choices, outputs=tuple(_named_outputs(host, list(choices.outputs), outputs)))
-    changes: Dict[str, Any] = dict(options)
-    own_ranges = {output.range for output in choices.outputs}  # None: the scene's range
-    if range is not None:
-        changes["range_text"] = range
-    elif outputs is not None and len(own_ranges) == 1 and None not in own_ranges:
-        changes["range_text"] = own_ranges.pop()  # every chosen output's own range (a layer's, a limited Write's)
-    if engine is not None:
-        changes["engine"] = engine
-    choices = replace(choices, **changes)
-    if choices.frames is not None:
-        session.scan(choices.frames)
+
+    def overlay(choices: SubmitChoices) -> SubmitChoices:
+        """The caller's outputs and options; with outputs named and no range, the range they all share, if any."""
+        chosen = tuple(_named_outputs(host, list(choices.outputs), outputs))
+        own_ranges = {output.range for output in chosen}  # None: the scene's range
+        changes: Dict[str, Any] = dict(options)
+        if outputs is not None and len(own_ranges) == 1 and None not in own_ranges:
+            changes["range_text"] = own_ranges.pop()  # every chosen output's own range (a layer's, a limited Write's)
+        if engine is not None:
+            changes["engine"] = engine
+        return replace(choices, outputs=chosen, **changes)
+
     try:
-        prepared = session.prepare(choices, test_render)
+        prepared = session.prepare_in_one_call(overlay, range, test_render)
     except PreflightError as stopped:
         _log_notes(stopped.all_findings)
         raise

@@ -45,7 +45,7 @@ from accsyn_dcc.references import absolute_path, is_absolute_path
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.sending import OnShare, SendRule
 from accsyn_dcc.transfer import TransferPlan, byte_count, describe_size, plan_transfer, sent_as_they_are
-from accsyn_dcc.workspace import Engine, WorkspaceInfo, WorkspaceOrigin
+from accsyn_dcc.workspace import OPERATING_SYSTEMS, Engine, WorkspaceInfo, WorkspaceOrigin
 
 Connector = Callable[[], Any]
 """Returns a logged-in accsyn client, or raises an AccsynDccError saying why it cannot."""
@@ -395,7 +395,9 @@ class SubmitSession:
 
     # ------------------------------------------------------------------------------------------- payloads
     def plan(self, choices: SubmitChoices) -> List[PlannedJob]:
-        """The job(s) ``choices`` make (one per output when asked); raises an AccsynDccError naming the field."""
+        """The job(s) ``choices`` make (one per output when asked), with the variables the scan calls for
+        (``with_suggested_envs``); raises an AccsynDccError naming the field."""
+        choices = self.with_suggested_envs(choices)
         scene = self.host.scene_path()
         if not scene:
             raise AccsynDccError(f"The {self.host.words.scene} has never been saved, so there is nothing to submit.")
@@ -434,6 +436,78 @@ class SubmitSession:
             findings.append(self.test_render(payloads))
             raise_for_blockers(findings)
         return Prepared(findings, planned, payloads)
+
+    def prepare_in_one_call(
+        self,
+        overlay: Callable[[SubmitChoices], SubmitChoices] = lambda choices: choices,
+        range_text: Optional[str] = None,
+        test_render: bool = False,
+    ) -> Prepared:
+        """Choices, scan, findings and payloads in one call, for the command line and scripted submits: the workspace
+        (``load_workspace``, unless the caller gave one), the starting choices with the caller's ``overlay`` and
+        ``range_text`` over them, the scene scanned for their frames, then ``prepare``. A scene file
+        (``HostAdapter.choices_from_scan``) is scanned first, for the range asked: its own range and outputs come
+        from the scan; one that no reader reads is a note (its files go unchecked)."""
+        if self.workspace_origin.source != "caller":
+            self.load_workspace()
+        notes: List[Finding] = []
+        if self.host.choices_from_scan:
+            asked = SubmitChoices(range_text=range_text or "")
+            if range_text is not None and asked.range_error is not None:
+                raise asked.range_error  # the frames to scan for
+            notes = self._scan_noting_unread(asked.frames)
+        choices = overlay(self.starting_choices())
+        if range_text is not None:
+            choices = replace(choices, range_text=range_text)
+        if not self.host.choices_from_scan:
+            notes = self._scan_noting_unread(choices.frames)
+        return self.prepare(choices, test_render, require_scan=not notes, notes=notes)
+
+    def _scan_noting_unread(self, frames: Optional[FrameRange]) -> List[Finding]:
+        """``scan``; a scene no reader reads is a note saying its files go unchecked."""
+        from accsyn_dcc.scan import UnsupportedScene
+
+        try:
+            self.scan(frames)
+        except UnsupportedScene as error:
+            return [Finding(WARNING, "not_scanned", f"{error}; its dependencies are not checked")]
+        return []
+
+    def suggested_envs(self, choices: SubmitChoices) -> Dict[str, Dict[str, str]]:
+        """The variables the scan calls for that ``choices`` set not, as per-OS ``envs`` (``common`` or an OS): the
+        host row's ``plugin_path`` (``NUKE_PATH``) listing the folders of its plugins (gizmos). When every folder is on
+        a share, the value of each OS the share is mounted on, as that OS mounts it; else the folders as found here."""
+        application, scan = self.host.application, self.scan_result
+        if application is None or scan is None or not application.plugin_path:
+            return {}
+        name = application.plugin_path
+        if name in choices.envs or any(name in values for values in choices.os_envs.values()):
+            return {}
+        kinds = application.plugin_kinds
+        folders = sorted({os.path.dirname(found.path) for found in scan.dependencies if found.kind in kinds})
+        if not folders:
+            return {}
+        mapper = self.mapper
+        shared = [mapper.to_accsyn(folder) for folder in folders]
+        if not all(shared):
+            return {"common": {name: os.pathsep.join(folders)}}
+        suggested: Dict[str, Dict[str, str]] = {}
+        for os_name in OPERATING_SYSTEMS:
+            native = [mapper.to_native(path, os_name) for path in shared if path]
+            if native and all(native):
+                suggested[os_name] = {name: (";" if os_name == "windows" else ":").join(map(str, native))}
+        return suggested
+
+    def with_suggested_envs(self, choices: SubmitChoices) -> SubmitChoices:
+        """``choices`` with the variables ``suggested_envs`` adds (every plan has them: the job's envs)."""
+        suggested = self.suggested_envs(choices)
+        if not suggested:
+            return choices
+        os_envs = {os_name: dict(values) for os_name, values in choices.os_envs.items()}
+        for os_name, values in suggested.items():
+            if os_name != "common":
+                os_envs.setdefault(os_name, {}).update(values)
+        return replace(choices, envs={**choices.envs, **suggested.get("common", {})}, os_envs=os_envs)
 
     def submit(self, choices: SubmitChoices, test_render: bool = False) -> List[Dict[str, Any]]:
         """``prepare``, then create every job; returns the created job records."""

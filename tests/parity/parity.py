@@ -148,7 +148,9 @@ def assert_identical(payloads: Dict[str, List[Payload]]) -> None:
     assert len(first) == 1, first
     carried = first[0]
     assert (carried["filters"], carried["queue"]) == (DEFAULTS["filters"], DEFAULTS["queue"])
-    assert carried["envs"] == DEFAULTS["envs"] and carried["parameters"]["input_conversion"] == "platform"
+    studio_envs = {section: {name: carried["envs"].get(section, {}).get(name) for name in values}
+                   for section, values in DEFAULTS["envs"].items()}  # fmt: skip
+    assert studio_envs == DEFAULTS["envs"] and carried["parameters"]["input_conversion"] == "platform"
     assert carried["parameters"]["site"] == {"hq": {"settings": {"download": {"enable": "false"},
                                                                  "upload": {"task_bucketsize": "1"}}}}  # fmt: skip
     for name, each in others:

@@ -24,7 +24,6 @@ from accsyn_dcc.errors import AccsynDccError, ValidationError
 from accsyn_dcc.hosts import SceneFileHost
 from accsyn_dcc.payload_rules import ENV_SECTIONS, INPUT_CONVERSIONS
 from accsyn_dcc.preflight import Finding, PreflightError, blockers, check_input
-from accsyn_dcc.scan import UnsupportedScene
 from accsyn_dcc.session import SubmitChoices, SubmitSession
 from accsyn_dcc.workspace import OPERATING_SYSTEMS
 
@@ -73,29 +72,19 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    requested = SubmitChoices(range_text=args.range or "")
-    if args.range is not None and requested.range_error is not None:
-        raise requested.range_error
     host = SceneFileHost(args.scene, default_engine_code=args.engine or settings.defaults.engine or None)
     unusable = blockers(check_input(host.scene_path(), None))
     if unusable:
         raise AccsynDccError(unusable[0].message)
     session = SubmitSession(host, settings, offline=args.dry_run or args.local)
-    session.load_workspace()
-    notes: List[Finding] = []
     try:
-        session.scan(requested.frames)
-    except UnsupportedScene as error:
-        notes.append(Finding("warning", "not_scanned", f"{error}; its dependencies are not checked"))
-    choices = _overlay(session.starting_choices(), args)
-    workspace = session.workspace_origin.describe()
-    try:
-        prepared = session.prepare(choices, args.test_render, require_scan=False, notes=notes)
+        prepared = session.prepare_in_one_call(lambda choices: _overlay(choices, args), args.range, args.test_render)
     except PreflightError as stopped:
         if args.json:
-            print(json.dumps({"payloads": [], "findings": _as_dicts(stopped.all_findings), "workspace": workspace},
-                             indent=2))  # fmt: skip
+            print(json.dumps({"payloads": [], "findings": _as_dicts(stopped.all_findings),
+                              "workspace": session.workspace_origin.describe()}, indent=2))  # fmt: skip
         raise
+    workspace = session.workspace_origin.describe()
     findings, payloads = prepared.findings, prepared.payloads
     summary = session.summary(prepared.planned)
     if not args.json:
@@ -149,7 +138,6 @@ def _overlay(choices: SubmitChoices, args: argparse.Namespace) -> SubmitChoices:
     """The command line's options over the session's initial choices."""
     given: Dict[str, Any] = {
         "engine": args.engine,
-        "range_text": args.range,
         "name": args.name,
         "bucket_size": args.bucket,
         "queue": args.queue,

@@ -179,16 +179,17 @@ class EnvEditor(QtWidgets.QWidget):
             self.table.removeRow(row)
         self.changed.emit()
 
-    def suggest(self, suggestions: Dict[str, str]) -> None:
-        """Offer variables the scan suggests (e.g. NUKE_PATH for gizmos); added unless already set."""
-        current = self.values()
-        added = [name for name in suggestions if name not in current]
-        for name in added:
-            self.set_variable(name, suggestions[name])
-        if added:
-            self.suggestion.setText(
-                "Suggested from the scan: " + ", ".join(added) + " (gizmos need their folder on the farm)."
-            )
+    def show_suggested(self, suggestions: Mapping[str, Mapping[str, str]]) -> None:
+        """Say which variables the job gets from the scan (``SubmitSession.suggested_envs``: e.g. NUKE_PATH for the
+        gizmos, as each OS mounts their folders) unless one is set here."""
+        lines = [f"{name} = {value}" + ("" if section == "common" else f" (on {section})")
+                 for section, values in suggestions.items() for name, value in values.items()]  # fmt: skip
+        self.suggestion.setText(
+            "Set from the scan, where the render finds the scene's plugins (add the variable here to set it "
+            "yourself):\n" + "\n".join(lines)
+            if lines
+            else ""
+        )
 
     def _rows(self) -> List[Tuple[str, str, str]]:
         """(OS, name, value) of each named row."""

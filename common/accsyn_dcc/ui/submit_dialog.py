@@ -386,6 +386,10 @@ class SubmitDialog(QtWidgets.QDialog):
         self.site_editor.set_sites([site.code for site in workspace.sites])
         self._show(initial, ("engine", "queue"), only_unchanged=False)  # offered only now, so not yet chosen
         self._engine_chosen()
+        self._show_suggested_envs()  # they follow the shares
+
+    def _show_suggested_envs(self) -> None:
+        self.env_editor.show_suggested(self.session.suggested_envs(self.choices()))
 
     def _engine_chosen(self, *_args: object) -> None:
         """Re-apply what follows the engine (range, bucket size) where the artist has not changed it; showing them
@@ -490,7 +494,7 @@ class SubmitDialog(QtWidgets.QDialog):
         if not self.outputs and scan.outputs and not self.selected_only:
             self._set_outputs(scan.outputs)
         self.dependency_model.set_rows(rows)
-        self.env_editor.suggest(self.host.suggested_envs(scan))
+        self._show_suggested_envs()
         missing = len(scan.missing)
         summary = f"Scan done: {len(scan.dependencies)} files"
         summary += f", {missing} missing" if missing else ", all found"

@@ -19,7 +19,7 @@ from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.nuke.outputs import in_project, is_output, output_of, rendered_nodes, scene_range
 from accsyn_dcc.scan.nuke.rules import OUTPUT_CLASSES
 from accsyn_dcc.scan.nuke.script import CONTAINERS
-from accsyn_dcc.scan.records import Output, ScanResult
+from accsyn_dcc.scan.records import Output
 from accsyn_nuke.live_scan import knob_text, snapshot
 
 """Settings key that overrides the engine chosen from the running Nuke version."""
@@ -106,9 +106,3 @@ class NukeHost(HostAdapter):
         from accsyn_nuke import live_scan
 
         return live_scan.collect(frames=frames, progress=progress, cancelled=cancelled)
-
-    def suggested_envs(self, scan: Optional[ScanResult]) -> Dict[str, str]:
-        if scan is None:
-            return {}
-        folders = sorted({os.path.dirname(dep.path) for dep in scan.dependencies if dep.kind == "gizmo"})
-        return {"NUKE_PATH": os.pathsep.join(folders)} if folders else {}

@@ -75,14 +75,6 @@ def test_save_goes_through_nuke_and_only_when_asked(graph: Graph, nuke_ui: Any) 
     assert nuke_ui._ui.saved == [None] and not host.is_modified()
 
 
-def test_gizmos_suggest_nuke_path(graph: Graph) -> None:
-    from accsyn_nuke.adapter import NukeHost
-
-    scan = ScanResult(SCRIPT, dependencies=[Dependency("/tools/gizmos/Glow.gizmo", "gizmo", "Glow1", "", True)])
-    assert NukeHost().suggested_envs(scan) == {"NUKE_PATH": "/tools/gizmos"}
-    assert NukeHost().suggested_envs(ScanResult(SCRIPT)) == {}
-
-
 def test_dry_run_submit_returns_the_payload(graph: Graph, scanned: None, tmp_path: Any, monkeypatch: Any) -> None:
     from accsyn_nuke import submit
 

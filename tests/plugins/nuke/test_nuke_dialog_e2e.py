@@ -75,7 +75,8 @@ def test_open_scan_edit_preview_submit_and_find_the_job(
     qtbot.waitUntil(lambda: dialog.scan is not None and dialog.engine() != "", timeout=10000)
     assert dialog.engine() == "nuke-16"  # Nuke 16.0v2 is running
     assert dialog.queue_codes() == ["", "high", "medium", "low"]
-    assert dialog.env_editor.values() == {"NUKE_PATH": "/mnt/projects/tools/gizmos"}  # suggested for the gizmo
+    assert dialog.env_editor.values() == {}  # the artist set none: the job gets NUKE_PATH for the gizmo, said here
+    assert "NUKE_PATH = /mnt/projects/tools/gizmos (on linux)" in dialog.env_editor.suggestion.text()
 
     dialog.name_edit.setText("sh0040 comp")
     dialog.range_edit.setText("1001-1020")
@@ -92,6 +93,7 @@ def test_open_scan_edit_preview_submit_and_find_the_job(
     assert preview["filters"] == "ram:>32g,site:hq" and preview["queue"] == "high"
     assert preview["settings"]["task_bucketsize"] == "4"
     assert preview["parameters"]["writes"] == ["Write_EXR"]
+    assert preview["envs"]["linux"]["NUKE_PATH"] == "/mnt/projects/tools/gizmos"
     assert preview["input"] == "share=projects/shot/comp_v003.nk"
     assert DEMO_KEY not in dialog.preview_text.toPlainText()
 
