@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Union
 
-from accsyn_dcc.payload_rules import check_payload, normalise_legacy_keys, setting_text, validate_payload
+from accsyn_dcc.errors import ValidationError
+from accsyn_dcc.payload_rules import (
+    Reviewed,
+    check_payload,
+    normalise_legacy_keys,
+    review_payload,
+    setting_text,
+    validate_payload,
+)
 
 __all__ = [
     "ComputeJob",
@@ -108,6 +116,15 @@ class ComputeJob:
     def to_payload(self) -> Dict[str, Any]:
         """The JSON object for ``create("Compute", ...)`` as accsyn stores it; raises ValidationError naming each
         bad field."""
+        reviewed = self.review()
+        if reviewed.problems:
+            raise ValidationError(reviewed.problems)
+        value: Dict[str, Any] = reviewed.value
+        return value
+
+    def review(self) -> Reviewed:
+        """The payload through ``review_payload``: as accsyn stores it, with each change made on the way (a filter key
+        given twice, combined) as a warning and every problem."""
         payload: Dict[str, Any] = {"engine": self.engine, "input": self.input}
         optional = {
             "name": self.name,
@@ -130,7 +147,7 @@ class ComputeJob:
             payload["parameters"] = parameters
         if self.metadata:
             payload["metadata"] = dict(self.metadata)
-        return check_payload(payload)
+        return review_payload(payload)
 
 
 def _settings_dict(values: Dict[str, Any]) -> Dict[str, str]:

@@ -431,6 +431,11 @@ class SubmitSession:
         findings = [*notes, *self.workspace_findings(), *self.findings(choices, require_scan=require_scan)]
         raise_for_blockers(findings)
         planned = self.plan(choices)
+        findings += [
+            Finding(WARNING, "payload_changed", f"{change.field}: {change.message}")
+            for job in planned
+            for change in job.job.review().warnings
+        ]  # what the payload rules change on the way is said, never done silently
         payloads = [job.payload() for job in planned]
         if test_render:
             findings.append(self.test_render(payloads))

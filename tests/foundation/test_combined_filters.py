@@ -39,3 +39,20 @@ def test_parse_gives_the_combined_statements():
 def test_the_built_payload_sends_the_combined_statement():
     payload = ComputeJob(engine="nuke-13", input="/a.nk", filters="hostname:-a,hostname:-b").to_payload()
     assert payload["filters"] == "hostname:-a-b"
+
+
+def test_a_submit_says_it_combined_the_filters(tmp_path, monkeypatch, capsys):
+    """The command line (and so every entry point: it is ``SubmitSession.prepare``) warns of the combination."""
+    import json
+
+    from accsyn_dcc.cli import main
+
+    monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", "")
+    monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user.json"))
+    scene = tmp_path / "comp.nk"
+    scene.write_text(f"Root {{\n first_frame 1\n last_frame 2\n}}\nWrite {{\n file {tmp_path}/out.%04d.exr\n}}\n")
+    args = ["submit", str(scene), "--engine", "nuke", "--filters", "hostname:-a,hostname:-b", "--dry-run"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["filters"] == "hostname:-a-b"
+    assert "warning: filters: 'hostname' appears 2 times; combined into 'hostname:-a-b'" in captured.err
