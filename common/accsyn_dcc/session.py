@@ -528,15 +528,23 @@ class SubmitSession:
     def create(self, payloads: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
         """Create jobs from payloads already checked; returns the created job records (each with its ``id``)."""
         client = self.client()
-        return self.hooks.after_submit([dict(client.create_compute_job(payload)) for payload in payloads])
+        return self._created([dict(client.create_compute_job(payload)) for payload in payloads])
 
     def send(self, payloads: Sequence[Dict[str, Any]], duplicate: bool = False) -> List[Any]:
         """Like ``create``, saying of each job whether it was there before (``api.Submitted``: a repeat of an
         unfinished job is answered with it, unless ``duplicate``); the studio's ``after_submit`` hooks run alike."""
         client = self.client()
         sent = [client.submit_job(payload, duplicate=duplicate) for payload in payloads]
-        self.hooks.after_submit([submitted.job for submitted in sent])
+        self._created([submitted.job for submitted in sent])
         return sent
+
+    def _created(self, jobs: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """What follows every job creation: the host's job monitors announce their end (``remember_submitted``: a
+        scripted submit's jobs too), and the studio's ``after_submit`` hooks are told."""
+        from accsyn_dcc.ui.job_watch import remember_submitted
+
+        remember_submitted([str(job.get("id")) for job in jobs])
+        return self.hooks.after_submit(jobs)
 
     def summary(self, planned: Sequence[PlannedJob]) -> str:
         """One line: jobs, frames and tasks, and what the dependencies will sync (stats files: off the UI thread)."""

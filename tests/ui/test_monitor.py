@@ -213,6 +213,7 @@ def test_after_a_submit_the_dialog_opens_the_monitor_on_the_job_it_created(farm:
     job = farm.submit("submitted", "1-2")
     dialog = make_dialog(qtbot, ScriptedHost(), farm.connect)
     assert dialog.monitor_button.isHidden()
+    job_watch.remember_submitted([job])  # as the session's create does
     dialog._submitted([{"id": job}])  # what the background submit hands back
     assert not dialog.monitor_button.isHidden() and dialog.monitor_button.text() == "Monitor job..."
     monitor = dialog.open_monitor()

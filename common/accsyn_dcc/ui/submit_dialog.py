@@ -31,7 +31,6 @@ from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.session import SubmitChoices, SubmitSession
 from accsyn_dcc.ui import dependency_model
 from accsyn_dcc.ui.editors import EnvEditor, FiltersEditor, SiteSettingsEditor
-from accsyn_dcc.ui.job_watch import remember_submitted
 from accsyn_dcc.ui.qt import QtCore, QtGui, QtWidgets
 from accsyn_dcc.ui.workers import BackgroundTask, describe_error, run_in_background
 from accsyn_dcc.workspace import WorkspaceInfo
@@ -711,7 +710,6 @@ class SubmitDialog(QtWidgets.QDialog):
         ids = ", ".join(str(job.get("id", "?")) for job in created)
         done = f"Submitted: job {ids}." if len(created) == 1 else f"Submitted {len(created)} jobs: {ids}."
         self._set_status(" ".join(filter(None, [done, not_remembered])))
-        remember_submitted([str(job.get("id")) for job in created])  # any job monitor announces their end
         self.monitor_button.setText("Monitor job..." if len(created) == 1 else "Monitor jobs...")
         self.monitor_button.setVisible(bool(created))
 

@@ -12,6 +12,7 @@ from session_helpers import StubScan
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.preflight import PreflightError
 from accsyn_dcc.scan.records import Dependency, ScanResult
+from accsyn_dcc.ui import job_watch
 from accsyn_dcc.workspace import Engine, EngineSettings, Volume, WorkspaceInfo
 
 WORKSPACE = WorkspaceInfo(
@@ -117,6 +118,7 @@ def test_submit_sends_each_job_through_the_client(graph: Graph, scanned: None, t
 
     created = submit(writes=["Write_EXR"], client=Client(), workspace=WORKSPACE)
     assert created == [{"id": f"{1:024x}"}] and sent[0]["engine"] == "nuke-16"
+    assert f"{1:024x}" in job_watch.submitted_in_session()  # Nuke's job monitor announces its end, as a dialog's
 
 
 @pytest.mark.parametrize(
