@@ -208,3 +208,32 @@ def test_the_session_gives_frames_and_tasks_as_the_payload_splits_them() -> None
     assert payload["settings"]["task_bucketsize"] == "20"
     frames, bucket_size, tasks = session.task_split(replace(choices, outputs=choices.outputs[:1]))
     assert (str(frames), bucket_size, tasks) == ("1001-1020", 5, 4)
+
+
+def test_connect_again_reads_the_workspace_once_accsyn_answers_keeping_the_engine_chosen_offline(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    studio = tmp_path / "studio.json"
+    studio.write_text(json.dumps({"workspace": {"engines": [{"code": "nuke-15"}, {"code": "nuke-16"}]}}))
+    monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", str(studio))
+    answering: List[Any] = []
+
+    def connect() -> Any:  # logging in fails while accsyn is down, as connect_configured does
+        if not answering:
+            raise AccsynDccError("Could not reach 127.0.0.1:9 (connection refused)")
+        return answering[0]
+
+    dialog = make_dialog(qtbot, TwoWrites(), connect)
+    dialog.load_workspace()
+    qtbot.waitUntil(lambda: "Could not" in dialog.connection_label.text(), timeout=5000)
+    assert not dialog.reconnect_button.isHidden()
+    assert dialog.select_engine("nuke-15")  # the artist's choice while offline
+    class BothEngines(Backend):
+        def workspace_info(self) -> WorkspaceInfo:
+            return WorkspaceInfo(engines=[Engine("nuke-15"), Engine("nuke-16")])
+
+    answering.append(BothEngines())  # accsyn is back
+    qtbot.mouseClick(dialog.reconnect_button, QtCore.Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.connection_label.text().startswith("Connected"), timeout=5000)
+    assert dialog.reconnect_button.isHidden() and dialog.session.workspace_origin.source == "accsyn"
+    assert dialog.engine() == "nuke-15"  # still the artist's choice (the running Nuke 16 would be preselected)

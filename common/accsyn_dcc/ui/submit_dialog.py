@@ -126,7 +126,13 @@ class SubmitDialog(QtWidgets.QDialog):
         layout.addLayout(progress_row)
         self.connection_label = QtWidgets.QLabel()
         self.connection_label.setWordWrap(True)
-        layout.addWidget(self.connection_label)
+        self.reconnect_button = QtWidgets.QPushButton("Connect again")
+        self.reconnect_button.setToolTip("Read the accsyn workspace again (its engines, queues and sites)")
+        self.reconnect_button.hide()
+        connection_row = QtWidgets.QHBoxLayout()
+        connection_row.addWidget(self.connection_label, 1)
+        connection_row.addWidget(self.reconnect_button)
+        layout.addLayout(connection_row)
         self.status_label = QtWidgets.QLabel()
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
@@ -158,6 +164,7 @@ class SubmitDialog(QtWidgets.QDialog):
         self.submit_button.clicked.connect(self.submit)
         self.close_button.clicked.connect(self.close)
         self.monitor_button.clicked.connect(self.open_monitor)
+        self.reconnect_button.clicked.connect(self.load_workspace)
         for signal in (
             self.name_edit.textChanged,
             self.range_edit.textChanged,
@@ -348,6 +355,7 @@ class SubmitDialog(QtWidgets.QDialog):
 
     def load_workspace(self) -> None:
         self.connection_label.setText("Reading the accsyn workspace...")
+        self.reconnect_button.hide()
         self._background(self.session.load_workspace, self._workspace_loaded, self._workspace_failed)
 
     @property
@@ -373,9 +381,12 @@ class SubmitDialog(QtWidgets.QDialog):
         else:
             then = "The studio settings describe no workspace to work offline with, so no engine can be chosen."
         self.connection_label.setText(f"Could not read the accsyn workspace: {sentence} {then}")
+        self.reconnect_button.show()
 
     def _offer(self, workspace: WorkspaceInfo) -> None:
-        """Offer the engines, queues and sites of ``workspace``, the one the session plans with."""
+        """Offer the engines, queues and sites of ``workspace``, the one the session plans with (an engine and queue
+        chosen from an earlier offer, such as the offline description's, stay chosen when offered again)."""
+        chosen_engine, chosen_queue = self.engine(), self.queue()
         self.session.workspace = workspace
         initial = self._initial()
         self.set_engines([(engine.label, engine.code) for engine in workspace.engines])
@@ -384,6 +395,10 @@ class SubmitDialog(QtWidgets.QDialog):
         self.queue_combo.addItems(["(default)"] + [queue.name or queue.code for queue in workspace.queues])
         self.site_editor.set_sites([site.code for site in workspace.sites])
         self._show(initial, ("engine", "queue"), only_unchanged=False)  # offered only now, so not yet chosen
+        if chosen_engine:
+            self.select_engine(chosen_engine)
+        if chosen_queue:
+            self.select_queue(chosen_queue)
         self._engine_chosen()
         self._show_suggested_envs()  # they follow the shares
 
