@@ -96,3 +96,17 @@ def test_a_tasks_log_is_printed_without_escapes_or_credentials(workspace, capsys
     out = capsys.readouterr().out
     _assert_shown_safely(out)
     assert out == "Traceback\\x1b]0;owned\\x07\\x1b[2J\\r\nRuntimeError: Authorization: ***\n"
+
+
+def test_a_big_jobs_summary_lists_its_failed_tasks_first_and_at_most_50(workspace, monkeypatch, capsys):
+    many = [{"uri": str(frame), "status": "done" if frame != 777 else "failed", "metadata": {"reason": "crash"}}
+            for frame in range(1, 1001)]  # fmt: skip
+    monkeypatch.setitem(RESULTS, "task/find", many)
+    assert main(["job", "job1"]) == 1
+    rows = capsys.readouterr().out.splitlines()
+    header = next(index for index, line in enumerate(rows) if line.startswith("ITEM"))
+    listed = rows[header + 1 : header + 51]
+    assert listed[0].split()[:2] == ["777", "failed"] and len(listed) == 50
+    assert rows[header + 51] == "... and 950 more tasks (--tasks 0 lists every one)"
+    assert main(["job", "job1", "--tasks", "0"]) == 1
+    assert "more tasks" not in capsys.readouterr().out

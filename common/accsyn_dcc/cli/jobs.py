@@ -24,6 +24,10 @@ NOT_FINISHED = 3
 FINISHED_STATUSES = ("done", "failed", "aborted")
 JOB_HEADER = ["ID", "NAME", "USER", "ENGINE", "STATUS", "RANGE", "CREATED"]
 WATCH_SECONDS = 24 * 3600.0
+TASKS_SHOWN = 50
+"""Tasks ``job ID`` lists unless asked for more (a job of 100,000 frames has as many tasks)."""
+TASK_ORDER = {"failed": 0, "executing": 1}
+"""Listed first, in this order; the others keep accsyn's order."""
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +45,10 @@ def register(subparsers: Any) -> None:
     job.add_argument("--timeout", type=float, default=WATCH_SECONDS, help="stop watching after this many seconds")
     job.add_argument("--interval", type=float, default=2.0, help="seconds between looks with --watch (default 2)")
     job.add_argument("--log", metavar="ITEM", default=None, help="print the log of the task of this item (frame)")
+    job.add_argument(
+        "--tasks", type=int, default=TASKS_SHOWN, metavar="N",
+        help=f"list at most N tasks, failed and running first (default {TASKS_SHOWN}; 0: every task)",
+    )  # fmt: skip
     job.set_defaults(handler=run_job)
     for name, verb in (("pause", "pause a job: it starts no new task"), ("resume", "resume a paused or aborted job"),
                        ("abort", "abort a job: its running tasks are stopped")):  # fmt: skip
@@ -134,11 +142,15 @@ def run_job(args: argparse.Namespace) -> int:
     if reason:
         print(f"reason: {shown(reason)}")
     print()
+    listed = sorted(tasks, key=lambda task: TASK_ORDER.get(str(task.get("status")), len(TASK_ORDER)))
+    listed = listed[: args.tasks] if args.tasks > 0 else listed
     rows = [[task.get("uri", ""), task.get("status", ""), task.get("node") or "", task.get("started") or "",
              task.get("finished") or "", _duration(task.get("time")),
              (task.get("metadata") or {}).get("reason", "") if task.get("status") == "failed" else ""]
-            for task in tasks]  # fmt: skip
+            for task in listed]  # fmt: skip
     _table(rows, ["ITEM", "STATUS", "NODE", "START", "END", "DURATION", "REASON"], shown)
+    if len(listed) < len(tasks):
+        print(f"... and {len(tasks) - len(listed)} more tasks (--tasks 0 lists every one)")
     failed = [task for task in tasks if task.get("status") == "failed"]
     if failed:
         print(f"\nlog of a task: accsyn-dcc job {shown(job['id'])} --log {shown(failed[0].get('uri'))}")
