@@ -280,3 +280,16 @@ def test_a_full_disk_under_the_work_folder_ends_in_one_line_naming_it(tmp_path, 
         f"accsyn-dcc farm: work folder {work}: cannot write (No space left on device); "
         "free some space there or give another --work-dir"
     )
+
+
+def test_a_run_leaves_no_engine_output_pipe_open(tmp_path, engines):
+    """Each engine's output pipe is closed once it is read (a long farm run opened one per task and bucket)."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        assert farm(tmp_path, engines, payload(tmp_path), workers=2).run().ok
+        gc.collect()
+    unclosed = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
+    assert not [message for message in unclosed if "TextIOWrapper" in message], unclosed

@@ -491,13 +491,14 @@ class LocalFarm:
             if stopping:
                 _terminate_group(process)
             assert process.stdout is not None
-            for line in process.stdout:
-                log.write(line)
-                status = _task_status(line)
-                if status is not None:
-                    reported.append(status)
-                    if self.on_frame is not None:
-                        self.on_frame(str(status))
+            with process.stdout:  # closed once read, whatever happens
+                for line in process.stdout:
+                    log.write(line)
+                    status = _task_status(line)
+                    if status is not None:
+                        reported.append(status)
+                        if self.on_frame is not None:
+                            self.on_frame(str(status))
             exit_code = process.wait()
             with self._lock:
                 self._running.pop(item, None)
