@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from accsyn_dcc.choices import SubmitChoices
 from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
-from accsyn_dcc.errors import AccsynDccError, ValidationError
+from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hooks import Hooks, plan_for
 from accsyn_dcc.host_table import host_of_scene
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
@@ -79,53 +79,6 @@ def host_engine(host: HostAdapter) -> str:
         return host.host_name
     row = host_of_scene(host.scene_path() or "")
     return row.engine if row is not None else ""
-
-
-@dataclass(frozen=True)
-class SubmitChoices:
-    """Everything an artist, a script or a command line chose for a submit."""
-
-    engine: str = ""
-    range_text: str = ""
-    name: str = ""
-    bucket_size: int = 1
-    queue: str = ""
-    outputs: Tuple[Output, ...] = ()
-    one_job_per_output: bool = False
-    filters: str = ""
-    """The accsyn filters text (``ram:>32g,site:sthlm``)."""
-    input_conversion: str = ""
-    """``auto``/``always``/``platform``/``never``; empty: ``auto`` for text scenes, none for binary ones."""
-    site_settings: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
-    envs: Mapping[str, str] = field(default_factory=dict)
-    os_envs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    arguments: Optional[str] = None
-    output_folder: str = ""
-    """Where the job's output goes; empty: the common folder of the outputs."""
-    extra_dependencies: Tuple[str, ...] = ()
-    clear_output_directory: Optional[str] = None
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    """Engine parameters beyond the host's output parameters."""
-    allow_missing: bool = False
-    """Submit although dependencies are missing: what exists is sent, the rest is reported as left out."""
-    send_off_share: Tuple[str, ...] = ()
-    """Files (or folders) on no share and outside the scene's folder that the artist chose, by name, to send."""
-
-    @cached_property
-    def _parsed_range(self) -> Tuple[Optional[FrameRange], Optional[ValidationError]]:
-        try:
-            return FrameRange.parse(self.range_text), None
-        except ValidationError as error:  # kept without its traceback: frames held here would make the
-            return None, error.with_traceback(None)  # choices a cycle the collector frees on any thread
-
-    @property
-    def frames(self) -> Optional[FrameRange]:
-        """The range, parsed once; None when it is empty or invalid (``range_error`` says why)."""
-        return self._parsed_range[0]
-
-    @property
-    def range_error(self) -> Optional[ValidationError]:
-        return self._parsed_range[1]
 
 
 @dataclass(frozen=True)
