@@ -1,37 +1,46 @@
-"""The one record of what a submit sends: ``SubmitChoices``, which every entry point fills and the session plans from.
+"""The one record of what a submit sends (``SubmitChoices``), and its form in a settings file.
 
-A module of its own (it imports no part of the session), so the settings schema can read its fields.
+The dialog's remembered choices (the user file's ``submit`` section) hold ``SubmitChoices`` fields under their own
+names and in their own shapes: ``filters`` as accsyn filter text, ``envs`` as names to text, ``os_envs`` as
+``{linux|mac|windows: {name: text}}``. The record marks which fields the dialog remembers (``REMEMBERED_FIELDS``),
+so the settings schema and the remembered section cannot drift from it; ``choice_values`` reads the section.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any, Mapping, Optional, Tuple
+from types import MappingProxyType
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from accsyn_dcc.errors import ValidationError
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Output
 
+_REMEMBERED = MappingProxyType({"remembered": True})
+"""A field the dialog remembers."""
+
 
 @dataclass(frozen=True)
 class SubmitChoices:
-    """Everything an artist, a script or a command line chose for a submit."""
+    """Everything an artist, a script, a command line or the studio's settings chose for a submit."""
 
-    engine: str = ""
+    engine: str = field(default="", metadata=_REMEMBERED)
     range_text: str = ""
     name: str = ""
-    bucket_size: int = 1
-    queue: str = ""
+    bucket_size: int = field(default=1, metadata=_REMEMBERED)
+    queue: str = field(default="", metadata=_REMEMBERED)
     outputs: Tuple[Output, ...] = ()
     one_job_per_output: bool = False
-    filters: str = ""
+    filters: str = field(default="", metadata=_REMEMBERED)
     """The accsyn filters text (``ram:>32g,site:sthlm``)."""
-    input_conversion: str = ""
+    input_conversion: str = field(default="", metadata=_REMEMBERED)
     """``auto``/``always``/``platform``/``never``; empty: ``auto`` for text scenes, none for binary ones."""
     site_settings: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
-    envs: Mapping[str, str] = field(default_factory=dict)
-    os_envs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    envs: Mapping[str, str] = field(default_factory=dict, metadata=_REMEMBERED)
+    """Variables for every OS."""
+    os_envs: Mapping[str, Mapping[str, str]] = field(default_factory=dict, metadata=_REMEMBERED)
+    """Variables per OS: ``{"linux"|"mac"|"windows": {name: text}}``."""
     arguments: Optional[str] = None
     output_folder: str = ""
     """Where the job's output goes; empty: the common folder of the outputs."""
@@ -59,3 +68,27 @@ class SubmitChoices:
     @property
     def range_error(self) -> Optional[ValidationError]:
         return self._parsed_range[1]
+
+
+REMEMBERED_FIELDS: Tuple[str, ...] = tuple(
+    item.name for item in fields(SubmitChoices) if item.metadata.get("remembered")
+)
+"""The fields the dialog remembers for the artist's next submit (the user file's ``submit`` section)."""
+
+
+def _texts(values: Mapping[str, Any]) -> Dict[str, str]:
+    return {str(name): str(value) for name, value in values.items()}
+
+
+_READ: Dict[str, Callable[[Any], Any]] = {
+    "bucket_size": int,
+    "envs": _texts,
+    "os_envs": lambda per_os: {os_name: _texts(values) for os_name, values in per_os.items()},
+}
+"""How a settings value becomes its field's value; text for the rest."""
+
+
+def choice_values(section: Mapping[str, Any]) -> Dict[str, Any]:
+    """The ``SubmitChoices`` values a settings section sets (the remembered choices), in the record's own types;
+    the section is one the settings schema has checked."""
+    return {name: _READ.get(name, str)(section[name]) for name in REMEMBERED_FIELDS if name in section}

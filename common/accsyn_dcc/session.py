@@ -14,7 +14,7 @@ import posixpath
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from accsyn_dcc.choices import SubmitChoices
+from accsyn_dcc.choices import SubmitChoices, choice_values
 from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
 from accsyn_dcc.errors import AccsynDccError
@@ -184,10 +184,10 @@ class SubmitSession:
     ) -> SubmitChoices:
         """The choices before the artist or the caller changes anything (see the module's precedence).
 
-        ``remembered``: the dialog's remembered choices (``filters`` as text, ``envs`` as ``[name, value]``
-        pairs). ``engine``: the engine the caller chose; the range and bucket size follow it.
+        ``remembered``: the dialog's remembered choices (a settings section: ``SubmitChoices`` names and shapes).
+        ``engine``: the engine the caller chose; the range and bucket size follow it.
         """
-        remembered = remembered or {}
+        remembered = choice_values(remembered or {})
         defaults = self.settings.defaults
         engine_code = engine or self._first_engine(
             [self.host.default_engine(self.workspace.engines), remembered.get("engine"), defaults.engine]
@@ -197,20 +197,18 @@ class SubmitSession:
         range_text = str(scene_range) if scene_range else (found.settings.default_range if found else None) or ""
         scene = self.host.scene_path()
         bucket = remembered.get("bucket_size") or defaults.task_bucketsize
-        filters = remembered.get("filters")
-        envs = remembered.get("envs")
         choices = SubmitChoices(
             engine=engine_code,
             range_text=range_text,
             name=default_job_name(scene) if scene else "",
             bucket_size=int(bucket or (found.settings.default_bucketsize if found else 1)),
-            queue=str(remembered.get("queue") or defaults.queue),
+            queue=remembered.get("queue", defaults.queue),
             outputs=tuple(self.host.outputs(selected_only)),
-            filters=filters if isinstance(filters, str) else defaults.filters,
-            input_conversion=str(remembered.get("input_conversion") or defaults.input_conversion),
+            filters=remembered.get("filters", defaults.filters),
+            input_conversion=remembered.get("input_conversion", defaults.input_conversion),
             site_settings=dict(defaults.site),
-            envs={str(name): str(value) for name, value in envs} if isinstance(envs, list) else dict(defaults.envs),
-            os_envs={os_name: dict(values) for os_name, values in defaults.os_envs.items()},
+            envs=remembered.get("envs", dict(defaults.envs)),
+            os_envs=remembered.get("os_envs", {os_name: dict(values) for os_name, values in defaults.os_envs.items()}),
         )
         return self.hooks.before_dialog(choices)
 

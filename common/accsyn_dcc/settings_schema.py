@@ -1,15 +1,18 @@
 """The shape of a settings file (studio or user), as one table: every key, its expected type, in words.
 
 ``settings_problems(values)`` names each unknown key and each value of the wrong type by its dotted
-key and the type expected, so a pipeline TD sees at once what to fix.
+key and the type expected, so a pipeline TD sees at once what to fix. The remembered ``submit`` section takes
+``SubmitChoices`` fields (``choices.REMEMBERED_FIELDS``), each checked by its field's row.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
+from accsyn_dcc.choices import REMEMBERED_FIELDS
 from accsyn_dcc.host_table import ENGINE_SETTINGS
 from accsyn_dcc.payload_rules import review_envs, review_settings, review_sites
+from accsyn_dcc.workspace import OPERATING_SYSTEMS
 
 Check = Tuple[Callable[[Any], bool], str]
 
@@ -38,6 +41,11 @@ def _site_map(value: Any) -> bool:
 
 def _envs(value: Any) -> bool:
     return not review_envs(value).problems
+
+
+def _os_envs(value: Any) -> bool:
+    return isinstance(value, dict) and all(os_name in OPERATING_SYSTEMS and _string_map(envs)
+                                           for os_name, envs in value.items())  # fmt: skip
 
 
 def _setting(name: str) -> Callable[[Any], bool]:
@@ -88,6 +96,17 @@ DEFAULTS: Dict[str, Check] = {
     "mapped_share_paths": (_share_path_list, "a list of {remote, local, os?} objects of text"),
     "max_tasks": (_whole_positive, "a whole number of 1 or more"),
 }
+CHOICES: Dict[str, Check] = {
+    "engine": (_string, "an engine code (text)"),
+    "bucket_size": (_whole_positive, "a whole number of 1 or more"),
+    "queue": (_string, "a queue code (text)"),
+    "filters": (_string, 'accsyn filters as text, e.g. "ram:>32g"'),
+    "input_conversion": (_string, "one of auto, always, platform, never"),
+    "envs": (_string_map, "an object of variable names to text (for every OS)"),
+    "os_envs": (_os_envs, 'an object {"linux"|"mac"|"windows": {name: text}}'),
+}
+"""The row of each ``SubmitChoices`` field a settings section may hold."""
+REMEMBERED: Dict[str, Check] = {name: CHOICES[name] for name in REMEMBERED_FIELDS}
 WORKSPACE: Dict[str, Check] = {
     "engines": (_object_list, "a list of engine objects"),
     "volumes": (_volume_list, "a list of volume objects whose paths map OS names to text"),
@@ -105,7 +124,9 @@ TOP_LEVEL: Dict[str, Check] = {
 }
 STUDIO_ONLY_KEYS = ("hooks", "hook_timeout")
 """Keys only the studio config may set (studio hooks are the studio's code)."""
-SECTIONS: Dict[str, Dict[str, Check]] = {"defaults": DEFAULTS, "workspace": WORKSPACE}
+USER_ONLY_KEYS = ("submit",)
+"""Keys only a user's settings may hold (the dialog's remembered choices; a studio presets them in ``defaults``)."""
+SECTIONS: Dict[str, Dict[str, Check]] = {"defaults": DEFAULTS, "submit": REMEMBERED, "workspace": WORKSPACE}
 
 
 def settings_problems(values: Mapping[str, Any]) -> List[str]:

@@ -61,7 +61,7 @@ def test_the_dialog_shows_the_studio_defaults_before_and_after_the_workspace(qtb
 
 
 def test_remembered_choices_layer_over_the_studio_and_nothing_is_lost(qtbot: Any, studio: Path) -> None:
-    remembered = {"bucket_size": 3, "filters": "cores:>8,pool:+gpu,site:hq", "envs": [["A", "1"]]}
+    remembered = {"bucket_size": 3, "filters": "cores:>8,pool:+gpu,site:hq", "envs": {"A": "1"}}
     dialog = make_dialog(qtbot, ScriptedHost(), remembered)
     assert chosen(dialog.choices()) == chosen(dialog.session.initial_choices(remembered))
     assert (dialog.choices().bucket_size, dialog.choices().envs) == (3, {"A": "1"})

@@ -322,17 +322,6 @@ class SubmitDialog(QtWidgets.QDialog):
         index = self.conversion_combo.currentIndex()
         return self._conversion_codes[index] if 0 <= index < len(self._conversion_codes) else ""
 
-    def _remember(self) -> str:
-        """Remember the choices for the next submit; why they could not be, else empty."""
-        return self.remembered.update(
-            engine=self.engine(),
-            queue=self.queue(),
-            bucket_size=self.bucket_spin.value(),
-            input_conversion=self.conversion(),
-            filters=self.filters_editor.text(),
-            envs=[[name, value] for name, value in self.env_editor.values().items()],
-        )
-
     # ----------------------------------------------------------------------------------------------- workspace
     def start(self) -> None:
         """Look up the workspace (in the background) and scan the scene."""
@@ -673,7 +662,7 @@ class SubmitDialog(QtWidgets.QDialog):
             return
         choices = self.choices()
         self.submit_button.setEnabled(False)
-        not_remembered = self._remember()
+        not_remembered = self.remembered.remember(choices)  # for the next submit; why not, else empty
         self._set_status(" ".join(filter(None, ["Submitting...", not_remembered])))
         self._background(
             lambda: self.session.create(self.session.payloads(choices)),
