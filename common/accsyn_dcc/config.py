@@ -26,12 +26,12 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 from platformdirs import user_cache_dir, user_config_dir
 
 from accsyn_dcc import json_text
+from accsyn_dcc.choices import choice_values
 from accsyn_dcc.credentials import API_KEY_ENV, CREDENTIALS_FILE_ENV, Credentials
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.payload_rules import per_os_envs, review_sites
 from accsyn_dcc.remembered import SETTINGS_KEY as REMEMBERED_KEY
 from accsyn_dcc.remembered import stored_form
-from accsyn_dcc.settings_schema import STUDIO_ONLY_KEYS, USER_ONLY_KEYS, seed_site_shape, settings_problems
+from accsyn_dcc.settings_schema import STUDIO_ONLY_KEYS, USER_ONLY_KEYS, settings_problems
 from accsyn_dcc.workspace import WorkspaceInfo
 
 STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
@@ -40,53 +40,15 @@ USER_CONFIG_ENV = "ACCSYN_DCC_USER_CONFIG"
 WORKSPACE_CACHE_ENV = "ACCSYN_DCC_WORKSPACE_CACHE"
 """Overrides the file caching the last workspace read from accsyn (tests, shared workstations)."""
 WORKSPACE_SECTIONS = ("engines", "volumes", "sites", "queues")
+MAX_TASKS = 10_000
+"""More tasks than this in one job is a pre-flight blocker (a mistyped range of a million frames), unless the
+settings' ``max_tasks`` says otherwise."""
 
 log = logging.getLogger(__name__)
 
 
 class ConfigError(AccsynDccError):
     """A settings or credentials file cannot be read."""
-
-
-@dataclass(frozen=True)
-class Defaults:
-    """The ``defaults`` section: a studio's (and a user's) choices for every submit."""
-
-    engine: str = ""
-    filters: str = ""
-    task_bucketsize: Optional[int] = None
-    queue: str = ""
-    input_conversion: str = ""
-    envs: Mapping[str, str] = field(default_factory=dict)
-    """Variables for every OS (flat ``envs``, or their ``common`` section)."""
-    os_envs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """Variables per OS (``linux``, ``mac``, ``windows``) of per-OS ``envs``."""
-    site: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
-    """``{site: {"download"|"upload"|"common": {name: text}}}`` from compute.rst's ``{site: {"settings": ...}}``."""
-    transfer_speedlimit: Optional[float] = None
-    mapped_share_paths: Tuple[Mapping[str, str], ...] = ()
-    max_tasks: int = 10_000
-    """More tasks than this in one job is a pre-flight blocker (a mistyped range of a million frames)."""
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Defaults:
-        envs = dict(data.get("envs") or {})
-        per_os = per_os_envs(envs)
-        sites = review_sites(seed_site_shape(data.get("site") or {})).value
-        speed = data.get("transfer_speedlimit")
-        return cls(
-            engine=str(data.get("engine") or ""),
-            filters=str(data.get("filters") or ""),
-            task_bucketsize=int(data["task_bucketsize"]) if data.get("task_bucketsize") else None,
-            queue=str(data.get("queue") or ""),
-            input_conversion=str(data.get("input_conversion") or ""),
-            envs=dict(envs.get("common") or {}) if per_os else envs,
-            os_envs={name: dict(values) for name, values in envs.items() if name != "common"} if per_os else {},
-            site={code: body["settings"] for code, body in sites.items()},
-            transfer_speedlimit=float(speed) if speed is not None else None,
-            mapped_share_paths=tuple(data.get("mapped_share_paths") or ()),
-            max_tasks=int(data.get("max_tasks") or cls.max_tasks),
-        )
 
 
 @dataclass
@@ -104,8 +66,14 @@ class Settings:
         return self.values.get(key, default)
 
     @property
-    def defaults(self) -> Defaults:
-        return Defaults.from_dict(self.values.get("defaults") or {})
+    def default_choices(self) -> Dict[str, Any]:
+        """The ``SubmitChoices`` values the ``defaults`` section sets (studio, then user)."""
+        return choice_values(self.values.get("defaults") or {})
+
+    @property
+    def max_tasks(self) -> int:
+        """The most tasks one job may have."""
+        return int(self.values.get("max_tasks") or MAX_TASKS)
 
     @property
     def workspace(self) -> WorkspaceInfo:

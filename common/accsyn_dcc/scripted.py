@@ -40,7 +40,8 @@ def scripted_submit(
     range (None: the chosen outputs' own range when they share one, else the scene's). ``engine``: an
     engine code (None: the host's choice, else the studio default). ``options``: any ``SubmitChoices``
     field (``name``, ``bucket_size``, ``queue``, ``one_job_per_output``, ``filters``,
-    ``input_conversion``, ``site_settings``, ``envs``, ``allow_missing``, ...). ``dry_run`` runs every
+    ``input_conversion``, ``site_settings``, ``envs``, ``os_envs``, ``transfer_speedlimit``,
+    ``mapped_share_paths``, ``allow_missing``, ...), over the studio's ``defaults``. ``dry_run`` runs every
     check and creates nothing; its workspace is found as a submit's is (``session.find_workspace``).
     ``test_render`` renders the first frame in place and on an empty site first (``SubmitSession.test_render``);
     a frame that differs stops the submit like any blocker.

@@ -1,10 +1,12 @@
 """The submit session: scene -> scan -> choices -> findings (pre-flight) -> payloads -> created jobs.
 
 One Qt-free object serves the dialog of every host, every host's scripted ``submit()`` and the
-command line (through ``SceneFileHost``). Order of precedence for each choice, decided once in
-``initial_choices``: what the caller sets on the returned record, then the artist's remembered
-choices (dialog), then the settings' ``defaults`` (studio, then user), then the scene (range,
-outputs), then the engine's own defaults.
+command line (through ``SceneFileHost``). Every choice is one ``SubmitChoices`` field, decided once in
+``initial_choices``, each layer over the one before: the settings' ``defaults`` (studio, then user), the
+artist's remembered choices (dialog), the host (the scene's range, outputs and job name; the engine its
+version or its ``<host>_engine`` setting names comes before a remembered or a default one, when the
+workspace has it), then the caller's engine; the engine's own defaults (``default_range``,
+``default_bucketsize``) fill what no layer set. The caller replaces any field of the record it returns.
 """
 
 from __future__ import annotations
@@ -187,30 +189,24 @@ class SubmitSession:
         ``remembered``: the dialog's remembered choices (a settings section: ``SubmitChoices`` names and shapes).
         ``engine``: the engine the caller chose; the range and bucket size follow it.
         """
-        remembered = choice_values(remembered or {})
-        defaults = self.settings.defaults
-        engine_code = engine or self._first_engine(
-            [self.host.default_engine(self.workspace.engines), remembered.get("engine"), defaults.engine]
+        defaults = self.settings.default_choices
+        artist = choice_values(remembered or {})
+        values = {**defaults, **artist}
+        values["engine"] = engine or self._first_engine(
+            [self.host.default_engine(self.workspace.engines), artist.get("engine"), defaults.get("engine")]
         )
-        found = self.workspace.engine(engine_code)
-        scene_range = self.host.frame_range()
-        range_text = str(scene_range) if scene_range else (found.settings.default_range if found else None) or ""
         scene = self.host.scene_path()
-        bucket = remembered.get("bucket_size") or defaults.task_bucketsize
-        choices = SubmitChoices(
-            engine=engine_code,
-            range_text=range_text,
+        scene_range = self.host.frame_range()
+        values.update(
             name=default_job_name(scene) if scene else "",
-            bucket_size=int(bucket or (found.settings.default_bucketsize if found else 1)),
-            queue=remembered.get("queue", defaults.queue),
+            range_text=str(scene_range) if scene_range else "",
             outputs=tuple(self.host.outputs(selected_only)),
-            filters=remembered.get("filters", defaults.filters),
-            input_conversion=remembered.get("input_conversion", defaults.input_conversion),
-            site_settings=dict(defaults.site),
-            envs=remembered.get("envs", dict(defaults.envs)),
-            os_envs=remembered.get("os_envs", {os_name: dict(values) for os_name, values in defaults.os_envs.items()}),
         )
-        return self.hooks.before_dialog(choices)
+        found = self.workspace.engine(values["engine"])
+        if found is not None:
+            values["range_text"] = values["range_text"] or found.settings.default_range or ""
+            values.setdefault("bucket_size", found.settings.default_bucketsize)
+        return self.hooks.before_dialog(SubmitChoices(**values))
 
     def _first_engine(self, candidates: Sequence[Optional[str]]) -> str:
         """The first candidate the workspace has (any candidate when the workspace lists no engines)."""
@@ -274,12 +270,12 @@ class SubmitSession:
         findings += check_input(scene, self.workspace.engine(choices.engine), self.workspace)
         findings += check_range(choices.range_text, choices.range_error)
         frames, _size, tasks = self.task_split(choices)
-        findings += check_size(frames, tasks, self.host.frame_range(), self.settings.defaults.max_tasks, words.scene)
+        findings += check_size(frames, tasks, self.host.frame_range(), self.settings.max_tasks, words.scene)
         findings += check_engine(choices.engine, self.workspace)
         findings += output_findings + check_outputs(outputs, on_share, words)
         rule = self.send_rule(choices)
         findings += check_extra_paths(choices.extra_dependencies, rule)
-        findings += check_share_path_entries(self.settings.defaults.mapped_share_paths)
+        findings += check_share_path_entries(choices.mapped_share_paths)
         if self.scan_result is not None:
             findings += self.file_findings(choices, rule)
         elif require_scan:
@@ -427,9 +423,8 @@ class SubmitSession:
         settings_values: Dict[str, Any] = {}
         if frames is not None:
             settings_values["task_bucketsize"] = bucket_size
-        defaults = self.settings.defaults
-        if defaults.transfer_speedlimit is not None:
-            settings_values["transfer_speedlimit"] = defaults.transfer_speedlimit
+        if choices.transfer_speedlimit is not None:
+            settings_values["transfer_speedlimit"] = choices.transfer_speedlimit
 
         transfer = self._transfer(choices)
         output = os.path.abspath(choices.output_folder) if choices.output_folder else _output_folder(outputs)
@@ -437,7 +432,7 @@ class SubmitSession:
         mapping = mapper.map_all([scene] + ([output] if output else []) + list(transfer.paths))
         mapped = {item.original: item.share_path or item.original for item in mapping.mapped}
         share_paths = [SharePathMapping(**entry) for entry in mapper.mapped_share_paths(mapping.volumes)]
-        share_paths += [SharePathMapping(**dict(entry)) for entry in defaults.mapped_share_paths]
+        share_paths += [SharePathMapping(**dict(entry)) for entry in choices.mapped_share_paths]
         job = ComputeJob(
             engine=choices.engine,
             input=mapped[scene],

@@ -16,11 +16,11 @@ from accsyn_dcc.ui.submit_dialog import SubmitDialog
 from accsyn_dcc.workspace import Engine, EngineSettings, WorkspaceInfo
 
 STUDIO_DEFAULTS = {
-    "task_bucketsize": 7,
+    "bucket_size": 7,
     "filters": "ram:>32g",
     "input_conversion": "never",
     "envs": {"OCIO": "/tools/aces.ocio"},
-    "site": {"hq": {"download": {"enable": "false"}}},
+    "site_settings": {"hq": {"download": {"enable": "false"}}},
 }
 WORKSPACE = WorkspaceInfo(
     engines=[Engine("nuke-15"), Engine("nuke-16", settings=EngineSettings(default_range="1-50", default_bucketsize=5))]

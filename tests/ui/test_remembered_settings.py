@@ -18,7 +18,7 @@ from accsyn_dcc.session import SubmitChoices
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
-STUDIO_DEFAULTS = {"task_bucketsize": 10, "queue": "high", "input_conversion": "always", "envs": {"STUDIO": "1"}}
+STUDIO_DEFAULTS = {"bucket_size": 10, "queue": "high", "input_conversion": "always", "envs": {"STUDIO": "1"}}
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     requested = SubmitChoices(range_text=args.range or "")
     if args.range is not None and requested.range_error is not None:
         raise requested.range_error
-    host = SceneFileHost(args.scene, default_engine_code=args.engine or settings.defaults.engine or None)
+    host = SceneFileHost(args.scene, default_engine_code=settings.default_choices.get("engine"))
     unusable = blockers(check_input(host.scene_path(), None))
     if unusable:
         raise AccsynDccError(unusable[0].message)
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         session.scan(requested.frames)
     except UnsupportedScene as error:
         notes.append(Finding("warning", "not_scanned", f"{error}; its dependencies are not checked"))
-    choices = _overlay(session.starting_choices(), args)
+    choices = _overlay(session.starting_choices(engine=args.engine or ""), args)
     workspace = session.workspace_origin.describe()
     try:
         prepared = session.prepare(choices, args.test_render, require_scan=False, notes=notes)
@@ -146,9 +146,8 @@ def _site_root(text: str, settings: Any) -> str:
 
 
 def _overlay(choices: SubmitChoices, args: argparse.Namespace) -> SubmitChoices:
-    """The command line's options over the session's initial choices."""
+    """The command line's options over the session's initial choices (made for ``--engine``)."""
     given: Dict[str, Any] = {
-        "engine": args.engine,
         "range_text": args.range,
         "name": args.name,
         "bucket_size": args.bucket,
