@@ -29,8 +29,8 @@ def test_a_million_frames_on_a_six_frame_scene_is_stopped_before_anything_is_cre
 
 
 def test_the_studio_sets_how_many_tasks_a_job_may_have():
-    assert size_findings("1-106", studio={"defaults": {"max_tasks": 100}}) == [(BLOCKER, "too_many_tasks")]
-    assert size_findings("1-106", bucket=2, studio={"defaults": {"max_tasks": 100}}) == []
+    assert size_findings("1-106", studio={"max_tasks": 100}) == [(BLOCKER, "too_many_tasks")]
+    assert size_findings("1-106", bucket=2, studio={"max_tasks": 100}) == []
 
 
 def test_a_range_near_the_scene_s_says_nothing():

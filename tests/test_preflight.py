@@ -211,8 +211,8 @@ def test_a_studio_share_path_entry_for_one_os_is_flagged() -> None:
     settings = Settings({"defaults": {"mapped_share_paths": entries}})
     session = SubmitSession(StubHost(outputs=[WRITE]), settings, workspace=WORKSPACE)
     session.scan()
-    [finding] = [f for f in session.findings(SubmitChoices(engine="nuke-16", range_text="1", outputs=(WRITE,)))
-                 if f.code == "share_path_os_ignored"]  # fmt: skip
+    choices = replace(session.initial_choices(), engine="nuke-16", range_text="1", outputs=(WRITE,))
+    [finding] = [f for f in session.findings(choices) if f.code == "share_path_os_ignored"]
     assert "/mnt/old -> share=projects is meant for linux only" in finding.message and not finding.blocks
 
 

@@ -21,16 +21,17 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from platformdirs import user_cache_dir, user_config_dir
 
 from accsyn_dcc import json_text
+from accsyn_dcc.choices import choice_values
 from accsyn_dcc.credentials import API_KEY_ENV, CREDENTIALS_FILE_ENV, Credentials
 from accsyn_dcc.errors import AccsynDccError
-from accsyn_dcc.payload_rules import per_os_envs, review_sites
 from accsyn_dcc.remembered import SETTINGS_KEY as REMEMBERED_KEY
-from accsyn_dcc.settings_schema import STUDIO_ONLY_KEYS, seed_site_shape, settings_problems
+from accsyn_dcc.remembered import stored_form
+from accsyn_dcc.settings_schema import STUDIO_ONLY_KEYS, USER_ONLY_KEYS, settings_problems
 from accsyn_dcc.workspace import WorkspaceInfo
 
 STUDIO_CONFIG_ENV = "ACCSYN_DCC_STUDIO_CONFIG"
@@ -39,53 +40,15 @@ USER_CONFIG_ENV = "ACCSYN_DCC_USER_CONFIG"
 WORKSPACE_CACHE_ENV = "ACCSYN_DCC_WORKSPACE_CACHE"
 """Overrides the file caching the last workspace read from accsyn (tests, shared workstations)."""
 WORKSPACE_SECTIONS = ("engines", "volumes", "sites", "queues")
+MAX_TASKS = 10_000
+"""More tasks than this in one job is a pre-flight blocker (a mistyped range of a million frames), unless the
+settings' ``max_tasks`` says otherwise."""
 
 log = logging.getLogger(__name__)
 
 
 class ConfigError(AccsynDccError):
     """A settings or credentials file cannot be read."""
-
-
-@dataclass(frozen=True)
-class Defaults:
-    """The ``defaults`` section: a studio's (and a user's) choices for every submit."""
-
-    engine: str = ""
-    filters: str = ""
-    task_bucketsize: Optional[int] = None
-    queue: str = ""
-    input_conversion: str = ""
-    envs: Mapping[str, str] = field(default_factory=dict)
-    """Variables for every OS (flat ``envs``, or their ``common`` section)."""
-    os_envs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """Variables per OS (``linux``, ``mac``, ``windows``) of per-OS ``envs``."""
-    site: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
-    """``{site: {"download"|"upload"|"common": {name: text}}}`` from compute.rst's ``{site: {"settings": ...}}``."""
-    transfer_speedlimit: Optional[float] = None
-    mapped_share_paths: Tuple[Mapping[str, str], ...] = ()
-    max_tasks: int = 10_000
-    """More tasks than this in one job is a pre-flight blocker (a mistyped range of a million frames)."""
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Defaults:
-        envs = dict(data.get("envs") or {})
-        per_os = per_os_envs(envs)
-        sites = review_sites(seed_site_shape(data.get("site") or {})).value
-        speed = data.get("transfer_speedlimit")
-        return cls(
-            engine=str(data.get("engine") or ""),
-            filters=str(data.get("filters") or ""),
-            task_bucketsize=int(data["task_bucketsize"]) if data.get("task_bucketsize") else None,
-            queue=str(data.get("queue") or ""),
-            input_conversion=str(data.get("input_conversion") or ""),
-            envs=dict(envs.get("common") or {}) if per_os else envs,
-            os_envs={name: dict(values) for name, values in envs.items() if name != "common"} if per_os else {},
-            site={code: body["settings"] for code, body in sites.items()},
-            transfer_speedlimit=float(speed) if speed is not None else None,
-            mapped_share_paths=tuple(data.get("mapped_share_paths") or ()),
-            max_tasks=int(data.get("max_tasks") or cls.max_tasks),
-        )
 
 
 @dataclass
@@ -103,8 +66,14 @@ class Settings:
         return self.values.get(key, default)
 
     @property
-    def defaults(self) -> Defaults:
-        return Defaults.from_dict(self.values.get("defaults") or {})
+    def default_choices(self) -> Dict[str, Any]:
+        """The ``SubmitChoices`` values the ``defaults`` section sets (studio, then user)."""
+        return choice_values(self.values.get("defaults") or {})
+
+    @property
+    def max_tasks(self) -> int:
+        """The most tasks one job may have."""
+        return int(self.values.get("max_tasks") or MAX_TASKS)
 
     @property
     def workspace(self) -> WorkspaceInfo:
@@ -137,10 +106,10 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         sources = _sources(values, f"studio file {studio}")
     user_path = user_settings_path(environ)
     if os.path.exists(user_path):
-        user = _checked(user_path, _read_json(user_path, "the user settings"))
-        studio_only = sorted(key for key in STUDIO_ONLY_KEYS if key in user)
-        if studio_only:
-            raise ConfigError(f"{user_path}: {', '.join(studio_only)} belong in the studio config, not a user's")
+        user = _read_json(user_path, "the user settings")
+        if isinstance(user.get(REMEMBERED_KEY), dict):
+            user[REMEMBERED_KEY] = stored_form(user[REMEMBERED_KEY])
+        user = _checked(user_path, user, studio=False)
         values = merge(values, user)
         sources.update(_sources(user, f"user file {user_path}"))
     return Settings(values, studio or "", sources)
@@ -161,19 +130,27 @@ def leaves(values: Mapping[str, Any], prefix: str = "") -> Iterator[Tuple[str, A
             yield f"{prefix}{key}", value
 
 
-def _checked(path: str, values: Dict[str, Any]) -> Dict[str, Any]:
+def _checked(path: str, values: Dict[str, Any], studio: bool = True) -> Dict[str, Any]:
     """``values`` when every key and type is right; else one ConfigError naming the file, the key and the type."""
-    problems = settings_file_problems(values)
+    problems = settings_file_problems(values, studio)
     if problems:
         raise ConfigError(f"{path}: {'; '.join(problems)}")
     return values
 
 
-def settings_file_problems(values: Mapping[str, Any]) -> List[str]:
-    """Every problem of a settings file's object, one sentence each naming its key; empty when all is well."""
+def settings_file_problems(values: Mapping[str, Any], studio: bool = True) -> List[str]:
+    """Every problem of a settings file's object (the studio config's, else a user's), one sentence each naming its
+    key; empty when all is well."""
     misplaced = sorted(key for key in WORKSPACE_SECTIONS if key in values)
     problems = [f'{", ".join(misplaced)} belong under "workspace", not at the top level'] if misplaced else []
-    return problems + settings_problems({key: value for key, value in values.items() if key not in misplaced})
+    elsewhere = sorted(key for key in (USER_ONLY_KEYS if studio else STUDIO_ONLY_KEYS) if key in values)
+    if elsewhere and studio:
+        problems.append(f"{', '.join(elsewhere)}: the dialog's remembered choices belong in a user's settings, not the "
+                        "studio config (a studio presets choices under 'defaults')")  # fmt: skip
+    elif elsewhere:
+        problems.append(f"{', '.join(elsewhere)} belong in the studio config, not a user's")
+    checked = {key: value for key, value in values.items() if key not in misplaced and key not in elsewhere}
+    return problems + settings_problems(checked)
 
 
 def read_settings_file(path: str) -> Dict[str, Any]:
@@ -181,14 +158,19 @@ def read_settings_file(path: str) -> Dict[str, Any]:
     return _read_json(path, "the settings file")
 
 
-def save_user_settings(values: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> str:
-    """Merge ``values`` into the user's settings file, atomically; return its path."""
-    return save_settings_file(user_settings_path(environ), values)
+def save_user_settings(
+    values: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, whole: Sequence[str] = ()
+) -> str:
+    """Merge ``values`` into the user's settings file, atomically (``whole``: as ``save_settings_file``); return its
+    path."""
+    return save_settings_file(user_settings_path(environ), values, whole)
 
 
-def save_settings_file(path: str, values: Mapping[str, Any]) -> str:
-    """Merge ``values`` into the settings file ``path`` (made when missing), atomically; return ``path``."""
+def save_settings_file(path: str, values: Mapping[str, Any], whole: Sequence[str] = ()) -> str:
+    """Merge ``values`` into the settings file ``path`` (made when missing), atomically; return ``path``. The
+    sections named in ``whole`` replace the file's own, so a value removed from one stays removed."""
     current = _read_json(path, "the settings file") if os.path.exists(path) else {}
+    current = {key: value for key, value in current.items() if key not in whole}
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".json")

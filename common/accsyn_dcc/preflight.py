@@ -130,7 +130,7 @@ def check_size(frames: Optional[FrameRange], tasks: int, scene_range: Optional[F
     if tasks > max_tasks:
         findings.append(Finding(BLOCKER, "too_many_tasks",
                                 f"The range {frames} makes {tasks} tasks, more than the {max_tasks} a job may have "
-                                "(the studio's defaults.max_tasks); check the range or raise the bucket size.",
+                                "(the studio's max_tasks); check the range or raise the bucket size.",
                                 str(frames)))  # fmt: skip
     if scene_range is not None:
         margin = max(100, len(scene_range))
@@ -290,12 +290,12 @@ def check_extra_paths(paths: Sequence[str], rule: SendRule) -> List[Finding]:
 
 
 def check_share_path_entries(entries: Sequence[Mapping[str, str]]) -> List[Finding]:
-    """A configured ``mapped_share_paths`` entry limited to one OS: accsyn's stock engines apply it on every OS."""
+    """A chosen ``mapped_share_paths`` entry limited to one OS: accsyn's stock engines apply it on every OS."""
     return [
         Finding(
             WARNING,
             "share_path_os_ignored",
-            f"The studio's mapped_share_paths entry {entry.get('remote')} -> {entry.get('local')} is meant for "
+            f"The mapped_share_paths entry {entry.get('remote')} -> {entry.get('local')} is meant for "
             f"{entry['os']} only, but accsyn's stock engines apply it on every OS (their normalize_path ignores 'os').",
             str(entry.get("remote")),
         )

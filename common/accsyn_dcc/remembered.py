@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
 
+from accsyn_dcc.choices import REMEMBERED_FIELDS, SubmitChoices
 from accsyn_dcc.errors import AccsynDccError
 
 SETTINGS_KEY = "submit"
 """Section of the per-user settings holding the dialog's remembered choices."""
 
 
-class RememberedSettings:
-    """Stored in the ``submit`` section of the per-user settings (``accsyn_dcc.config``): ``engine``, ``queue``,
-    ``bucket_size``, ``input_conversion``, ``filters`` (the filters text) and ``envs``; the session's
-    ``initial_choices`` lays them over the studio's ``defaults``.
+def remembered_values(choices: SubmitChoices) -> Dict[str, Any]:
+    """What the dialog remembers of ``choices``: the ``REMEMBERED_FIELDS``, as the section stores them."""
+    return {name: _plain(getattr(choices, name)) for name in REMEMBERED_FIELDS}
 
-    A studio can preset any of them in its defaults file. Environment variables are kept as
-    ``[name, value]`` pairs so a variable the artist removed stays removed (settings files merge
-    objects key by key).
+
+def _plain(value: Any) -> Any:
+    return {str(key): _plain(item) for key, item in value.items()} if isinstance(value, Mapping) else value
+
+
+def stored_form(section: Mapping[str, Any]) -> Dict[str, Any]:
+    """A remembered section in this version's form: ``envs`` that earlier versions wrote as ``[name, value]`` pairs
+    (settings files then merged every section key by key) become names to values."""
+    values = dict(section)
+    pairs = values.get("envs")
+    if isinstance(pairs, list):
+        values["envs"] = {str(pair[0]): str(pair[1]) for pair in pairs if isinstance(pair, list) and len(pair) == 2}
+    return values
+
+
+class RememberedSettings:
+    """The ``submit`` section of the per-user settings (``accsyn_dcc.config``): the dialog's last choices, by
+    ``SubmitChoices`` names and in its shapes (``filters`` as text, ``envs`` as names to values); the session's
+    ``initial_choices`` lays them over the settings' ``defaults``.
+
+    The section is written whole, replacing the one before, so a variable the artist removed stays removed.
     """
 
     def __init__(self, values: Optional[Dict[str, Any]] = None, persist: bool = True) -> None:
@@ -30,16 +48,16 @@ class RememberedSettings:
 
         return cls(dict(load_settings().get(SETTINGS_KEY) or {}))
 
-    def update(self, **values: Any) -> str:
-        """Remember ``values`` (for this session in any case); why they could not be saved for the next, else
+    def remember(self, choices: SubmitChoices) -> str:
+        """Remember ``choices`` (for this session in any case); why they could not be saved for the next, else
         empty: a settings folder that cannot be written never stops a submit."""
-        self.values.update(values)
+        self.values = remembered_values(choices)
         if not self._persist:
             return ""
         from accsyn_dcc.config import save_user_settings, user_settings_path
 
         try:
-            save_user_settings({SETTINGS_KEY: self.values})
+            save_user_settings({SETTINGS_KEY: self.values}, whole=(SETTINGS_KEY,))
         except OSError as error:
             return f"Your choices could not be remembered ({error.filename or user_settings_path()}: {error.strerror})."
         except AccsynDccError as error:

@@ -40,7 +40,8 @@ def scripted_submit(
     range (None: the chosen outputs' own range when they share one, else the scene's). ``engine``: an
     engine code (None: the host's choice, else the studio default). ``options``: any ``SubmitChoices``
     field (``name``, ``bucket_size``, ``queue``, ``one_job_per_output``, ``filters``,
-    ``input_conversion``, ``site_settings``, ``envs``, ``allow_missing``, ...). ``dry_run`` runs every
+    ``input_conversion``, ``site_settings``, ``envs``, ``os_envs``, ``transfer_speedlimit``,
+    ``mapped_share_paths``, ``allow_missing``, ...), over the studio's ``defaults``. ``dry_run`` runs every
     check and creates nothing; its workspace is found as a submit's is (``session.find_workspace``).
     ``test_render`` renders the first frame in place and on an empty site first (``SubmitSession.test_render``);
     a frame that differs stops the submit like any blocker.
@@ -58,12 +59,10 @@ def scripted_submit(
         changes: Dict[str, Any] = dict(options)
         if outputs is not None and len(own_ranges) == 1 and None not in own_ranges:
             changes["range_text"] = own_ranges.pop()  # every chosen output's own range (a layer's, a limited Write's)
-        if engine is not None:
-            changes["engine"] = engine
         return replace(choices, outputs=chosen, **changes)
 
     try:
-        prepared = session.prepare_in_one_call(overlay, range, test_render)
+        prepared = session.prepare_in_one_call(overlay, range, test_render, engine=engine or "")
     except PreflightError as stopped:
         _log_notes(stopped.all_findings)
         raise

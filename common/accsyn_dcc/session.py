@@ -1,10 +1,12 @@
 """The submit session: scene -> scan -> choices -> findings (pre-flight) -> payloads -> created jobs.
 
 One Qt-free object serves the dialog of every host, every host's scripted ``submit()`` and the
-command line (through ``SceneFileHost``). Order of precedence for each choice, decided once in
-``initial_choices``: what the caller sets on the returned record, then the artist's remembered
-choices (dialog), then the settings' ``defaults`` (studio, then user), then the scene (range,
-outputs), then the engine's own defaults.
+command line (through ``SceneFileHost``). Every choice is one ``SubmitChoices`` field, decided once in
+``initial_choices``, each layer over the one before: the settings' ``defaults`` (studio, then user), the
+artist's remembered choices (dialog), the host (the scene's range, outputs and job name; the engine its
+version or its ``<host>_engine`` setting names comes before a remembered or a default one, when the
+workspace has it), then the caller's engine; the engine's own defaults (``default_range``,
+``default_bucketsize``) fill what no layer set. The caller replaces any field of the record it returns.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import copy
 import os
 import posixpath
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from accsyn_dcc.choices import SubmitChoices, choice_values
 from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
-from accsyn_dcc.errors import AccsynDccError, ValidationError
+from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hooks import Hooks, plan_for
 from accsyn_dcc.host_snapshot import HostSnapshot
 from accsyn_dcc.host_table import host_of_scene
@@ -81,53 +83,6 @@ def host_engine(host: HostAdapter) -> str:
         return host.host_name
     row = host_of_scene(host.scene_path() or "")
     return row.engine if row is not None else ""
-
-
-@dataclass(frozen=True)
-class SubmitChoices:
-    """Everything an artist, a script or a command line chose for a submit."""
-
-    engine: str = ""
-    range_text: str = ""
-    name: str = ""
-    bucket_size: int = 1
-    queue: str = ""
-    outputs: Tuple[Output, ...] = ()
-    one_job_per_output: bool = False
-    filters: str = ""
-    """The accsyn filters text (``ram:>32g,site:sthlm``)."""
-    input_conversion: str = ""
-    """``auto``/``always``/``platform``/``never``; empty: ``auto`` for text scenes, none for binary ones."""
-    site_settings: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
-    envs: Mapping[str, str] = field(default_factory=dict)
-    os_envs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    arguments: Optional[str] = None
-    output_folder: str = ""
-    """Where the job's output goes; empty: the common folder of the outputs."""
-    extra_dependencies: Tuple[str, ...] = ()
-    clear_output_directory: Optional[str] = None
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    """Engine parameters beyond the host's output parameters."""
-    allow_missing: bool = False
-    """Submit although dependencies are missing: what exists is sent, the rest is reported as left out."""
-    send_off_share: Tuple[str, ...] = ()
-    """Files (or folders) on no share and outside the scene's folder that the artist chose, by name, to send."""
-
-    @cached_property
-    def _parsed_range(self) -> Tuple[Optional[FrameRange], Optional[ValidationError]]:
-        try:
-            return FrameRange.parse(self.range_text), None
-        except ValidationError as error:  # kept without its traceback: frames held here would make the
-            return None, error.with_traceback(None)  # choices a cycle the collector frees on any thread
-
-    @property
-    def frames(self) -> Optional[FrameRange]:
-        """The range, parsed once; None when it is empty or invalid (``range_error`` says why)."""
-        return self._parsed_range[0]
-
-    @property
-    def range_error(self) -> Optional[ValidationError]:
-        return self._parsed_range[1]
 
 
 @dataclass(frozen=True)
@@ -233,35 +188,27 @@ class SubmitSession:
     ) -> SubmitChoices:
         """The choices before the artist or the caller changes anything (see the module's precedence).
 
-        ``remembered``: the dialog's remembered choices (``filters`` as text, ``envs`` as ``[name, value]``
-        pairs). ``engine``: the engine the caller chose; the range and bucket size follow it.
+        ``remembered``: the dialog's remembered choices (a settings section: ``SubmitChoices`` names and shapes).
+        ``engine``: the engine the caller chose; the range and bucket size follow it.
         """
-        remembered = remembered or {}
-        defaults = self.settings.defaults
-        engine_code = engine or self._first_engine(
-            [self.host.default_engine(self.workspace.engines), remembered.get("engine"), defaults.engine]
+        defaults = self.settings.default_choices
+        artist = choice_values(remembered or {})
+        values = {**defaults, **artist}
+        values["engine"] = engine or self._first_engine(
+            [self.host.default_engine(self.workspace.engines), artist.get("engine"), defaults.get("engine")]
         )
-        found = self.workspace.engine(engine_code)
-        scene_range = self.host.frame_range()
-        range_text = str(scene_range) if scene_range else (found.settings.default_range if found else None) or ""
         scene = self.host.scene_path()
-        bucket = remembered.get("bucket_size") or defaults.task_bucketsize
-        filters = remembered.get("filters")
-        envs = remembered.get("envs")
-        choices = SubmitChoices(
-            engine=engine_code,
-            range_text=range_text,
+        scene_range = self.host.frame_range()
+        values.update(
             name=default_job_name(scene) if scene else "",
-            bucket_size=int(bucket or (found.settings.default_bucketsize if found else 1)),
-            queue=str(remembered.get("queue") or defaults.queue),
+            range_text=str(scene_range) if scene_range else "",
             outputs=tuple(self.host.outputs(selected_only)),
-            filters=filters if isinstance(filters, str) else defaults.filters,
-            input_conversion=str(remembered.get("input_conversion") or defaults.input_conversion),
-            site_settings=dict(defaults.site),
-            envs={str(name): str(value) for name, value in envs} if isinstance(envs, list) else dict(defaults.envs),
-            os_envs={os_name: dict(values) for os_name, values in defaults.os_envs.items()},
         )
-        return self.hooks.before_dialog(choices)
+        found = self.workspace.engine(values["engine"])
+        if found is not None:
+            values["range_text"] = values["range_text"] or found.settings.default_range or ""
+            values.setdefault("bucket_size", found.settings.default_bucketsize)
+        return self.hooks.before_dialog(SubmitChoices(**values))
 
     def _first_engine(self, candidates: Sequence[Optional[str]]) -> str:
         """The first candidate the workspace has (any candidate when the workspace lists no engines)."""
@@ -332,12 +279,12 @@ class SubmitSession:
         findings += check_input(scene, self.workspace.engine(choices.engine), self.workspace)
         findings += check_range(choices.range_text, choices.range_error)
         frames, _size, tasks = self.task_split(choices)
-        findings += check_size(frames, tasks, self.host.frame_range(), self.settings.defaults.max_tasks, words.scene)
+        findings += check_size(frames, tasks, self.host.frame_range(), self.settings.max_tasks, words.scene)
         findings += check_engine(choices.engine, self.workspace)
         findings += output_findings + check_outputs(outputs, on_share, words)
         rule = self.send_rule(choices)
         findings += check_extra_paths(choices.extra_dependencies, rule)
-        findings += check_share_path_entries(self.settings.defaults.mapped_share_paths)
+        findings += check_share_path_entries(choices.mapped_share_paths)
         if self.scan_result is not None:
             findings += self.file_findings(choices, rule)
         elif require_scan:
@@ -447,12 +394,14 @@ class SubmitSession:
         overlay: Callable[[SubmitChoices], SubmitChoices] = lambda choices: choices,
         range_text: Optional[str] = None,
         test_render: bool = False,
+        engine: str = "",
     ) -> Prepared:
         """Choices, scan, findings and payloads in one call, for the command line and scripted submits: the workspace
-        (``load_workspace``, unless the caller gave one), the starting choices with the caller's ``overlay`` and
-        ``range_text`` over them, the scene scanned for their frames, then ``prepare``. A scene file
-        (``HostAdapter.choices_from_scan``) is scanned first, for the range asked: its own range and outputs come
-        from the scan; one that no reader reads is a note (its files go unchecked)."""
+        (``load_workspace``, unless the caller gave one), the starting choices for the caller's ``engine`` (its
+        range and bucket size follow it) with the caller's ``overlay`` and ``range_text`` over them, the scene
+        scanned for their frames, then ``prepare``. A scene file (``HostAdapter.choices_from_scan``) is scanned
+        first, for the range asked: its own range and outputs come from the scan; one that no reader reads is a
+        note (its files go unchecked)."""
         if self.workspace_origin.source != "caller":
             self.load_workspace()
         notes: List[Finding] = []
@@ -461,7 +410,7 @@ class SubmitSession:
             if range_text is not None and asked.range_error is not None:
                 raise asked.range_error  # the frames to scan for
             notes = self._scan_noting_unread(asked.frames)
-        choices = overlay(self.starting_choices())
+        choices = overlay(self.starting_choices(engine=engine))
         if range_text is not None:
             choices = replace(choices, range_text=range_text)
         if not self.host.choices_from_scan:
@@ -572,9 +521,8 @@ class SubmitSession:
         settings_values: Dict[str, Any] = {}
         if frames is not None:
             settings_values["task_bucketsize"] = bucket_size
-        defaults = self.settings.defaults
-        if defaults.transfer_speedlimit is not None:
-            settings_values["transfer_speedlimit"] = defaults.transfer_speedlimit
+        if choices.transfer_speedlimit is not None:
+            settings_values["transfer_speedlimit"] = choices.transfer_speedlimit
 
         transfer = self._transfer(choices)
         output = os.path.abspath(choices.output_folder) if choices.output_folder else _output_folder(outputs)
@@ -582,7 +530,7 @@ class SubmitSession:
         mapping = mapper.map_all([scene] + ([output] if output else []) + list(transfer.paths))
         mapped = {item.original: item.share_path or item.original for item in mapping.mapped}
         share_paths = [SharePathMapping(**entry) for entry in mapper.mapped_share_paths(mapping.volumes)]
-        share_paths += [SharePathMapping(**dict(entry)) for entry in defaults.mapped_share_paths]
+        share_paths += [SharePathMapping(**dict(entry)) for entry in choices.mapped_share_paths]
         job = ComputeJob(
             engine=choices.engine,
             input=mapped[scene],

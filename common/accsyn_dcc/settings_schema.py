@@ -1,15 +1,20 @@
 """The shape of a settings file (studio or user), as one table: every key, its expected type, in words.
 
 ``settings_problems(values)`` names each unknown key and each value of the wrong type by its dotted
-key and the type expected, so a pipeline TD sees at once what to fix.
+key and the type expected, so a pipeline TD sees at once what to fix. The ``defaults`` section and the
+remembered ``submit`` section take ``SubmitChoices`` fields (``choices.SETTINGS_FIELDS``,
+``choices.REMEMBERED_FIELDS``), each checked by its field's row; a key an earlier version used is named
+with the one that replaced it (``RENAMED``).
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
+from accsyn_dcc.choices import REMEMBERED_FIELDS, SETTINGS_FIELDS
 from accsyn_dcc.host_table import ENGINE_SETTINGS
-from accsyn_dcc.payload_rules import review_envs, review_settings, review_sites
+from accsyn_dcc.payload_rules import per_os_envs, review_settings, review_sites
+from accsyn_dcc.workspace import OPERATING_SYSTEMS
 
 Check = Tuple[Callable[[Any], bool], str]
 
@@ -26,18 +31,16 @@ def _string_map(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(key, str) and isinstance(v, str) for key, v in value.items())
 
 
-def seed_site_shape(value: Mapping[str, Any]) -> Dict[str, Any]:
-    """``{site: {"settings": {direction: {...}}}}`` (compute.rst) from it or from ``{site: {direction: {...}}}``."""
-    return {site: body if isinstance(body, dict) and "settings" in body else {"settings": body}
-            for site, body in value.items()}  # fmt: skip
+def _site_settings(value: Any) -> bool:
+    """``{site: {"download"|"upload"|"common": {name: value}}}``, each value under the payload's setting rule."""
+    if not isinstance(value, dict):
+        return False
+    return not review_sites({site: {"settings": body} for site, body in value.items()}).problems
 
 
-def _site_map(value: Any) -> bool:
-    return isinstance(value, dict) and not review_sites(seed_site_shape(value), "site").problems
-
-
-def _envs(value: Any) -> bool:
-    return not review_envs(value).problems
+def _os_envs(value: Any) -> bool:
+    return isinstance(value, dict) and all(os_name in OPERATING_SYSTEMS and _string_map(envs)
+                                           for os_name, envs in value.items())  # fmt: skip
 
 
 def _setting(name: str) -> Callable[[Any], bool]:
@@ -76,18 +79,21 @@ def _volume_list(value: Any) -> bool:
     return _object_list(value) and all(_string_map(item.get("paths", {})) for item in value)
 
 
-DEFAULTS: Dict[str, Check] = {
+CHOICES: Dict[str, Check] = {
     "engine": (_string, "an engine code (text)"),
-    "filters": (_string, 'accsyn filters as text, e.g. "ram:>32g"'),
-    "task_bucketsize": (_setting("task_bucketsize"), "a whole number of 1 or more"),
+    "bucket_size": (_whole_positive, "a whole number of 1 or more"),
     "queue": (_string, "a queue code (text)"),
+    "filters": (_string, 'accsyn filters as text, e.g. "ram:>32g"'),
     "input_conversion": (_string, "one of auto, always, platform, never"),
-    "envs": (_envs, 'an object of variable names to text, or per OS {"common"|"linux"|"mac"|"windows": {...}}'),
-    "site": (_site_map, 'an object {site: {"settings": {"download"|"upload"|"common": {name: value}}}}'),
+    "site_settings": (_site_settings, 'an object {site: {"download"|"upload"|"common": {name: value}}}'),
+    "envs": (_string_map, "an object of variable names to text (for every OS)"),
+    "os_envs": (_os_envs, 'an object {"linux"|"mac"|"windows": {name: text}}'),
     "transfer_speedlimit": (_setting("transfer_speedlimit"), "a number of MB/s (-1 for no limit)"),
     "mapped_share_paths": (_share_path_list, "a list of {remote, local, os?} objects of text"),
-    "max_tasks": (_whole_positive, "a whole number of 1 or more"),
 }
+"""The row of each ``SubmitChoices`` field a settings section may hold."""
+DEFAULTS: Dict[str, Check] = {name: CHOICES[name] for name in SETTINGS_FIELDS}
+REMEMBERED: Dict[str, Check] = {name: CHOICES[name] for name in REMEMBERED_FIELDS}
 WORKSPACE: Dict[str, Check] = {
     "engines": (_object_list, "a list of engine objects"),
     "volumes": (_volume_list, "a list of volume objects whose paths map OS names to text"),
@@ -99,13 +105,36 @@ TOP_LEVEL: Dict[str, Check] = {
     "workspace": (_object, "an object"),
     "local_share_paths": (_string_map, "an object of share codes to local folders (text)"),
     "submit": (_object, "an object (the dialog's remembered choices)"),
+    "max_tasks": (_whole_positive, "a whole number of 1 or more (the most tasks one job may have)"),
     **dict.fromkeys(ENGINE_SETTINGS, (_string, "an engine code (text)")),
     "hooks": (_path_list, "a list of hook file paths (text; relative to the studio config's folder)"),
     "hook_timeout": (_seconds, "a number of seconds above 0"),
 }
 STUDIO_ONLY_KEYS = ("hooks", "hook_timeout")
 """Keys only the studio config may set (studio hooks are the studio's code)."""
-SECTIONS: Dict[str, Dict[str, Check]] = {"defaults": DEFAULTS, "workspace": WORKSPACE}
+USER_ONLY_KEYS = ("submit",)
+"""Keys only a user's settings may hold (the dialog's remembered choices; a studio presets them in ``defaults``)."""
+SECTIONS: Dict[str, Dict[str, Check]] = {"defaults": DEFAULTS, "submit": REMEMBERED, "workspace": WORKSPACE}
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _per_os(value: Any) -> bool:
+    return isinstance(value, dict) and per_os_envs(value)
+
+
+RENAMED: Dict[str, Tuple[Callable[[Any], bool], str]] = {
+    "defaults.task_bucketsize": (_always, "'defaults.task_bucketsize' is now 'defaults.bucket_size'"),
+    "defaults.site": (_always, "'defaults.site' is now 'defaults.site_settings', without the \"settings\" level: "
+                               '{site: {"download"|"upload"|"common": {name: value}}}'),
+    "defaults.max_tasks": (_always, "'defaults.max_tasks' is now 'max_tasks', at the top level"),
+    "defaults.envs": (_per_os, "'defaults.envs' per OS is now 'defaults.envs' (its \"common\" variables) and "
+                               "'defaults.os_envs' (its \"linux\", \"mac\" and \"windows\" ones)"),
+}  # fmt: skip
+"""What an earlier version read -> the test telling that key's value is in its old form, and the one sentence said
+of it, naming the key that replaced it."""
 
 
 def settings_problems(values: Mapping[str, Any]) -> List[str]:
@@ -120,6 +149,10 @@ def settings_problems(values: Mapping[str, Any]) -> List[str]:
 
 def _check(values: Mapping[str, Any], table: Mapping[str, Check], prefix: str, problems: List[str]) -> None:
     for key, value in values.items():
+        renamed = RENAMED.get(f"{prefix}{key}")
+        if renamed is not None and renamed[0](value):
+            problems.append(renamed[1])
+            continue
         if key not in table:
             known = ", ".join(sorted(table))
             problems.append(f"unknown key '{prefix}{key}' (known: {known})")

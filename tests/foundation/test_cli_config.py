@@ -69,6 +69,43 @@ def test_check_names_every_problem_by_its_key(tmp_path: Path, capsys: Any) -> No
         assert any(key in line for line in lines), key
 
 
+@pytest.mark.parametrize(
+    ("defaults", "line"),
+    [
+        ({"task_bucketsize": 4}, "'defaults.task_bucketsize' is now 'defaults.bucket_size'"),
+        ({"site": {"hq": {"download": {"enable": "false"}}}}, "'defaults.site' is now 'defaults.site_settings'"),
+        ({"envs": {"common": {"A": "1"}}}, "'defaults.envs' per OS is now 'defaults.envs' (its \"common\" variables) "
+                                           "and 'defaults.os_envs'"),
+        ({"max_tasks": 500}, "'defaults.max_tasks' is now 'max_tasks', at the top level"),
+    ],
+)  # fmt: skip
+def test_check_names_an_old_key_and_the_one_that_replaced_it_in_one_line(
+    tmp_path: Path, capsys: Any, defaults: Dict[str, Any], line: str
+) -> None:
+    old = tmp_path / "studio.json"
+    old.write_text(json.dumps({"defaults": {"queue": "high", **defaults}}))
+    assert main(["config", "check", str(old)]) == 1
+    [said] = capsys.readouterr().out.splitlines()
+    assert said.startswith(f"{old}: {line}")
+
+
+def test_check_passes_every_default_in_the_choices_names_and_refuses_remembered_choices(
+    tmp_path: Path, capsys: Any
+) -> None:
+    studio = tmp_path / "studio.json"
+    defaults = {"engine": "nuke-15", "bucket_size": 5, "queue": "high", "filters": "ram:>32g", "input_conversion":
+                "never", "envs": {"A": "1"}, "os_envs": {"linux": {"NUKE_PATH": "/x"}}, "site_settings":
+                {"hq": {"upload": {"enable": "false"}}}, "transfer_speedlimit": -1,
+                "mapped_share_paths": [{"remote": "/old", "local": "share=projects"}]}  # fmt: skip
+    studio.write_text(json.dumps({"defaults": defaults, "max_tasks": 500}))
+    assert main(["config", "check", str(studio)]) == 0
+    studio.write_text(json.dumps({"defaults": defaults, "submit": {"bucket_size": 4}}))
+    assert main(["config", "check", str(studio)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == (f"{studio}: submit: the dialog's remembered choices belong in a user's settings, not the "
+                         "studio config (a studio presets choices under 'defaults')")
+
+
 def test_check_reads_the_hooks_without_running_them(tmp_path: Path, capsys: Any) -> None:
     studio = tmp_path / "studio.json"
     studio.write_text(json.dumps({"hooks": ["missing.py"], "workspace": {"engines": [{"code": "n",

@@ -130,10 +130,16 @@ def test_a_dry_run_with_credentials_reads_accsyn_and_ends_at_its_deadline_in_one
 @pytest.mark.parametrize(
     ("defaults", "named"),
     [
-        ({"task_bucketsize": "ten"}, "'defaults.task_bucketsize' must be a whole number of 1 or more, not str 'ten'"),
+        ({"bucket_size": "ten"}, "'defaults.bucket_size' must be a whole number of 1 or more, not str 'ten'"),
         ({"envs": ["A=1"]}, "'defaults.envs' must be an object of variable names to text"),
         ({"mapped_share_paths": "x"}, "'defaults.mapped_share_paths' must be a list of {remote, local, os?}"),
         ({"bucket": 3}, "unknown key 'defaults.bucket'"),
+        ({"task_bucketsize": 4}, "'defaults.task_bucketsize' is now 'defaults.bucket_size'"),
+        ({"site": {"hq": {"settings": {"download": {"enable": "false"}}}}},
+         "'defaults.site' is now 'defaults.site_settings'"),
+        ({"envs": {"common": {"A": "1"}, "linux": {"B": "2"}}},
+         "'defaults.envs' per OS is now 'defaults.envs' (its \"common\" variables) and 'defaults.os_envs'"),
+        ({"max_tasks": 500}, "'defaults.max_tasks' is now 'max_tasks', at the top level"),
     ],
 )
 def test_a_wrong_studio_setting_is_one_line_naming_file_and_key(shot, tmp_path, capsys, defaults, named):

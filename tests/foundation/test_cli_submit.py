@@ -29,7 +29,7 @@ def studio(tmp_path, monkeypatch):
             "filters": "ram:>32g,site:sthlm",
             "transfer_speedlimit": -1,
             "queue": "Medium",
-            "site": {"local": {"download": {"enable": "false"}}},
+            "site_settings": {"local": {"download": {"enable": "false"}}},
         },
     }
     (tmp_path / "studio.json").write_text(json.dumps(config))

@@ -1,6 +1,6 @@
-"""The studio file, the command line and the payload agree on compute.rst's shapes: per-OS ``envs``
-(``defaults.envs`` and ``--env linux:NAME=VALUE``), site settings ``{site: {"settings": {...}}}`` and setting
-values given as numbers or text."""
+"""The studio file takes ``SubmitChoices``' shapes and the payload sends compute.rst's: ``defaults.envs`` and
+``defaults.os_envs`` (and ``--env linux:NAME=VALUE``) as per-OS ``envs``, ``defaults.site_settings``
+``{site: {direction: {...}}}`` as ``{site: {"settings": {...}}}``, and setting values given as numbers or text."""
 
 import json
 
@@ -11,10 +11,10 @@ from accsyn_dcc.cli import main
 from accsyn_dcc.config import ConfigError, load_settings
 from accsyn_dcc.scan.records import Output, ScanResult
 
-SEED_SITE = {"local": {"settings": {"download": {"enable": "false"}, "upload": {"task_bucketsize": 1},
-                                    "common": {"transfer_speedlimit": "2"}}}}  # fmt: skip
-PER_OS_ENVS = {"common": {"FOUNDRY_LICENSE_DEBUG": "true"}, "linux": {"NUKE_PATH": "/projects/nuke/src"},
-               "windows": {"NUKE_PATH": "C:\\projects\\nuke\\src"}}  # fmt: skip
+SITE_SETTINGS = {"local": {"download": {"enable": "false"}, "upload": {"task_bucketsize": 1},
+                           "common": {"transfer_speedlimit": "2"}}}  # fmt: skip
+ENVS = {"FOUNDRY_LICENSE_DEBUG": "true"}
+OS_ENVS = {"linux": {"NUKE_PATH": "/projects/nuke/src"}, "windows": {"NUKE_PATH": "C:\\projects\\nuke\\src"}}
 
 
 def studio_file(tmp_path, defaults):
@@ -58,20 +58,20 @@ def _capsys(submit, capsys):
 
 
 def test_the_studio_file_takes_the_seeds_site_settings_and_sends_them_as_text(submit):
-    code, payload = submit({"site": SEED_SITE})
+    code, payload = submit({"site_settings": SITE_SETTINGS})
     assert code == 0
     assert payload["parameters"]["site"] == {"local": {"settings": {
         "download": {"enable": "false"}, "upload": {"task_bucketsize": "1"}, "common": {"transfer_speedlimit": "2"}}}}
 
 
 def test_the_studio_file_takes_per_os_envs(submit):
-    code, payload = submit({"envs": PER_OS_ENVS})
+    code, payload = submit({"envs": ENVS, "os_envs": OS_ENVS})
     assert code == 0
-    assert payload["envs"] == PER_OS_ENVS
+    assert payload["envs"] == {"common": ENVS, **OS_ENVS}
 
 
 def test_the_studio_file_takes_a_speed_limit_as_text(submit):
-    code, payload = submit({"transfer_speedlimit": "-1", "task_bucketsize": "4"})
+    code, payload = submit({"transfer_speedlimit": "-1", "bucket_size": 4})
     assert code == 0
     assert payload["settings"] == {"task_bucketsize": "4", "transfer_speedlimit": "-1"}
 
@@ -91,6 +91,6 @@ def test_an_env_option_for_an_unknown_os_is_refused_naming_it(submit, capsys):
 
 
 def test_a_bad_site_setting_in_the_studio_file_is_named(tmp_path):
-    path = studio_file(tmp_path, {"site": {"local": {"settings": {"sideways": {}}}}})
-    with pytest.raises(ConfigError, match=r"defaults\.site"):
+    path = studio_file(tmp_path, {"site_settings": {"local": {"sideways": {}}}})
+    with pytest.raises(ConfigError, match=r"'defaults\.site_settings' must be"):
         load_settings({"ACCSYN_DCC_STUDIO_CONFIG": str(path), "ACCSYN_DCC_USER_CONFIG": str(tmp_path / "u.json")})

@@ -2,8 +2,9 @@
 and ``accsyn-dcc submit``, each as a dry run and sent to the stand-in accsyn (the job it stores read back).
 
 The studio config sets every ``defaults`` a payload carries (bucket size, filters, common and per-OS envs, site
-settings, queue, input conversion) and describes the workspace offline; the stand-in is seeded with the same
-workspace, so a dry run (the description) and a send (accsyn's answer) plan against the same engines and shares.
+settings, queue, input conversion, transfer speed limit, mapped share paths) and describes the workspace offline;
+the stand-in is seeded with the same workspace, so a dry run (the description) and a send (accsyn's answer) plan
+against the same engines and shares.
 """
 
 from __future__ import annotations
@@ -23,15 +24,18 @@ from accsyn_dcc.standin import StandinServer
 from accsyn_dcc.standin.backend import load_seed
 
 DEFAULTS: Dict[str, Any] = {
-    "task_bucketsize": 3,
+    "bucket_size": 3,
     "filters": "ram:>16g,site:hq",
     "queue": "high",
     "input_conversion": "platform",
-    "envs": {"common": {"STUDIO": "parity"}, "linux": {"OCIO": "/studio/ocio/config.ocio"},
-             "windows": {"OCIO": "S:\\ocio\\config.ocio"}},
-    "site": {"hq": {"settings": {"download": {"enable": "false"}, "upload": {"task_bucketsize": 1}}}},
+    "envs": {"STUDIO": "parity"},
+    "os_envs": {"linux": {"OCIO": "/studio/ocio/config.ocio"}, "windows": {"OCIO": "S:\\ocio\\config.ocio"}},
+    "site_settings": {"hq": {"download": {"enable": "false"}, "upload": {"task_bucketsize": 1}}},
+    "transfer_speedlimit": 20,
+    "mapped_share_paths": [{"remote": "/old/projects", "local": "share=projects"}],
 }  # fmt: skip
-"""Every studio default a payload carries."""
+"""Every studio default a payload carries (every ``SubmitChoices`` field a ``defaults`` section may set but the
+engine, which is each host's own)."""
 CREDENTIAL_VARIABLES = ("ACCSYN_WORKSPACE", "ACCSYN_API_USER", "ACCSYN_API_KEY", "ACCSYN_PROXY")
 Payload = Dict[str, Any]
 
@@ -149,8 +153,11 @@ def assert_identical(payloads: Dict[str, List[Payload]]) -> None:
     carried = first[0]
     assert (carried["filters"], carried["queue"]) == (DEFAULTS["filters"], DEFAULTS["queue"])
     studio_envs = {section: {name: carried["envs"].get(section, {}).get(name) for name in values}
-                   for section, values in DEFAULTS["envs"].items()}  # fmt: skip
-    assert studio_envs == DEFAULTS["envs"] and carried["parameters"]["input_conversion"] == "platform"
+                   for section, values in {"common": DEFAULTS["envs"], **DEFAULTS["os_envs"]}.items()}  # fmt: skip
+    assert studio_envs == {"common": DEFAULTS["envs"], **DEFAULTS["os_envs"]}  # (and what the scan sets: NUKE_PATH)
+    assert carried["parameters"]["input_conversion"] == "platform"
+    assert carried["settings"]["transfer_speedlimit"] == "20"
+    assert DEFAULTS["mapped_share_paths"][0] in carried["parameters"]["mapped_share_paths"]
     assert carried["parameters"]["site"] == {"hq": {"settings": {"download": {"enable": "false"},
                                                                  "upload": {"task_bucketsize": "1"}}}}  # fmt: skip
     for name, each in others:

@@ -16,11 +16,11 @@ from accsyn_dcc.ui.submit_dialog import SubmitDialog
 from accsyn_dcc.workspace import Engine, EngineSettings, WorkspaceInfo
 
 STUDIO_DEFAULTS = {
-    "task_bucketsize": 7,
+    "bucket_size": 7,
     "filters": "ram:>32g",
     "input_conversion": "never",
     "envs": {"OCIO": "/tools/aces.ocio"},
-    "site": {"hq": {"download": {"enable": "false"}}},
+    "site_settings": {"hq": {"download": {"enable": "false"}}},
 }
 WORKSPACE = WorkspaceInfo(
     engines=[Engine("nuke-15"), Engine("nuke-16", settings=EngineSettings(default_range="1-50", default_bucketsize=5))]
@@ -61,7 +61,7 @@ def test_the_dialog_shows_the_studio_defaults_before_and_after_the_workspace(qtb
 
 
 def test_remembered_choices_layer_over_the_studio_and_nothing_is_lost(qtbot: Any, studio: Path) -> None:
-    remembered = {"bucket_size": 3, "filters": "cores:>8,pool:+gpu,site:hq", "envs": [["A", "1"]]}
+    remembered = {"bucket_size": 3, "filters": "cores:>8,pool:+gpu,site:hq", "envs": {"A": "1"}}
     dialog = make_dialog(qtbot, ScriptedHost(), remembered)
     assert chosen(dialog.choices()) == chosen(dialog.session.initial_choices(remembered))
     assert (dialog.choices().bucket_size, dialog.choices().envs) == (3, {"A": "1"})

@@ -58,7 +58,7 @@ def test_the_env_editor_keeps_variables_per_os(qtbot: Any) -> None:
 @pytest.fixture
 def per_os_studio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "studio.json"
-    path.write_text(json.dumps({"defaults": {"envs": {"common": {"A": "1"}, "linux": {"NUKE_PATH": "/x"}}}}))
+    path.write_text(json.dumps({"defaults": {"envs": {"A": "1"}, "os_envs": {"linux": {"NUKE_PATH": "/x"}}}}))
     monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", str(path))
     monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user" / "settings.json"))
 

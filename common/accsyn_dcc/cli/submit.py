@@ -72,13 +72,15 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    host = SceneFileHost(args.scene, default_engine_code=args.engine or settings.defaults.engine or None)
+    host = SceneFileHost(args.scene, default_engine_code=settings.default_choices.get("engine"))
     unusable = blockers(check_input(host.scene_path(), None))
     if unusable:
         raise AccsynDccError(unusable[0].message)
     session = SubmitSession(host, settings, offline=args.dry_run or args.local)
     try:
-        prepared = session.prepare_in_one_call(lambda choices: _overlay(choices, args), args.range, args.test_render)
+        prepared = session.prepare_in_one_call(
+            lambda choices: _overlay(choices, args), args.range, args.test_render, engine=args.engine or ""
+        )
     except PreflightError as stopped:
         if args.json:
             print(json.dumps({"payloads": [], "findings": _as_dicts(stopped.all_findings),
@@ -135,9 +137,8 @@ def _site_root(text: str, settings: Any) -> str:
 
 
 def _overlay(choices: SubmitChoices, args: argparse.Namespace) -> SubmitChoices:
-    """The command line's options over the session's initial choices."""
+    """The command line's options over the session's initial choices (made for ``--engine``)."""
     given: Dict[str, Any] = {
-        "engine": args.engine,
         "name": args.name,
         "bucket_size": args.bucket,
         "queue": args.queue,

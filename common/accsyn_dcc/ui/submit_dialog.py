@@ -336,17 +336,6 @@ class SubmitDialog(QtWidgets.QDialog):
         index = self.conversion_combo.currentIndex()
         return self._conversion_codes[index] if 0 <= index < len(self._conversion_codes) else ""
 
-    def _remember(self) -> str:
-        """Remember the choices for the next submit; why they could not be, else empty."""
-        return self.remembered.update(
-            engine=self.engine(),
-            queue=self.queue(),
-            bucket_size=self.bucket_spin.value(),
-            input_conversion=self.conversion(),
-            filters=self.filters_editor.text(),
-            envs=[[name, value] for name, value in self.env_editor.values().items()],
-        )
-
     # ----------------------------------------------------------------------------------------------- workspace
     def start(self) -> None:
         """Look up the workspace (in the background) and scan the scene."""
@@ -698,7 +687,7 @@ class SubmitDialog(QtWidgets.QDialog):
         test_render = self.test_render_check.isChecked()
         planner = self.session.on_snapshot(choices.outputs)  # the host is asked here, on its main thread
         self.submit_button.setEnabled(False)
-        not_remembered = self._remember()
+        not_remembered = self.remembered.remember(choices)  # for the next submit; why not, else empty
         doing = "Test rendering the first frame, then submitting..." if test_render else "Submitting..."
         self._set_status(" ".join(filter(None, [doing, not_remembered])))
 
