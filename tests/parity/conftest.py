@@ -19,7 +19,7 @@ for folder in (
     TESTS / "plugins" / "nuke",
     TESTS / "plugins" / "maya",
     TESTS / "plugins" / "houdini",
-    TESTS / "maya",
+    TESTS / "scan" / "maya",
     TESTS / "houdini",
     TESTS / "blender",
 ):
