@@ -20,7 +20,7 @@ for folder in (
     TESTS / "plugins" / "maya",
     TESTS / "plugins" / "houdini",
     TESTS / "scan" / "maya",
-    TESTS / "houdini",
+    TESTS / "scan" / "houdini",
     TESTS / "blender",
 ):
     if str(folder) not in sys.path:
