@@ -21,7 +21,7 @@ for folder in (
     TESTS / "plugins" / "houdini",
     TESTS / "scan" / "maya",
     TESTS / "scan" / "houdini",
-    TESTS / "blender",
+    TESTS / "scan" / "blend",
 ):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
