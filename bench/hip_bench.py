@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Callable, Dict
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "tests" / "houdini") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests" / "houdini"))
+if str(ROOT / "tests" / "scan" / "houdini") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests" / "scan" / "houdini"))
 
 from hip_files import HipFile, Node  # noqa: E402
 

@@ -19,9 +19,9 @@ for folder in (
     TESTS / "plugins" / "nuke",
     TESTS / "plugins" / "maya",
     TESTS / "plugins" / "houdini",
-    TESTS / "maya",
-    TESTS / "houdini",
-    TESTS / "blender",
+    TESTS / "scan" / "maya",
+    TESTS / "scan" / "houdini",
+    TESTS / "scan" / "blend",
 ):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))

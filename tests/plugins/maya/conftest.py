@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parents[2]
-for folder in (TESTS / "fake_hosts", TESTS.parent / "plugins" / "maya" / "scripts", TESTS / "maya"):
+for folder in (TESTS / "fake_hosts", TESTS.parent / "plugins" / "maya" / "scripts", TESTS / "scan" / "maya"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 

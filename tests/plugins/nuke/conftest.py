@@ -1,4 +1,5 @@
-"""The Nuke plugin tests run against the stand-in ``nuke`` package, with ``plugins/nuke`` on the path."""
+"""The Nuke plugin tests run against the stand-in ``nuke`` package, with ``plugins/nuke`` on the path (and the
+offline reader's ``nuke_fixtures``, whose shot the live scan is held to)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ import pytest
 
 TESTS = Path(__file__).resolve().parents[2]
 PLUGIN_DIR = TESTS.parent / "plugins" / "nuke"
-for folder in (TESTS / "fake_hosts", PLUGIN_DIR):
+for folder in (TESTS / "fake_hosts", PLUGIN_DIR, TESTS / "scan" / "nuke"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+
+from nuke_fixtures import build_show  # noqa: E402  (in tests/scan/nuke, put on the path above)
+
+
+@pytest.fixture
+def show(tmp_path):
+    """The shot fixture on disk (the offline reader's, tests/scan/nuke), for the live scanner's tests."""
+    return build_show(tmp_path)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from nuke_fixtures import environ
 
 @pytest.fixture
 def nuke_graph(show, tmp_path, monkeypatch):
-    tests = __import__("pathlib").Path(__file__).parents[1]
+    tests = __import__("pathlib").Path(__file__).parents[2]
     monkeypatch.syspath_prepend(str(tests / "fake_hosts"))
     monkeypatch.syspath_prepend(str(tests.parent / "plugins" / "nuke"))
     for name, value in environ(show, tmp_path).items():

@@ -54,7 +54,7 @@ def nuke_scene(root: Path, reads: list) -> Path:
 
 
 def maya_scene(root: Path, reads: list, monkeypatch) -> Path:
-    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "maya"))
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "scan" / "maya"))
     from ma_files import maya_ascii, render_globals, texture
 
     body = "".join(texture(f"file{index}", path) for index, path in enumerate(reads))
@@ -64,7 +64,7 @@ def maya_scene(root: Path, reads: list, monkeypatch) -> Path:
 
 
 def houdini_scene(root: Path, reads: list, monkeypatch) -> Path:
-    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "houdini"))
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "scan" / "houdini"))
     from hip_files import HipFile, Node
 
     nodes = [Node(f"/obj/geo1/file{index}", "file", {"file": [path]}) for index, path in enumerate(reads)]

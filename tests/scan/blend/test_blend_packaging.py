@@ -16,7 +16,7 @@ import pytest
 
 pytestmark = pytest.mark.blender
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PIP_SECONDS = 240
 
 

@@ -16,7 +16,7 @@ from accsyn_dcc.paths import current_os
 
 pytestmark = pytest.mark.blender
 
-STOCK = Path(__file__).parents[1] / "engines" / "stock"
+STOCK = Path(__file__).parents[2] / "engines" / "stock"
 
 
 def centre_colour(path):
@@ -90,7 +90,7 @@ def test_our_blender_engine_renders_on_a_stock_style_common(tmp_path):
     engines = tmp_path / "engines"
     engines.mkdir()
     shutil.copy(STOCK / "common.py", engines / "common.py")
-    shutil.copy(Path(__file__).parents[2] / "engines" / "blender.py", engines / "blender.py")
+    shutil.copy(Path(__file__).parents[3] / "engines" / "blender.py", engines / "blender.py")
     project = tmp_path / "projects"
     scene = build_demo_project(str(project))
     settings = volume_settings(project)

@@ -22,7 +22,7 @@ from accsyn_dcc.workspace import Engine, EngineSettings, Volume, WorkspaceInfo
 
 pytestmark = pytest.mark.blender
 
-PLUGIN = Path(__file__).resolve().parents[2] / "plugins" / "blender"
+PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "blender"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from accsyn_dcc.workspace import Engine, EngineSettings, Volume, WorkspaceInfo
 
 pytestmark = pytest.mark.blender
 
-PLUGIN = Path(__file__).resolve().parents[2] / "plugins" / "blender"
+PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "blender"
 
 
 def test_scripted_submit_creates_the_job_on_the_standin(tmp_path, monkeypatch, standin):

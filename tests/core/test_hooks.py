@@ -26,7 +26,7 @@ from accsyn_dcc.preflight import BLOCKER, WARNING, Finding
 from accsyn_dcc.session import SubmitSession
 
 CREDENTIALS = ("ACCSYN_WORKSPACE", "ACCSYN_API_USER", "ACCSYN_API_KEY", "ACCSYN_PROXY")
-DOCS_EXAMPLE = str(Path(__file__).resolve().parents[1] / "docs" / "hooks_example.py")
+DOCS_EXAMPLE = str(Path(__file__).resolve().parents[2] / "docs" / "hooks_example.py")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, List, Optional
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "ui"))
 from monitor_farm import Farm, release, start_farm  # noqa: E402
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "nuke"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "nuke"
 
 
 def frames(folder, pattern, numbers):

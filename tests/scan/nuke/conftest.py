@@ -1,4 +1,4 @@
-"""The shot fixture on disk, shared by the offline and live scanner tests."""
+"""The shot fixture on disk for the offline reader's tests (tests/plugins/nuke gives the live scan the same)."""
 
 import pytest
 

@@ -13,7 +13,7 @@ from blend_scenes import add_folder_kinds, build_everything
 
 pytestmark = pytest.mark.blender
 
-PLUGIN = Path(__file__).resolve().parents[2] / "plugins" / "blender"
+PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "blender"
 
 
 @pytest.fixture(scope="module")
