@@ -215,6 +215,23 @@ def test_standin_job_shows_each_failed_tasks_reason_and_the_server_tells_each_st
     assert [line.split(": ", 1)[1] for line in lines] == ["created, waiting", "running", "failed"]
 
 
+def test_a_failing_job_never_looks_waiting_while_its_failed_task_is_recorded(tmp_path, engines, monkeypatch, capsys):
+    """The slot of a bucket is freed only once its tasks' statuses are saved: the dispatcher never finds the job idle
+    with a task still 'executing' (it called the job 'waiting' before 'failed')."""
+    from accsyn_dcc.standin.dispatch import LocalDispatcher
+
+    real = LocalDispatcher._record
+
+    def slow_record(self, *args, **kwargs):
+        time.sleep(0.5)  # a busy store: the dispatcher looks at the job meanwhile
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(LocalDispatcher, "_record", slow_record)
+    test_standin_job_shows_each_failed_tasks_reason_and_the_server_tells_each_state(
+        tmp_path, engines, monkeypatch, capsys
+    )
+
+
 def test_frames_are_reported_as_they_finish_while_the_bucket_renders(tmp_path, engines, monkeypatch):
     looping = RECORDING_ENGINE.replace('"default_bucketsize": 2}', '"default_bucketsize": 3, "max_bucketsize": 1}')
     (engines / "looper.py").write_text(looping)

@@ -204,16 +204,19 @@ class LocalDispatcher:
         thread.start()
 
     def _run(self, job: Dict[str, Any], farm: LocalFarm, slot: int, bucket: Optional[Bucket], node: str) -> None:
+        with self._lock:
+            items = self._slots[slot].items
         try:
-            result = farm.run_bucket(bucket, node)
-        except AccsynDccError as error:
-            item = bucket.item if bucket else "all"
-            result = TaskResult(item, False, 1, [], 0, "", reason=str(error), reasons={})
+            try:
+                result = farm.run_bucket(bucket, node)
+            except AccsynDccError as error:
+                item = bucket.item if bucket else "all"
+                result = TaskResult(item, False, 1, [], 0, "", reason=str(error), reasons={})
+            if not self._stopping.is_set():
+                self._record(job["id"], items, result)  # before the slot is free: an idle job's tasks are all told
         finally:
             with self._lock:
-                items = self._slots.pop(slot).items
-        if not self._stopping.is_set():
-            self._record(job["id"], items, result)
+                self._slots.pop(slot, None)
         self._wake.set()
 
     def _record(self, job_id: str, items: Sequence[str], result: TaskResult) -> None:
