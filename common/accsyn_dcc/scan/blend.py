@@ -71,7 +71,7 @@ def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRan
     scene_range = FrameRange.parse(_range_text(facts), field="scene range")
     result = ScanResult(
         scene=scene,
-        frame_range=str(scene_range),
+        frame_range=scene_range,
         fps=float(facts.get("fps") or 0) or None,
         facts={"blender_version": facts.get("version"), "scene": facts.get("name"), "camera": facts.get("camera"),
                "marker_cameras": facts.get("marker_cameras", [])},

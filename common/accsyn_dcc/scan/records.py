@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.sequences import FoundFiles
 
 
@@ -94,8 +95,9 @@ class ScanResult:
     outputs: List[Output] = field(default_factory=list)
     unresolved: List[Unresolved] = field(default_factory=list)
     errors: List[str] = field(default_factory=list)
-    frame_range: Optional[str] = None
-    """The scene's own range (Nuke root first_frame-last_frame, Blender frame_start-frame_end)."""
+    frame_range: Optional[FrameRange] = None
+    """The scene's own range (Nuke root first_frame-last_frame, Blender frame_start-frame_end), as its reader
+    built it: hosts, the session and the dialogs take it as it is, never parsing it again."""
     views: List[str] = field(default_factory=list)
     fps: Optional[float] = None
     facts: Dict[str, Any] = field(default_factory=dict)
@@ -107,10 +109,13 @@ class ScanResult:
         return [dep for dep in self.dependencies if (not dep.exists or dep.missing) and not dep.provided_by]
 
     def to_dict(self) -> Dict[str, Any]:
-        """The record as JSON data, without the files each dependency's check matched (frames and tiles say them)."""
-        data = asdict(replace(self, dependencies=[replace(dep, files=None) for dep in self.dependencies]))
+        """The record as JSON data, without the files each dependency's check matched (frames and tiles say them);
+        the scene's range as accsyn range text."""
+        dependencies = [replace(dependency, files=None) for dependency in self.dependencies]
+        data = asdict(replace(self, dependencies=dependencies, frame_range=None))
         for dependency in data["dependencies"]:
             del dependency["files"]
+        data["frame_range"] = str(self.frame_range) if self.frame_range is not None else None
         return data
 
 

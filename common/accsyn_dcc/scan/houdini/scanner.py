@@ -73,7 +73,7 @@ def scan_hip_scene(
     by_path = {node.path: node for node in scene.nodes}
     result = ScanResult(
         scene=scene.path,
-        frame_range=str(own_range),
+        frame_range=own_range,
         fps=scene.fps,
         facts={
             "houdini_version": scene.houdini_version,
