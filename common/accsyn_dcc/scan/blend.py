@@ -68,7 +68,7 @@ def scan_file(path: str, frames: Optional[FrameRange] = None, **options: Any) ->
 def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRange] = None) -> ScanResult:
     """A ``collect`` report (from the add-on or a Blender subprocess) checked against disk."""
     facts = dict(report["scene"])
-    scene_range = FrameRange.parse(_range_text(facts), field="scene range")
+    scene_range = scene_frames(int(facts["frame_start"]), int(facts["frame_end"]), int(facts.get("frame_step") or 1))
     result = ScanResult(
         scene=scene,
         frame_range=scene_range,
@@ -110,7 +110,8 @@ def output(record: Mapping[str, Any]) -> Output:
     )
 
 
-def _range_text(facts: Mapping[str, Any]) -> str:
-    first, last, step = int(facts["frame_start"]), int(facts["frame_end"]), int(facts.get("frame_step") or 1)
-    text = f"{max(first, 0)}-{max(last, first, 0)}"
-    return f"{text}x{step}" if step > 1 else text
+def scene_frames(first: int, last: int, step: int) -> FrameRange:
+    """A Blender scene's ``frame_start``, ``frame_end`` and ``frame_step`` as the range the farm renders (frames
+    below 0 left out): the one rule for the add-on's live scene and a report of a .blend file."""
+    first = max(first, 0)
+    return FrameRange.from_bounds(first, max(last, first), max(step, 1), field="scene range")
