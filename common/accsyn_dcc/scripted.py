@@ -59,7 +59,7 @@ def scripted_submit(
     if range is not None:
         changes["range_text"] = range
     elif outputs is not None and len(own_ranges) == 1 and None not in own_ranges:
-        changes["range_text"] = own_ranges.pop()  # every chosen output's own range (a layer's, a limited Write's)
+        changes["range_text"] = str(own_ranges.pop())  # every chosen output's own range (a layer's, a limited Write's)
     if engine is not None:
         changes["engine"] = engine
     choices = replace(choices, **changes)

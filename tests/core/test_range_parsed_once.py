@@ -13,9 +13,12 @@ from typing import Any, Dict
 import pytest
 
 from accsyn_dcc.cli import main
+from accsyn_dcc.config import Settings
 from accsyn_dcc.hosts import SceneFileHost
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import ScanResult
+from accsyn_dcc.session import SubmitChoices, SubmitSession
+from accsyn_dcc.workspace import Engine, WorkspaceInfo
 
 SCENE_RANGE = "1001-1010"
 TYPED_RANGE = "1001-1005"
@@ -84,3 +87,18 @@ def test_scan_json_writes_the_range_as_accsyn_range_text(nuke_script, capsys):
     assert ScanResult(scene="x.nk").to_dict()["frame_range"] is None
     stepped = ScanResult(scene="x.blend", frame_range=FrameRange.from_bounds(1, 10, 2)).to_dict()
     assert stepped["frame_range"] == "1-9x2"
+
+
+def test_an_output_s_own_range_travels_as_its_frame_range(nuke_script, parsed, capsys):
+    limited = " use_limit true\n first 1003\n last 1008\n name Write1\n}\nWrite {\n file /x/b.%04d.exr\n name Write2\n"
+    nuke_script.write_text(nuke_script.read_text().replace(" name Write1\n", limited))
+    host = SceneFileHost(str(nuke_script))
+    session = SubmitSession(host, Settings({}), workspace=WorkspaceInfo(engines=[Engine("nuke-15")]))
+    scan = session.scan()
+    write1, write2 = host.outputs()
+    assert isinstance(write1.range, FrameRange) and str(write1.range) == "1003-1008" and write1 is scan.outputs[0]
+    choices = SubmitChoices(engine="nuke-15", range_text=TYPED_RANGE, outputs=(write1, write2), one_job_per_output=True)
+    assert [payload["range"] for payload in session.payloads(choices)] == ["1003-1005", TYPED_RANGE]
+    assert parsed["1003-1008"] == 1  # by the reader; the session clips the job's frames with that FrameRange
+    assert main(["scan", str(nuke_script), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["outputs"][0]["range"] == "1003-1008"

@@ -175,7 +175,7 @@ def test_legacy_layers_renderers_and_animation_off(tmp_path):
         'select -ne :time1;\n\tsetAttr ".o" 1012;\n'
     )
     result = scan_scene(str(write(tmp_path / "scenes" / "legacy.ma", maya_ascii("legacy.ma", body))))
-    assert [(output.node, output.range) for output in result.outputs] == [
+    assert [(output.node, str(output.range)) for output in result.outputs] == [
         ("masterLayer/cam", "1012"),
         ("bg/cam", "1012"),
     ]

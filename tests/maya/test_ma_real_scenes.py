@@ -159,7 +159,7 @@ def test_a_relative_render_setup_override_shifts_a_layers_range_as_maya_does(tmp
     result = scan_file(str(scene))
     ranges = {layer["name"]: layer["range"] for layer in result.facts["layers"]}
     assert ranges == {"masterLayer": "1-10", "long": "1-20", "both": "5-26"}
-    assert {output.node: output.range for output in result.outputs}["long"] == "1-20"
+    assert {output.node: str(output.range) for output in result.outputs}["long"] == "1-20"
 
 
 def converted_scene(folder, renderer: str, options: str = ""):

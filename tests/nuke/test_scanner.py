@@ -54,7 +54,7 @@ def test_outputs_and_scene_facts(show, tmp_path):
     result = scan_file(str(show / "comp" / "shot_v012.nk"), environ=environ(show, tmp_path))
     outputs = {output.node: output for output in result.outputs}
     assert set(outputs) == {"Write1", "WriteMov"}
-    assert (outputs["Write1"].range, outputs["Write1"].views, outputs["Write1"].is_movie) == (
+    assert (str(outputs["Write1"].range), outputs["Write1"].views, outputs["Write1"].is_movie) == (
         "1001-1005",
         ["left"],
         False,

@@ -329,6 +329,6 @@ def test_a_write_limit_below_0_renders_from_0_and_one_all_below_0_renders_nothin
         for name, first, last in (("Part", -5, 5), ("None", -9, -1))
     )
     result = scan(script(tmp_path, body))
-    assert [(output.node, output.range) for output in result.outputs] == [("Part", "0-5")]
+    assert [(output.node, str(output.range)) for output in result.outputs] == [("Part", "0-5")]
     assert [(u.node, u.knob) for u in result.unresolved] == [("Part", "first"), ("None", "first")]
     assert "renders 0-5" in result.unresolved[0].reason and "renders nothing" in result.unresolved[1].reason

@@ -77,7 +77,7 @@ def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRan
                "marker_cameras": facts.get("marker_cameras", [])},
     )  # fmt: skip
     references = [reference(record) for record in report["references"]]
-    result.outputs = [output(record) for record in report["outputs"]]
+    result.outputs = [output(record, scene_range) for record in report["outputs"]]
     return finish_scan(result, references, frames or scene_range)  # marks a compositor Image of an earlier render
 
 
@@ -99,11 +99,12 @@ def reference(record: Mapping[str, Any]) -> FileReference:
     )
 
 
-def output(record: Mapping[str, Any]) -> Output:
+def output(record: Mapping[str, Any], frames: FrameRange) -> Output:
+    """One ``collect`` output record as the core's; it renders the scene's ``frames`` (``scene_frames``)."""
     return Output(
         node=str(record["node"]),
         path=str(record["path"]),
-        range=record.get("range"),
+        range=frames,
         views=list(record.get("views") or []),
         file_type=str(record.get("file_type") or ""),
         is_movie=bool(record.get("is_movie")),

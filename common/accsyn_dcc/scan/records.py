@@ -65,7 +65,8 @@ class Output:
 
     node: str
     path: str
-    range: Optional[str] = None
+    range: Optional[FrameRange] = None
+    """Its own frames (a Write's ``use_limit``, a layer's or ROP's range) as its reader built them; None: the job's."""
     views: List[str] = field(default_factory=list)
     file_type: str = ""
     is_movie: bool = False
@@ -112,11 +113,19 @@ class ScanResult:
         """The record as JSON data, without the files each dependency's check matched (frames and tiles say them);
         the scene's range as accsyn range text."""
         dependencies = [replace(dependency, files=None) for dependency in self.dependencies]
-        data = asdict(replace(self, dependencies=dependencies, frame_range=None))
+        outputs = [replace(output, range=None) for output in self.outputs]
+        data = asdict(replace(self, dependencies=dependencies, outputs=outputs, frame_range=None))
         for dependency in data["dependencies"]:
             del dependency["files"]
-        data["frame_range"] = str(self.frame_range) if self.frame_range is not None else None
+        data["frame_range"] = _text(self.frame_range)
+        for output, written in zip(self.outputs, data["outputs"]):
+            written["range"] = _text(output.range)
         return data
+
+
+def _text(frames: Optional[FrameRange]) -> Optional[str]:
+    """A range as accsyn range text (JSON), None as None."""
+    return str(frames) if frames is not None else None
 
 
 def quoted_value(raw: str) -> str:

@@ -510,8 +510,7 @@ def render_products(path: str) -> Tuple[Optional[FrameRange], List[Output]]:
             product = str(name)
             absolute = _anchored(product, path) or product
             extension = os.path.splitext(product)[1].lstrip(".").lower()
-            own_range = str(frames) if frames is not None else None
-            outputs.append(Output(node=str(prim.GetPath()), path=absolute, range=own_range, file_type=extension))
+            outputs.append(Output(node=str(prim.GetPath()), path=absolute, range=frames, file_type=extension))
     return frames, outputs
 
 

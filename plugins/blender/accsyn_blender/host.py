@@ -61,12 +61,13 @@ class BlenderHost(HostAdapter):
     def save_scene(self) -> None:
         bpy.ops.wm.save_mainfile()
 
-    def frame_range(self) -> Optional[FrameRange]:
+    def frame_range(self) -> FrameRange:
         scene = self.scene
         return scene_frames(scene.frame_start, scene.frame_end, scene.frame_step)
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
-        return [output(record) for record in collect.collect(self.scene)["outputs"]]
+        frames = self.frame_range()
+        return [output(record, frames) for record in collect.collect(self.scene)["outputs"]]
 
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback
