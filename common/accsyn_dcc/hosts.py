@@ -194,8 +194,8 @@ class SceneFileHost(HostAdapter):
         self._scan = scan
 
     def frame_range(self) -> Optional[FrameRange]:
-        text = self._scan.frame_range if self._scan else None
-        return FrameRange.parse(text, field="scene range") if text else None
+        """The range the reader found, as it built it (never parsed again)."""
+        return self._scan.frame_range if self._scan else None
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
         return list(self._scan.outputs) if self._scan else []

@@ -122,10 +122,10 @@ class FrameRange:
         return frame_range
 
     @classmethod
-    def from_bounds(cls, first: int, last: int, step: int = 1) -> FrameRange:
-        """The range ``first-last`` (validated like parsed text)."""
+    def from_bounds(cls, first: int, last: int, step: int = 1, field: str = "range") -> FrameRange:
+        """The range ``first-last`` (validated like parsed text; an error names ``field``)."""
         text = f"{first}-{last}x{step}" if step != 1 else f"{first}-{last}"
-        return cls.parse(text)
+        return cls.parse(text, field)
 
     @classmethod
     def from_runs(cls, runs: Iterable[Tuple[int, int]]) -> FrameRange:

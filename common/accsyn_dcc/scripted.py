@@ -58,7 +58,7 @@ def scripted_submit(
         own_ranges = {output.range for output in chosen}  # None: the scene's range
         changes: Dict[str, Any] = dict(options)
         if outputs is not None and len(own_ranges) == 1 and None not in own_ranges:
-            changes["range_text"] = own_ranges.pop()  # every chosen output's own range (a layer's, a limited Write's)
+            changes["range_text"] = str(own_ranges.pop())  # the chosen outputs' own range (layer, Write limit)
         return replace(choices, outputs=chosen, **changes)
 
     try:

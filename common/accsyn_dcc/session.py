@@ -567,9 +567,9 @@ class SubmitSession:
 
 def _output_range(choices: SubmitChoices, output: Output) -> str:
     """The job range limited to the output's own range (Nuke ``use_limit``, a layer's own frames)."""
-    if not output.range or choices.frames is None:
+    limit = output.range
+    if limit is None or choices.frames is None:
         return choices.range_text
-    limit = FrameRange.parse(output.range)
     clipped = choices.frames.clipped(limit.first, limit.last)
     return str(clipped) if clipped is not None else choices.range_text
 

@@ -8,6 +8,7 @@ import pytest
 import accsyn_dcc.scan
 from accsyn_dcc.cli import main
 from accsyn_dcc.payload_rules import validate_payload
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult
 
 SEED = Path(__file__).parents[1] / "fixtures" / "payloads" / "seed_compute.json"
@@ -51,7 +52,7 @@ def test_dry_run_prints_every_seed_field(studio, tmp_path, capsys, monkeypatch):
             scene=path,
             dependencies=[Dependency(str(plate), "read", "Read1", "file", True, "1001-1100x2", "")],
             outputs=[Output("Write1", str(studio / "render" / "out.%04d.exr"), None, ["main"])],
-            frame_range="1-100",
+            frame_range=FrameRange.from_bounds(1, 100),
         )
 
     monkeypatch.setattr(accsyn_dcc.scan, "scan_scene", fake_scan)

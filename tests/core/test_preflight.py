@@ -18,7 +18,7 @@ from accsyn_dcc.workspace import Engine, EngineSettings, Volume, WorkspaceInfo
 WORKSPACE = WorkspaceInfo(
     engines=[Engine("nuke-15"), Engine("nuke-16")], volumes=[Volume("projects", {"linux": "/mnt/projects"})]
 )
-WRITE = Output(node="Comp/Write1", path="/mnt/projects/shot/out.%04d.exr", range="1001-1010")
+WRITE = Output(node="Comp/Write1", path="/mnt/projects/shot/out.%04d.exr", range=FrameRange.parse("1001-1010"))
 
 
 def checks(
@@ -191,7 +191,7 @@ def test_one_job_per_output_uses_each_outputs_range_and_the_hosts_parameters() -
         def output_parameters(self, outputs: Any) -> dict:
             return {"writes": [output.node for output in outputs]}
 
-    movie = Output("Review.Write_MOV", "/mnt/projects/shot/review.mov", "1001-1005", [], "mov", True)
+    movie = Output("Review.Write_MOV", "/mnt/projects/shot/review.mov", FrameRange.parse("1001-1005"), [], "mov", True)
     host = WritesHost(outputs=[WRITE, movie])
     session = SubmitSession(host, Settings({}), workspace=WORKSPACE)
     session.scan()

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 from test_dialog_mechanics import SCENE_FOLDER, DownBackend, RangelessHost, ScriptedHost
 
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Output
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
@@ -100,7 +101,7 @@ class BinaryHipHost(ScriptedHost):
         return os.path.join(SCENE_FOLDER, "shot.hip")
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
-        return [Output("/out/karma1", os.path.join(SCENE_FOLDER, "out", "shot.$F4.exr"), "1001-1010")]
+        return [Output("/out/karma1", os.path.join(SCENE_FOLDER, "out", "shot.$F4.exr"), FrameRange.parse("1001-1010"))]
 
 
 def test_a_binary_hip_is_sent_without_input_conversion_unless_the_artist_picks_one(

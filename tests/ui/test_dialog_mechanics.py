@@ -57,7 +57,7 @@ class ScriptedHost(HostAdapter):
         return FrameRange.parse("1001-1010")
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
-        return [Output("Write1", os.path.join(SCENE_FOLDER, "out", "comp.%04d.exr"), "1001-1010")]
+        return [Output("Write1", os.path.join(SCENE_FOLDER, "out", "comp.%04d.exr"), FrameRange.parse("1001-1010"))]
 
     def collect_scan(self, frames: Any, progress: Any, cancelled: Any) -> PendingScan:
         for step in range(self.steps):

@@ -27,6 +27,7 @@ WORKSPACE = WorkspaceInfo(engines=[Engine("nuke-16")])
 PLATE = "/mnt/projects/plate.%04d.exr"
 ON_DISK = FrameRange.parse("1001-1011")
 """The plate's frames on disk: a range past 1011 misses frames."""
+OWN_RANGE = FrameRange.parse("1001-1013")
 
 
 @pytest.fixture(autouse=True)
@@ -55,8 +56,8 @@ class TwoWrites(ScriptedHost):
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
         return [
-            Output("Write1", os.path.join(SCENE_FOLDER, "out", "comp.%04d.exr"), "1001-1013"),
-            Output("Write2", os.path.join(SCENE_FOLDER, "out", "comp.mov"), "1001-1013", is_movie=True),
+            Output("Write1", os.path.join(SCENE_FOLDER, "out", "comp.%04d.exr"), OWN_RANGE),
+            Output("Write2", os.path.join(SCENE_FOLDER, "out", "comp.mov"), OWN_RANGE, is_movie=True),
         ]
 
     def collect_scan(self, frames: Any, progress: Any, cancelled: Any) -> PendingScan:

@@ -397,9 +397,6 @@ class _Collector:
 
     def outputs(self):
         render = self.scene.render
-        frames = f"{self.scene.frame_start}-{self.scene.frame_end}"
-        if self.scene.frame_step > 1:
-            frames += f"x{self.scene.frame_step}"
         views = [view.name for view in render.views if view.use] if render.use_multiview else []
         file_type = render.image_settings.file_format.lower()
         found = []
@@ -411,7 +408,6 @@ class _Collector:
                     "node": f"View layer '{layer.name}'",
                     "raw": render.filepath,
                     "path": self.output_path(render.filepath),
-                    "range": frames,
                     "views": views,
                     "file_type": file_type,
                     "is_movie": bool(render.is_movie_format),
@@ -426,8 +422,7 @@ class _Collector:
                         "node": f"File Output '{node.name}'",
                         "raw": directory,
                         "path": os.path.join(self.absolute(directory), (node.file_name or "") + "####"),
-                        "range": frames,
-                        "views": views,
+                            "views": views,
                         "file_type": node.format.file_format.lower(),
                         "is_movie": False,
                     }

@@ -68,16 +68,16 @@ def scan_file(path: str, frames: Optional[FrameRange] = None, **options: Any) ->
 def scan_report(scene: str, report: Mapping[str, Any], frames: Optional[FrameRange] = None) -> ScanResult:
     """A ``collect`` report (from the add-on or a Blender subprocess) checked against disk."""
     facts = dict(report["scene"])
-    scene_range = FrameRange.parse(_range_text(facts), field="scene range")
+    scene_range = scene_frames(int(facts["frame_start"]), int(facts["frame_end"]), int(facts.get("frame_step") or 1))
     result = ScanResult(
         scene=scene,
-        frame_range=str(scene_range),
+        frame_range=scene_range,
         fps=float(facts.get("fps") or 0) or None,
         facts={"blender_version": facts.get("version"), "scene": facts.get("name"), "camera": facts.get("camera"),
                "marker_cameras": facts.get("marker_cameras", [])},
     )  # fmt: skip
     references = [reference(record) for record in report["references"]]
-    result.outputs = [output(record) for record in report["outputs"]]
+    result.outputs = [output(record, scene_range) for record in report["outputs"]]
     return finish_scan(result, references, frames or scene_range)  # marks a compositor Image of an earlier render
 
 
@@ -99,18 +99,20 @@ def reference(record: Mapping[str, Any]) -> FileReference:
     )
 
 
-def output(record: Mapping[str, Any]) -> Output:
+def output(record: Mapping[str, Any], frames: FrameRange) -> Output:
+    """One ``collect`` output record as the core's; it renders the scene's ``frames`` (``scene_frames``)."""
     return Output(
         node=str(record["node"]),
         path=str(record["path"]),
-        range=record.get("range"),
+        range=frames,
         views=list(record.get("views") or []),
         file_type=str(record.get("file_type") or ""),
         is_movie=bool(record.get("is_movie")),
     )
 
 
-def _range_text(facts: Mapping[str, Any]) -> str:
-    first, last, step = int(facts["frame_start"]), int(facts["frame_end"]), int(facts.get("frame_step") or 1)
-    text = f"{max(first, 0)}-{max(last, first, 0)}"
-    return f"{text}x{step}" if step > 1 else text
+def scene_frames(first: int, last: int, step: int) -> FrameRange:
+    """A Blender scene's ``frame_start``, ``frame_end`` and ``frame_step`` as the range the farm renders (frames
+    below 0 left out): the one rule for the add-on's live scene and a report of a .blend file."""
+    first = max(first, 0)
+    return FrameRange.from_bounds(first, max(last, first), max(step, 1), field="scene range")

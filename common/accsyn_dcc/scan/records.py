@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
+from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.sequences import FoundFiles
 
 
@@ -64,7 +65,8 @@ class Output:
 
     node: str
     path: str
-    range: Optional[str] = None
+    range: Optional[FrameRange] = None
+    """Its own frames (a Write's ``use_limit``, a layer's or ROP's range) as its reader built them; None: the job's."""
     views: List[str] = field(default_factory=list)
     file_type: str = ""
     is_movie: bool = False
@@ -94,8 +96,9 @@ class ScanResult:
     outputs: List[Output] = field(default_factory=list)
     unresolved: List[Unresolved] = field(default_factory=list)
     errors: List[str] = field(default_factory=list)
-    frame_range: Optional[str] = None
-    """The scene's own range (Nuke root first_frame-last_frame, Blender frame_start-frame_end)."""
+    frame_range: Optional[FrameRange] = None
+    """The scene's own range (Nuke root first_frame-last_frame, Blender frame_start-frame_end), as its reader
+    built it: hosts, the session and the dialogs take it as it is, never parsing it again."""
     views: List[str] = field(default_factory=list)
     fps: Optional[float] = None
     facts: Dict[str, Any] = field(default_factory=dict)
@@ -107,11 +110,22 @@ class ScanResult:
         return [dep for dep in self.dependencies if (not dep.exists or dep.missing) and not dep.provided_by]
 
     def to_dict(self) -> Dict[str, Any]:
-        """The record as JSON data, without the files each dependency's check matched (frames and tiles say them)."""
-        data = asdict(replace(self, dependencies=[replace(dep, files=None) for dep in self.dependencies]))
+        """The record as JSON data, without the files each dependency's check matched (frames and tiles say them);
+        the scene's range as accsyn range text."""
+        dependencies = [replace(dependency, files=None) for dependency in self.dependencies]
+        outputs = [replace(output, range=None) for output in self.outputs]
+        data = asdict(replace(self, dependencies=dependencies, outputs=outputs, frame_range=None))
         for dependency in data["dependencies"]:
             del dependency["files"]
+        data["frame_range"] = _text(self.frame_range)
+        for output, written in zip(self.outputs, data["outputs"]):
+            written["range"] = _text(output.range)
         return data
+
+
+def _text(frames: Optional[FrameRange]) -> Optional[str]:
+    """A range as accsyn range text (JSON), None as None."""
+    return str(frames) if frames is not None else None
 
 
 def quoted_value(raw: str) -> str:

@@ -489,7 +489,7 @@ def scan_file(path: str, frames: Optional[FrameRange] = None, **options: object)
     return result
 
 
-def render_products(path: str) -> Tuple[Optional[str], List[Output]]:
+def render_products(path: str) -> Tuple[Optional[FrameRange], List[Output]]:
     """The stage's authored frame range, and one output per ``RenderProduct`` (its ``productName``), as
     husk renders them; payloads are not loaded to find them. Opened while a gate holds the layers it reads."""
     from pxr import Usd
@@ -498,9 +498,9 @@ def render_products(path: str) -> Tuple[Optional[str], List[Output]]:
         stage = Usd.Stage.Open(path, Usd.Stage.LoadNone)
     except Exception:  # already reported: the layer's dependencies could not be listed either
         return None, []
-    frames: Optional[str] = None
+    frames: Optional[FrameRange] = None
     if stage.HasAuthoredTimeCodeRange():
-        frames = str(saved_range(stage.GetStartTimeCode(), stage.GetEndTimeCode()))
+        frames = saved_range(stage.GetStartTimeCode(), stage.GetEndTimeCode())
     outputs: List[Output] = []
     for prim in stage.Traverse():
         if prim.GetTypeName() != "RenderProduct":

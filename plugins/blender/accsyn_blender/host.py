@@ -14,7 +14,7 @@ from accsyn_dcc.host_table import host_named
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.naming import natural_sort_key
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.scan.blend import output, scan_report
+from accsyn_dcc.scan.blend import output, scan_report, scene_frames
 from accsyn_dcc.scan.records import Output, ScanResult
 from accsyn_dcc.workspace import Engine
 
@@ -61,14 +61,13 @@ class BlenderHost(HostAdapter):
     def save_scene(self) -> None:
         bpy.ops.wm.save_mainfile()
 
-    def frame_range(self) -> Optional[FrameRange]:
+    def frame_range(self) -> FrameRange:
         scene = self.scene
-        first, last, step = scene.frame_start, max(scene.frame_end, scene.frame_start), max(scene.frame_step, 1)
-        text = f"{max(first, 0)}-{max(last, 0)}" + (f"x{step}" if step > 1 else "")
-        return FrameRange.parse(text, field="scene range")
+        return scene_frames(scene.frame_start, scene.frame_end, scene.frame_step)
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
-        return [output(record) for record in collect.collect(self.scene)["outputs"]]
+        frames = self.frame_range()
+        return [output(record, frames) for record in collect.collect(self.scene)["outputs"]]
 
     def collect_scan(
         self, frames: Optional[FrameRange], progress: ProgressCallback, cancelled: CancelledCallback

@@ -53,7 +53,7 @@ def test_must_show_scene_live(tmp_path, monkeypatch):
     load(hip)
     result = live_scan()
     [output] = result.outputs
-    assert (output.node, output.path, output.range) == (
+    assert (output.node, output.path, str(output.range)) == (
         "/out/Redshift_ROP1",
         f"{tmp_path}/render/scene.Redshift_ROP1.$F4.exr",
         "1-48",

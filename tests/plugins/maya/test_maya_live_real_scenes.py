@@ -18,4 +18,4 @@ def test_real_scene_forms_same_records_live_and_offline(tmp_path):
     kinds = {dep.path.rpartition("/")[2]: (dep.kind, dep.provided_by) for dep in live.dependencies}
     assert kinds == {"set.usda": ("usd", ""), "wood.png": ("texture", ""), "wood.tx": ("converted texture", ""),
                      "config.ocio": ("ocio", "Maya")}  # fmt: skip
-    assert {output.node: output.range for output in live.outputs}["long"] == "1-20"
+    assert {output.node: str(output.range) for output in live.outputs}["long"] == "1-20"

@@ -53,7 +53,7 @@ def test_adapter_reports_the_script_and_its_writes(graph: Graph, nuke_ui: Any) -
     assert (exr.path, exr.range, exr.views, exr.is_movie) == (
         "/mnt/projects/shot/out/comp.%04d.exr", None, ["left", "right"], False
     )  # fmt: skip  # no use_limit: the job's frames, as the offline scan says
-    assert (mov.range, mov.file_type, mov.is_movie) == ("1001-1050", "mov", True)  # use_limit range
+    assert (str(mov.range), mov.file_type, mov.is_movie) == ("1001-1050", "mov", True)  # use_limit range
     assert [output.node for output in host.outputs(selected_only=True)] == ["Review.Write_MOV"]
 
 

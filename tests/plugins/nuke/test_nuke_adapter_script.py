@@ -21,6 +21,6 @@ def test_adapter_reads_an_opened_script(nuke_ui: Any, tmp_path: Path) -> None:
     assert host.scene_path() == str(script) and not host.is_modified() and not host.proxy_mode()
     assert str(host.frame_range()) == "1001-1010"
     [write] = host.outputs()
-    assert (write.node, write.path, write.range, write.is_movie) == (
+    assert (write.node, write.path, str(write.range), write.is_movie) == (
         "Write1", f"{tmp_path}/out/comp.%04d.exr", "1001-1005", False
     )  # fmt: skip

@@ -69,10 +69,31 @@ def test_the_add_ons_live_scan_gives_the_same_records(everything, cli_scan, monk
     host = BlenderHost()
     progress = []
     pending = host.collect_scan(None, lambda done, total: progress.append((done, total)), lambda: False)
-    live = pending.finish().to_dict()
+    scan = pending.finish()
+    live = scan.to_dict()
     assert progress[-1][0] == progress[-1][1]
     assert live["dependencies"] == cli_scan["dependencies"]
     assert live["outputs"] == cli_scan["outputs"]
+    assert host.frame_range() == scan.frame_range and live["frame_range"] == cli_scan["frame_range"] == "1-3"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "step", "frames"), [(1, 3, 1, "1-3"), (-5, 20, 1, "0-20"), (-9, -2, 1, "0"), (10, 4, 0, "10"),
+                                         (1, 10, 3, "1-10x3")],
+)  # fmt: skip
+def test_the_live_scene_and_a_report_of_it_give_one_range(monkeypatch, start, end, step, frames):
+    """The add-on's ``frame_range`` and a ``collect`` report share one rule: frames below 0 left out, never reversed."""
+    monkeypatch.syspath_prepend(str(PLUGIN))
+    from types import SimpleNamespace
+
+    from accsyn_blender.host import BlenderHost
+
+    from accsyn_dcc.scan.blend import scan_report
+
+    live = BlenderHost(SimpleNamespace(frame_start=start, frame_end=end, frame_step=step)).frame_range()
+    facts = {"frame_start": start, "frame_end": end, "frame_step": step}
+    reported = scan_report("/shots/x.blend", {"scene": facts, "references": [], "outputs": []}).frame_range
+    assert live == reported and str(live) == frames
 
 
 def test_cancel_stops_the_live_scan(everything, monkeypatch):

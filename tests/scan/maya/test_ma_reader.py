@@ -75,7 +75,7 @@ def test_every_node_kind_found_with_tiles_frames_and_variables(tmp_path):
     unresolved = {(item.node, item.knob): item for item in result.unresolved}
     assert "credential" in unresolved[("secretTex", "fileTextureName")].reason
     assert "secret-key-value" not in json.dumps(result.to_dict())
-    assert result.frame_range == "1-10"
+    assert str(result.frame_range) == "1-10"
     assert [output.path for output in result.outputs] == [f"{project.as_posix()}/renders/shot/masterLayer.####.exr"]
 
 
@@ -128,7 +128,7 @@ def test_windows_paths_and_crlf_and_bom(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + maya_ascii("win.ma", body).replace("\n", "\r\n").encode("utf-8"))
     result = scan_scene(str(path))
     assert by_node(result)[("win", "fileTextureName")].path == "Z:\\show\\tex\\wood.exr"
-    assert result.frame_range == "1-5"
+    assert str(result.frame_range) == "1-5"
 
 
 def test_not_maya_ascii_and_not_a_regular_file_end_in_one_line(tmp_path):
@@ -175,7 +175,7 @@ def test_legacy_layers_renderers_and_animation_off(tmp_path):
         'select -ne :time1;\n\tsetAttr ".o" 1012;\n'
     )
     result = scan_scene(str(write(tmp_path / "scenes" / "legacy.ma", maya_ascii("legacy.ma", body))))
-    assert [(output.node, output.range) for output in result.outputs] == [
+    assert [(output.node, str(output.range)) for output in result.outputs] == [
         ("masterLayer/cam", "1012"),
         ("bg/cam", "1012"),
     ]
@@ -201,7 +201,7 @@ def test_strange_ranges_end_in_a_readable_range(tmp_path, first, last, expected_
     settings = render_globals("", 1, 10).replace('".fs" 1;', f'".fs" {first};').replace('".ef" 10;', f'".ef" {last};')
     body += settings.replace('".pad" 4;', '".pad" 999999999;')
     result = scan_scene(str(write(tmp_path / "odd.ma", maya_ascii("odd.ma", body))))
-    assert result.frame_range == expected_range
+    assert str(result.frame_range) == expected_range
     if expected_range == "1-1000000":
         assert "cut to 1-1000000" in result.errors[0]
         [too_many] = result.unresolved

@@ -164,7 +164,7 @@ def test_builtin_nodes_are_not_taken_for_missing_gizmos(tmp_path):
 def test_root_range_that_is_not_a_number_is_an_error_and_a_default_range(tmp_path, value):
     path = script(tmp_path, "", first=value)
     result = scan_file(str(path), environ={})
-    assert result.frame_range in ("1001-1010", "1-100")
+    assert str(result.frame_range) in ("1001-1010", "1-100")
     if value != "{{1001}}":
         assert any("first_frame/last_frame are not numbers" in error for error in result.errors)
 
@@ -318,7 +318,7 @@ def test_a_read_whose_own_frames_are_too_many_to_check_is_named(tmp_path, knobs)
 )
 def test_a_root_range_the_farm_cannot_render_whole_is_cut_and_said_never_refused(tmp_path, first, last, frames, said):
     result = scan_file(str(script(tmp_path, "", first, last)), environ={"HOME": str(tmp_path)})
-    assert result.frame_range == frames
+    assert str(result.frame_range) == frames
     root_errors = [error for error in result.errors if error.startswith("root:")]
     assert len(root_errors) == (1 if said else 0) and all(said in error for error in root_errors)
 
@@ -329,6 +329,6 @@ def test_a_write_limit_below_0_renders_from_0_and_one_all_below_0_renders_nothin
         for name, first, last in (("Part", -5, 5), ("None", -9, -1))
     )
     result = scan(script(tmp_path, body))
-    assert [(output.node, output.range) for output in result.outputs] == [("Part", "0-5")]
+    assert [(output.node, str(output.range)) for output in result.outputs] == [("Part", "0-5")]
     assert [(u.node, u.knob) for u in result.unresolved] == [("Part", "first"), ("None", "first")]
     assert "renders 0-5" in result.unresolved[0].reason and "renders nothing" in result.unresolved[1].reason

@@ -124,9 +124,9 @@ def test_a_stage_scanned_on_its_own_lists_its_render_products_and_range(tmp_path
     UsdRender.Product.Define(stage, "/Render/Products/beauty").CreateProductNameAttr("./render/beauty.$F4.exr")
     stage.GetRootLayer().Save()
     result = scan_scene(str(tmp_path / "shot.usda"))
-    assert result.frame_range == "1001-1048"
+    assert str(result.frame_range) == "1001-1048"
     [product] = result.outputs
-    assert (product.node, product.path, product.range, product.file_type) == (
+    assert (product.node, product.path, str(product.range), product.file_type) == (
         "/Render/Products/beauty",
         f"{tmp_path}/render/beauty.$F4.exr",
         "1001-1048",

@@ -73,7 +73,7 @@ def scan_hip_scene(
     by_path = {node.path: node for node in scene.nodes}
     result = ScanResult(
         scene=scene.path,
-        frame_range=str(own_range),
+        frame_range=own_range,
         fps=scene.fps,
         facts={
             "houdini_version": scene.houdini_version,
@@ -127,16 +127,15 @@ def rop_outputs(
         if reference.path is None:
             unresolved.append(Unresolved(node.path, rop.parm, quoted_value(value.raw), reference.condition))
             continue
-        frames = str(rop_range(node, scene))
         outputs[node.path] = Output(
-            node=node.path, path=reference.path, range=frames, file_type=_extension(reference.path)
+            node=node.path, path=reference.path, range=rop_range(node, scene), file_type=_extension(reference.path)
         )
     for node in scene.nodes:
         if node.category != DRIVER or node.type not in ROUTING_ROPS or node.bypassed:
             continue
         written = [outputs[path] for path in render_order(node, by_path) if path in outputs]
         if written:
-            outputs[node.path] = replace(written[0], node=node.path, range=str(rop_range(node, scene)))
+            outputs[node.path] = replace(written[0], node=node.path, range=rop_range(node, scene))
     return list(outputs.values()), unresolved
 
 

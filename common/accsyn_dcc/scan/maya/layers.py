@@ -239,7 +239,7 @@ def layer_outputs(scene: MayaScene, project: MayaProject, layers: Sequence[Rende
                 Output(
                     node=f"{layer.name}/{camera}" if per_camera and camera else layer.name,
                     path=path.replace("\\", "/"),
-                    range=str(layer.frames),
+                    range=layer.frames,
                     file_type=extension,
                 )
             )

@@ -86,7 +86,7 @@ def scan_maya_scene(
     job_frames = frames or own_range
     result = ScanResult(
         scene=scene.path,
-        frame_range=str(own_range),
+        frame_range=own_range,
         fps=_fps(scene.time_unit),
         facts={
             "maya_version": scene.plugins.get("maya", ""),

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
-from accsyn_dcc.ranges import MAX_ITEMS, FrameRange
+from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, saved_range
 from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.nuke.read_frames import saved_integer
 from accsyn_dcc.scan.nuke.rules import MOVIE_TYPES, OUTPUT_CLASSES
@@ -77,7 +77,7 @@ def output_of(
     except Unresolvable as reason:
         return None, [Unresolved(full, knob, quoted_value(raw), str(reason))]
     findings: List[Unresolved] = []
-    limit: Optional[str] = None
+    limit: Optional[FrameRange] = None
     bounds, not_a_number = write_limit(node)
     if not_a_number:
         why = "the limit of its frame range is an expression; the job's frames are used"
@@ -86,7 +86,7 @@ def output_of(
         why = f"its use_limit frames {bounds[0]} to {bounds[1]} are left out: {BELOW_ZERO}; it renders nothing"
         return None, [Unresolved(full, "first", "", why)]
     if bounds:
-        limit = f"{max(bounds[0], 0)}-{bounds[1]}"
+        limit = saved_range(max(bounds[0], 0), bounds[1])
         if bounds[0] < 0:
             why = f"its use_limit frames {bounds[0]} to -1 are left out: {BELOW_ZERO}; it renders {limit}"
             findings.append(Unresolved(full, "first", "", why))

@@ -67,8 +67,7 @@ def scan_script(
     scene = script.path
     scanner = _Scanner(dict(os.environ if environ is None else environ), list(plugin_paths), DirectoryIndex())
     result = ScanResult(scene=scene, views=scanner.views(script))
-    root_range = scanner.root_range(script, result)
-    result.frame_range = str(root_range)
+    result.frame_range = root_range = scanner.root_range(script, result)
     result.fps = _float(script.root.get("fps"))
     result.facts = {
         "nuke_version": script.version,
