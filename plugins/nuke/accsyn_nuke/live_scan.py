@@ -17,7 +17,7 @@ import nuke
 from accsyn_dcc.errors import ScanCancelled
 from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
-from accsyn_dcc.scan.nuke.rules import INPUT_RULES
+from accsyn_dcc.scan.nuke.rules import FILE_RULES
 from accsyn_dcc.scan.nuke.scanner import scan_script
 from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, NukeScript
 from accsyn_dcc.scan.records import ScanResult
@@ -27,8 +27,7 @@ ROOT_KNOBS = (
     "colorManagement", "OCIO_config", "customOCIOConfigPath",
 )  # fmt: skip
 NODE_KNOBS = sorted(
-    {rule.knob for rules in INPUT_RULES.values() for rule in rules}
-    | {rule.when for rules in INPUT_RULES.values() for rule in rules if rule.when}
+    {name.name for rule in FILE_RULES for name in rule.fields}
     | {"disable", "first", "last", "proxy", "use_limit", "file_type", "views", "name", "font"}
 )
 PROGRESS_EVERY = 50

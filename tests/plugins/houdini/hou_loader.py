@@ -8,7 +8,7 @@ from typing import Dict, List
 import hou
 from hip_files import HipFile
 
-from accsyn_dcc.scan.houdini.node_types import INPUTS_BY_TYPE
+from accsyn_dcc.scan.houdini.node_types import RULES_BY_TYPE
 
 ROOTS = {"out": "Driver", "obj": "Object", "stage": "Lop", "mat": "Vop", "ch": "Chop", "img": "Cop2", "tasks": "Top"}
 NETWORKS = {"geo": "Sop", "chopnet": "Chop", "ropnet": "Driver", "lopnet": "Lop", "matnet": "Vop"}
@@ -33,6 +33,6 @@ def load(hip: HipFile, hda_files: Dict[str, List[str]] = ()) -> hou._State:  # t
         parent = node.path.rpartition("/")[0]
         wired = [f"{parent}/{name}" for name in node.inputs]
         made = hou._add_node(node.path, node.type, category(hip, node.path), parms, node.bypass, wired)
-        if node.type not in INPUTS_BY_TYPE:
+        if node.type not in RULES_BY_TYPE:
             state.references += [(parm, parm.evalAsString()) for parm in made.parms() if isinstance(parm.eval(), str)]
     return state

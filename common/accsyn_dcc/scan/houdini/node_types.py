@@ -1,10 +1,11 @@
 """Which Houdini node types read files in which parms, and which ROPs write what; kept as data.
 
 Shared by the offline ``.hip`` reader and the live scan (which starts from ``hou.fileReferences()`` and
-adds these). A parm name ending in ``#`` is a multiparm (``filepath1``, ``filepath2``...). A row may name
-the toggle (or mode menu) that decides whether the parm is read or written. ROPs are keyed by category
-too (a ``rop_geometry`` SOP writes like a ``geometry`` ROP; an ``alembic`` SOP reads). A node type not
-listed is still looked at: its string parms shaped like a file path are reported as conditional.
+adds these); the parms read are ``FileRule`` rows, the shape every host's table shares. A parm name ending
+in ``#`` is a multiparm (``filepath1``, ``filepath2``...). A row may name the toggle (or mode menu) that
+decides whether the parm is read or written. ROPs are keyed by category too (a ``rop_geometry`` SOP writes
+like a ``geometry`` ROP; an ``alembic`` SOP reads). A node type not listed is still looked at: its string
+parms shaped like a file path are reported as conditional.
 """
 
 from __future__ import annotations
@@ -16,20 +17,12 @@ from importlib import resources
 from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
 from accsyn_dcc.scan.houdini.model import HipNode
+from accsyn_dcc.scan.node_rules import TOKENS, FileRule, by_node_type, grouped
+from accsyn_dcc.scan.node_rules import FieldName as F
 from accsyn_dcc.scan.records import NO_OUTPUT_FILE
 
 FILE_MODE_OFF = frozenset({"write", "none", "2", "3"})
 """A File or IsoOffset SOP's ``filemode`` that reads nothing: Write Files, No Operation (by token or index)."""
-
-
-@dataclass(frozen=True)
-class FileParm:
-    node_type: str
-    parm: str
-    kind: str
-    enabled_by: str = ""
-    """A toggle or mode menu: Houdini reads ``parm`` unless it holds one of ``off`` (a toggle not saved reads)."""
-    off: FrozenSet[str] = FILE_MODE_OFF
 
 
 DRIVER = "Driver"
@@ -61,28 +54,32 @@ RENDER_VIEWERS = {"ip": "MPlay", "md": "MPlay"}
 TO_A_VIEWER = "renders to {viewer} ({name}), not to a file; set an output file to submit it"
 
 
-INPUTS: Tuple[FileParm, ...] = (
-    FileParm("file", "file", "file", enabled_by="filemode"),  # File SOP, and File CHOP (sound, no filemode)
-    FileParm("isooffset", "file", "file", enabled_by="filemode"),
-    FileParm("alembic", "fileName", "cache"),
-    FileParm("alembicarchive", "fileName", "cache"),
-    FileParm("filecache", "file", "cache"),
-    FileParm("filecache::2.0", "file", "cache"),
-    FileParm("redshift_proxySOP", "RS_proxy_file", "proxy"),
-    FileParm("redshift_packedProxySOP", "RS_proxy_file", "proxy"),
-    FileParm("sublayer", "filepath#", "usd"),
-    FileParm("reference", "filepath#", "usd"),
-    FileParm("reference::2.0", "filepath#", "usd"),
-    FileParm("loadlayer", "filepath", "usd"),
-    FileParm("mtlximage", "file", "texture"),
-    FileParm("mtlxtiledimage", "file", "texture"),
-    FileParm("arnold::image", "filename", "texture"),
-    FileParm("redshift::TextureSampler", "tex0", "texture"),
-    FileParm("texture::2.0", "map", "texture"),
-    FileParm("file", "filename1", "image"),  # File COP
-    FileParm("ocio_transform", "config", "ocio"),
-    FileParm("cam", "vm_background", "image"),  # a camera's background plate
+FILE, FILEPATHS = F("file"), F("filepath#")
+FILE_RULES: Tuple[FileRule, ...] = (
+    # File SOP, and File CHOP (sound, no filemode)
+    FileRule("file", FILE, "file", TOKENS, enabled_by=F("filemode"), off=FILE_MODE_OFF),
+    FileRule("isooffset", FILE, "file", TOKENS, enabled_by=F("filemode"), off=FILE_MODE_OFF),
+    FileRule("alembic", F("fileName"), "cache", TOKENS),
+    FileRule("alembicarchive", F("fileName"), "cache", TOKENS),
+    FileRule("filecache", FILE, "cache", TOKENS),
+    FileRule("filecache::2.0", FILE, "cache", TOKENS),
+    FileRule("redshift_proxySOP", F("RS_proxy_file"), "proxy", TOKENS),
+    FileRule("redshift_packedProxySOP", F("RS_proxy_file"), "proxy", TOKENS),
+    FileRule("sublayer", FILEPATHS, "usd", TOKENS),
+    FileRule("reference", FILEPATHS, "usd", TOKENS),
+    FileRule("reference::2.0", FILEPATHS, "usd", TOKENS),
+    FileRule("loadlayer", F("filepath"), "usd", TOKENS),
+    FileRule("mtlximage", FILE, "texture", TOKENS),
+    FileRule("mtlxtiledimage", FILE, "texture", TOKENS),
+    FileRule("arnold::image", F("filename"), "texture", TOKENS),
+    FileRule("redshift::TextureSampler", F("tex0"), "texture", TOKENS),
+    FileRule("texture::2.0", F("map"), "texture", TOKENS),
+    FileRule("file", F("filename1"), "image", TOKENS),  # File COP
+    FileRule("ocio_transform", F("config"), "ocio", TOKENS),
+    FileRule("cam", F("vm_background"), "image", TOKENS),  # a camera's background plate
 )
+"""The parms naming files a render reads (``node_rules``): Houdini follows a path's own frame tokens (``$F``) in
+every one (``TOKENS``); an ``enabled_by`` mode menu reads unless it holds one of ``off``."""
 
 ROP_OUTPUTS: Tuple[RopOutput, ...] = (
     RopOutput("ifd", "vm_picture"),
@@ -110,14 +107,9 @@ ROUTING_ROPS: Dict[str, str] = {"fetch": "source", "wedge": "driver", "merge": "
 """ROPs that write nothing themselves but render others: the parm naming the ROP they render (a merge
 renders its inputs). Every ROP renders its inputs first."""
 
-INPUTS_BY_TYPE: Dict[str, Tuple[FileParm, ...]] = {}
-for _input in INPUTS:
-    INPUTS_BY_TYPE[_input.node_type] = (*INPUTS_BY_TYPE.get(_input.node_type, ()), _input)
-OUTPUTS: Dict[Tuple[str, str], Tuple[RopOutput, ...]] = {}
+RULES_BY_TYPE = by_node_type(FILE_RULES)
+OUTPUTS: Dict[Tuple[str, str], Tuple[RopOutput, ...]] = grouped(ROP_OUTPUTS, lambda row: (row.category, row.node_type))
 """(category, node type) -> the rows of what it writes, in the order tried."""
-for _output in ROP_OUTPUTS:
-    _key = (_output.category, _output.node_type)
-    OUTPUTS[_key] = (*OUTPUTS.get(_key, ()), _output)
 OUTPUT_PARMS = {key: frozenset(row.parm for row in rows) for key, rows in OUTPUTS.items()}
 """(category, node type) -> the parms it writes (never inputs, unless an input rule names them)."""
 
@@ -128,11 +120,12 @@ def is_on(node: HipNode, toggle: str) -> bool:
     return value is not None and value.raw.strip().lower() not in OFF
 
 
-def not_read(node: HipNode, rule: FileParm) -> str:
-    """Why Houdini does not read ``rule``'s parm on ``node`` (its toggle is off), or ``""``."""
-    value = node.first(rule.enabled_by) if rule.enabled_by else None
+def not_read(node: HipNode, rule: FileRule) -> str:
+    """Why Houdini does not read ``rule``'s parm on ``node`` (its mode menu is off), or ``""``."""
+    toggle = rule.enabled_by.name if rule.enabled_by else ""
+    value = node.first(toggle) if toggle else None
     mode = value.raw.strip().lower() if value is not None and value.channel is None else ""
-    return f"not read: {rule.enabled_by} is {mode}" if value is not None and mode in rule.off else ""
+    return f"not read: {toggle} is {mode}" if value is not None and mode in rule.off else ""
 
 
 def rop_output(node: HipNode) -> Optional[RopOutput]:
@@ -146,13 +139,14 @@ def rop_output(node: HipNode) -> Optional[RopOutput]:
 _MULTIPARM = re.compile(r"^(.*?)(\d+)$")
 
 
-def rule_for_parm(rules: Sequence[FileParm], parm: str) -> Optional[FileParm]:
+def rule_for_parm(rules: Sequence[FileRule], parm: str) -> Optional[FileRule]:
     """The rule of ``rules`` naming ``parm``, a multiparm rule (``filepath#``) naming each of its instances."""
     for rule in rules:
-        if rule.parm == parm:
+        name = rule.field.name
+        if name == parm:
             return rule
         multiparm = _MULTIPARM.match(parm)
-        if rule.parm.endswith("#") and multiparm and multiparm.group(1) == rule.parm[:-1]:
+        if name.endswith("#") and multiparm and multiparm.group(1) == name[:-1]:
             return rule
     return None
 

@@ -30,12 +30,12 @@ from accsyn_dcc.scan.houdini.hip import load_hip
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
 from accsyn_dcc.scan.houdini.node_types import (
     DRIVER,
-    INPUTS_BY_TYPE,
     NOT_INPUT_TYPES,
     OUTPUT_PARMS,
     OUTPUTS,
     RENDER_VIEWERS,
     ROUTING_ROPS,
+    RULES_BY_TYPE,
     SHIPPED_BY,
     TO_A_VIEWER,
     not_read,
@@ -175,7 +175,7 @@ def _references(scene: HipScene, variables: Mapping[str, str], environ: Mapping[
     for node in scene.nodes:
         if node.category == DRIVER:
             continue
-        rules = INPUTS_BY_TYPE.get(node.type)
+        rules = RULES_BY_TYPE.get(node.type)
         written = OUTPUT_PARMS.get((node.category, node.type), ())
         for parm, values in node.parms.items():
             rule = rule_for_parm(rules, parm) if rules is not None else None

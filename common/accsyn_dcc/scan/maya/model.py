@@ -11,20 +11,26 @@ import math
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from accsyn_dcc.scan.node_rules import FieldName
+
 TRUE_WORDS = frozenset({"yes", "on", "true", "1"})
 FALSE_WORDS = frozenset({"no", "off", "false", "0"})
 
 
-@dataclass(frozen=True)
-class AttributeName:
-    """One attribute by its long name (``maya.cmds``) and its short name (what ``.ma`` files save)."""
+class AttributeName(FieldName):
+    """One attribute by its long name (``maya.cmds``) and its short name (what ``.ma`` files save): a ``FieldName``
+    whose one alias is the short name."""
 
-    long: str
-    short: str
+    def __init__(self, long: str, short: str) -> None:
+        super().__init__(long, (short,))
 
     @property
-    def spellings(self) -> Tuple[str, str]:
-        return (self.long, self.short)
+    def long(self) -> str:
+        return self.name
+
+    @property
+    def short(self) -> str:
+        return self.aliases[0]
 
 
 @dataclass
@@ -58,18 +64,18 @@ class MayaNode:
         levels.append(top.own_name.strip("|"))
         return "|" + "|".join(reversed(levels))
 
-    def value(self, attribute: AttributeName, default: Optional[str] = None) -> Optional[str]:
+    def value(self, attribute: FieldName, default: Optional[str] = None) -> Optional[str]:
         """The value saved under the long or the short name; ``default`` when neither was set."""
         for name in attribute.spellings:
             if name in self.attributes:
                 return self.attributes[name]
         return default
 
-    def flag(self, attribute: AttributeName, default: bool) -> bool:
+    def flag(self, attribute: FieldName, default: bool) -> bool:
         """An on/off attribute (``yes``/``no``, ``on``/``off``, ``1``/``0``, ``True``/``False``)."""
         return on_off(self.value(attribute), default)
 
-    def number(self, attribute: AttributeName, default: float) -> float:
+    def number(self, attribute: FieldName, default: float) -> float:
         """A numeric attribute; ``default`` when it is not set, not a number, infinite or NaN."""
         try:
             value = float(self.value(attribute) or "")

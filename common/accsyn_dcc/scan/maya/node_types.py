@@ -1,7 +1,8 @@
 """Which Maya node types name files, in which attributes, and how their paths hold frames and tiles.
 
-Kept as data, one row per (node type, attribute), shared by the offline ``.ma`` reader and the live
-scan. Attribute names are given long (what ``maya.cmds`` uses) and short (what ``.ma`` files save).
+Kept as data, one ``FileRule`` row (the shape every host's table shares) per (node type, attribute), read
+by the offline ``.ma`` reader and the live scan. Attribute names are given long (what ``maya.cmds`` uses)
+and short (what ``.ma`` files save).
 A node type not listed is still looked at: the live scan asks Maya for every attribute flagged
 ``usedAsFilename``, the offline reader for string values shaped like a file path.
 """
@@ -9,78 +10,46 @@ A node type not listed is still looked at: the live scan asks Maya for every att
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Tuple
 
 from accsyn_dcc.scan.maya.model import AttributeName as A
-
-SEQUENCE = "sequence"
-"""The path names one frame (``plate.0001.exr``); an on/off attribute makes it a sequence."""
-OWN_TOKENS = "tokens"
-"""The path holds its own frame tokens (``<f>``, ``####``, ``%04d``) that follow the render frame."""
-SINGLE = "single"
-"""One file, whatever the frame."""
-
-
-@dataclass(frozen=True)
-class FileAttribute:
-    """One attribute of one node type that names a file the render reads."""
-
-    node_type: str
-    attribute: A
-    kind: str
-    frames: str = SINGLE
-    switch: Optional[A] = None
-    """For ``SEQUENCE``: the on/off attribute that makes the path a sequence (``useFrameExtension``)."""
-    frame_offset: Optional[A] = None
-    tiling: Optional[A] = None
-    """An attribute choosing how UV tiles are named (``uvTilingMode``: 0 none, 1 ``u0_v0``, 2 ``u1_v1``, 3 UDIM)."""
-    enabled: Optional[A] = None
-    """An on/off attribute without which the file is not read (``configFileEnabled``)."""
-    many: bool = False
-    """A string array (``abc_layerFiles``): each entry is a file."""
-    suffix: str = ""
-    """Appended to the value to make the file name (a cacheFile's ``cacheName`` + ``.xml``)."""
-    folder: Optional[A] = None
-    """An attribute holding the folder the value is relative to (a cacheFile's ``cachePath``)."""
-
+from accsyn_dcc.scan.node_rules import SWITCHED, TOKENS, FileRule, by_node_type
 
 USE_FRAME_EXTENSION = A("useFrameExtension", "ufe")
 FRAME_OFFSET = A("frameOffset", "fo")
 
-FILE_ATTRIBUTES: Tuple[FileAttribute, ...] = (
-    FileAttribute("file", A("fileTextureName", "ftn"), "texture", SEQUENCE, USE_FRAME_EXTENSION, FRAME_OFFSET,
-                  tiling=A("uvTilingMode", "uvt")),
-    FileAttribute("psdFileTex", A("fileTextureName", "ftn"), "texture", SEQUENCE, USE_FRAME_EXTENSION, FRAME_OFFSET),
-    FileAttribute("imagePlane", A("imageName", "imn"), "image plane", SEQUENCE, USE_FRAME_EXTENSION, FRAME_OFFSET),
-    FileAttribute("aiImage", A("filename", "filename"), "texture", OWN_TOKENS),
-    FileAttribute("aiPhotometricLight", A("aiFilename", "aifn"), "ies profile"),
-    FileAttribute("aiStandIn", A("dso", "dso"), "proxy", SEQUENCE, USE_FRAME_EXTENSION, A("frameOffset", "fo")),
-    FileAttribute("aiVolume", A("filename", "fn"), "volume", OWN_TOKENS),
-    FileAttribute("AlembicNode", A("abc_File", "fn"), "cache"),
-    FileAttribute("AlembicNode", A("abc_layerFiles", "fns"), "cache", many=True),
-    FileAttribute("gpuCache", A("cacheFileName", "cfn"), "cache"),
-    FileAttribute("cacheFile", A("cacheName", "cn"), "cache", suffix=".xml", folder=A("cachePath", "cp")),
-    FileAttribute("audio", A("filename", "f"), "audio"),
-    FileAttribute("assemblyReference", A("definition", "def"), "reference"),
-    FileAttribute("mayaUsdProxyShape", A("filePath", "fp"), "usd"),
-    FileAttribute("pxrUsdReferenceAssembly", A("filePath", "fp"), "usd"),
-    FileAttribute("xgmPalette", A("xgFileName", "xfn"), "xgen"),
-    FileAttribute("pgYetiMaya", A("cacheFileName", "cfn"), "cache", OWN_TOKENS),
-    FileAttribute("VRayMesh", A("fileName", "fn"), "proxy", OWN_TOKENS),
-    FileAttribute("VRayVolumeGrid", A("inPath", "inPath"), "volume", OWN_TOKENS),
-    FileAttribute("VRayScene", A("FilePath", "fpth"), "proxy", OWN_TOKENS),
-    FileAttribute("RedshiftProxyMesh", A("fileName", "fn"), "proxy", SEQUENCE, USE_FRAME_EXTENSION,
-                  A("frameOffset", "fo")),
-    FileAttribute("RedshiftVolumeShape", A("fileName", "fn"), "volume", OWN_TOKENS),
-    FileAttribute("RedshiftDomeLight", A("tex0", "tex0"), "texture"),
-    FileAttribute("RedshiftNormalMap", A("tex0", "tex0"), "texture"),
-    FileAttribute("RedshiftIESLight", A("profile", "profile"), "ies profile"),
-    FileAttribute("colorManagementGlobals", A("configFilePath", "cfp"), "ocio", enabled=A("configFileEnabled", "cfe")),
+FILE_RULES: Tuple[FileRule, ...] = (
+    FileRule("file", A("fileTextureName", "ftn"), "texture", SWITCHED, USE_FRAME_EXTENSION, FRAME_OFFSET,
+             tiling=A("uvTilingMode", "uvt")),
+    FileRule("psdFileTex", A("fileTextureName", "ftn"), "texture", SWITCHED, USE_FRAME_EXTENSION, FRAME_OFFSET),
+    FileRule("imagePlane", A("imageName", "imn"), "image plane", SWITCHED, USE_FRAME_EXTENSION, FRAME_OFFSET),
+    FileRule("aiImage", A("filename", "filename"), "texture", TOKENS),
+    FileRule("aiPhotometricLight", A("aiFilename", "aifn"), "ies profile"),
+    FileRule("aiStandIn", A("dso", "dso"), "proxy", SWITCHED, USE_FRAME_EXTENSION, FRAME_OFFSET),
+    FileRule("aiVolume", A("filename", "fn"), "volume", TOKENS),
+    FileRule("AlembicNode", A("abc_File", "fn"), "cache"),
+    FileRule("AlembicNode", A("abc_layerFiles", "fns"), "cache", many=True),
+    FileRule("gpuCache", A("cacheFileName", "cfn"), "cache"),
+    FileRule("cacheFile", A("cacheName", "cn"), "cache", suffix=".xml", folder=A("cachePath", "cp")),
+    FileRule("audio", A("filename", "f"), "audio"),
+    FileRule("assemblyReference", A("definition", "def"), "reference"),
+    FileRule("mayaUsdProxyShape", A("filePath", "fp"), "usd"),
+    FileRule("pxrUsdReferenceAssembly", A("filePath", "fp"), "usd"),
+    FileRule("xgmPalette", A("xgFileName", "xfn"), "xgen"),
+    FileRule("pgYetiMaya", A("cacheFileName", "cfn"), "cache", TOKENS),
+    FileRule("VRayMesh", A("fileName", "fn"), "proxy", TOKENS),
+    FileRule("VRayVolumeGrid", A("inPath", "inPath"), "volume", TOKENS),
+    FileRule("VRayScene", A("FilePath", "fpth"), "proxy", TOKENS),
+    FileRule("RedshiftProxyMesh", A("fileName", "fn"), "proxy", SWITCHED, USE_FRAME_EXTENSION, FRAME_OFFSET),
+    FileRule("RedshiftVolumeShape", A("fileName", "fn"), "volume", TOKENS),
+    FileRule("RedshiftDomeLight", A("tex0", "tex0"), "texture"),
+    FileRule("RedshiftNormalMap", A("tex0", "tex0"), "texture"),
+    FileRule("RedshiftIESLight", A("profile", "profile"), "ies profile"),
+    FileRule("colorManagementGlobals", A("configFilePath", "cfp"), "ocio", enabled_by=A("configFileEnabled", "cfe")),
 )  # fmt: skip
-
-RULES_BY_TYPE: Dict[str, Tuple[FileAttribute, ...]] = {}
-for _rule in FILE_ATTRIBUTES:
-    RULES_BY_TYPE[_rule.node_type] = (*RULES_BY_TYPE.get(_rule.node_type, ()), _rule)
+"""The attributes naming files a render reads (``node_rules``): a ``SWITCHED`` path names one frame, its ``switch``
+(``useFrameExtension``) makes it a sequence shifted by ``frame_offset``; an ``enabled_by`` attribute is a toggle."""
+RULES_BY_TYPE = by_node_type(FILE_RULES)
 
 NOT_INPUT_TYPES: FrozenSet[str] = frozenset({
     # Render settings and outputs: their string attributes name what the render writes, not reads.

@@ -35,7 +35,7 @@ from accsyn_dcc.scan.maya.layers import (
     scene_range,
     subframe_problem,
 )
-from accsyn_dcc.scan.maya.model import AttributeName, MayaNode, MayaScene
+from accsyn_dcc.scan.maya.model import MayaNode, MayaScene
 from accsyn_dcc.scan.maya.node_types import (
     CONVERTED_KIND,
     CONVERTED_TEXTURES,
@@ -43,12 +43,10 @@ from accsyn_dcc.scan.maya.node_types import (
     NOT_INPUT_TYPES,
     PROVIDED_BY,
     RULES_BY_TYPE,
-    SEQUENCE,
-    SINGLE,
-    FileAttribute,
 )
 from accsyn_dcc.scan.maya.project import MayaProject, find_project
 from accsyn_dcc.scan.maya.xgen import collection_folders
+from accsyn_dcc.scan.node_rules import SINGLE, SWITCHED, FieldName, FileRule
 from accsyn_dcc.scan.records import Dependency, ScanResult, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex
 
@@ -170,12 +168,11 @@ class _ReferenceWalk:
         yield from self.references(child, depth + 1, True, child_namespace)
 
 
-def attributes_to_read(node_type: str) -> List[AttributeName]:
+def attributes_to_read(node_type: str) -> List[FieldName]:
     """The attributes a scan needs from a node of ``node_type`` (for the live scan, which reads no more)."""
-    wanted: List[AttributeName] = list(SETTINGS_ATTRIBUTES.get(node_type, ()))
+    wanted: List[FieldName] = list(SETTINGS_ATTRIBUTES.get(node_type, ()))
     for rule in RULES_BY_TYPE.get(node_type, ()):
-        wanted += [name for name in (rule.attribute, rule.switch, rule.frame_offset, rule.tiling, rule.enabled,
-                                     rule.folder) if name is not None]  # fmt: skip
+        wanted += rule.fields
     return list(dict.fromkeys(wanted))
 
 
@@ -205,12 +202,12 @@ def node_references(
 
 
 def _rule_references(
-    node: MayaNode, rule: FileAttribute, project: MayaProject, environ: Mapping[str, str], frames: FrameRange
+    node: MayaNode, rule: FileRule, project: MayaProject, environ: Mapping[str, str], frames: FrameRange
 ) -> List[FileReference]:
-    value = node.value(rule.attribute)
+    value = node.value(rule.field)
     if not value or not value.strip():
         return []
-    if rule.enabled is not None and not node.flag(rule.enabled, False):
+    if rule.enabled_by is not None and not node.flag(rule.enabled_by, False):
         return []
     values = value.splitlines() if rule.many else [value]
     found: List[FileReference] = []
@@ -221,12 +218,12 @@ def _rule_references(
         if rule.folder is not None:
             folder = node.value(rule.folder) or ""
             text = f"{folder.rstrip('/')}/{text}" if folder else text
-        reference = _path_reference(node.name, rule.attribute.long, text, rule.kind, project, environ)
+        reference = _path_reference(node.name, rule.field.name, text, rule.kind, project, environ)
         found.append(_with_frames(reference, node, rule, frames))
     return found
 
 
-def _with_frames(reference: FileReference, node: MayaNode, rule: FileAttribute, frames: FrameRange) -> FileReference:
+def _with_frames(reference: FileReference, node: MayaNode, rule: FileRule, frames: FrameRange) -> FileReference:
     """The path's frame and tile tokens as Maya reads them: a switched-on sequence, UV tiling."""
     path = reference.path
     if path is None:
@@ -239,7 +236,7 @@ def _with_frames(reference: FileReference, node: MayaNode, rule: FileAttribute, 
             path = pattern.sub(token, path, count=1)
     if rule.frames == SINGLE:
         return replace(reference, path=path, frame_dependent=False)
-    if rule.frames == SEQUENCE:
+    if rule.frames == SWITCHED:
         if rule.switch is None or not node.flag(rule.switch, False):
             return replace(reference, path=path, frame_dependent=False)
         if not any(token in path for token in ("<f", "#", "%0", "%d")):

@@ -1,44 +1,35 @@
-"""Which knobs of which node classes name files a render reads or writes (data, not code), for the live adapter
-and the offline scanner alike."""
+"""Which knobs of which node classes name files a render reads (``FILE_RULES``, rows of the shared ``FileRule``)
+or writes (data, not code), for the live adapter and the offline scanner alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import FrozenSet, Tuple
 
+from accsyn_dcc.scan.node_rules import TOKENS, FileRule, by_node_type
+from accsyn_dcc.scan.node_rules import FieldName as F
 
-@dataclass(frozen=True)
-class KnobRule:
-    """``knob`` of a node names a file of ``kind``, when the ``when`` boolean knob (if any) is on."""
-
-    knob: str
-    kind: str
-    when: Optional[str] = None
-    frames: bool = False
-    """The file may be a frame sequence, checked for the job's frames."""
-
-
-def _cameras(names: Tuple[str, ...]) -> Dict[str, List[KnobRule]]:
-    return {name: [KnobRule("file", "camera", when="read_from_file")] for name in names}
-
-
-INPUT_RULES: Dict[str, List[KnobRule]] = {
-    "Read": [KnobRule("file", "read", frames=True)],
-    "DeepRead": [KnobRule("file", "deepread", frames=True)],
-    "ReadGeo": [KnobRule("file", "geo", frames=True)],
-    "ReadGeo2": [KnobRule("file", "geo", frames=True)],
-    "OCIOFileTransform": [KnobRule("file", "lut")],
-    "OCIOCDLTransform": [KnobRule("file", "lut", when="read_from_file")],
-    "Vectorfield": [KnobRule("vfield_file", "lut")],
-    "Text": [KnobRule("font", "font")],
-    "Precomp": [KnobRule("file", "precomp")],
-    "LiveGroup": [KnobRule("file", "livegroup")],
-    "LiveInput": [KnobRule("file", "precomp")],
-    "Write": [KnobRule("file", "read", when="reading", frames=True)],
-    **_cameras(("Camera", "Camera2", "Camera3", "Camera4", "Axis", "Axis2", "Axis3", "Axis4")),
-}
+FILE, READ_FROM_FILE = F("file"), F("read_from_file")
+_CAMERAS = ("Camera", "Camera2", "Camera3", "Camera4", "Axis", "Axis2", "Axis3", "Axis4")
+FILE_RULES: Tuple[FileRule, ...] = (
+    FileRule("Read", FILE, "read", TOKENS),
+    FileRule("DeepRead", FILE, "deepread", TOKENS),
+    FileRule("ReadGeo", FILE, "geo", TOKENS),
+    FileRule("ReadGeo2", FILE, "geo", TOKENS),
+    FileRule("OCIOFileTransform", FILE, "lut"),
+    FileRule("OCIOCDLTransform", FILE, "lut", enabled_by=READ_FROM_FILE),
+    FileRule("Vectorfield", F("vfield_file"), "lut"),
+    FileRule("Text", F("font"), "font"),
+    FileRule("Precomp", FILE, "precomp"),
+    FileRule("LiveGroup", FILE, "livegroup"),
+    FileRule("LiveInput", FILE, "precomp"),
+    FileRule("Write", FILE, "read", TOKENS, enabled_by=F("reading")),
+    *(FileRule(name, FILE, "camera", enabled_by=READ_FROM_FILE) for name in _CAMERAS),
+)
+"""The knobs naming files a render reads (``node_rules``): a ``TOKENS`` file is a sequence read through the node's
+own timing (a Read's first and last frame), checked for the job's frames; an ``enabled_by`` knob is a toggle."""
+RULES_BY_TYPE = by_node_type(FILE_RULES)
 SCRIPT_KINDS = {"precomp", "livegroup"}
 """Kinds whose file is itself a Nuke script, scanned in turn."""
 OUTPUT_CLASSES = {"Write": "file", "DeepWrite": "file", "WriteGeo": "file", "GenerateLUT": "file"}

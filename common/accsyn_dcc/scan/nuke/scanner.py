@@ -12,6 +12,7 @@ from accsyn_dcc.references import FileReference, check_reference, too_many_frame
 from accsyn_dcc.scan.dependencies import brought_by, finish_scan
 from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.fonts import FontFinder, font_tables_readable, system_font_folders, text2_font
+from accsyn_dcc.scan.node_rules import SINGLE
 from accsyn_dcc.scan.nuke.outputs import (
     ABSOLUTE,
     in_project,
@@ -22,7 +23,7 @@ from accsyn_dcc.scan.nuke.outputs import (
     write_limit,
 )
 from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing
-from accsyn_dcc.scan.nuke.rules import INPUT_RULES, OUTPUT_CLASSES, SCRIPT_KINDS, is_builtin
+from accsyn_dcc.scan.nuke.rules import OUTPUT_CLASSES, RULES_BY_TYPE, SCRIPT_KINDS, is_builtin
 from accsyn_dcc.scan.nuke.script import Node, NukeScript, parse_script
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
@@ -176,16 +177,16 @@ class _Scanner:
         """(knob, kind, frames, condition) of every file knob the node reads; a condition knob set by an
         expression makes the file conditional instead of dropping it."""
         knobs: List[Tuple[str, str, bool, str]] = []
-        for rule in INPUT_RULES.get(node.node_class, []):
-            if rule.knob not in node.knobs:
+        for rule in RULES_BY_TYPE.get(node.node_class, ()):
+            knob, sequence = rule.field.name, rule.frames != SINGLE
+            if knob not in node.knobs:
                 continue
-            switch = node.knobs.get(rule.when, "false").strip() if rule.when else "true"
+            toggle = rule.enabled_by.name if rule.enabled_by else ""
+            switch = node.knobs.get(toggle, "false").strip() if toggle else "true"
             if switch in _TRUE:
-                knobs.append((rule.knob, rule.kind, rule.frames, ""))
+                knobs.append((knob, rule.kind, sequence, ""))
             elif switch.startswith(("{", "[", "$")):
-                knobs.append(
-                    (rule.knob, rule.kind, rule.frames, f"{rule.when} ({switch}) is on when Nuke evaluates it")
-                )
+                knobs.append((knob, rule.kind, sequence, f"{toggle} ({switch}) is on when Nuke evaluates it"))
         if node.node_class == "Read" and proxy and node.knobs.get("proxy"):
             knobs.append(("proxy", "read", True, ""))
         if node.node_class == "Text2" and "font" in node.knobs:

@@ -23,7 +23,7 @@ from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.environment import is_credential_name
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
-from accsyn_dcc.scan.houdini.node_types import DRIVER, INPUTS_BY_TYPE, OUTPUTS, ROUTING_ROPS, rule_for_parm
+from accsyn_dcc.scan.houdini.node_types import DRIVER, OUTPUTS, ROUTING_ROPS, RULES_BY_TYPE, rule_for_parm
 from accsyn_dcc.scan.houdini.scanner import MAX_REFERENCE_HOPS, referenced_parm, scan_hip_scene
 from accsyn_dcc.scan.houdini.variables import FRAME_VARIABLE, TIME_VARIABLES
 from accsyn_dcc.scan.records import ScanResult
@@ -92,7 +92,7 @@ def nodes_to_read(rops_only: bool) -> Iterable[Tuple[Any, Optional[Set[str]]]]:
             if (category.name(), name) in OUTPUTS or (category.name() == DRIVER and name in ROUTING_ROPS):
                 wanted = True
             else:
-                wanted = category.name() != DRIVER and name in INPUTS_BY_TYPE and not rops_only
+                wanted = category.name() != DRIVER and name in RULES_BY_TYPE and not rops_only
             if not wanted or not isinstance(node_type, hou.OpNodeType):
                 continue
             for node in node_type.instances():
@@ -134,9 +134,9 @@ def wanted_parms(node: Any, type_name: str, category: str) -> Set[str]:
     wanted = {name for row in rows for name in (row.parm, row.enabled_by) if name}
     if rows or category == DRIVER:
         wanted |= {name for name in (ROUTING_ROPS.get(type_name, ""), *ROP_PARMS, RANGE_TUPLE) if name}
-    rules = INPUTS_BY_TYPE.get(type_name, ()) if category != DRIVER else ()
-    wanted |= {name for rule in rules for name in (rule.parm, rule.enabled_by) if name and not name.endswith("#")}
-    if any(rule.parm.endswith("#") for rule in rules):  # a multiparm: its instances, as the node has them
+    rules = RULES_BY_TYPE.get(type_name, ()) if category != DRIVER else ()
+    wanted |= {named.name for rule in rules for named in rule.fields if not named.name.endswith("#")}
+    if any(rule.field.name.endswith("#") for rule in rules):  # a multiparm: its instances, as the node has them
         wanted |= {parm.name() for parm in node.parms() if rule_for_parm(rules, parm.name())}
     return wanted
 

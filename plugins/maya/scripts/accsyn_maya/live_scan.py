@@ -59,7 +59,7 @@ def collect(
                                                         for name in nodes_of_type(node_type)]  # fmt: skip
     if not settings_only:
         work += list(registered_file_attributes())
-    table = {node_type: [attribute.long for attribute in attributes_to_read(node_type)] for node_type in types}
+    table = {node_type: [attribute.name for attribute in attributes_to_read(node_type)] for node_type in types}
     for done, (name, node_type, attributes) in enumerate(work, start=1):
         if done % PROGRESS_EVERY == 0:
             progress(done, len(work))
