@@ -11,7 +11,6 @@ settings schema and the remembered section cannot drift from it; ``choice_values
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
@@ -63,21 +62,44 @@ class SubmitChoices:
     send_off_share: Tuple[str, ...] = ()
     """Files (or folders) on no share and outside the scene's folder that the artist chose, by name, to send."""
 
-    @cached_property
-    def _parsed_range(self) -> Tuple[Optional[FrameRange], Optional[ValidationError]]:
-        try:
-            return FrameRange.parse(self.range_text), None
-        except ValidationError as error:  # kept without its traceback: frames held here would make the
-            return None, error.with_traceback(None)  # choices a cycle the collector frees on any thread
+    parsed_range: Optional[ParsedRange] = field(default=None, compare=False, repr=False)
+    """``range_text`` as parsed, kept by ``dataclasses.replace`` while the text stays the same: the range is parsed
+    once however many times the choices are copied with other changes (filled on first use)."""
+
+    def __post_init__(self) -> None:
+        if self.parsed_range is not None and self.parsed_range.text != self.range_text:
+            object.__setattr__(self, "parsed_range", None)  # copied with another range: parsed again when used
+
+    def _parsed(self) -> ParsedRange:
+        if self.parsed_range is None:
+            object.__setattr__(self, "parsed_range", ParsedRange.of(self.range_text))
+        assert self.parsed_range is not None
+        return self.parsed_range
 
     @property
     def frames(self) -> Optional[FrameRange]:
         """The range, parsed once; None when it is empty or invalid (``range_error`` says why)."""
-        return self._parsed_range[0]
+        return self._parsed().frames
 
     @property
     def range_error(self) -> Optional[ValidationError]:
-        return self._parsed_range[1]
+        return self._parsed().error
+
+
+@dataclass(frozen=True)
+class ParsedRange:
+    """A range text and what parsing it gave: its frames, or why it has none."""
+
+    text: str
+    frames: Optional[FrameRange]
+    error: Optional[ValidationError]
+
+    @classmethod
+    def of(cls, text: str) -> ParsedRange:
+        try:
+            return cls(text, FrameRange.parse(text), None)
+        except ValidationError as error:  # kept without its traceback: frames held here would make the
+            return cls(text, None, error.with_traceback(None))  # choices a cycle the collector frees on any thread
 
 
 SETTINGS_FIELDS: Tuple[str, ...] = tuple(item.name for item in fields(SubmitChoices) if item.metadata.get("setting"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Union
 
-from accsyn_dcc.errors import ValidationError
 from accsyn_dcc.payload_rules import (
     Reviewed,
     check_payload,
@@ -116,10 +115,7 @@ class ComputeJob:
     def to_payload(self) -> Dict[str, Any]:
         """The JSON object for ``create("Compute", ...)`` as accsyn stores it; raises ValidationError naming each
         bad field."""
-        reviewed = self.review()
-        if reviewed.problems:
-            raise ValidationError(reviewed.problems)
-        value: Dict[str, Any] = reviewed.value
+        value: Dict[str, Any] = self.review().accepted()
         return value
 
     def review(self) -> Reviewed:

@@ -52,6 +52,12 @@ class Reviewed:
     warnings: Tuple[Problem, ...] = ()
     problems: Tuple[Problem, ...] = ()
 
+    def accepted(self) -> Any:
+        """The value; ValidationError listing every problem when there is one."""
+        if self.problems:
+            raise ValidationError(self.problems)
+        return self.value
+
 
 def setting_text(value: Any) -> str:
     """An accsyn setting value as the string accsyn expects (``5`` -> ``"5"``, ``True`` -> ``"true"``)."""
@@ -150,10 +156,7 @@ def validate_payload(payload: Any) -> List[Problem]:
 
 def check_payload(payload: Any) -> Dict[str, Any]:
     """``payload`` as accsyn stores it (see ``review_payload``); raise ValidationError listing every problem."""
-    reviewed = review_payload(payload)
-    if reviewed.problems:
-        raise ValidationError(reviewed.problems)
-    value: Dict[str, Any] = reviewed.value
+    value: Dict[str, Any] = review_payload(payload).accepted()
     return value
 
 

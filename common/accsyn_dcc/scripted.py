@@ -19,7 +19,8 @@ from accsyn_dcc.workspace import WorkspaceInfo
 
 log = logging.getLogger(__name__)
 
-CHOICE_OPTIONS = frozenset(item.name for item in fields(SubmitChoices)) - {"engine", "range_text", "outputs"}
+CHOICE_OPTIONS = frozenset(item.name for item in fields(SubmitChoices)) - {"engine", "range_text", "outputs",
+                                                                          "parsed_range"}
 """Keyword options a scripted submit takes besides ``outputs``, ``range``, ``engine`` and ``dry_run``."""
 
 

@@ -15,6 +15,7 @@ import copy
 import os
 import posixpath
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from accsyn_dcc.choices import SubmitChoices, choice_values
@@ -26,6 +27,7 @@ from accsyn_dcc.host_snapshot import HostSnapshot
 from accsyn_dcc.host_table import host_of_scene
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.paths import PathMapper, default_job_name, normalise
+from accsyn_dcc.payload_rules import Reviewed
 from accsyn_dcc.preflight import (
     WARNING,
     Finding,
@@ -96,9 +98,14 @@ class PlannedJob:
     """The job's frames, as parsed once from the choices (None: the engine takes no range)."""
     tasks: int = 1
 
+    @cached_property
+    def reviewed(self) -> Reviewed:
+        """The job's payload through the payload rules (``ComputeJob.review``), made once."""
+        return self.job.review()
+
     def payload(self) -> Dict[str, Any]:
-        """The payload to send: the job's, as the studio's ``before_send`` hooks return it."""
-        return self.hooks.before_send(self.job.to_payload())
+        """The payload to send: the job's (a copy of ``reviewed``), as the studio's ``before_send`` hooks return it."""
+        return self.hooks.before_send(copy.deepcopy(self.reviewed.accepted()))
 
 
 @dataclass(frozen=True)
@@ -381,7 +388,7 @@ class SubmitSession:
         findings += [
             Finding(WARNING, "payload_changed", f"{change.field}: {change.message}")
             for job in planned
-            for change in job.job.review().warnings
+            for change in job.reviewed.warnings
         ]  # what the payload rules change on the way is said, never done silently
         payloads = [job.payload() for job in planned]
         if test_render:
@@ -405,14 +412,14 @@ class SubmitSession:
         if self.workspace_origin.source != "caller":
             self.load_workspace()
         notes: List[Finding] = []
+        asked = SubmitChoices(range_text=range_text or "")
         if self.host.choices_from_scan:
-            asked = SubmitChoices(range_text=range_text or "")
             if range_text is not None and asked.range_error is not None:
                 raise asked.range_error  # the frames to scan for
             notes = self._scan_noting_unread(asked.frames)
         choices = overlay(self.starting_choices(engine=engine))
         if range_text is not None:
-            choices = replace(choices, range_text=range_text)
+            choices = replace(choices, range_text=range_text, parsed_range=asked.parsed_range)
         if not self.host.choices_from_scan:
             notes = self._scan_noting_unread(choices.frames)
         return self.prepare(choices, test_render, require_scan=not notes, notes=notes)

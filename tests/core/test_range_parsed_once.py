@@ -69,6 +69,7 @@ def test_a_dry_run_parses_the_scene_range_once(nuke_script, parsed, capsys):
     assert json.loads(capsys.readouterr().out)["range"] == TYPED_RANGE
     assert parsed[SCENE_RANGE] == 1  # by the reader; the host, the choices and the checks take that FrameRange
     assert set(parsed) == {SCENE_RANGE, TYPED_RANGE}  # the artist's text is the only other range parsed
+    assert parsed[TYPED_RANGE] == 2  # once by the choices (kept through their copies), once by the payload's check
 
 
 def test_the_host_hands_on_the_range_its_scan_found_as_it_is(nuke_script, parsed):
