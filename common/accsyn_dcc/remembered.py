@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional
 
-from accsyn_dcc.choices import REMEMBERED_FIELDS, SubmitChoices
+from accsyn_dcc.choices import REMEMBERED_FIELDS
 from accsyn_dcc.errors import AccsynDccError
 
 SETTINGS_KEY = "submit"
 """Section of the per-user settings holding the dialog's remembered choices."""
-
-
-def remembered_values(choices: SubmitChoices) -> Dict[str, Any]:
-    """What the dialog remembers of ``choices``: the ``REMEMBERED_FIELDS``, as the section stores them."""
-    return {name: _plain(getattr(choices, name)) for name in REMEMBERED_FIELDS}
 
 
 def _plain(value: Any) -> Any:
@@ -48,10 +43,11 @@ class RememberedSettings:
 
         return cls(dict(load_settings().get(SETTINGS_KEY) or {}))
 
-    def remember(self, choices: SubmitChoices) -> str:
-        """Remember ``choices`` (for this session in any case); why they could not be saved for the next, else
-        empty: a settings folder that cannot be written never stops a submit."""
-        self.values = remembered_values(choices)
+    def remember(self, changes: Mapping[str, Any]) -> str:
+        """Remember ``changes`` (``SubmitSession.remembered_changes``: the fields the artist set apart from the
+        defaults), in place of what was remembered before, for this session in any case; why they could not be
+        saved for the next, else empty: a settings folder that cannot be written never stops a submit."""
+        self.values = {name: _plain(value) for name, value in changes.items() if name in REMEMBERED_FIELDS}
         if not self._persist:
             return ""
         from accsyn_dcc.config import save_user_settings, user_settings_path

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from accsyn_dcc.choices import SubmitChoices, choice_values
+from accsyn_dcc.choices import REMEMBERED_FIELDS, SubmitChoices, choice_values
 from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
 from accsyn_dcc.errors import AccsynDccError
@@ -198,12 +198,9 @@ class SubmitSession:
         ``remembered``: the dialog's remembered choices (a settings section: ``SubmitChoices`` names and shapes).
         ``engine``: the engine the caller chose; the range and bucket size follow it.
         """
-        defaults = self.settings.default_choices
         artist = choice_values(remembered or {})
-        values = {**defaults, **artist}
-        values["engine"] = engine or self._first_engine(
-            [self.host.default_engine(self.workspace.engines), artist.get("engine"), defaults.get("engine")]
-        )
+        unchosen = self._unchosen(engine, artist.get("engine"))
+        values = {**unchosen, **artist, "engine": unchosen["engine"]}
         scene = self.host.scene_path()
         scene_range = self.host.frame_range()
         values.update(
@@ -212,10 +209,29 @@ class SubmitSession:
             outputs=tuple(self.host.outputs(selected_only)),
         )
         found = self.workspace.engine(values["engine"])
-        if found is not None:
-            values["range_text"] = values["range_text"] or found.settings.default_range or ""
-            values.setdefault("bucket_size", found.settings.default_bucketsize)
+        if found is not None and not values["range_text"]:
+            values["range_text"] = found.settings.default_range or ""
         return self.hooks.before_dialog(SubmitChoices(**values))
+
+    def _unchosen(self, engine: str = "", remembered_engine: Optional[str] = None) -> Dict[str, Any]:
+        """The choices' values no artist chose: the settings' ``defaults``, the engine (``engine`` when the caller
+        named one, else the host's, the remembered one or the defaults', the first the workspace has) and its
+        default bucket size."""
+        values = dict(self.settings.default_choices)
+        values["engine"] = engine or self._first_engine(
+            [self.host.default_engine(self.workspace.engines), remembered_engine, values.get("engine")]
+        )
+        found = self.workspace.engine(values["engine"])
+        if found is not None:
+            values.setdefault("bucket_size", found.settings.default_bucketsize)
+        return values
+
+    def remembered_changes(self, choices: SubmitChoices) -> Dict[str, Any]:
+        """What the dialog remembers of ``choices``: each remembered field the artist set apart from what no artist
+        chose (``_unchosen``), so a default the studio changes later still reaches every artist who kept it."""
+        unchosen = SubmitChoices(**{**self._unchosen(choices.engine), "engine": self._unchosen()["engine"]})
+        return {name: getattr(choices, name) for name in REMEMBERED_FIELDS
+                if getattr(choices, name) != getattr(unchosen, name)}  # fmt: skip
 
     def _first_engine(self, candidates: Sequence[Optional[str]]) -> str:
         """The first candidate the workspace has (any candidate when the workspace lists no engines)."""

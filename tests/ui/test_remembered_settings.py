@@ -13,7 +13,7 @@ from test_dialog_spine import WORKSPACE, Backend, scanned
 
 from accsyn_dcc.choices import REMEMBERED_FIELDS
 from accsyn_dcc.config import ConfigError, load_settings
-from accsyn_dcc.remembered import SETTINGS_KEY, RememberedSettings, remembered_values
+from accsyn_dcc.remembered import SETTINGS_KEY, RememberedSettings
 from accsyn_dcc.session import SubmitChoices
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
@@ -59,21 +59,22 @@ def test_the_dialog_remembers_what_it_submits_and_the_next_dialog_shows_it(qtbot
     qtbot.waitUntil(lambda: first.created_jobs != [], timeout=5000)
     submitted = first.choices()
     stored = json.loads(files["user"].read_text())[SETTINGS_KEY]
-    assert stored == remembered_values(submitted)
+    assert set(stored) == {"bucket_size", "filters", "envs", "os_envs", "queue"}  # what differs from the defaults
     assert stored["envs"] == {"OCIO": "/tools/aces.ocio"}  # the studio's STUDIO stays removed
     assert stored["os_envs"] == {"linux": {"NUKE_PATH": "/tools/gizmos"}}
+    assert stored["queue"] == ""  # the studio's "high" is no queue of this workspace: the dialog sent none
 
     second = open_dialog(qtbot, backend)
     assert remembered(second.choices()) == remembered(submitted)
-    assert second.choices().input_conversion == "always"  # the studio's, remembered as shown
+    assert second.choices().input_conversion == "always"  # the studio's, not remembered: kept as it was
     assert json.loads(files["studio"].read_text()) == {"defaults": STUDIO_DEFAULTS}
     assert list(files["shot"].iterdir()) == []
 
 
 def test_the_section_is_written_whole_so_a_removed_variable_stays_removed(files: Dict[str, Path]) -> None:
     settings = RememberedSettings.load()
-    settings.remember(SubmitChoices(bucket_size=3, envs={"NUKE_PATH": "/tools/gizmos", "OCIO": "/tools/aces.ocio"}))
-    settings.remember(SubmitChoices(bucket_size=3, envs={"OCIO": "/tools/aces.ocio"}))
+    settings.remember({"bucket_size": 3, "envs": {"NUKE_PATH": "/tools/gizmos", "OCIO": "/tools/aces.ocio"}})
+    settings.remember({"bucket_size": 3, "envs": {"OCIO": "/tools/aces.ocio"}})
     again = RememberedSettings.load()
     assert again.values["envs"] == {"OCIO": "/tools/aces.ocio"} and again.values["bucket_size"] == 3
 
@@ -87,7 +88,7 @@ def test_a_user_file_an_earlier_version_wrote_loads_with_its_envs_as_a_mapping(
     assert load_settings().get(SETTINGS_KEY)["envs"] == {"A": "1", "B": "2"}
     dialog = open_dialog(qtbot, Backend())
     assert (dialog.choices().bucket_size, dict(dialog.choices().envs)) == (4, {"A": "1", "B": "2"})
-    dialog.remembered.remember(dialog.choices())
+    dialog.remembered.remember(dialog.session.remembered_changes(dialog.choices()))
     assert json.loads(files["user"].read_text())[SETTINGS_KEY]["envs"] == {"A": "1", "B": "2"}
 
 
@@ -100,7 +101,7 @@ def test_remembered_choices_belong_to_the_user_not_the_studio(files: Dict[str, P
 
 def test_unpersisted_settings_write_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "settings.json"))
-    RememberedSettings({"engine": "nuke-16"}, persist=False).remember(SubmitChoices(engine="nuke-15"))
+    RememberedSettings({"engine": "nuke-16"}, persist=False).remember({"engine": "nuke-15"})
     assert not (tmp_path / "settings.json").exists()
 
 
@@ -111,6 +112,24 @@ def test_a_settings_folder_that_cannot_be_written_is_said_and_never_raises(
     blocker.write_text("a file where the settings folder should be")
     monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(blocker / "settings.json"))
     remembered = RememberedSettings({"engine": "nuke-16"})
-    problem = remembered.remember(SubmitChoices(engine="nuke-15"))
+    problem = remembered.remember({"engine": "nuke-15"})
     assert problem.startswith(f"Your choices could not be remembered ({blocker}") and problem.endswith(").")
     assert remembered.values["engine"] == "nuke-15"  # kept for this session
+
+
+def test_a_studio_default_changed_later_reaches_an_artist_who_kept_it(qtbot: Any, files: Dict[str, Path]) -> None:
+    """Only what the artist set apart from the defaults is remembered: a submit that kept the studio's filters,
+    input conversion and envs does not pin them, so the studio's later values reach the next dialog."""
+    backend = Backend()
+    first = open_dialog(qtbot, backend)
+    first.bucket_spin.setValue(3)
+    scanned(qtbot, first)
+    qtbot.mouseClick(first.submit_button, QtCore.Qt.LeftButton)
+    qtbot.waitUntil(lambda: first.created_jobs != [], timeout=5000)
+    changed = {**STUDIO_DEFAULTS, "filters": "ram:>128g", "input_conversion": "never", "envs": {"STUDIO": "2"}}
+    files["studio"].write_text(json.dumps({"defaults": changed}))
+    second = open_dialog(qtbot, backend)
+    chosen = second.choices()
+    assert (chosen.bucket_size, chosen.filters, chosen.input_conversion) == (3, "ram:>128g", "never")
+    assert dict(chosen.envs) == {"STUDIO": "2"}
+    assert json.loads(files["user"].read_text())[SETTINGS_KEY]["bucket_size"] == 3

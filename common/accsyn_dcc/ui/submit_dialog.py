@@ -687,7 +687,7 @@ class SubmitDialog(QtWidgets.QDialog):
         test_render = self.test_render_check.isChecked()
         planner = self.session.on_snapshot(choices.outputs)  # the host is asked here, on its main thread
         self.submit_button.setEnabled(False)
-        not_remembered = self.remembered.remember(choices)  # for the next submit; why not, else empty
+        not_remembered = self.remembered.remember(self.session.remembered_changes(choices))  # why not, else empty
         doing = "Test rendering the first frame, then submitting..." if test_render else "Submitting..."
         self._set_status(" ".join(filter(None, [doing, not_remembered])))
 
