@@ -117,7 +117,13 @@ class HostAdapter(ABC):
     choices_from_scan: bool = False
     """True when the scene's own range and outputs are known only once it is scanned (a scene file)."""
     settings: Mapping[str, Any] = MappingProxyType({})
-    """The user's remembered settings, as the plugin was given them."""
+    """The settings' values (the studio's with the user's over them) as the plugin or the command line was given
+    them; ``engine_override`` reads the host's engine setting from them."""
+
+    def engine_override(self) -> str:
+        """The engine the settings name for this host (``nuke_engine``: preselected over the one for its version);
+        empty: none."""
+        return str(self.settings.get(self.engine_setting) or "") if self.engine_setting else ""
 
     @property
     def major_version(self) -> int:
@@ -129,10 +135,10 @@ class HostAdapter(ABC):
         """The engine to preselect: the ``engine_setting`` override, else the one for this version
         (``maya-2024``), else one named like the host alone (``maya``), never another version's; for a host
         whose version is unknown, the newest of its engines."""
-        override = self.settings.get(self.engine_setting) if self.engine_setting else None
+        override = self.engine_override()
         codes = [engine.code for engine in engines]
         if override and override in codes:
-            return str(override)
+            return override
         versioned = engine_for_version(engines, self.host_name, self.major_version)
         if versioned or self.major_version:
             return versioned or next((code for code in codes if code.lower() == self.host_name), None)
@@ -168,13 +174,20 @@ class SceneFileHost(HostAdapter):
     host_name = "file"
     choices_from_scan = True
 
-    def __init__(self, path: str, default_engine_code: Optional[str] = None) -> None:
+    def __init__(
+        self, path: str, default_engine_code: Optional[str] = None, settings: Mapping[str, Any] = MappingProxyType({})
+    ) -> None:
+        """``default_engine_code``: the settings' default engine, preferred to one guessed by the extension;
+        ``settings``: the settings' values, whose engine setting for the application that saved the scene
+        (``nuke_engine`` for a ``.nk``) is preferred to both, as a running application prefers it."""
         self._path = os.path.abspath(path)
         self._default_engine = default_engine_code
         self._scan: Optional[ScanResult] = None
+        self.settings = settings
         self.application = host_of_scene(path)
         if self.application is not None:
             self.words = self.application.words
+            self.engine_setting = self.application.engine_setting
 
     @property
     def host_version(self) -> str:
@@ -209,8 +222,10 @@ class SceneFileHost(HostAdapter):
         return _RememberingScan(self, frames)
 
     def default_engine(self, engines: Sequence[Engine]) -> Optional[str]:
-        if self._default_engine and any(engine.code == self._default_engine for engine in engines):
-            return self._default_engine
+        codes = [engine.code for engine in engines]
+        for code in (self.engine_override(), self._default_engine):
+            if code and code in codes:
+                return code
         extension = os.path.splitext(self._path)[1].lower()
         matching = sorted(
             (

@@ -78,9 +78,9 @@ def find_workspace(settings: Settings, connect: Optional[Connector]) -> Tuple[Wo
 def host_engine(host: HostAdapter) -> str:
     """The engine for ``host`` when no workspace lists engines: its engine setting (``nuke_engine``), else its
     family (``nuke``, ``maya``, ``houdini``, ``blender``; a scene file's by its extension)."""
-    override = host.settings.get(host.engine_setting) if host.engine_setting else None
+    override = host.engine_override()
     if override:
-        return str(override)
+        return override
     if host.host_name != "file":
         return host.host_name
     row = host_of_scene(host.scene_path() or "")

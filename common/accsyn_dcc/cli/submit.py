@@ -31,7 +31,11 @@ from accsyn_dcc.workspace import OPERATING_SYSTEMS
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("submit", help="submit a scene as a render job")
     parser.add_argument("scene", help="the scene file to render (.nk, .blend, ...)")
-    parser.add_argument("--engine", help="engine code, e.g. nuke-15 (default: the studio default)")
+    parser.add_argument(
+        "--engine",
+        help="engine code, e.g. nuke-15 (default: the settings' nuke_engine, maya_engine or houdini_engine for the "
+        "scene's application, else their default engine, else the newest engine for the scene's extension)",
+    )
     parser.add_argument("--range", help="frames, e.g. '1001-1100', '1-10,20', '5-250x5' (default: the scene's)")
     parser.add_argument("--output", help="output folder (default: the folder the scene writes to)")
     parser.add_argument("--dep", action="append", default=[], metavar="PATH", help="an extra dependency (repeatable)")
@@ -72,7 +76,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    host = SceneFileHost(args.scene, default_engine_code=settings.default_choices.get("engine"))
+    host = SceneFileHost(args.scene, settings.default_choices.get("engine"), settings.values)
     unusable = blockers(check_input(host.scene_path(), None))
     if unusable:
         raise AccsynDccError(unusable[0].message)
