@@ -130,3 +130,36 @@ def test_test_render_first_runs_in_prepare_and_a_differing_frame_stops_the_submi
     qtbot.waitUntil(lambda: dialog.status().startswith("Not submitted"), timeout=5000)
     assert len(rendered) == 1 and rendered[0] != threading.main_thread().name
     assert "differs on an empty site" in dialog.status() and len(backend.created) == 1
+
+
+def test_a_host_that_cannot_answer_is_one_line_in_the_preview_and_at_submit(qtbot: Any) -> None:
+    class Broken(TwoWrites):
+        def output_parameters(self, outputs: Sequence[Output]) -> Dict[str, Any]:
+            raise RuntimeError("the Write was deleted")
+
+    backend = Backend()
+    dialog = ready(qtbot, Broken(), backend)
+    dialog.refresh_preview()
+    assert dialog.preview_text.toPlainText().startswith("# Could not read the scene: ")
+    assert "the Write was deleted" in dialog.preview_text.toPlainText()
+    qtbot.mouseClick(dialog.submit_button, QtCore.Qt.LeftButton)
+    assert dialog.status().startswith("Not submitted: Could not read the scene: ") and backend.created == []
+    assert "\n" not in dialog.status() and dialog.submit_button.isEnabled()
+
+
+def test_submit_stays_disabled_while_a_submit_runs_whatever_changes_meanwhile(qtbot: Any) -> None:
+    release = threading.Event()
+
+    class Slow(Backend):
+        def create_compute_job(self, payload: Dict[str, Any]) -> Dict[str, Any]:
+            release.wait(10)
+            return super().create_compute_job(payload)
+
+    backend = Slow()
+    dialog = ready(qtbot, TwoWrites(), backend)
+    qtbot.mouseClick(dialog.submit_button, QtCore.Qt.LeftButton)
+    dialog.name_edit.setText("comp v2")  # re-plans while the first submit is on its way
+    assert not dialog.submit_button.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: dialog.created_jobs != [], timeout=5000)
+    assert len(backend.created) == 1 and dialog.submit_button.isEnabled()

@@ -80,6 +80,8 @@ class SubmitDialog(QtWidgets.QDialog):
         self._tasks: List[BackgroundTask] = []
         self._scan_cancelled = False
         self._scanning = False
+        self._submitting = False
+        """A submit runs in the background: Submit stays disabled whatever changes meanwhile."""
         self._shown_scan: Optional[ScanResult] = None
         self._scan_frames: Optional[FrameRange] = None
         """The frames the running or shown scan checked; None when no scan stands (never run, cancelled, failed)."""
@@ -599,7 +601,7 @@ class SubmitDialog(QtWidgets.QDialog):
             self.findings_label.setText(findings_text(findings))
             blocking = preflight.blockers(findings)
             self.blocked_label.setText(f"Blocked: {blocking[0].message}" if blocking else "")
-            self.submit_button.setEnabled(not blocking)
+            self.submit_button.setEnabled(not blocking and not self._submitting)
         if self.tabs.currentIndex() == self.preview_index:
             self.refresh_preview()
 
@@ -635,8 +637,10 @@ class SubmitDialog(QtWidgets.QDialog):
         if not choices.engine:
             self.preview_text.setPlainText(f"# {NO_ENGINE}")
             return
+        planner = self._planner(choices, lambda sentence: self.preview_text.setPlainText(f"# {sentence}"))
+        if planner is None:
+            return
         self.preview_text.setPlainText("# Building the payload...")
-        planner = self.session.on_snapshot(choices.outputs)
         self._background(
             lambda: _payload_text(planner.payloads(choices)),
             self.preview_text.setPlainText,
@@ -658,7 +662,9 @@ class SubmitDialog(QtWidgets.QDialog):
         if not path:
             return
         choices = self.choices()
-        planner = self.session.on_snapshot(choices.outputs)
+        planner = self._planner(choices, lambda sentence: self._set_status(f"Could not export the payload: {sentence}"))
+        if planner is None:
+            return
         self._set_status("Exporting the payload...")
         self._background(
             lambda: _write_payload(path, _payload_text(planner.payloads(choices))),
@@ -685,7 +691,10 @@ class SubmitDialog(QtWidgets.QDialog):
                 return
         choices = self.choices()
         test_render = self.test_render_check.isChecked()
-        planner = self.session.on_snapshot(choices.outputs)  # the host is asked here, on its main thread
+        planner = self._planner(choices, lambda sentence: self._set_status(f"Not submitted: {sentence}"))
+        if planner is None:
+            return
+        self._submitting = True
         self.submit_button.setEnabled(False)
         not_remembered = self.remembered.remember(self.session.remembered_changes(choices))  # why not, else empty
         doing = "Test rendering the first frame, then submitting..." if test_render else "Submitting..."
@@ -704,7 +713,17 @@ class SubmitDialog(QtWidgets.QDialog):
             self._submit_failed,
         )
 
+    def _planner(self, choices: SubmitChoices, report: Callable[[str], None]) -> Optional[SubmitSession]:
+        """The session planning with the host's answers read now, here on the UI thread, for a worker thread
+        (``SubmitSession.on_snapshot``); None, said through ``report``, when the host cannot answer."""
+        try:
+            return self.session.on_snapshot(choices.outputs)
+        except Exception as error:
+            report(f"Could not read the {self.host.words.scene}: {describe_error(error)}")
+            return None
+
     def _submitted(self, result: Any, not_remembered: str = "") -> None:
+        self._submitting = False
         self.submit_button.setEnabled(True)
         if isinstance(result, preflight.PreflightError):
             self._set_status("Not submitted: " + " ".join(finding.message for finding in result.findings))
@@ -724,6 +743,7 @@ class SubmitDialog(QtWidgets.QDialog):
         return open_monitor(self.parentWidget(), [str(job.get("id")) for job in self.created_jobs], self.session.client)
 
     def _submit_failed(self, sentence: str) -> None:
+        self._submitting = False
         self.submit_button.setEnabled(True)
         self._set_status(f"The submit failed: {sentence} Nothing was lost: you can submit again or export the payload.")
 
