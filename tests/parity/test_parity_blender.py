@@ -54,7 +54,7 @@ def dialog_choices() -> Dict[str, Any]:
     ui._state.clear()
     ui._state.update(session=session, pending=session.collect_scan(None, lambda done, total: None))
     ui._prepare(threading.Event())
-    initial = session.initial_choices()
+    initial = ui._starting()
     return {"engine": initial.engine, "frames": initial.range_text, "queue": initial.queue,
             "bucket_size": max(initial.bucket_size, 1), "filters": initial.filters}  # fmt: skip
 

@@ -44,6 +44,15 @@ def _prepare(cancelled: threading.Event) -> None:
         _state["error"] = f"The scan failed: {error}"
 
 
+def _starting() -> SubmitChoices:
+    """The session's starting choices for the dialog, made once per scan (the studio's ``before_dialog`` hook runs
+    once, not at every redraw); offline with no workspace known, the engine of Blender's family, as everywhere."""
+    if "starting" not in _state:
+        _state["starting"] = _state["session"].starting_choices()
+    starting: SubmitChoices = _state["starting"]
+    return starting
+
+
 class ACCSYN_OT_submit(bpy.types.Operator):
     """Check the scene's files and submit it to accsyn as a render job"""
 
@@ -123,15 +132,14 @@ class ACCSYN_OT_submit_dialog(bpy.types.Operator):
         session: Optional[SubmitSession] = _state.get("session")
         if session is None:
             return {"CANCELLED"}
-        initial = session.initial_choices()
+        initial = _starting()
         self.engine, self.frames, self.queue = initial.engine, initial.range_text, initial.queue
         self.bucket_size, self.filters = max(initial.bucket_size, 1), initial.filters
         return context.window_manager.invoke_props_dialog(self, width=640)
 
     def choices(self) -> SubmitChoices:
-        session: SubmitSession = _state["session"]
         return replace(
-            session.initial_choices(),
+            _starting(),
             engine=self.engine,
             range_text=self.frames,
             bucket_size=self.bucket_size,
