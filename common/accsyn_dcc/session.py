@@ -372,7 +372,8 @@ class SubmitSession:
         if not scene:
             raise AccsynDccError(f"The {self.host.words.scene} has never been saved, so there is nothing to submit.")
         if not choices.engine:
-            raise AccsynDccError("engine: choose the engine that renders this scene (e.g. --engine nuke-15)")
+            raise AccsynDccError(f"engine: no engine is chosen, and none of the workspace's is known to render this "
+                                 f"{self.host.words.scene}: name one")
         if choices.range_error is not None and choices.range_text.strip():
             raise choices.range_error
         outputs, _ = self.absolute_outputs(choices.outputs)

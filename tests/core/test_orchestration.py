@@ -100,3 +100,14 @@ def test_the_command_line_and_a_scripted_submit_run_the_steps_in_the_one_session
     scripted_submit(host, engine="nuke-15", dry_run=True)
     assert [name for name, _ in steps].count("prepare") == 2
     assert all(within for _, within in steps), steps
+
+
+def test_no_engine_is_said_in_no_one_entry_points_words(script):
+    """The session's sentence reaches the dialogs too: it names no command-line option."""
+    from accsyn_dcc.errors import AccsynDccError
+    from accsyn_dcc.session import SubmitChoices
+
+    with pytest.raises(AccsynDccError) as raised:
+        SubmitSession(SceneFileHost(str(script)), offline=True).plan(SubmitChoices())
+    assert str(raised.value).startswith("engine: no engine is chosen") and "--" not in str(raised.value)
+    assert "this script" in str(raised.value)  # in the host's words

@@ -44,7 +44,7 @@ SHOWN = ("name", "range_text", "bucket_size", "outputs", "engine", "queue", "fil
          "site_settings", "envs", "os_envs")  # fmt: skip
 """The ``SubmitChoices`` fields the dialog has widgets for."""
 NO_ENGINE = "No engine is chosen: pick one on the Job tab."
-"""Why no payload can be shown or exported (the session's own error names a command-line option)."""
+"""Why no payload can be shown or exported, in the dialog's words (where to pick one)."""
 FINDINGS_SHOWN = 6
 """Findings listed under the tabs; the rest are counted (every file is in the Dependencies tab)."""
 RESPONSIVE_INTERVAL = 0.03
