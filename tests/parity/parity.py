@@ -36,6 +36,8 @@ DEFAULTS: Dict[str, Any] = {
 }  # fmt: skip
 """Every studio default a payload carries (every ``SubmitChoices`` field a ``defaults`` section may set but the
 engine, which is each host's own)."""
+NUKE_ENGINE = "nuke-14"
+"""The studio's engine for Nuke scripts: not the newest, nor the running Nuke 16's (every entry point picks it)."""
 CREDENTIAL_VARIABLES = ("ACCSYN_WORKSPACE", "ACCSYN_API_USER", "ACCSYN_API_KEY", "ACCSYN_PROXY")
 Payload = Dict[str, Any]
 
@@ -49,7 +51,8 @@ def make_studio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stu
         volume["paths"][current_os()] = str(root / volume["code"]) if volume["code"] != "projects" else str(root)
     workspace = {key: seed[key] for key in ("engines", "volumes", "sites", "queues")}
     (tmp_path / "seed.json").write_text(json.dumps(seed))
-    (tmp_path / "studio.json").write_text(json.dumps({"defaults": DEFAULTS, "workspace": workspace}))
+    studio = {"defaults": DEFAULTS, "workspace": workspace, "nuke_engine": NUKE_ENGINE}
+    (tmp_path / "studio.json").write_text(json.dumps(studio))
     monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", str(tmp_path / "studio.json"))
     monkeypatch.setenv("ACCSYN_DCC_USER_CONFIG", str(tmp_path / "user" / "settings.json"))
     with StandinServer(str(tmp_path / "standin"), seed_path=str(tmp_path / "seed.json")) as server:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from parity import Studio, assert_identical, cli_payloads, dialog_payloads, scripted_payloads
+from parity import NUKE_ENGINE, Studio, assert_identical, cli_payloads, dialog_payloads, scripted_payloads
 
 from accsyn_dcc.paths import current_os
 
@@ -58,6 +58,7 @@ def test_every_entry_point_gives_the_same_nuke_payload(
     payloads.update(scripted_payloads(studio, submit))
     payloads.update(cli_payloads(studio, script, capsys))
     assert_identical(payloads)
+    assert {payload["engine"] for [payload] in payloads.values()} == {NUKE_ENGINE}
     gizmos = studio.root / "tools" / "gizmos"
     for [payload] in payloads.values():  # the gizmo's folder, as each OS mounts the share (every entry point alike)
         assert "share=projects/tools/gizmos/StudioGlow.gizmo" in payload["dependencies"]
