@@ -18,23 +18,14 @@ from accsyn_dcc.hosts import (
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.nuke.outputs import in_project, is_output, output_of, rendered_nodes, scene_range
 from accsyn_dcc.scan.nuke.rules import OUTPUT_CLASSES
-from accsyn_dcc.scan.nuke.script import CONTAINERS
+from accsyn_dcc.scan.nuke.script import CONTAINERS, knob_on
 from accsyn_dcc.scan.records import Output
 from accsyn_nuke.live_scan import knob_text, snapshot
-
-"""Settings key that overrides the engine chosen from the running Nuke version."""
 
 
 def knob_value(node: Any, name: str, default: Any = None) -> Any:
     knob = node.knob(name)
     return default if knob is None else knob.value()
-
-
-def truthy(value: Any) -> bool:
-    """A knob's on/off value: a bool, a number, or text such as ``true``/``1`` (as .nk files store it)."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes", "on")
-    return bool(value)
 
 
 class NukeHost(HostAdapter):
@@ -67,7 +58,8 @@ class NukeHost(HostAdapter):
         nuke.scriptSave()
 
     def proxy_mode(self) -> bool:
-        return truthy(knob_value(nuke.root(), "proxy", False))
+        knob = nuke.root().knob("proxy")
+        return knob is not None and knob_on(knob_text(knob))  # the offline scanner's rule for the saved text
 
     def frame_range(self) -> Optional[FrameRange]:
         """The root's range as the farm renders it: the offline scanner's rule (``outputs.scene_range``)."""

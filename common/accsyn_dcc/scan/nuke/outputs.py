@@ -14,10 +14,9 @@ from accsyn_dcc.ranges import MAX_ITEMS, FrameRange, saved_range
 from accsyn_dcc.scan.environment import Unresolvable
 from accsyn_dcc.scan.nuke.read_frames import saved_integer
 from accsyn_dcc.scan.nuke.rules import MOVIE_TYPES, OUTPUT_CLASSES
-from accsyn_dcc.scan.nuke.script import CONTAINERS, Node
+from accsyn_dcc.scan.nuke.script import CONTAINERS, Node, knob_on
 from accsyn_dcc.scan.records import NO_OUTPUT_FILE, Output, Unresolved, quoted_value
 
-_TRUE = ("true", "1")
 ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2}|/)")
 BELOW_ZERO = "accsyn engines cannot render frames below 0 (they split ACCSYN_ITEM on '-')"
 
@@ -59,7 +58,7 @@ def rendered_nodes(nodes: Iterable[Node]) -> List[Node]:
 
 def is_output(node: Node) -> bool:
     """The node writes a file a render makes (a Write that reads its file back is an input)."""
-    return node.node_class in OUTPUT_CLASSES and node.knobs.get("reading", "false").strip() not in _TRUE
+    return node.node_class in OUTPUT_CLASSES and not knob_on(node.knobs.get("reading", "false"))
 
 
 def output_of(
@@ -109,7 +108,7 @@ def in_project(value: str, project: str) -> str:
 
 def write_limit(node: Node) -> Tuple[Optional[Tuple[int, int]], str]:
     """A Write's ``use_limit`` frames as (first, last) or None, and the knob (``first``/``last``) not a number."""
-    if node.knobs.get("use_limit", "false").strip() not in _TRUE:
+    if not knob_on(node.knobs.get("use_limit", "false")):
         return None, ""
     first, last = saved_integer(node.knobs.get("first", "1")), saved_integer(node.knobs.get("last", "1"))
     if first is None or last is None:

@@ -24,15 +24,12 @@ from accsyn_dcc.scan.nuke.outputs import (
 )
 from accsyn_dcc.scan.nuke.read_frames import ReadTiming, read_timing
 from accsyn_dcc.scan.nuke.rules import OUTPUT_CLASSES, RULES_BY_TYPE, SCRIPT_KINDS, is_builtin
-from accsyn_dcc.scan.nuke.script import Node, NukeScript, parse_script
+from accsyn_dcc.scan.nuke.script import Node, NukeScript, knob_on, parse_script
 from accsyn_dcc.scan.nuke.tcl import PARENT, TclEvaluator
 from accsyn_dcc.scan.nuke.tokenizer import NukeScriptError
 from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, shown
 from accsyn_dcc.scan.records import Dependency, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
-
-_TRUE = ("true", "1")
-
 
 MAX_SCRIPT_BYTES = 512 * 1024 * 1024
 """A larger file is refused: no real script comes near it (a Precomp on ``/dev/zero`` would never end)."""
@@ -72,7 +69,7 @@ def scan_script(
     result.fps = _float(script.root.get("fps"))
     result.facts = {
         "nuke_version": script.version,
-        "proxy": script.root.get("proxy", "false") in _TRUE,
+        "proxy": knob_on(script.root.get("proxy", "false")),
         "color_management": script.root.get("colorManagement", "Nuke"),
     }
     scanner.scan(script, frames or root_range, result, prefix="", visited={scene}, context=ScriptContext(scene, ""))
@@ -149,7 +146,7 @@ class _Scanner:
         script_path = context.script_path or script.path
         evaluator = self._evaluator(script, context)
         project = context.project or self._project_directory(script, evaluator)
-        proxy = script.root.get("proxy", "false") in _TRUE
+        proxy = knob_on(script.root.get("proxy", "false"))
         views = self.views(script)
         inline_children = {node.parent for node in script.nodes if node.parent}
         for node in rendered_nodes(script.nodes):
@@ -183,7 +180,7 @@ class _Scanner:
                 continue
             toggle = rule.enabled_by.name if rule.enabled_by else ""
             switch = node.knobs.get(toggle, "false").strip() if toggle else "true"
-            if switch in _TRUE:
+            if knob_on(switch):
                 knobs.append((knob, rule.kind, sequence, ""))
             elif switch.startswith(("{", "[", "$")):
                 knobs.append((knob, rule.kind, sequence, f"{toggle} ({switch}) is on when Nuke evaluates it"))

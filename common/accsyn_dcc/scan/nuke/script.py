@@ -26,6 +26,12 @@ _SPECIAL_NODES = frozenset({"Root", "Gizmo", "clone", "end_group", *_IGNORED})
 _USER_KNOB = re.compile(r"^\s*(\d+)\s+(\S+)")
 
 
+def knob_on(text: str) -> bool:
+    """A saved on/off knob (``disable``, ``proxy``, ``reading``, ``use_limit``...) is on: ``true`` or ``1``, as Nuke
+    writes it (the live scan writes a knob's value in the same text)."""
+    return text.strip().lower() in ("true", "1")
+
+
 @dataclass
 class Node:
     """One node: its class, full name (``Group1.Read2``) and raw knob text."""
@@ -39,7 +45,7 @@ class Node:
 
     @property
     def disabled(self) -> bool:
-        return self.knobs.get("disable", "false").strip().lower() in ("true", "1")
+        return knob_on(self.knobs.get("disable", "false"))
 
 
 @dataclass
