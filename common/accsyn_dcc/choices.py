@@ -23,6 +23,8 @@ _SETTING = MappingProxyType({"setting": True})
 """A field a settings file's ``defaults`` may set."""
 _REMEMBERED = MappingProxyType({"setting": True, "remembered": True})
 """A field the settings may set and the dialog remembers."""
+_INTERNAL = MappingProxyType({"internal": True})
+"""A field the record keeps for itself: no caller sets it."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class SubmitChoices:
     send_off_share: Tuple[str, ...] = ()
     """Files (or folders) on no share and outside the scene's folder that the artist chose, by name, to send."""
 
-    parsed_range: Optional[ParsedRange] = field(default=None, compare=False, repr=False)
+    parsed_range: Optional[ParsedRange] = field(default=None, compare=False, repr=False, metadata=_INTERNAL)
     """``range_text`` as parsed, kept by ``dataclasses.replace`` while the text stays the same: the range is parsed
     once however many times the choices are copied with other changes (filled on first use)."""
 
@@ -102,6 +104,8 @@ class ParsedRange:
             return cls(text, None, error.with_traceback(None))  # choices a cycle the collector frees on any thread
 
 
+CHOSEN_FIELDS: Tuple[str, ...] = tuple(item.name for item in fields(SubmitChoices) if not item.metadata.get("internal"))
+"""Every field a caller may set (a scripted ``submit()``'s options, besides ``engine``, ``range`` and ``outputs``)."""
 SETTINGS_FIELDS: Tuple[str, ...] = tuple(item.name for item in fields(SubmitChoices) if item.metadata.get("setting"))
 """The fields a settings file's ``defaults`` section may set, by their names."""
 REMEMBERED_FIELDS: Tuple[str, ...] = tuple(

@@ -7,9 +7,10 @@ checks as the dialog (a ``PreflightError`` naming node, knob and path), the scen
 from __future__ import annotations
 
 import logging
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence
 
+from accsyn_dcc.choices import CHOSEN_FIELDS
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hosts import HostAdapter
 from accsyn_dcc.preflight import Finding, PreflightError
@@ -19,8 +20,7 @@ from accsyn_dcc.workspace import WorkspaceInfo
 
 log = logging.getLogger(__name__)
 
-CHOICE_OPTIONS = frozenset(item.name for item in fields(SubmitChoices)) - {"engine", "range_text", "outputs",
-                                                                          "parsed_range"}
+CHOICE_OPTIONS = frozenset(CHOSEN_FIELDS) - {"engine", "range_text", "outputs"}
 """Keyword options a scripted submit takes besides ``outputs``, ``range``, ``engine`` and ``dry_run``."""
 
 

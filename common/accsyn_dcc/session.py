@@ -1,12 +1,15 @@
 """The submit session: scene -> scan -> choices -> findings (pre-flight) -> payloads -> created jobs.
 
-One Qt-free object serves the dialog of every host, every host's scripted ``submit()`` and the
-command line (through ``SceneFileHost``). Every choice is one ``SubmitChoices`` field, decided once in
-``initial_choices``, each layer over the one before: the settings' ``defaults`` (studio, then user), the
-artist's remembered choices (dialog), the host (the scene's range, outputs and job name; the engine its
-version or its ``<host>_engine`` setting names comes before a remembered or a default one, when the
-workspace has it), then the caller's engine; the engine's own defaults (``default_range``,
-``default_bucketsize``) fill what no layer set. The caller replaces any field of the record it returns.
+One Qt-free object serves the dialog of every host, every host's scripted ``submit()`` and the command line
+(through ``SceneFileHost``). Every choice is one ``SubmitChoices`` field. ``initial_choices`` lays, each over
+the one before: what no artist chose (``_unchosen``: the settings' ``defaults``, the engine - the caller's,
+else the host's engine setting or the one for its version, else the remembered one, else the defaults', the
+first the workspace has - and its default bucket size), the artist's remembered choices (dialog), the scene
+(range, outputs, job name; the engine's ``default_range`` when the scene has none), then the studio's
+``before_dialog`` hooks; ``starting_choices`` adds the engine of the host's family when no workspace is known.
+The caller replaces any field of the record it returns. ``prepare`` is the one orchestration before a send, a
+local render or a print (the dialogs call it, the command line and scripted submits through
+``prepare_in_one_call``); ``plan`` adds the variables the scan calls for (``with_suggested_envs``).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from accsyn_dcc.host_table import host_named
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.references import FileReference, check_reference, too_many_frames
 from accsyn_dcc.scan.dependencies import brought_by, finish_scan
@@ -31,6 +32,8 @@ from accsyn_dcc.scan.readable import UnreadableFile, read_bounded, scene_text, s
 from accsyn_dcc.scan.records import Dependency, ScanResult, Unresolved, quoted_value
 from accsyn_dcc.sequences import DirectoryIndex, view_variants
 
+PLUGIN_PATH = host_named("nuke").plugin_path
+"""NUKE_PATH: where gizmos are found here, and what the session sets on the farm for them (the host table)."""
 MAX_SCRIPT_BYTES = 512 * 1024 * 1024
 """A larger file is refused: no real script comes near it (a Precomp on ``/dev/zero`` would never end)."""
 
@@ -117,7 +120,7 @@ class _Scanner:
         """Nuke's plug-in search order: ~/.nuke, NUKE_PATH entries, then the given plug-in paths."""
         home = self.environ.get("HOME") or self.environ.get("USERPROFILE") or os.path.expanduser("~")
         dirs = [os.path.join(home, ".nuke")]
-        dirs += [entry for entry in self.environ.get("NUKE_PATH", "").split(os.pathsep) if entry]
+        dirs += [entry for entry in self.environ.get(PLUGIN_PATH, "").split(os.pathsep) if entry]
         return dirs + self.plugin_paths
 
     def scan(
