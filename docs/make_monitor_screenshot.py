@@ -1,10 +1,11 @@
 """Render a screenshot of the job monitor, offscreen, for the README.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_monitor_screenshot.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_monitor_screenshot.py [FOLDER]
 
-Writes ``docs/monitor.png``. The monitor is the real one, following real jobs on the stand-in accsyn with its farm
-(started here on a free port) and the small engine of the monitor's tests (tests/ui/monitor_farm.py): a job done,
-one failed on a frame (selected, its log shown, its end announced), one rendering and one paused.
+Writes ``monitor.png`` into ``docs/`` (or FOLDER). The monitor is the real one, following real jobs on the
+stand-in accsyn with its farm (started here on a free port) and the small engine of the monitor's tests
+(tests/ui/monitor_farm.py): a job done, one failed on a frame (selected, its log shown, its end announced), one
+rendering and one paused.
 """
 
 from __future__ import annotations
@@ -60,15 +61,15 @@ def wait(app: Any, done: Callable[[], bool], seconds: float = 60) -> None:
         time.sleep(0.01)
 
 
-def main() -> int:
+def main(folder: str = str(HERE)) -> int:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as root:
         for farm in start_farm(Path(root), _Environment()):
-            return render(app, farm)
+            return render(app, farm, folder)
     return 1
 
 
-def render(app: Any, farm: Farm) -> int:
+def render(app: Any, farm: Farm, into: str) -> int:
     names = ("sh0010_light_v003", "sh0020_fx_v001", "sh0030_comp_v012", "sh0040_layout_v002")
     outputs = {name: farm.output(name, hold=True) for name in names}
     for folder in outputs.values():
@@ -99,7 +100,7 @@ def render(app: Any, farm: Farm) -> int:
     wait(app, lambda: monitor.thumbnail.pixmap() is not None and not monitor.thumbnail.pixmap().isNull())
     del pixmap
     monitor._timer.stop()
-    path = HERE / "monitor.png"
+    path = Path(into) / "monitor.png"
     if not monitor.grab().save(str(path)):
         print(f"could not write {path}", file=sys.stderr)
         return 1
@@ -109,4 +110,4 @@ def render(app: Any, farm: Farm) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(*sys.argv[1:2]))

@@ -1,9 +1,9 @@
 """Render screenshots of the shared submit dialog, offscreen, for the README.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshot.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshot.py [FOLDER]
 
-Writes ``docs/submit-dialog.png`` (the Job tab) and ``docs/submit-dialog-dependencies.png`` (the
-dependency table). The dialog is the real one, reading its workspace from the stand-in accsyn backend
+Writes ``submit-dialog.png`` (the Job tab) and ``submit-dialog-dependencies.png`` (the dependency table) into
+``docs/`` (or FOLDER). The dialog is the real one, reading its workspace from the stand-in accsyn backend
 (started here on a free port); the scan it shows describes a typical comp and is given here as records.
 """
 
@@ -19,7 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import accsyn_dcc.session
 from accsyn_dcc.api import connect
 from accsyn_dcc.credentials import Credentials
-from accsyn_dcc.hosts import CancelledCallback, HostAdapter, HostWords, PendingScan, ProgressCallback
+from accsyn_dcc.host_table import host_named
+from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.remembered import RememberedSettings
 from accsyn_dcc.scan.records import Dependency, Output, ScanResult, Unresolved
@@ -30,10 +31,11 @@ from accsyn_dcc.ui.submit_dialog import SubmitDialog
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHOT = "/mnt/projects/feature/sq010/sh0040/comp"
 SCRIPT = f"{SHOT}/sh0040_comp_v012.nk"
+RANGE = FrameRange.from_bounds(1001, 1100)
 
 OUTPUTS = [
-    Output("Write_EXR", f"{SHOT}/render/sh0040_comp_v012.%04d.exr", "1001-1100", ["main"], "exr"),
-    Output("Review.Write_MOV", f"{SHOT}/review/sh0040_comp_v012.mov", "1001-1100", ["main"], "mov", True),
+    Output("Write_EXR", f"{SHOT}/render/sh0040_comp_v012.%04d.exr", RANGE, ["main"], "exr"),
+    Output("Review.Write_MOV", f"{SHOT}/review/sh0040_comp_v012.mov", RANGE, ["main"], "mov", True),
 ]
 
 SCAN = ScanResult(
@@ -64,15 +66,16 @@ SCAN = ScanResult(
     ],
     outputs=OUTPUTS,
     unresolved=[Unresolved("Read_Ref", "file", "[python shot_tools.ref_path()]", "python expression")],
-    frame_range="1001-1100",
+    frame_range=RANGE,
 )
 
 
 class ShotHost(HostAdapter):
     """The comp above, as a Nuke session would report it."""
 
-    host_name = "nuke"
-    words = HostWords(output="Write", outputs="Writes", scene="script")
+    application = host_named("nuke")
+    host_name = application.name
+    words = application.words
 
     @property
     def host_version(self) -> str:
@@ -88,7 +91,7 @@ class ShotHost(HostAdapter):
         raise RuntimeError("the screenshot never saves")
 
     def frame_range(self) -> Optional[FrameRange]:
-        return FrameRange.parse("1001-1100")
+        return RANGE
 
     def outputs(self, selected_only: bool = False) -> List[Output]:
         return list(OUTPUTS)
@@ -97,28 +100,22 @@ class ShotHost(HostAdapter):
         progress(1, 1)
         return _Scanned()
 
-    def suggested_envs(self, scan: Optional[ScanResult]) -> dict:
-        return {"NUKE_PATH": "/mnt/projects/feature/tools/nuke/gizmos"}
-
-    def output_parameters(self, outputs: Any) -> dict:
-        return {"writes": [output.node for output in outputs]}
-
 
 class _Scanned(PendingScan):
     def finish(self) -> ScanResult:
         return SCAN
 
 
-def main() -> int:
+def main(folder: str = HERE) -> int:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as data, StandinServer(data) as server:
         demo = Credentials("demo", "artist@example.com", "demo-0000-standin-key", proxy=f"127.0.0.1:{server.port}")
-        return render(app, lambda: connect(demo))
+        return render(app, lambda: connect(demo), folder)
 
 
-def render(app: Any, connect_to_backend: Any) -> int:
+def render(app: Any, connect_to_backend: Any, folder: str) -> int:
     # The shot lives at made-up /mnt/projects paths: only the check that the script file exists is skipped.
-    accsyn_dcc.session.check_input = lambda scene, engine: []
+    accsyn_dcc.session.check_input = lambda scene, engine, workspace=None: []
     settings = RememberedSettings(persist=False)
     dialog = SubmitDialog(ShotHost(), connect=connect_to_backend, settings=settings, auto_start=False)
     dialog.resize(960, 720)
@@ -135,7 +132,7 @@ def render(app: Any, connect_to_backend: Any) -> int:
     for tab, name in ((0, "submit-dialog.png"), (1, "submit-dialog-dependencies.png")):
         dialog.tabs.setCurrentIndex(tab)
         events.processEvents()
-        path = os.path.join(HERE, name)
+        path = os.path.join(folder, name)
         if not dialog.grab().save(path):
             print(f"could not write {path}", file=sys.stderr)
             return 1
@@ -144,4 +141,4 @@ def render(app: Any, connect_to_backend: Any) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(*sys.argv[1:2]))
