@@ -428,14 +428,12 @@ class SubmitSession:
         range and bucket size follow it) with the caller's ``overlay`` and ``range_text`` over them, the scene
         scanned for their frames, then ``prepare``. A scene file (``HostAdapter.choices_from_scan``) is scanned
         first, for the range asked: its own range and outputs come from the scan; one that no reader reads is a
-        note (its files go unchecked)."""
+        note (its files go unchecked). An invalid range stops it as every entry point's pre-flight says."""
         if self.workspace_origin.source != "caller":
             self.load_workspace()
         notes: List[Finding] = []
         asked = SubmitChoices(range_text=range_text or "")
-        if self.host.choices_from_scan:
-            if range_text is not None and asked.range_error is not None:
-                raise asked.range_error  # the frames to scan for
+        if self.host.choices_from_scan:  # for the frames asked (an invalid range: the scene's; the checks say why)
             notes = self._scan_noting_unread(asked.frames)
         choices = overlay(self.starting_choices(engine=engine))
         if range_text is not None:

@@ -103,7 +103,26 @@ def test_submit_without_workspace_says_how_to_configure(studio, capsys):
 def test_bad_range_is_named(studio, capsys):
     (studio / "a.comp").write_text("")
     assert main(["submit", str(studio / "a.comp"), "--engine", "nuke-15", "--range", "9-1", "--dry-run"]) == 1
-    assert "range: the range is reversed" in capsys.readouterr().err
+    assert "The frame range '9-1' is not valid: the range is reversed; write 1-9." in capsys.readouterr().err
+
+
+def test_a_bad_range_is_said_in_the_same_words_by_the_command_line_and_a_scripted_submit(studio, capsys):
+    """The pre-flight's one sentence, not a second wording raised before it."""
+    from accsyn_dcc.hosts import SceneFileHost
+    from accsyn_dcc.preflight import PreflightError
+    from accsyn_dcc.scripted import scripted_submit
+    from accsyn_dcc.session import SubmitSession
+
+    script = studio / "comp.nk"
+    script.write_text("Root {\n first_frame 1\n last_frame 9\n}\n")
+    assert main(["submit", str(script), "--engine", "nuke-15", "--range", "1-abc", "--dry-run"]) == 1
+    said = capsys.readouterr().err
+    host = SceneFileHost(str(script))
+    SubmitSession(host, offline=True).scan()
+    with pytest.raises(PreflightError) as raised:
+        scripted_submit(host, engine="nuke-15", range="1-abc", dry_run=True)
+    [blocker] = [finding for finding in raised.value.findings if finding.code == "bad_range"]
+    assert blocker.message.startswith("The frame range '1-abc' is not valid") and blocker.message in said
 
 
 def test_payload_validate_accepts_the_seed(capsys):
