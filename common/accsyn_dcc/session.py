@@ -294,7 +294,7 @@ class SubmitSession:
         scene = self.host.scene_path()
         on_share = self.on_share()
         outputs, output_findings = self.absolute_outputs(choices.outputs)
-        findings = check_scene(scene, self.host.is_modified(), words)
+        findings = self.workspace_findings() + check_scene(scene, self.host.is_modified(), words)
         if saves_first:
             findings = [
                 replace(finding, severity=WARNING, message=f"{os.path.basename(finding.subject)} has unsaved "
@@ -402,7 +402,7 @@ class SubmitSession:
         (``notes`` the caller adds, where the workspace came from, the choices, the files, the studio's hooks),
         stopped by any blocker (PreflightError, carrying them all); the planned jobs and their payloads; and, when
         asked, the test render of the first frame, stopped again if it differs."""
-        findings = [*notes, *self.workspace_findings(), *self.findings(choices, require_scan=require_scan)]
+        findings = [*notes, *self.findings(choices, require_scan=require_scan)]
         raise_for_blockers(findings)
         planned = self.plan(choices)
         findings += [

@@ -238,3 +238,13 @@ def test_connect_again_reads_the_workspace_once_accsyn_answers_keeping_the_engin
     qtbot.waitUntil(lambda: dialog.connection_label.text().startswith("Connected"), timeout=5000)
     assert dialog.reconnect_button.isHidden() and dialog.session.workspace_origin.source == "accsyn"
     assert dialog.engine() == "nuke-15"  # still the artist's choice (the running Nuke 16 would be preselected)
+
+
+def test_with_no_workspace_known_the_dialog_notes_it_as_a_submit_does(qtbot: Any) -> None:
+    """The session's findings carry the one 'no workspace' note: the dialog shows what a dry run prints."""
+    dialog = make_dialog(qtbot, TwoWrites())
+    dialog.load_workspace()
+    qtbot.waitUntil(lambda: "Could not" in dialog.connection_label.text(), timeout=5000)
+    scanned(qtbot, dialog)
+    assert "Note: no workspace is known" in dialog.findings_label.text()
+    assert [finding.code for finding in dialog.findings()].count("no_workspace") == 1
