@@ -10,7 +10,7 @@ settings schema and the remembered section cannot drift from it; ``choice_values
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
@@ -77,6 +77,16 @@ class SubmitChoices:
             object.__setattr__(self, "parsed_range", ParsedRange.of(self.range_text))
         assert self.parsed_range is not None
         return self.parsed_range
+
+    def with_envs(self, sections: Mapping[str, Mapping[str, str]]) -> SubmitChoices:
+        """These choices with the variables of ``sections`` (``common`` for every OS, or an OS's name: accsyn's
+        per-OS ``envs`` shape) set, each over the same name in its section."""
+        envs = {**self.envs, **sections.get("common", {})}
+        os_envs = {os_name: dict(values) for os_name, values in self.os_envs.items()}
+        for section, values in sections.items():
+            if section != "common":
+                os_envs.setdefault(section, {}).update(values)
+        return replace(self, envs=envs, os_envs=os_envs)
 
     @property
     def frames(self) -> Optional[FrameRange]:

@@ -479,14 +479,7 @@ class SubmitSession:
 
     def with_suggested_envs(self, choices: SubmitChoices) -> SubmitChoices:
         """``choices`` with the variables ``suggested_envs`` adds (every plan has them: the job's envs)."""
-        suggested = self.suggested_envs(choices)
-        if not suggested:
-            return choices
-        os_envs = {os_name: dict(values) for os_name, values in choices.os_envs.items()}
-        for os_name, values in suggested.items():
-            if os_name != "common":
-                os_envs.setdefault(os_name, {}).update(values)
-        return replace(choices, envs={**choices.envs, **suggested.get("common", {})}, os_envs=os_envs)
+        return choices.with_envs(self.suggested_envs(choices))
 
     def submit(self, choices: SubmitChoices, test_render: bool = False) -> List[Dict[str, Any]]:
         """``prepare``, then create every job; returns the created job records."""

@@ -152,11 +152,10 @@ def _overlay(choices: SubmitChoices, args: argparse.Namespace) -> SubmitChoices:
         "output_folder": args.output,
     }
     changes = {key: value for key, value in given.items() if value is not None}
-    envs = dict(choices.envs)
-    os_envs = {os_name: dict(values) for os_name, values in choices.os_envs.items()}
+    sections: Dict[str, Dict[str, str]] = {}
     for section, name, value in (_env_entry(text) for text in args.env):
-        (envs if section == "common" else os_envs.setdefault(section, {}))[name] = value
-    return replace(choices, **changes, envs=envs, os_envs=os_envs, extra_dependencies=tuple(args.dep),
+        sections.setdefault(section, {})[name] = value
+    return replace(choices.with_envs(sections), **changes, extra_dependencies=tuple(args.dep),
                    allow_missing=args.allow_missing,
                    send_off_share=tuple(os.path.abspath(path) for path in args.send_off_share))  # fmt: skip
 
