@@ -153,6 +153,14 @@ def check_engine(engine: str, workspace: WorkspaceInfo) -> List[Finding]:
     return []
 
 
+def check_queue(queue: str, workspace: WorkspaceInfo) -> List[Finding]:
+    """A queue the workspace's queues do not name (by code, name or id) blocks; none chosen: accsyn's default."""
+    if not queue or not workspace.queues or any(queue in (item.code, item.name, item.id) for item in workspace.queues):
+        return []
+    known = ", ".join(sorted(item.code for item in workspace.queues))
+    return [Finding(BLOCKER, "unknown_queue", f"The workspace has no queue '{queue}' (it has: {known}).", queue)]
+
+
 def check_outputs(outputs: Sequence[Output], on_share: Optional[OnShare], words: HostWords) -> List[Finding]:
     if not outputs:
         return [Finding(BLOCKER, "no_outputs", f"No {words.output} is selected; tick at least one to render.")]

@@ -40,6 +40,7 @@ from accsyn_dcc.preflight import (
     check_extra_paths,
     check_input,
     check_outputs,
+    check_queue,
     check_range,
     check_scene,
     check_share_path_entries,
@@ -306,7 +307,7 @@ class SubmitSession:
         findings += check_range(choices.range_text, choices.range_error)
         frames, _size, tasks = self.task_split(choices)
         findings += check_size(frames, tasks, self.host.frame_range(), self.settings.max_tasks, words.scene)
-        findings += check_engine(choices.engine, self.workspace)
+        findings += check_engine(choices.engine, self.workspace) + check_queue(choices.queue, self.workspace)
         findings += output_findings + check_outputs(outputs, on_share, words)
         rule = self.send_rule(choices)
         findings += check_extra_paths(choices.extra_dependencies, rule)

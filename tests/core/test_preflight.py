@@ -259,3 +259,14 @@ def test_choices_with_a_bad_range_are_freed_without_the_cycle_collector() -> Non
         assert freed() is None
     finally:
         gc.enable()
+
+
+def test_a_queue_is_checked_by_code_name_or_id_when_the_workspace_lists_queues():
+    from accsyn_dcc.preflight import check_queue
+    from accsyn_dcc.workspace import Queue
+
+    listed = WorkspaceInfo(queues=[Queue("high", id="q1", name="High priority"), Queue("low")])
+    assert [check_queue(queue, listed) for queue in ("high", "q1", "High priority", "")] == [[], [], [], []]
+    [blocker] = check_queue("urgent", listed)
+    assert blocker.blocks and blocker.message == "The workspace has no queue 'urgent' (it has: high, low)."
+    assert check_queue("urgent", WorkspaceInfo()) == []  # no queues listed: nothing to check against

@@ -21,7 +21,7 @@ from accsyn_dcc.session import SubmitSession
 from accsyn_dcc.ui import submit_dialog
 from accsyn_dcc.ui.qt import QtCore
 from accsyn_dcc.ui.submit_dialog import SubmitDialog
-from accsyn_dcc.workspace import Engine, WorkspaceInfo
+from accsyn_dcc.workspace import Engine, Queue, WorkspaceInfo
 
 WORKSPACE = WorkspaceInfo(engines=[Engine("nuke-16")])
 PLATE = "/mnt/projects/plate.%04d.exr"
@@ -248,3 +248,23 @@ def test_with_no_workspace_known_the_dialog_notes_it_as_a_submit_does(qtbot: Any
     scanned(qtbot, dialog)
     assert "Note: no workspace is known" in dialog.findings_label.text()
     assert [finding.code for finding in dialog.findings()].count("no_workspace") == 1
+
+
+def test_a_studio_queue_the_workspace_does_not_list_is_kept_and_checked_as_a_submit_checks_it(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog never drops the studio's queue for want of a combo item: it shows it, and when the workspace lists
+    queues and not this one, the pre-flight blocks in the dialog as in a scripted or command-line submit."""
+    studio = tmp_path / "studio.json"
+    studio.write_text(json.dumps({"defaults": {"queue": "high"}}))
+    monkeypatch.setenv("ACCSYN_DCC_STUDIO_CONFIG", str(studio))
+    dialog = make_dialog(qtbot, TwoWrites())
+    dialog._workspace_loaded(WORKSPACE)  # lists no queues: nothing to check against
+    assert dialog.choices().queue == "high"
+    listed = WorkspaceInfo(engines=WORKSPACE.engines, queues=[Queue("low"), Queue("medium")])
+    dialog._workspace_loaded(listed)
+    assert dialog.choices().queue == "high"
+    dialog.range_edit.setText("1001-1010")
+    scanned(qtbot, dialog)
+    assert "The workspace has no queue 'high' (it has: low, medium)." in dialog.blocked_label.text()
+    assert not dialog.submit_button.isEnabled()

@@ -529,8 +529,13 @@ class SubmitDialog(QtWidgets.QDialog):
         return True
 
     def select_queue(self, code: str) -> bool:
+        """Select the queue ``code``; one the workspace does not offer (a studio default) is added, not dropped, and
+        the pre-flight says whether the workspace has it."""
         if code not in self._queue_codes:
-            return False
+            if not code:
+                return False
+            self._queue_codes.append(code)
+            self.queue_combo.addItem(code)
         self.queue_combo.setCurrentIndex(self._queue_codes.index(code))
         return True
 
