@@ -31,7 +31,7 @@ __all__ = [
 SettingValue = Union[str, int, float, bool]
 
 
-@dataclass
+@dataclass(frozen=True)
 class SharePathMapping:
     """One ``mapped_share_paths`` entry: ``remote`` prefix on the submitting machine -> ``local``."""
 
@@ -46,7 +46,7 @@ class SharePathMapping:
         return entry
 
 
-@dataclass
+@dataclass(frozen=True)
 class JobParameters:
     """The ``parameters`` object of a Compute job."""
 
@@ -80,7 +80,7 @@ class JobParameters:
         return result
 
 
-@dataclass
+@dataclass(frozen=True)
 class ComputeJob:
     """An accsyn Compute (render) job."""
 

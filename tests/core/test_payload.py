@@ -116,3 +116,13 @@ def test_builder_refuses_bad_values_naming_the_field():
 
 def test_setting_text():
     assert [setting_text(v) for v in (5, -1.0, 2.5, True, "x")] == ["5", "-1", "2.5", "true", "x"]
+
+
+def test_a_planned_job_cannot_change_after_its_payload_was_reviewed():
+    """``PlannedJob.reviewed`` keeps the job's review: the job record is frozen, so the two never disagree."""
+    import dataclasses
+
+    job = ComputeJob(engine="nuke-16", input="share=projects/a.nk", parameters=JobParameters())
+    for record, name in ((job, "range"), (job.parameters, "arguments")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, name, "x")
