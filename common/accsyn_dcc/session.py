@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from accsyn_dcc.choices import REMEMBERED_FIELDS, SubmitChoices, choice_values
+from accsyn_dcc.choices import REMEMBERED_FIELDS, ParsedRange, SubmitChoices, choice_values
 from accsyn_dcc.compute_job import ComputeJob, JobParameters, SharePathMapping
 from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, load_settings, save_last_workspace
 from accsyn_dcc.errors import AccsynDccError
@@ -210,6 +210,7 @@ class SubmitSession:
         values.update(
             name=default_job_name(scene) if scene else "",
             range_text=str(scene_range) if scene_range else "",
+            parsed_range=ParsedRange(str(scene_range), scene_range, None) if scene_range else None,  # not re-parsed
             outputs=tuple(self.host.outputs(selected_only)),
         )
         found = self.workspace.engine(values["engine"])
@@ -433,12 +434,12 @@ class SubmitSession:
         if self.workspace_origin.source != "caller":
             self.load_workspace()
         notes: List[Finding] = []
-        asked = SubmitChoices(range_text=range_text or "")
+        asked = SubmitChoices(range_text=range_text) if range_text is not None else None
         if self.host.choices_from_scan:  # for the frames asked (an invalid range: the scene's; the checks say why)
-            notes = self._scan_noting_unread(asked.frames)
+            notes = self._scan_noting_unread(asked.frames if asked is not None else None)
         choices = overlay(self.starting_choices(engine=engine))
-        if range_text is not None:
-            choices = replace(choices, range_text=range_text, parsed_range=asked.parsed_range)
+        if asked is not None:
+            choices = replace(choices, range_text=asked.range_text, parsed_range=asked.parsed_range)
         if not self.host.choices_from_scan:
             notes = self._scan_noting_unread(choices.frames)
         return self.prepare(choices, test_render, require_scan=not notes, notes=notes)

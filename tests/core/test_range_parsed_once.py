@@ -72,6 +72,12 @@ def test_a_dry_run_parses_the_scene_range_once(nuke_script, parsed, capsys):
     assert parsed[TYPED_RANGE] == 2  # once by the choices (kept through their copies), once by the payload's check
 
 
+def test_without_a_range_the_scene_range_the_reader_parsed_travels_into_the_choices(nuke_script, parsed, capsys):
+    assert main(["submit", str(nuke_script), "--engine", "nuke-15", "--dry-run"]) == 0
+    assert json.loads(capsys.readouterr().out)["range"] == SCENE_RANGE
+    assert parsed == {SCENE_RANGE: 2}  # by the reader, and by the payload's own check at the boundary
+
+
 def test_the_host_hands_on_the_range_its_scan_found_as_it_is(nuke_script, parsed):
     host = SceneFileHost(str(nuke_script))
     assert host.frame_range() is None  # not scanned yet
