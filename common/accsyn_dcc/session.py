@@ -27,7 +27,6 @@ from accsyn_dcc.config import Settings, load_credentials, load_last_workspace, l
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.hooks import Hooks, plan_for
 from accsyn_dcc.host_snapshot import HostSnapshot
-from accsyn_dcc.host_table import host_of_scene
 from accsyn_dcc.hosts import CancelledCallback, HostAdapter, PendingScan, ProgressCallback
 from accsyn_dcc.paths import PathMapper, default_job_name, normalise
 from accsyn_dcc.payload_rules import Reviewed
@@ -85,10 +84,9 @@ def host_engine(host: HostAdapter) -> str:
     override = host.engine_override()
     if override:
         return override
-    if host.host_name != "file":
-        return host.host_name
-    row = host_of_scene(host.scene_path() or "")
-    return row.engine if row is not None else ""
+    if host.application is not None:  # a running application's row, or the one a scene file's extension names
+        return host.application.engine
+    return host.host_name if host.host_name != "file" else ""
 
 
 @dataclass(frozen=True)
@@ -222,19 +220,22 @@ class SubmitSession:
         """The choices' values no artist chose: the settings' ``defaults``, the engine (``engine`` when the caller
         named one, else the host's, the remembered one or the defaults', the first the workspace has) and its
         default bucket size."""
-        values = dict(self.settings.default_choices)
-        values["engine"] = engine or self._first_engine(
-            [self.host.default_engine(self.workspace.engines), remembered_engine, values.get("engine")]
-        )
+        values = {**self.settings.default_choices, "engine": engine or self._unchosen_engine(remembered_engine)}
         found = self.workspace.engine(values["engine"])
         if found is not None:
             values.setdefault("bucket_size", found.settings.default_bucketsize)
         return values
 
+    def _unchosen_engine(self, remembered_engine: Optional[str] = None) -> str:
+        """The host's engine, else the remembered one, else the settings' default: the first the workspace has."""
+        hosts_engine = self.host.default_engine(self.workspace.engines)
+        return self._first_engine([hosts_engine, remembered_engine, self.settings.default_choices.get("engine")])
+
     def remembered_changes(self, choices: SubmitChoices) -> Dict[str, Any]:
         """What the dialog remembers of ``choices``: each remembered field the artist set apart from what no artist
-        chose (``_unchosen``), so a default the studio changes later still reaches every artist who kept it."""
-        unchosen = SubmitChoices(**{**self._unchosen(choices.engine), "engine": self._unchosen()["engine"]})
+        chose (``_unchosen``; its engine as the host or the settings would pick it, its bucket size the chosen
+        engine's), so a default the studio changes later still reaches every artist who kept it."""
+        unchosen = SubmitChoices(**{**self._unchosen(choices.engine), "engine": self._unchosen_engine()})
         return {name: getattr(choices, name) for name in REMEMBERED_FIELDS
                 if getattr(choices, name) != getattr(unchosen, name)}  # fmt: skip
 
