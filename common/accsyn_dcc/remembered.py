@@ -26,9 +26,9 @@ def stored_form(section: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 class RememberedSettings:
-    """The ``submit`` section of the per-user settings (``accsyn_dcc.config``): the dialog's last choices, by
-    ``SubmitChoices`` names and in its shapes (``filters`` as text, ``envs`` as names to values); the session's
-    ``initial_choices`` lays them over the settings' ``defaults``.
+    """The ``submit`` section of the per-user settings (``accsyn_dcc.config``): what the artist last chose apart from
+    the defaults (``SubmitSession.remembered_changes``), by ``SubmitChoices`` names and in its shapes (``filters`` as
+    text, ``envs`` as names to values); the session's ``initial_choices`` lays them over the settings' ``defaults``.
 
     The section is written whole, replacing the one before, so a variable the artist removed stays removed.
     """
