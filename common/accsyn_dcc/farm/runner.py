@@ -177,8 +177,6 @@ class LocalFarm:
         self._running: Dict[str, Union[subprocess.Popen, HostedEngine]] = {}
         self._stopping = False
         self._done: set[str] = set()
-        self._workers = threading.local()
-        self._worker_count = 0
         self._hosts: Dict[str, EngineHost] = {}
         self.keep_workers = keep_workers
         """Give each worker a folder where its engine may keep a process across tasks; False: none (every task
@@ -351,8 +349,7 @@ class LocalFarm:
 
     def _missing(self, bucket: Optional[Bucket]) -> List[int]:
         """The bucket's frames that are not on disk as this job's (none known when the output is a folder)."""
-        on_disk = self._frames_on_disk(bucket)
-        return [] if on_disk is None or bucket is None else sorted(set(bucket.frames()) - set(on_disk))
+        return _not_on_disk(bucket, self._frames_on_disk(bucket))
 
     def _count_again(self, summary: FarmSummary, by_item: Mapping[str, Optional[Bucket]]) -> None:
         """Done is what the output holds at the end: another job (or a person) may have moved frames since."""
@@ -389,15 +386,15 @@ class LocalFarm:
             for node in os.listdir(os.path.join(self.work_dir, "workers")):
                 _end_resident(os.path.join(self.work_dir, "workers", node), how)
 
-    def run_bucket(self, bucket: Optional[Bucket], node: Union[Node, str, None] = None) -> TaskResult:
-        """Run one bucket (retried up to ``retries`` times) on ``node`` (a name is a main site node; default: this
-        worker thread's), its site holding the job's files first; its folder is made now, never for a bucket that
+    def run_bucket(self, bucket: Optional[Bucket], node: Union[Node, str]) -> TaskResult:
+        """Run one bucket (retried up to ``retries`` times) on ``node`` (a name is a main site node), its site holding
+        the job's files first; its folder is made now, never for a bucket that
         does not start."""
         item = _item(bucket)
         log_path = self.log_path(bucket)
         if self._stopping:
             return TaskResult(item, False, 1, [], 0, log_path, reason=STOPPED, reasons={item: STOPPED})
-        node = node if isinstance(node, Node) else self._main_node(node or self._node())
+        node = node if isinstance(node, Node) else self._main_node(node)
         site = next(each for each in self.sites if each.code == node.site)
         self._ran_on[item] = site
         folder = os.path.join(self.work_dir, "tasks", item)
@@ -427,7 +424,7 @@ class LocalFarm:
             unwritten = ""
             if exit_code != 0:
                 continue
-            missing = self._missing(bucket)
+            missing = _not_on_disk(bucket, on_disk)
             output_frames = self._frames_of(item)
             if output_frames is None or not missing:
                 frames = list(bucket.frames()) if bucket else frames
@@ -449,16 +446,6 @@ class LocalFarm:
             reasons[left[0]] = failure_reason(log_path, exit_code)
         return TaskResult(item, False, exit_code, frames, attempt, log_path, reason=reasons[left[0]], reasons=reasons,
                           site=site.code, node=node.name)  # fmt: skip
-
-    def _node(self) -> str:
-        """This worker thread's node identity: the host name and the worker's number."""
-        name = getattr(self._workers, "name", None)
-        if name is None:
-            with self._lock:
-                self._worker_count += 1
-                name = f"{socket.gethostname()}-worker{self._worker_count}"
-            self._workers.name = name
-        return str(name)
 
     def _main_node(self, name: str) -> Node:
         """The node called ``name``; a node of the main site when no site has it."""
@@ -658,6 +645,11 @@ def failure_reason(log_path: str, exit_code: int) -> str:
 def _plain(line: str) -> str:
     """A log line without the protocol's date and tag prefixes."""
     return re.sub(r"^!?\([0-9: .-]+\)\s*(\[(INFO|WARNING)\] \[ACCSYN\]\s*)?", "", line.strip()).strip()
+
+
+def _not_on_disk(bucket: Optional[Bucket], on_disk: Optional[List[int]]) -> List[int]:
+    """The bucket's frames not among ``on_disk`` (none known when the output is a folder: ``on_disk`` None)."""
+    return [] if on_disk is None or bucket is None else sorted(set(bucket.frames()) - set(on_disk))
 
 
 def _item(bucket: Optional[Bucket]) -> str:
