@@ -18,10 +18,10 @@ from accsyn_dcc.api import AccsynClient, connect_configured
 from accsyn_dcc.cli.terminal import one_line
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.ranges import FrameRange
+from accsyn_dcc.ui.job_watch import FINISHED, duration_text, newest_first, seconds_of
 
 NOT_FINISHED = 3
 """Exit code of ``job ID`` for a job still waiting, running or paused (and of ``--watch`` when it times out)."""
-FINISHED_STATUSES = ("done", "failed", "aborted")
 JOB_HEADER = ["ID", "NAME", "USER", "ENGINE", "STATUS", "RANGE", "CREATED"]
 WATCH_SECONDS = 24 * 3600.0
 TASKS_SHOWN = 50
@@ -92,14 +92,13 @@ def _user(job: Dict[str, Any]) -> str:
 
 def run_jobs(args: argparse.Namespace) -> int:
     query = _jobs_query(args.status, args.name)
-    finished = args.all or (args.status or "").lower() in FINISHED_STATUSES
+    finished = args.all or (args.status or "").lower() in FINISHED
     with connect_configured() as session:
         jobs = session.search_jobs(query, finished=finished)
     if args.user:
         wanted = args.user.lower()
         jobs = [job for job in jobs if wanted in (_user(job).lower(), str(job.get("user", "")).lower())]
-    order = sorted(enumerate(jobs), key=lambda pair: (str(pair[1].get("created") or ""), pair[0]), reverse=True)
-    jobs = [job for _, job in order]  # newest first; of two created in the same second, the one accsyn lists last
+    jobs = newest_first(jobs)
     jobs = jobs[: args.limit] if args.limit and args.limit > 0 else jobs
     if args.json:
         print(session.scrub(json.dumps(jobs, indent=2)))
@@ -181,11 +180,7 @@ def summary(metrics: Dict[str, Any]) -> str:
 
 
 def _duration(seconds: Any) -> str:
-    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
-        return ""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+    return duration_text(seconds_of(seconds))
 
 
 def _watch(session: AccsynClient, job: Dict[str, Any], timeout: float, interval: float, shown: Shown) -> Dict[str, Any]:
@@ -202,7 +197,7 @@ def _watch(session: AccsynClient, job: Dict[str, Any], timeout: float, interval:
                 sys.stdout.flush()
                 last = line
             job = _job(session, job["id"])
-            if job.get("status") in FINISHED_STATUSES:
+            if job.get("status") in FINISHED:
                 break
             if time.monotonic() >= deadline:
                 sys.stdout.write("\n" if live else "")

@@ -61,8 +61,8 @@ class Progress:
             _count(metrics.get("failed")),
             _count(metrics.get("running")),
             _count(metrics.get("total")),
-            _seconds(metrics.get("elapsed")),
-            _seconds(metrics.get("estimate")),
+            seconds_of(metrics.get("elapsed")),
+            seconds_of(metrics.get("estimate")),
         )
 
     def text(self) -> str:
@@ -156,8 +156,7 @@ class JobWatcher:
         requests = 1
         found = client.search_jobs(f'status="{status}"' if status in STATUSES else None, finished=True)
         mine = [job for job in found if not client.user_id or str(job.get("user") or "") == client.user_id]
-        order = sorted(enumerate(mine), key=lambda pair: (str(pair[1].get("created") or ""), pair[0]), reverse=True)
-        jobs = [job for _index, job in order]
+        jobs = newest_first(mine)
         followed = self.followed()
         now = time.monotonic()
         due = [job for job in jobs if self._due(job)]
@@ -309,9 +308,15 @@ def _task_row(task: Dict[str, Any], shown: Callable[[str], str]) -> TaskRow:
         str(task.get("node") or ""),
         str(task.get("started") or ""),
         str(task.get("finished") or ""),
-        _seconds(task.get("time")),
+        seconds_of(task.get("time")),
         shown(reason),
     )
+
+
+def newest_first(jobs: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Jobs newest first; of two created in the same second, the one accsyn lists last."""
+    order = sorted(enumerate(jobs), key=lambda pair: (str(pair[1].get("created") or ""), pair[0]), reverse=True)
+    return [job for _index, job in order]
 
 
 def duration_text(seconds: Optional[float]) -> str:
@@ -326,5 +331,6 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _seconds(value: Any) -> Optional[float]:
+def seconds_of(value: Any) -> Optional[float]:
+    """A number of seconds as accsyn sends it; None for anything else (a missing or malformed value)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
