@@ -18,7 +18,6 @@ start, jobs a previous server left ``running`` and tasks left ``executing`` are 
 
 from __future__ import annotations
 
-import datetime
 import logging
 import os
 import socket
@@ -31,6 +30,7 @@ from accsyn_dcc.api.transport import utc_timestamp
 from accsyn_dcc.errors import AccsynDccError
 from accsyn_dcc.farm import LocalFarm, TaskResult
 from accsyn_dcc.ranges import Bucket, consecutive_runs
+from accsyn_dcc.standin.progress import moment
 from accsyn_dcc.standin.store import Store
 from accsyn_dcc.workspace import Volume
 
@@ -305,9 +305,5 @@ def _queued(task: Optional[Mapping[str, Any]], item: str, busy: Set[str]) -> boo
 
 
 def _seconds(started: Any, finished: str) -> Optional[float]:
-    try:
-        begin = datetime.datetime.strptime(str(started), "%Y-%m-%dT%H:%M:%S")
-        end = datetime.datetime.strptime(finished, "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return None
-    return (end - begin).total_seconds()
+    begin, end = moment(started), moment(finished)
+    return (end - begin).total_seconds() if begin is not None and end is not None else None

@@ -31,8 +31,8 @@ def job_metrics(
     """The metrics of a job of ``total`` tasks, of which ``tasks`` are not as created (the others wait)."""
     counts = {name: sum(1 for task in tasks if task.get("status") in statuses) for name, statuses in COUNTED.items()}
     counts["waiting"] += total - len(tasks)
-    starts = [moment for moment in (_moment(task.get("started")) for task in tasks) if moment is not None]
-    ends = [moment for moment in (_moment(task.get("finished")) for task in tasks) if moment is not None]
+    starts = [moment for moment in (moment(task.get("started")) for task in tasks) if moment is not None]
+    ends = [moment for moment in (moment(task.get("finished")) for task in tasks) if moment is not None]
     started = min(starts) if starts else None
     finished = job.get("status") in ("done", "failed", "aborted")
     until = max(ends) if finished and ends else now
@@ -114,7 +114,8 @@ def combined_metrics(metrics: Sequence[Mapping[str, Any]]) -> Dict[str, Any]:
     return {"jobs": len(metrics), "statuses": statuses, **{name: sum(m[name] for m in metrics) for name in counted}}
 
 
-def _moment(value: Any) -> Optional[datetime.datetime]:
+def moment(value: Any) -> Optional[datetime.datetime]:
+    """A stored timestamp as a time; None for anything else."""
     try:
         return datetime.datetime.strptime(str(value), DATE)
     except ValueError:
