@@ -86,6 +86,11 @@ class Settings:
         return bool(self.values.get("workspace"))
 
     @property
+    def site_entries(self) -> List[Dict[str, Any]]:
+        """The ``workspace`` description's sites as written (their ``root`` on this machine included)."""
+        return list((self.values.get("workspace") or {}).get("sites") or [])
+
+    @property
     def local_share_paths(self) -> Dict[str, str]:
         return dict(self.values.get("local_share_paths") or {})
 

@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
 def _site_root(text: str, settings: Any) -> str:
     """``NAME=ROOT`` for ``--site``: as given, the settings' root for NAME, else an empty temporary folder."""
     name, equals, _root = text.partition("=")
-    described = (settings.values.get("workspace") or {}).get("sites") or []
+    described = settings.site_entries
     if equals or any(entry.get("code") == name and entry.get("root") for entry in described):
         return text if equals else ""
     return f"{name}={tempfile.mkdtemp(prefix=f'accsyn-site-{name}-')}"

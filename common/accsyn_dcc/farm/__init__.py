@@ -23,7 +23,7 @@ def run_local(
     from accsyn_dcc.config import load_settings
 
     settings = settings or load_settings()
-    described = (settings.values.get("workspace") or {}).get("sites") or []
+    described = settings.site_entries
     farm = LocalFarm(
         payload,
         volumes=settings.workspace.volumes,

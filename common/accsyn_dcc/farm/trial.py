@@ -35,7 +35,7 @@ def trial_render(payload: Mapping[str, Any], settings: Any, seconds: float = TRI
     if not str(payload.get("input") or "").startswith(("share=", "volume=")):
         return _note(f"not run: {payload.get('input')} is on no share, so no empty site can be sent it")
     with tempfile.TemporaryDirectory(prefix="accsyn-test-render-") as folder:
-        described = (settings.values.get("workspace") or {}).get("sites") or []
+        described = settings.site_entries
         sites = farm_sites(described, [f"{EMPTY_SITE}={os.path.join(folder, EMPTY_SITE)}"], 1)
         farms = [
             LocalFarm(

@@ -17,8 +17,6 @@ from accsyn_dcc.ranges import FrameRange, saved_range
 from accsyn_dcc.scan.houdini.scanner import scene_outputs
 from accsyn_dcc.scan.records import Output
 
-"""Settings key that overrides the engine chosen from the running Houdini version."""
-
 
 class HoudiniHost(HostAdapter):
     """The scene open in Houdini, read through ``hou`` on Houdini's main thread."""

@@ -19,8 +19,6 @@ from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.maya.layers import RenderLayer, layer_outputs, render_layers, scene_range
 from accsyn_dcc.scan.records import Output
 
-"""Settings key that overrides the engine chosen from the running Maya version."""
-
 
 def layer_of(output: Output) -> str:
     """The render layer an output belongs to."""
