@@ -346,7 +346,7 @@ class JobMonitor(QtWidgets.QWidget):
         self.buttons["resume"].setEnabled(job.status in ("paused", "aborted"))
         self.buttons["abort"].setEnabled(job.status not in FINISHED)
         self.buttons["requeue"].setEnabled(any(task.status == "failed" for task in poll.tasks))
-        self.buttons["folder"].setEnabled(bool(output_folder(self._local_output(poll))))
+        self.buttons["folder"].setEnabled(bool(poll.last_frame))  # its folder opens (no disk look on the UI thread)
         progress = job.progress
         words = [f"{job.name or job.id}: {job.status}"]
         if progress:

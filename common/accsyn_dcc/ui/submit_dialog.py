@@ -602,7 +602,7 @@ class SubmitDialog(QtWidgets.QDialog):
             self.blocked_label.setText("")
             self.submit_button.setEnabled(False)
         else:
-            findings = self.findings()
+            findings = self.session.findings(choices, saves_first=True)  # as ``findings()``, for these choices
             self.findings_label.setText(findings_text(findings))
             blocking = preflight.blockers(findings)
             self.blocked_label.setText(f"Blocked: {blocking[0].message}" if blocking else "")
