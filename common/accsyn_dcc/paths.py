@@ -163,6 +163,17 @@ class PathMapper:
         root = prefix.rstrip("/\\")
         return root + (separator + rest.replace("/", separator) if rest else "")
 
+    def to_local(self, accsyn_path: str) -> Optional[str]:
+        """A ``share=<code>/rel`` path where this machine has it (``local_prefix``); None when the volume is unknown
+        or has no path here."""
+        code, _, rest = accsyn_path.split("=", 1)[-1].replace("\\", "/").partition("/")
+        volume = next((item for item in self.volumes if code in (item.code, item.id)), None)
+        prefix = self.local_prefix(volume) if volume is not None else None
+        if not prefix:
+            return None
+        separator = "\\" if self.local_os == "windows" else "/"
+        return prefix.rstrip("/\\") + separator + rest.replace("/", separator) if rest else prefix
+
     def mapped_share_paths(self, volumes: Optional[Sequence[Volume]] = None) -> List[Dict[str, str]]:
         """``parameters.mapped_share_paths`` entries for prefixes that no volume's own paths cover.
 

@@ -111,3 +111,13 @@ def test_helpers():
 )
 def test_a_default_job_name_is_the_inputs_file_name_without_extension_from_any_os(path, expected):
     assert default_job_name(path) == expected
+
+
+def test_a_share_path_is_found_where_this_machine_has_the_share():
+    """One conversion for the local farm's outputs and transfers and the monitor's output folder."""
+    volumes = [Volume("projects", {"linux": "/mnt/projects/", "windows": "P:\\"}, id="v1")]
+    assert PathMapper(volumes, local_os="linux").to_local("share=projects/shot/out") == "/mnt/projects/shot/out"
+    assert PathMapper(volumes, local_os="windows").to_local("share=v1/shot/out") == "P:\\shot\\out"
+    assert PathMapper(volumes, {"projects": "/Volumes/p"}, local_os="mac").to_local("share=projects") == "/Volumes/p"
+    assert PathMapper(volumes, local_os="mac").to_local("share=projects/x") is None  # no path on this OS
+    assert PathMapper(volumes, local_os="linux").to_local("share=other/x") is None

@@ -91,10 +91,4 @@ def local_path(path: str, volumes: Sequence[Volume], local_share_paths: Mapping[
     """``path`` (``share=<code>/rel`` or on a volume) where this machine has it; else as given."""
     mapper = PathMapper(volumes, local_share_paths)
     share = path if path.startswith(("share=", "volume=")) else mapper.to_accsyn(path)
-    if share:
-        code, _, rest = share.split("=", 1)[1].replace("\\", "/").partition("/")
-        volume = next((item for item in volumes if code in (item.code, item.id)), None)
-        prefix = mapper.local_prefix(volume) if volume is not None else None
-        if prefix:
-            return os.path.join(prefix, rest) if rest else prefix
-    return path
+    return (mapper.to_local(share) if share else None) or path

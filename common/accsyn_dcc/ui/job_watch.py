@@ -223,13 +223,7 @@ class JobWatcher:
             asked = 1
         from accsyn_dcc.paths import PathMapper
 
-        code, _, rest = output[len("share=") :].partition("/")
-        mapper = PathMapper(self._volumes)
-        for volume in self._volumes:
-            if code in (volume.code, volume.id):
-                prefix = mapper.local_prefix(volume)
-                return (os.path.join(prefix, rest) if prefix else "", asked)
-        return "", asked
+        return PathMapper(self._volumes).to_local(output) or "", asked
 
     # -- steering ----------------------------------------------------------------------------------------------
     def pause(self, job_id: str) -> str:
