@@ -1,4 +1,5 @@
-"""Open the shared submit dialog from a host's menu, shelf or button: one way for every host plugin.
+"""Open the shared submit dialog, or the job monitor, from a host's menu, shelf or button: one way for every host
+plugin.
 
 Any failure becomes one message through the host's own ``report`` (Nuke's message box, Maya's warning
 line, Houdini's message), never a traceback in the artist's face; open dialogs stay referenced so
@@ -33,8 +34,10 @@ def open_submit_dialog(
         from accsyn_dcc.config import load_settings
         from accsyn_dcc.remembered import SETTINGS_KEY, RememberedSettings
         from accsyn_dcc.session import SubmitSession
+        from accsyn_dcc.ui import monitor
         from accsyn_dcc.ui.submit_dialog import SubmitDialog
 
+        monitor.set_notifier(report)  # the jobs it submits are announced through the host's messages when they end
         settings = load_settings()
         remembered = RememberedSettings(dict(settings.get(SETTINGS_KEY) or {}))
         host = make_host(settings.values)
@@ -56,6 +59,19 @@ def open_submit_dialog(
     _open_dialogs.append(dialog)
     dialog.show()
     return dialog
+
+
+def open_job_monitor(parent: Any, report: Callable[[str], None]) -> Optional[Any]:
+    """Show the job monitor parented to ``parent``; a job submitted in this session is announced through ``report``
+    when it ends, and a monitor that cannot open is one message."""
+    try:
+        from accsyn_dcc.ui import monitor
+
+        monitor.set_notifier(report)
+        return monitor.open_monitor(parent)
+    except Exception as error:
+        report(f"accsyn: the job monitor could not open ({type(error).__name__}: {error}).")
+        return None
 
 
 def _showing(dialog: Any) -> bool:

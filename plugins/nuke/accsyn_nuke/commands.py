@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accsyn_dcc.ui import monitor
+from accsyn_dcc.ui.launch import open_job_monitor as open_monitor_for
 from accsyn_dcc.ui.launch import open_submit_dialog
 from accsyn_dcc.ui.qt import QtWidgets
 from accsyn_nuke import startup
@@ -17,7 +17,6 @@ from accsyn_nuke.adapter import NukeHost
 
 def open_dialog(selected_only: bool) -> Any:
     """Show the submit dialog parented to Nuke's main window; any failure becomes one message."""
-    monitor.set_notifier(startup.report)
     return open_submit_dialog(
         lambda settings: NukeHost(settings=settings),
         QtWidgets.QApplication.activeWindow(),
@@ -28,9 +27,4 @@ def open_dialog(selected_only: bool) -> Any:
 
 def open_job_monitor() -> Any:
     """Show the job monitor; a job submitted in this session is announced with Nuke's message when it ends."""
-    monitor.set_notifier(startup.report)
-    try:
-        return monitor.open_monitor(QtWidgets.QApplication.activeWindow())
-    except Exception as error:
-        startup.report(f"accsyn: the job monitor could not open ({type(error).__name__}: {error}).")
-        return None
+    return open_monitor_for(QtWidgets.QApplication.activeWindow(), startup.report)

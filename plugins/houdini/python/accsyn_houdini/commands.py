@@ -42,10 +42,7 @@ def open_dialog(selected_only: bool = False) -> Any:
     """Show the submit dialog parented to Houdini's main window (``hou.qt.mainWindow()``)."""
     if not _loadable():
         return None
-    from accsyn_dcc.ui import monitor
     from accsyn_dcc.ui.launch import open_submit_dialog
-
-    monitor.set_notifier(report)
 
     main_window: Any = hou.qt.mainWindow()  # Houdini's own Qt binding; the dialog's is the same one
     return open_submit_dialog(
@@ -57,12 +54,7 @@ def open_job_monitor() -> Any:
     """Show the job monitor; a job submitted in this session is announced with Houdini's message when it ends."""
     if not _loadable():
         return None
-    from accsyn_dcc.ui import monitor
+    from accsyn_dcc.ui.launch import open_job_monitor as open_monitor_for
 
-    monitor.set_notifier(report)
     main_window: Any = hou.qt.mainWindow()
-    try:
-        return monitor.open_monitor(main_window)
-    except Exception as error:
-        report(f"accsyn: the job monitor could not open ({type(error).__name__}: {error}).")
-        return None
+    return open_monitor_for(main_window, report)

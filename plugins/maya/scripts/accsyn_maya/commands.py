@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from accsyn_dcc.ui import monitor
+from accsyn_dcc.ui.launch import open_job_monitor as open_monitor_for
 from accsyn_dcc.ui.launch import open_submit_dialog
 from accsyn_dcc.ui.qt import QtWidgets
 from accsyn_maya import startup
@@ -31,7 +31,6 @@ def main_window() -> Optional[Any]:
 
 def open_dialog(selected_only: bool = False) -> Any:
     """Show the submit dialog parented to Maya's main window; any failure becomes one warning line."""
-    monitor.set_notifier(startup.report)
     return open_submit_dialog(
         lambda settings: MayaHost(settings=settings), main_window(), startup.report, selected_only=selected_only
     )
@@ -39,9 +38,4 @@ def open_dialog(selected_only: bool = False) -> Any:
 
 def open_job_monitor() -> Any:
     """Show the job monitor; a job submitted in this session is announced on Maya's warning line when it ends."""
-    monitor.set_notifier(startup.report)
-    try:
-        return monitor.open_monitor(main_window())
-    except Exception as error:
-        startup.report(f"accsyn: the job monitor could not open ({type(error).__name__}: {error}).")
-        return None
+    return open_monitor_for(main_window(), startup.report)
