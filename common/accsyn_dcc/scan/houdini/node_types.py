@@ -114,6 +114,11 @@ OUTPUT_PARMS = {key: frozenset(row.parm for row in rows) for key, rows in OUTPUT
 """(category, node type) -> the parms it writes (never inputs, unless an input rule names them)."""
 
 
+def renders(category: str, node_type: str) -> bool:
+    """A node of this type is a ROP the scan submits: one that writes files, or one that renders others."""
+    return (category, node_type) in OUTPUTS or (category == DRIVER and node_type in ROUTING_ROPS)
+
+
 def is_on(node: HipNode, toggle: str) -> bool:
     """Whether a toggle parm is on (a toggle not saved is off: its default)."""
     value = node.first(toggle)

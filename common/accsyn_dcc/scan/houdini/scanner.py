@@ -32,13 +32,13 @@ from accsyn_dcc.scan.houdini.node_types import (
     DRIVER,
     NOT_INPUT_TYPES,
     OUTPUT_PARMS,
-    OUTPUTS,
     RENDER_VIEWERS,
     ROUTING_ROPS,
     RULES_BY_TYPE,
     SHIPPED_BY,
     TO_A_VIEWER,
     not_read,
+    renders,
     rop_output,
     rule_for_parm,
     shipped_files,
@@ -69,7 +69,7 @@ def scan_hip_scene(
 ) -> ScanResult:
     environment, variables, unread = _expansion(scene, os.environ if environ is None else environ)
     own_range = saved_range(*(scene.frame_range or DEFAULT_RANGE))
-    rops = [node for node in scene.nodes if _renders(node)]
+    rops = [node for node in scene.nodes if renders(node.category, node.type)]
     by_path = {node.path: node for node in scene.nodes}
     result = ScanResult(
         scene=scene.path,
@@ -155,10 +155,6 @@ def render_order(node: HipNode, by_path: Mapping[str, HipNode], seen: Optional[S
         if path in by_path:
             order += render_order(by_path[path], by_path, seen)
     return [*order, node.path]
-
-
-def _renders(node: HipNode) -> bool:
-    return (node.category, node.type) in OUTPUTS or (node.category == DRIVER and node.type in ROUTING_ROPS)
 
 
 def rop_range(node: HipNode, scene: HipScene) -> FrameRange:

@@ -23,7 +23,7 @@ from accsyn_dcc.hosts import PendingScan
 from accsyn_dcc.ranges import FrameRange
 from accsyn_dcc.scan.environment import is_credential_name
 from accsyn_dcc.scan.houdini.model import HipNode, HipScene, ParmValue
-from accsyn_dcc.scan.houdini.node_types import DRIVER, OUTPUTS, ROUTING_ROPS, RULES_BY_TYPE, rule_for_parm
+from accsyn_dcc.scan.houdini.node_types import DRIVER, OUTPUTS, ROUTING_ROPS, RULES_BY_TYPE, renders, rule_for_parm
 from accsyn_dcc.scan.houdini.scanner import MAX_REFERENCE_HOPS, referenced_parm, scan_hip_scene
 from accsyn_dcc.scan.houdini.variables import FRAME_VARIABLE, TIME_VARIABLES
 from accsyn_dcc.scan.records import ScanResult
@@ -89,7 +89,7 @@ def nodes_to_read(rops_only: bool) -> Iterable[Tuple[Any, Optional[Set[str]]]]:
     nodes: Dict[str, Any] = {}
     for category in hou.nodeTypeCategories().values():
         for name, node_type in category.nodeTypes().items():
-            if (category.name(), name) in OUTPUTS or (category.name() == DRIVER and name in ROUTING_ROPS):
+            if renders(category.name(), name):
                 wanted = True
             else:
                 wanted = category.name() != DRIVER and name in RULES_BY_TYPE and not rops_only
